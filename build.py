@@ -1,0 +1,274 @@
+#!/usr/bin/env python3
+"""Build the Call Timeline site, and serve it beside the local Bitrix24 call card.
+
+    python build.py            build build/site/ (fetching pinned runtimes it lacks)
+    python build.py serve      build, then serve the card and the emulator on 127.0.0.1
+
+The site is static and self-contained: the Pyodide core from the pinned npm
+package, micropip and packaging as pinned wheels, the app's own wheel, and the
+pages rendered with Jinja2.  Nothing in it loads from another origin.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import threading
+import tomllib
+import zipfile
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+SITE = ROOT / "build" / "site"
+CACHE = ROOT / ".cache" / "wheels"
+EMULATOR = ROOT / "emulator"
+NODE_MODULES = ROOT / "node_modules"
+
+PYODIDE_VERSION = "314.0.7"
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm",
+                 "python_stdlib.zip", "pyodide-lock.json")
+#: Loaded by URL in this order (micropip needs packaging); hashes are PyPI's files.
+PINNED_WHEELS = {
+    "packaging-26.1-py3-none-any.whl":
+        "5d9c0669c6285e491e0ced2eee587eaf67b670d94a19e94e3984a481aba6802f",
+    "micropip-0.11.1-py3-none-any.whl":
+        "768de165adb8e66906039d8fec4127a57f522dfdf8e6fbff877a4616941ecfd3",
+}
+PAGES = ("index.html",)
+
+
+def say(message: str) -> None:
+    print(f"[build] {message}", flush=True)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def ensure_node_modules() -> Path:
+    """The pinned Pyodide npm package, installed from the lockfile if missing."""
+    package = NODE_MODULES / "pyodide"
+    manifest = package / "package.json"
+    if not manifest.exists() or json.loads(manifest.read_text())["version"] != PYODIDE_VERSION:
+        say(f"installing pyodide@{PYODIDE_VERSION} and the emulator's npm packages (npm ci)")
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=ROOT, check=True)
+    return package
+
+
+def ensure_wheels() -> list[Path]:
+    """micropip and packaging, downloaded once from PyPI and checked against their pins."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    missing = [name for name, digest in PINNED_WHEELS.items()
+               if not (CACHE / name).exists() or sha256(CACHE / name) != digest]
+    if missing:
+        say(f"downloading {', '.join(missing)}")
+        specs = [name.split("-")[0] + "==" + name.split("-")[1] for name in missing]
+        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                        "--only-binary=:all:", "--python-version", "3.14", "-d", str(CACHE),
+                        *specs], check=True)
+    for name, digest in PINNED_WHEELS.items():
+        if sha256(CACHE / name) != digest:
+            raise SystemExit(f"{name}: sha256 does not match its pin; refusing to use it")
+    return [CACHE / name for name in PINNED_WHEELS]
+
+
+def _record_hash(data: bytes) -> str:
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
+    return "sha256=" + digest.decode()
+
+
+def build_wheel(dest: Path) -> Path:
+    """placement_app as a pure-Python wheel, byte-for-byte reproducible."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    name, version = project["name"], project["version"]
+    dist_info = f"{name}-{version}.dist-info"
+    files: dict[str, bytes] = {
+        f"placement_app/{path.name}": path.read_bytes()
+        for path in sorted((ROOT / "placement_app").glob("*.py"))
+    }
+    files[f"{dist_info}/METADATA"] = (
+        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+        f"Summary: {project['description']}\nRequires-Python: {project['requires-python']}\n"
+    ).encode()
+    files[f"{dist_info}/WHEEL"] = (
+        b"Wheel-Version: 1.0\nGenerator: call-timeline-build\nRoot-Is-Purelib: true\n"
+        b"Tag: py3-none-any\n"
+    )
+    record = "".join(f"{path},{_record_hash(data)},{len(data)}\n" for path, data in files.items())
+    files[f"{dist_info}/RECORD"] = (record + f"{dist_info}/RECORD,,\n").encode()
+    dest.mkdir(parents=True, exist_ok=True)
+    wheel = dest / f"{name}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, data in files.items():
+            info = zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    return wheel
+
+
+def _copy(source: Path, target: Path) -> None:
+    """Copy unless an identical-looking file is already there (keeps rebuilds fast)."""
+    if target.exists() and target.stat().st_size == source.stat().st_size \
+            and target.stat().st_mtime >= source.stat().st_mtime:
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, target)
+
+
+def catalogue() -> dict[str, object]:
+    """The Python catalogue and strings, for the JS fallback view (one source of truth)."""
+    sys.path.insert(0, str(ROOT))
+    from placement_app import codes, i18n
+
+    return {**codes.export(), "strings": i18n.export()}
+
+
+def render_pages(site: Path, boot: dict[str, object]) -> None:
+    import jinja2
+
+    from placement_app import i18n
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT), autoescape=True,
+                             undefined=jinja2.StrictUndefined)
+    context = {"boot": boot, "catalogue": catalogue(), "title": i18n.text("title"),
+               "waiting": i18n.text("state.unknown")}
+    for page in PAGES:
+        (site / page).write_text(env.get_template(page).render(context), encoding="utf-8")
+
+
+def build(site: Path = SITE) -> Path:
+    """Lay out the whole static site in ``site``; returns it."""
+    say(f"building {site.relative_to(ROOT) if site.is_relative_to(ROOT) else site}")
+    pyodide = ensure_node_modules()
+    wheels = ensure_wheels()
+    for name in PYODIDE_FILES:
+        _copy(pyodide / name, site / "pyodide" / name)
+    for wheel in wheels:
+        _copy(wheel, site / "wheels" / wheel.name)
+    app_wheel = build_wheel(site / "wheels")
+    for path in (ROOT / "static").rglob("*"):
+        if path.is_file():
+            _copy(path, site / "static" / path.relative_to(ROOT / "static"))
+    boot = {
+        "pyodide": "pyodide/",
+        "wheels": [f"wheels/{wheel.name}" for wheel in wheels],
+        "appWheel": f"wheels/{app_wheel.name}",
+    }
+    render_pages(site, boot)
+    say(f"done: {site / 'index.html'}")
+    return site
+
+
+# --- serving -----------------------------------------------------------------
+
+TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
+         ".json": "application/json", ".whl": "application/zip", ".zip": "application/zip",
+         ".css": "text/css", ".html": "text/html; charset=utf-8", ".png": "image/png"}
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Static files, answering POST like GET (Bitrix24 opens the handler with POST)."""
+
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **TYPES}
+    quiet = True
+
+    def do_POST(self) -> None:
+        length = min(int(self.headers.get("Content-Length") or 0), 1 << 20)
+        if length:
+            self.rfile.read(length)
+        self.do_GET()
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        if not self.quiet:
+            super().log_message(format, *args)
+
+
+class EmulatorHandler(SiteHandler):
+    """The emulated Bitrix24 portal: its call-card page and the files it uses."""
+
+    app_url = ""
+
+    def do_GET(self) -> None:
+        if self.path.split("?")[0] in ("/", "/index.html"):
+            self._send_page()
+        else:
+            super().do_GET()
+
+    def _send_page(self) -> None:
+        import jinja2
+
+        host, port = self.server.server_address[:2]
+        config = {"appUrl": self.app_url, "domain": f"{host}:{port}"}
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(EMULATOR), autoescape=True)
+        body = env.get_template("index.html").render(config=config).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class Servers:
+    """The card's site and the emulator, each on its own port (so cross-origin)."""
+
+    def __init__(self, site: Path, port: int = 8000, emulator_port: int = 8001,
+                 host: str = "127.0.0.1"):
+        self.site = ThreadingHTTPServer((host, port), partial(SiteHandler, directory=str(site)))
+        self.app_url = f"http://{host}:{self.site.server_address[1]}/"
+        handler = type("Emulator", (EmulatorHandler,), {"app_url": self.app_url})
+        self.emulator = ThreadingHTTPServer((host, emulator_port),
+                                            partial(handler, directory=str(EMULATOR)))
+        self.emulator_url = f"http://{host}:{self.emulator.server_address[1]}/"
+        self.threads = [threading.Thread(target=server.serve_forever, daemon=True)
+                        for server in (self.site, self.emulator)]
+
+    def start(self) -> Servers:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def stop(self) -> None:
+        for server in (self.site, self.emulator):
+            server.shutdown()
+            server.server_close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("command", nargs="?", choices=("build", "serve"), default="build")
+    parser.add_argument("--port", type=int, default=8000, help="the card's port (default 8000)")
+    parser.add_argument("--emulator-port", type=int, default=8001,
+                        help="the emulated portal's port (default 8001)")
+    parser.add_argument("--verbose", action="store_true", help="log every request")
+    args = parser.parse_args(argv)
+    site = build()
+    if args.command == "build":
+        return
+    SiteHandler.quiet = not args.verbose
+    try:
+        servers = Servers(site, args.port, args.emulator_port).start()
+    except OSError as error:
+        raise SystemExit(f"cannot listen ({error}); choose other ports with "
+                         "--port and --emulator-port") from error
+    print(f"\nCall Timeline card:   {servers.app_url}  (answers POST like GET)")
+    print(f"Emulated call card:   {servers.emulator_url}  <- open this and play a call")
+    print("Press Ctrl+C to stop.", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        servers.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""The one seam between Python and the page: every ``js`` and ``pyodide.ffi`` use.
+
+Proxies handed to JavaScript are created here and kept in one list, so that
+their lifetime is deliberate: they live as long as the card does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import js  # type: ignore[import-not-found]
+from pyodide.ffi import create_proxy  # type: ignore[import-not-found]
+
+_proxies: list[Any] = []
+
+
+@dataclass(frozen=True)
+class Page:
+    document: Any
+    root: Any
+    now: Callable[[], float]
+    utc_offset_minutes: int
+    warn: Callable[[str], None]
+
+
+def _now() -> float:
+    return float(js.Date.now())
+
+
+def _warn(message: str) -> None:
+    js.console.warn(message)
+
+
+def page(root_id: str) -> Page:
+    """The document, the card's root element, the clock and the console."""
+    root = js.document.getElementById(root_id)
+    if root is None:
+        raise LookupError(f"the page has no #{root_id} element")
+    offset = -int(js.Date.new().getTimezoneOffset())
+    return Page(js.document, root, _now, offset, _warn)
+
+
+def export(function: Callable[..., Any]) -> Any:
+    """``function`` as a JS-callable proxy that stays alive with the card."""
+    proxy = create_proxy(function)
+    _proxies.append(proxy)
+    return proxy
+
+
+def every(milliseconds: int, function: Callable[[], None]) -> None:
+    """Call ``function`` on a timer for the life of the card."""
+    js.setInterval(export(function), milliseconds)

@@ -1,0 +1,281 @@
+"""The call timeline: pure state, one new value per event.
+
+Every handler takes the current :class:`Timeline` and one event and returns
+the next timeline; nothing here reads a clock.  Times are the moments the
+shim received each event (ms since the epoch), so a replay of the same
+events gives the same timeline, in tests and after hand-over from the JS
+buffer alike.
+
+The summary of the current attempt (ring start, answer, end, code) is kept
+apart from the entries so that it stays right when old entries are dropped
+to bound memory on very long calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from enum import Enum
+from typing import Any
+
+from .events import (
+    BeforeClose,
+    CallState,
+    CallStateChanged,
+    CardOpened,
+    EntityChanged,
+    Event,
+    Unrecognised,
+)
+
+#: Entries kept in memory and on screen; older ones are counted, not kept.
+MAX_ENTRIES = 200
+
+#: Codes that mean the call went through.
+SUCCESS_CODES = frozenset({"200"})
+
+
+class NoticeKind(str, Enum):
+    CLIENT = "client"
+    CLOSING = "closing"
+    UNRECOGNISED = "unrecognised"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class StateSpan:
+    """A period in one call state.
+
+    ``since_open`` marks a state that was already on when the tab opened, so
+    its start is when the card saw it, not when the call entered it.
+    """
+
+    call_state: CallState
+    started_at: float
+    ended_at: float | None = None
+    failed_code: str | None = None
+    since_open: bool = False
+
+    def duration(self, now: float) -> float:
+        """Milliseconds in this state; a running span counts up to ``now``."""
+        end = self.ended_at if self.ended_at is not None else now
+        return max(0.0, end - self.started_at)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something to show on the timeline that is not a call state."""
+
+    at: float
+    kind: NoticeKind
+    detail: str = ""
+
+
+Entry = StateSpan | Notice
+
+
+class Outcome(str, Enum):
+    WAITING = "waiting"  # no call activity seen yet
+    RINGING = "ringing"
+    TALKING = "talking"
+    ANSWERED = "answered"  # reached "connected", then ended
+    FAILED = "failed"  # ended with a failure code
+    NOT_ANSWERED = "not_answered"  # ended before "connected", no code known
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Everything the card shows about the call, as an immutable value."""
+
+    entries: tuple[Entry, ...] = ()
+    dropped: int = 0
+    call_id: str | None = None
+    lang: str | None = None
+    ringing_at: float | None = None
+    connected_at: float | None = None
+    ended_at: float | None = None
+    failed_code: str | None = None
+    joined_late: bool = False
+    client: tuple[str | None, str | None, int | None] | None = None
+    closing: bool = False
+
+    @property
+    def current(self) -> StateSpan | None:
+        """The span of the state the call is in now, if any was seen."""
+        for entry in reversed(self.entries):
+            if isinstance(entry, StateSpan):
+                return entry
+        return None
+
+    @property
+    def call_state(self) -> CallState | None:
+        span = self.current
+        return span.call_state if span else None
+
+    @property
+    def outcome(self) -> Outcome:
+        """What the operator should read about the call as a whole.
+
+        An ``idle`` without a code is never taken as success unless the call
+        had been connected: portals that forward only the state lose the
+        code on the way.
+        """
+        state = self.call_state
+        if state is CallState.CONNECTING:
+            return Outcome.RINGING
+        if state is CallState.CONNECTED:
+            return Outcome.TALKING
+        if self.ended_at is None:
+            return Outcome.WAITING
+        if self.failed_code is not None and self.failed_code not in SUCCESS_CODES:
+            return Outcome.FAILED
+        if self.connected_at is not None or self.failed_code in SUCCESS_CODES:
+            return Outcome.ANSWERED
+        return Outcome.NOT_ANSWERED
+
+    def ring_time(self, now: float) -> float | None:
+        """From the start of ringing to the answer (or the end, or ``now``)."""
+        if self.ringing_at is None:
+            return None
+        end = self.connected_at or self.ended_at or now
+        return max(0.0, end - self.ringing_at)
+
+    def talk_time(self, now: float) -> float | None:
+        """From the answer to the end of the call (or ``now``)."""
+        if self.connected_at is None:
+            return None
+        end = self.ended_at if self.ended_at is not None else now
+        return max(0.0, end - self.connected_at)
+
+
+def _append(timeline: Timeline, entry: Entry) -> tuple[tuple[Entry, ...], int]:
+    entries = (*timeline.entries, entry)
+    overflow = len(entries) - MAX_ENTRIES
+    if overflow > 0:
+        return entries[overflow:], timeline.dropped + overflow
+    return entries, timeline.dropped
+
+
+def with_entry(timeline: Timeline, entry: Entry, **changes: Any) -> Timeline:
+    """A copy of ``timeline`` with ``entry`` appended (bounded) and ``changes``."""
+    entries, dropped = _append(timeline, entry)
+    return replace(timeline, entries=entries, dropped=dropped, **changes)
+
+
+def _close_current(timeline: Timeline, at: float) -> tuple[Entry, ...]:
+    """The entries with the running span ended at ``at``."""
+    entries = list(timeline.entries)
+    for index in range(len(entries) - 1, -1, -1):
+        entry = entries[index]
+        if isinstance(entry, StateSpan):
+            if entry.ended_at is None:
+                entries[index] = replace(entry, ended_at=max(at, entry.started_at))
+            break
+    return tuple(entries)
+
+
+def on_call_state_changed(timeline: Timeline, event: CallStateChanged) -> Timeline:
+    """Open a new span; end the previous one; update the attempt summary."""
+    current = timeline.current
+    if current is not None and current.call_state is event.call_state:
+        # Bitrix24 does not repeat a state, but if it does, keep one span and
+        # only take a code that arrives late.
+        if event.failed_code is None or current.failed_code is not None:
+            return timeline
+        entries = list(timeline.entries)
+        index = len(entries) - 1 - [e is current for e in reversed(entries)].index(True)
+        entries[index] = replace(current, failed_code=event.failed_code)
+        failed = event.failed_code if event.call_state is CallState.IDLE else timeline.failed_code
+        return replace(timeline, entries=tuple(entries), failed_code=failed)
+
+    changes: dict[str, Any] = {}
+    new_attempt = timeline.ended_at is not None and event.call_state is not CallState.IDLE
+    if new_attempt:
+        changes.update(ringing_at=None, connected_at=None, ended_at=None, failed_code=None,
+                       joined_late=False)
+    ringing_at = None if new_attempt else timeline.ringing_at
+    connected_at = None if new_attempt else timeline.connected_at
+    if event.call_state is CallState.CONNECTING and ringing_at is None:
+        changes["ringing_at"] = event.at
+    elif event.call_state is CallState.CONNECTED and connected_at is None:
+        changes["connected_at"] = event.at
+    elif event.call_state is CallState.IDLE and (current is not None or event.failed_code):
+        changes["ended_at"] = event.at
+        changes["failed_code"] = event.failed_code
+
+    closed = replace(timeline, entries=_close_current(timeline, event.at))
+    span = StateSpan(event.call_state, event.at, failed_code=event.failed_code)
+    return with_entry(closed, span, **changes)
+
+
+def on_entity_changed(timeline: Timeline, event: EntityChanged) -> Timeline:
+    """Note a client change, once per distinct client."""
+    client = (event.phone_number, event.crm_entity_type, event.crm_entity_id)
+    if client == timeline.client:
+        return timeline
+    parts = [event.phone_number or ""]
+    if event.crm_entity_type:
+        parts.append(f"{event.crm_entity_type} #{event.crm_entity_id or '-'}")
+    detail = " · ".join(part for part in parts if part)
+    return with_entry(timeline, Notice(event.at, NoticeKind.CLIENT, detail), client=client)
+
+
+def on_before_close(timeline: Timeline, event: BeforeClose) -> Timeline:
+    """Note the first close attempt; repeats are the same fact."""
+    if timeline.closing:
+        return timeline
+    return with_entry(timeline, Notice(event.at, NoticeKind.CLOSING), closing=True)
+
+
+def on_card_opened(timeline: Timeline, event: CardOpened) -> Timeline:
+    """Take the call id, language and the state the tab opened in.
+
+    A state already learned from a real event is newer than the init data,
+    so the init data's state is used only while no state is known.
+    """
+    changes: dict[str, Any] = {}
+    if event.call_id and timeline.call_id is None:
+        changes["call_id"] = event.call_id
+    if event.lang and timeline.lang is None:
+        changes["lang"] = event.lang
+    if timeline.current is not None or event.call_state is None:
+        return replace(timeline, **changes) if changes else timeline
+    span = StateSpan(event.call_state, event.at, since_open=True)
+    if event.call_state is CallState.CONNECTING:
+        changes.update(ringing_at=event.at, joined_late=True)
+    elif event.call_state is CallState.CONNECTED:
+        changes.update(connected_at=event.at, joined_late=True)
+    return with_entry(timeline, span, **changes)
+
+
+def on_unrecognised(timeline: Timeline, event: Unrecognised) -> Timeline:
+    """Show what could not be read, so that nothing is silently lost."""
+    detail = f"{event.kind}: {event.reason}" + (f" — {event.preview}" if event.preview else "")
+    return with_entry(timeline, Notice(event.at, NoticeKind.UNRECOGNISED, detail))
+
+
+def with_error(timeline: Timeline, at: float, detail: str) -> Timeline:
+    """Record that handling an event failed (the card keeps going)."""
+    return with_entry(timeline, Notice(at, NoticeKind.ERROR, detail))
+
+
+HANDLERS: dict[type, Callable[[Timeline, Any], Timeline]] = {
+    CallStateChanged: on_call_state_changed,
+    EntityChanged: on_entity_changed,
+    BeforeClose: on_before_close,
+    CardOpened: on_card_opened,
+    Unrecognised: on_unrecognised,
+}
+
+
+def apply(timeline: Timeline, event: Event) -> Timeline:
+    """The timeline after ``event``: dispatch to the handler for its type."""
+    return HANDLERS[type(event)](timeline, event)
+
+
+def replay(events: list[Event], start: Timeline | None = None) -> Timeline:
+    """Apply ``events`` in order; handy for tests and for restoring a call."""
+    timeline = start or Timeline()
+    for event in events:
+        timeline = apply(timeline, event)
+    return timeline

@@ -1,0 +1,199 @@
+"""The timeline drawn into the card, with text nodes only.
+
+The view is handed a ``document`` (the browser's, through the bridge, or a
+fake one in tests) and never imports ``js`` itself.  Untrusted text only ever
+reaches ``textContent``; class names come from enums, never from data.
+
+Updates are incremental: each element remembers the text it shows and is
+written only when that text changes, so an event costs a handful of DOM
+writes however long the call is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import codes, i18n
+from .codes import CodeKind
+from .timeline import Entry, Notice, Outcome, StateSpan, Timeline
+
+Element = Any  # a DOM element (JsProxy in the browser)
+
+
+class Slot:
+    """One element whose text (and class, visibility) is cached on our side."""
+
+    __slots__ = ("element", "_text", "_class", "_hidden")
+
+    def __init__(self, document: Any, tag: str, class_name: str = "", parent: Element = None):
+        self.element = document.createElement(tag)
+        self._text: str | None = None
+        self._class: str | None = None
+        self._hidden: bool | None = None
+        if class_name:
+            self.set_class(class_name)
+        if parent is not None:
+            parent.appendChild(self.element)
+
+    def set(self, value: str) -> None:
+        if value != self._text:
+            self._text = value
+            self.element.textContent = value
+
+    def set_class(self, value: str) -> None:
+        if value != self._class:
+            self._class = value
+            self.element.className = value
+
+    def show(self, visible: bool) -> None:
+        if self._hidden is not (not visible):
+            self._hidden = not visible
+            self.element.hidden = not visible
+
+
+class Row:
+    """One timeline entry: clock time, what happened, detail, duration."""
+
+    __slots__ = ("item", "clock", "what", "detail", "duration")
+
+    def __init__(self, document: Any, parent: Element):
+        self.item = Slot(document, "li", "entry", parent)
+        self.clock = Slot(document, "time", "clock", self.item.element)
+        self.what = Slot(document, "span", "what", self.item.element)
+        self.detail = Slot(document, "span", "detail", self.item.element)
+        self.duration = Slot(document, "span", "duration", self.item.element)
+
+
+def _state_name(span: StateSpan | None, lang: str | None) -> str:
+    if span is None:
+        return i18n.text("state.unknown", lang)
+    return i18n.text(f"state.{span.call_state.value}", lang)
+
+
+def code_line(code: str, lang: str | None) -> tuple[codes.CodeInfo, str]:
+    """The code's explanation and its one-line heading (``486 · Busy``)."""
+    info = codes.describe(code, lang)
+    if info.kind is CodeKind.UNRECOGNISED:
+        return info, f"{info.label}: {code}"
+    return info, f"{info.code} · {info.label}"
+
+
+class CardView:
+    """Draws a :class:`Timeline` into ``root`` and keeps it current."""
+
+    def __init__(self, document: Any, root: Element, utc_offset_minutes: int = 0):
+        self.document = document
+        self.offset = utc_offset_minutes
+        self.lang: str | None = None
+        slot = lambda tag, cls, parent=root: Slot(document, tag, cls, parent)  # noqa: E731
+        status = slot("div", "status")
+        self.state = slot("span", "state", status.element)
+        self.timer = slot("span", "timer", status.element)
+        self.outcome = slot("p", "outcome")
+        times = slot("dl", "times")
+        self.ring_label = slot("dt", "ring-label", times.element)
+        self.ring = slot("dd", "ring", times.element)
+        self.talk_label = slot("dt", "talk-label", times.element)
+        self.talk = slot("dd", "talk", times.element)
+        self.failure = slot("section", "failure")
+        self.failure_code = slot("p", "failure-code", self.failure.element)
+        self.failure_reason = slot("p", "failure-reason", self.failure.element)
+        self.failure_next = slot("p", "failure-next", self.failure.element)
+        self.dropped = slot("p", "dropped")
+        self.list = slot("ol", "entries")
+        self.rows: list[tuple[Entry, Row]] = []
+        self.shown_dropped = 0
+
+    def render(self, timeline: Timeline, now: float) -> None:
+        """Bring the DOM in line with ``timeline``; touch only what changed."""
+        if timeline.lang != self.lang:
+            self.lang = timeline.lang
+            self._relabel()
+        lang = self.lang
+        self._trim(timeline.dropped)
+        for index, entry in enumerate(timeline.entries):
+            if index < len(self.rows):
+                shown, row = self.rows[index]
+                if shown is entry:
+                    continue
+                self.rows[index] = (entry, row)
+            else:
+                row = Row(self.document, self.list.element)
+                self.rows.append((entry, row))
+            self._draw_row(row, entry, now)
+        self.dropped.show(timeline.dropped > 0)
+        if timeline.dropped:
+            self.dropped.set(i18n.text("dropped", lang, count=timeline.dropped))
+        outcome = timeline.outcome
+        self.outcome.set(i18n.text(f"outcome.{outcome.value}", lang))
+        self.outcome.set_class(f"outcome outcome-{outcome.value}")
+        self._draw_failure(timeline, outcome)
+        self.tick(timeline, now)
+
+    def tick(self, timeline: Timeline, now: float) -> None:
+        """Advance the live figures: the running state's timer and totals."""
+        lang = self.lang
+        current = timeline.current
+        self.state.set(_state_name(current, lang))
+        self.state.set_class(f"state state-{current.call_state.value if current else 'unknown'}")
+        self.timer.set(i18n.format_duration(current.duration(now)) if current else "")
+        late = " " + i18n.text("since_open", lang) if timeline.joined_late else ""
+        ring = timeline.ring_time(now)
+        self.ring.set("—" if ring is None else i18n.format_duration(ring))
+        talk = timeline.talk_time(now)
+        self.talk.set("—" if talk is None else i18n.format_duration(talk) + late)
+        if self.rows and current is not None and current.ended_at is None:
+            entry, row = self.rows[-1]
+            if entry is current:
+                row.duration.set(i18n.format_duration(current.duration(now)))
+
+    def _relabel(self) -> None:
+        lang = self.lang
+        self.ring_label.set(i18n.text("ring_time", lang))
+        self.talk_label.set(i18n.text("talk_time", lang))
+        for _, row in self.rows:
+            row.item.element.remove()
+        self.rows = []
+
+    def _trim(self, dropped: int) -> None:
+        excess = dropped - self.shown_dropped
+        if excess > 0:
+            for _, row in self.rows[:excess]:
+                row.item.element.remove()
+            del self.rows[:excess]
+        self.shown_dropped = dropped
+
+    def _draw_row(self, row: Row, entry: Entry, now: float) -> None:
+        lang = self.lang
+        row.clock.set(i18n.format_clock(entry.started_at if isinstance(entry, StateSpan)
+                                        else entry.at, self.offset))
+        if isinstance(entry, StateSpan):
+            running = entry.ended_at is None
+            state = entry.call_state.value
+            row.item.set_class(f"entry state-{state}" + (" running" if running else ""))
+            late = " " + i18n.text("since_open", lang) if entry.since_open else ""
+            row.what.set(_state_name(entry, lang) + late)
+            row.detail.set(code_line(entry.failed_code, lang)[1] if entry.failed_code else "")
+            row.duration.set(i18n.format_duration(entry.duration(now)))
+        else:
+            notice: Notice = entry
+            row.item.set_class(f"entry notice notice-{notice.kind.value}")
+            row.what.set(i18n.text(f"notice.{notice.kind.value}", lang))
+            row.detail.set(notice.detail)
+            row.duration.set("")
+
+    def _draw_failure(self, timeline: Timeline, outcome: Outcome) -> None:
+        lang = self.lang
+        if outcome is Outcome.FAILED and timeline.failed_code:
+            info, heading = code_line(timeline.failed_code, lang)
+        elif outcome is Outcome.NOT_ANSWERED:
+            info = codes.not_reported(lang)
+            heading = info.label
+        else:
+            self.failure.show(False)
+            return
+        self.failure.show(True)
+        self.failure.set_class(f"failure code-{info.kind.value}")
+        self.failure_code.set(heading)
+        self.failure_reason.set(info.reason)
+        self.failure_next.set(f"{i18n.text('next_step', lang)}: {info.next_step}")
