@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from .i18n import LANGUAGES, resolve_language
 
@@ -184,7 +184,7 @@ _SIP_CODE = re.compile(r"[4-6]\d\d")
 _PLAUSIBLE = re.compile(r"\d{3}(-[A-Z])?|OTHER")
 
 
-class CodeKind(str, Enum):
+class CodeKind(StrEnum):
     KNOWN = "known"
     CLASS = "class"  # a SIP final response we do not list, explained by its class
     UNRECOGNISED = "unrecognised"

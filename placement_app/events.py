@@ -15,7 +15,7 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 CALL_STATE_CHANGED = "CallCard::CallStateChanged"
 ENTITY_CHANGED = "CallCard::EntityChanged"
@@ -33,7 +33,7 @@ MAX_PREVIEW = 120
 CRM_ENTITY_TYPES = frozenset({"LEAD", "DEAL", "CONTACT", "COMPANY"})
 
 
-class CallState(str, Enum):
+class CallState(StrEnum):
     """The three states Bitrix24 reports for a call."""
 
     IDLE = "idle"
@@ -255,7 +255,8 @@ def parse_event(kind: str, args: Sequence[object], at: float) -> Event:
     try:
         return parser(args, at)
     except Exception as error:  # a parser bug must not cost the card the event
-        return Unrecognised(at, kind, f"unreadable payload ({type(error).__name__})", preview(list(args)))
+        reason = f"unreadable payload ({type(error).__name__})"
+        return Unrecognised(at, kind, reason, preview(list(args)))
 
 
 def parse_wire(kind: object, payload_json: object, at: object) -> Event:

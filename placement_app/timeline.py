@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from .events import (
@@ -35,7 +35,7 @@ MAX_ENTRIES = 200
 SUCCESS_CODES = frozenset({"200"})
 
 
-class NoticeKind(str, Enum):
+class NoticeKind(StrEnum):
     CLIENT = "client"
     CLOSING = "closing"
     UNRECOGNISED = "unrecognised"
@@ -74,7 +74,7 @@ class Notice:
 Entry = StateSpan | Notice
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     WAITING = "waiting"  # no call activity seen yet
     RINGING = "ringing"
     TALKING = "talking"
@@ -98,19 +98,20 @@ class Timeline:
     joined_late: bool = False
     client: tuple[str | None, str | None, int | None] | None = None
     closing: bool = False
+    call_state: CallState | None = None
+    state_since: float | None = None
 
     @property
     def current(self) -> StateSpan | None:
-        """The span of the state the call is in now, if any was seen."""
+        """The running span, while it is still among the kept entries."""
         for entry in reversed(self.entries):
             if isinstance(entry, StateSpan):
-                return entry
+                return entry if entry.ended_at is None else None
         return None
 
-    @property
-    def call_state(self) -> CallState | None:
-        span = self.current
-        return span.call_state if span else None
+    def state_duration(self, now: float) -> float | None:
+        """How long the call has been in its current state."""
+        return None if self.state_since is None else max(0.0, now - self.state_since)
 
     @property
     def outcome(self) -> Outcome:
@@ -176,19 +177,19 @@ def _close_current(timeline: Timeline, at: float) -> tuple[Entry, ...]:
 
 def on_call_state_changed(timeline: Timeline, event: CallStateChanged) -> Timeline:
     """Open a new span; end the previous one; update the attempt summary."""
-    current = timeline.current
-    if current is not None and current.call_state is event.call_state:
+    if timeline.call_state is event.call_state:
         # Bitrix24 does not repeat a state, but if it does, keep one span and
         # only take a code that arrives late.
-        if event.failed_code is None or current.failed_code is not None:
+        if event.failed_code is None or timeline.failed_code is not None:
             return timeline
         entries = list(timeline.entries)
-        index = len(entries) - 1 - [e is current for e in reversed(entries)].index(True)
-        entries[index] = replace(current, failed_code=event.failed_code)
-        failed = event.failed_code if event.call_state is CallState.IDLE else timeline.failed_code
+        current = timeline.current
+        if current is not None:
+            entries[entries.index(current)] = replace(current, failed_code=event.failed_code)
+        failed = event.failed_code if event.call_state is CallState.IDLE else None
         return replace(timeline, entries=tuple(entries), failed_code=failed)
 
-    changes: dict[str, Any] = {}
+    changes: dict[str, Any] = {"call_state": event.call_state, "state_since": event.at}
     new_attempt = timeline.ended_at is not None and event.call_state is not CallState.IDLE
     if new_attempt:
         changes.update(ringing_at=None, connected_at=None, ended_at=None, failed_code=None,
@@ -199,7 +200,7 @@ def on_call_state_changed(timeline: Timeline, event: CallStateChanged) -> Timeli
         changes["ringing_at"] = event.at
     elif event.call_state is CallState.CONNECTED and connected_at is None:
         changes["connected_at"] = event.at
-    elif event.call_state is CallState.IDLE and (current is not None or event.failed_code):
+    elif event.call_state is CallState.IDLE and (timeline.call_state or event.failed_code):
         changes["ended_at"] = event.at
         changes["failed_code"] = event.failed_code
 
@@ -238,8 +239,9 @@ def on_card_opened(timeline: Timeline, event: CardOpened) -> Timeline:
         changes["call_id"] = event.call_id
     if event.lang and timeline.lang is None:
         changes["lang"] = event.lang
-    if timeline.current is not None or event.call_state is None:
+    if timeline.call_state is not None or event.call_state is None:
         return replace(timeline, **changes) if changes else timeline
+    changes.update(call_state=event.call_state, state_since=event.at)
     span = StateSpan(event.call_state, event.at, since_open=True)
     if event.call_state is CallState.CONNECTING:
         changes.update(ringing_at=event.at, joined_late=True)

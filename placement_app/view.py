@@ -15,6 +15,7 @@ from typing import Any
 
 from . import codes, i18n
 from .codes import CodeKind
+from .events import CallState
 from .timeline import Entry, Notice, Outcome, StateSpan, Timeline
 
 Element = Any  # a DOM element (JsProxy in the browser)
@@ -23,7 +24,7 @@ Element = Any  # a DOM element (JsProxy in the browser)
 class Slot:
     """One element whose text (and class, visibility) is cached on our side."""
 
-    __slots__ = ("element", "_text", "_class", "_hidden")
+    __slots__ = ("_class", "_hidden", "_text", "element")
 
     def __init__(self, document: Any, tag: str, class_name: str = "", parent: Element = None):
         self.element = document.createElement(tag)
@@ -54,7 +55,7 @@ class Slot:
 class Row:
     """One timeline entry: clock time, what happened, detail, duration."""
 
-    __slots__ = ("item", "clock", "what", "detail", "duration")
+    __slots__ = ("clock", "detail", "duration", "item", "what")
 
     def __init__(self, document: Any, parent: Element):
         self.item = Slot(document, "li", "entry", parent)
@@ -64,10 +65,8 @@ class Row:
         self.duration = Slot(document, "span", "duration", self.item.element)
 
 
-def _state_name(span: StateSpan | None, lang: str | None) -> str:
-    if span is None:
-        return i18n.text("state.unknown", lang)
-    return i18n.text(f"state.{span.call_state.value}", lang)
+def _state_name(call_state: CallState | None, lang: str | None) -> str:
+    return i18n.text(f"state.{call_state.value if call_state else 'unknown'}", lang)
 
 
 def code_line(code: str, lang: str | None) -> tuple[codes.CodeInfo, str]:
@@ -85,7 +84,10 @@ class CardView:
         self.document = document
         self.offset = utc_offset_minutes
         self.lang: str | None = None
-        slot = lambda tag, cls, parent=root: Slot(document, tag, cls, parent)  # noqa: E731
+
+        def slot(tag: str, class_name: str, parent: Element = root) -> Slot:
+            return Slot(document, tag, class_name, parent)
+
         status = slot("div", "status")
         self.state = slot("span", "state", status.element)
         self.timer = slot("span", "timer", status.element)
@@ -133,16 +135,18 @@ class CardView:
     def tick(self, timeline: Timeline, now: float) -> None:
         """Advance the live figures: the running state's timer and totals."""
         lang = self.lang
-        current = timeline.current
-        self.state.set(_state_name(current, lang))
-        self.state.set_class(f"state state-{current.call_state.value if current else 'unknown'}")
-        self.timer.set(i18n.format_duration(current.duration(now)) if current else "")
+        state = timeline.call_state
+        self.state.set(_state_name(state, lang))
+        self.state.set_class(f"state state-{state.value if state else 'unknown'}")
+        since = timeline.state_duration(now)
+        self.timer.set("" if since is None else i18n.format_duration(since))
         late = " " + i18n.text("since_open", lang) if timeline.joined_late else ""
         ring = timeline.ring_time(now)
         self.ring.set("—" if ring is None else i18n.format_duration(ring))
         talk = timeline.talk_time(now)
         self.talk.set("—" if talk is None else i18n.format_duration(talk) + late)
-        if self.rows and current is not None and current.ended_at is None:
+        current = timeline.current
+        if self.rows and current is not None:
             entry, row = self.rows[-1]
             if entry is current:
                 row.duration.set(i18n.format_duration(current.duration(now)))
@@ -172,7 +176,7 @@ class CardView:
             state = entry.call_state.value
             row.item.set_class(f"entry state-{state}" + (" running" if running else ""))
             late = " " + i18n.text("since_open", lang) if entry.since_open else ""
-            row.what.set(_state_name(entry, lang) + late)
+            row.what.set(_state_name(entry.call_state, lang) + late)
             row.detail.set(code_line(entry.failed_code, lang)[1] if entry.failed_code else "")
             row.duration.set(i18n.format_duration(entry.duration(now)))
         else:

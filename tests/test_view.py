@@ -1,0 +1,110 @@
+"""The card as drawn: text a person reads, text nodes only, few writes per event."""
+
+import json
+
+from fakedom import FakeDocument
+
+from placement_app.app import Card
+from placement_app.view import CardView
+
+HTML = '<img src=x onerror="alert(1)">'
+
+
+def make_card(now=0.0, offset=0):
+    document = FakeDocument()
+    root = document.createElement("section")
+    clock = {"now": now}
+    warnings = []
+    card = Card(CardView(document, root, offset), lambda: clock["now"], warnings.append)
+    return card, root, document, clock, warnings
+
+
+def send(card, kind, *args, at):
+    card.receive(kind, json.dumps(list(args)), at)
+
+
+def test_busy_call_shows_busy_reason_and_next_step():
+    card, root, *_ = make_card()
+    send(card, "app:opened", {"LANG": "en", "PLACEMENT_OPTIONS": {"CALL_STATE": "idle"}}, at=0)
+    send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
+    send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=7_000)
+    text = root.visible_text()
+    assert "Call failed" in text
+    assert "486 · Busy" in text
+    assert "The client is on another call" in text
+    assert "Next step: Try again in a few minutes or book a callback." in text
+    assert root.find("ring").textContent == "0:06"
+
+
+def test_timeline_rows_show_clock_state_and_duration():
+    card, root, _, clock, _ = make_card(offset=180)
+    send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
+    send(card, "CallCard::CallStateChanged", "connected", at=9_000)
+    clock["now"] = 75_000
+    card.tick()
+    rows = root.find_all("entry")
+    assert [r.find("what").textContent for r in rows] == ["Ringing", "Talking"]
+    assert rows[0].find("clock").textContent == "03:00:01"
+    assert rows[0].find("duration").textContent == "0:08"
+    assert rows[1].find("duration").textContent == "1:06"
+    assert root.find("timer").textContent == "1:06"
+    assert root.find("talk").textContent == "1:06"
+
+
+def test_not_answered_without_code_says_reason_not_reported():
+    card, root, *_ = make_card()
+    send(card, "CallCard::CallStateChanged", "connecting", at=0)
+    send(card, "CallCard::CallStateChanged", "idle", at=30_000)
+    text = root.visible_text()
+    assert "Not answered" in text and "Reason not reported" in text
+    assert "Call answered" not in text
+
+
+def test_html_in_a_code_is_shown_as_text():
+    card, root, document, *_ = make_card()
+    send(card, "CallCard::CallStateChanged", "connecting", at=0)
+    send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": HTML}], at=1)
+    assert f"Unrecognised code: {HTML}" in root.visible_text()
+    allowed = {"SECTION", "DIV", "SPAN", "P", "DL", "DT", "DD", "OL", "LI", "TIME"}
+    assert {e.tagName for e in document.created} <= allowed
+
+
+def test_russian_portal_gets_a_russian_card():
+    card, root, *_ = make_card()
+    opened = {"LANG": "ru", "PLACEMENT_OPTIONS": {"CALL_STATE": "connecting"}}
+    send(card, "app:opened", opened, at=0)
+    send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=3_000)
+    text = root.visible_text()
+    assert "486 · Занято" in text and "Что сделать" in text
+
+
+def test_an_event_costs_few_dom_writes_on_a_long_timeline():
+    card, _, document, *_ = make_card()
+    for i in range(150):
+        send(card, "CallCard::EntityChanged", {"PHONE_NUMBER": f"+{i}"}, at=i)
+    before = document.writes
+    send(card, "CallCard::CallStateChanged", "connecting", at=200)
+    assert document.writes - before < 25
+
+
+def test_failing_handler_shows_error_and_later_events_render(monkeypatch):
+    card, root, _, _, warnings = make_card()
+    from placement_app import app
+
+    real = app.apply
+    monkeypatch.setattr(app, "apply", lambda *a: (_ for _ in ()).throw(RuntimeError("boom")))
+    send(card, "CallCard::CallStateChanged", "connecting", at=0)
+    monkeypatch.setattr(app, "apply", real)
+    send(card, "CallCard::CallStateChanged", "connected", at=5)
+    assert "Display error" in root.visible_text() and "Talking" in root.visible_text()
+    assert warnings and "boom" in warnings[0]
+
+
+def test_dropped_entries_are_counted_on_screen():
+    from placement_app import timeline
+
+    card, root, *_ = make_card()
+    for i in range(timeline.MAX_ENTRIES + 5):
+        send(card, "CallCard::EntityChanged", {"PHONE_NUMBER": f"+{i}"}, at=i)
+    assert len(root.find_all("entry")) == timeline.MAX_ENTRIES
+    assert "5 earlier entries not shown" in root.visible_text()
