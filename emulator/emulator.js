@@ -156,7 +156,7 @@ window.addEventListener('message', (event) => {
 function postForm(call) {
   const form = document.createElement('form');
   form.method = 'POST';
-  form.action = config.appUrl;
+  form.action = call.url;
   form.target = call.iframe.name;
   const fields = {
     DOMAIN: config.domain, PROTOCOL: '0', LANG: call.lang, APP_SID: call.appSid,
@@ -176,8 +176,14 @@ function postForm(call) {
   form.remove();
 }
 
-/** A new call: a new iframe, a new APP_SID, the app cold-started (as in a portal). */
+/**
+ * A new call: a new iframe, a new APP_SID, the app cold-started (as in a portal).
+ * The handler URL must be on the app's registered origin, as on a portal.
+ */
 export function openCard(options = {}) {
+  if (options.url && new URL(options.url, config.appUrl).origin !== appOrigin) {
+    throw new Error('the handler must be on the app origin');
+  }
   closeCard();
   world.calls += 1;
   const call = {
@@ -194,6 +200,7 @@ export function openCard(options = {}) {
     userOptions: {},
     bindings: new Map(EVENTS.map((name) => [name, []])),
     iframe: document.createElement('iframe'),
+    url: options.url || config.appUrl,
   };
   call.iframe.name = `${config.domain}|0|${call.appSid}`;
   call.iframe.title = 'Call Timeline';
@@ -201,7 +208,7 @@ export function openCard(options = {}) {
   world.call = call;
   world.commands = [];
   postForm(call);
-  log('out', `portal opened the tab (POST ${config.appUrl}, CALL_STATE=${call.state})`);
+  log('out', `portal opened the tab (POST ${call.url}, CALL_STATE=${call.state})`);
   refresh();
   return call.callId;
 }

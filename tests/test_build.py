@@ -1,0 +1,79 @@
+"""The built site and the server: self-contained, POST like GET, right types."""
+
+import json
+import re
+import urllib.request
+import zipfile
+
+import pytest
+
+import build
+from placement_app import codes, i18n
+
+
+@pytest.fixture(scope="module")
+def site():
+    return build.build()
+
+
+@pytest.fixture(scope="module")
+def servers(site):
+    running = build.Servers(site, 0, 0).start()
+    yield running
+    running.stop()
+
+
+def embedded(page: str, element_id: str) -> object:
+    match = re.search(rf'<script type="application/json" id="{element_id}">(.*?)</script>', page, re.S)
+    assert match, element_id
+    return json.loads(match.group(1))
+
+
+def test_card_page_embeds_the_python_catalogue(site):
+    page = (site / "index.html").read_text()
+    catalogue = embedded(page, "catalogue")
+    assert catalogue["codes"] == codes.export()["codes"]
+    assert catalogue["strings"] == i18n.export()
+
+
+def test_site_references_nothing_outside_itself(site):
+    for path in site.rglob("*"):
+        if path.suffix in {".html", ".js", ".css"}:
+            assert not re.search(r"(src|href)=\"(https?:)?//", path.read_text()), path
+
+
+def test_wheel_has_no_runtime_dependencies_and_holds_the_package(site):
+    wheel = next((site / "wheels").glob("placement_app-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        metadata = archive.read("placement_app-0.1.0.dist-info/METADATA").decode()
+    assert "placement_app/bridge.py" in names and "placement_app/timeline.py" in names
+    assert "Requires-Dist" not in metadata
+
+
+def fetch(url: str, method: str = "GET", data: bytes | None = None):
+    request = urllib.request.Request(url, data=data, method=method)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, response.headers, response.read()
+
+
+def test_server_answers_post_like_get(servers):
+    form = b"DOMAIN=portal.example&PROTOCOL=1&PLACEMENT=CALL_CARD&PLACEMENT_OPTIONS=%7B%7D"
+    status, _, posted = fetch(servers.app_url, "POST", form)
+    assert status == 200
+    assert posted == fetch(servers.app_url)[2]
+    assert b'id="timeline"' in posted
+
+
+def test_server_sends_wasm_and_modules_with_their_types(servers):
+    _, headers, _ = fetch(servers.app_url + "pyodide/pyodide.asm.wasm")
+    assert headers["Content-Type"] == "application/wasm"
+    _, headers, _ = fetch(servers.app_url + "static/shim.js")
+    assert headers["Content-Type"].startswith("text/javascript")
+
+
+def test_emulator_page_knows_where_the_card_is(servers):
+    _, _, page = fetch(servers.emulator_url)
+    config = embedded(page.decode(), "config")
+    assert config["appUrl"] == servers.app_url
+    assert config["domain"] == servers.emulator_url.split("/")[2]
