@@ -43,6 +43,8 @@ PINNED_WHEELS = {
         "768de165adb8e66906039d8fec4127a57f522dfdf8e6fbff877a4616941ecfd3",
 }
 PAGES = ("index.html",)
+#: Versioned, so that its files can be cached for good (see SiteHandler).
+RUNTIME = f"pyodide/{PYODIDE_VERSION}"
 
 
 def say(message: str) -> None:
@@ -150,7 +152,7 @@ def build(site: Path = SITE) -> Path:
     pyodide = ensure_node_modules()
     wheels = ensure_wheels()
     for name in PYODIDE_FILES:
-        _copy(pyodide / name, site / "pyodide" / name)
+        _copy(pyodide / name, site / RUNTIME / name)
     for wheel in wheels:
         _copy(wheel, site / "wheels" / wheel.name)
     app_wheel = build_wheel(site / "wheels")
@@ -158,7 +160,7 @@ def build(site: Path = SITE) -> Path:
         if path.is_file():
             _copy(path, site / "static" / path.relative_to(ROOT / "static"))
     boot = {
-        "pyodide": "pyodide/",
+        "pyodide": f"{RUNTIME}/",
         "wheels": [f"wheels/{wheel.name}" for wheel in wheels],
         "appWheel": f"wheels/{app_wheel.name}",
     }
@@ -187,7 +189,11 @@ class SiteHandler(SimpleHTTPRequestHandler):
         self.do_GET()
 
     def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-cache")
+        # Pinned runtime files never change under their name; everything else
+        # is revalidated so that a rebuilt card is picked up at once.
+        path = self.path.split("?")[0]
+        pinned = path.startswith(f"/{RUNTIME}/") or path.removeprefix("/wheels/") in PINNED_WHEELS
+        self.send_header("Cache-Control", "public, max-age=31536000, immutable" if pinned else "no-cache")
         super().end_headers()
 
     def log_message(self, format: str, *args: object) -> None:

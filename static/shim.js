@@ -109,8 +109,10 @@ async function startPython() {
     packageBaseUrl: base,
     packages: boot.wheels.map((path) => new URL(path, document.baseURI).href),
   });
+  performance.mark('call-timeline:pyodide-ready');
   fallback.step(1, steps);
   await pyodide.pyimport('micropip').install(new URL(boot.appWheel, document.baseURI).href);
+  performance.mark('call-timeline:wheel-installed');
   fallback.step(2, steps);
   const forward = pyodide.pyimport('placement_app.app').main('timeline');
   for (const [kind, payload, at] of queue.splice(0)) {

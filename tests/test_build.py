@@ -61,13 +61,15 @@ def test_server_answers_post_like_get(servers):
     form = b"DOMAIN=portal.example&PROTOCOL=1&PLACEMENT=CALL_CARD&PLACEMENT_OPTIONS=%7B%7D"
     status, _, posted = fetch(servers.app_url, "POST", form)
     assert status == 200
-    assert posted == fetch(servers.app_url)[2]
+    _, headers, got = fetch(servers.app_url)
+    assert posted == got and headers["Cache-Control"] == "no-cache"
     assert b'id="timeline"' in posted
 
 
 def test_server_sends_wasm_and_modules_with_their_types(servers):
-    _, headers, _ = fetch(servers.app_url + "pyodide/pyodide.asm.wasm")
+    _, headers, _ = fetch(servers.app_url + f"{build.RUNTIME}/pyodide.asm.wasm")
     assert headers["Content-Type"] == "application/wasm"
+    assert "immutable" in headers["Cache-Control"]
     _, headers, _ = fetch(servers.app_url + "static/shim.js")
     assert headers["Content-Type"].startswith("text/javascript")
 

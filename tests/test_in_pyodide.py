@@ -49,7 +49,7 @@ def test_wheel_runs_a_busy_call_inside_pyodide(site, tmp_path):
     scenario.write_text(SCENARIO)
     wheel = next((site / "wheels").glob("placement_app-*.whl")).name
     result = subprocess.run(
-        ["node", str(build.ROOT / "tests" / "pyodide_run.mjs"), str(site / "pyodide"),
+        ["node", str(build.ROOT / "tests" / "pyodide_run.mjs"), str(site / build.RUNTIME),
          str(site / "wheels"), wheel, str(scenario)],
         capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr[-2000:]

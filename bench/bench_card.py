@@ -1,0 +1,158 @@
+"""Start-up and event latency of the card, against bare Pyodide, in Debian's Chromium.
+
+    ./dev bench [--runs 5] [--events 1000]
+
+Prints figures; asserts nothing.  Each run opens a new call card in the
+emulator, as a portal does for every call: "cold" is the first card in a
+fresh browser profile, "warm" the next card in the same profile (its disk
+cache and compiled-code cache filled, as for an operator's second call).
+Times are from the frame's navigation start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from conftest import CHROMIUM_FLAGS, chromium_path  # noqa: E402
+
+import build  # noqa: E402
+
+BENCH = Path(__file__).resolve().parent
+TARGETS = {"first": 100.0, "ratio": 1.10, "p99": 10.0}
+
+
+def mark(frame, name: str, timeout: float = 60_000) -> float:
+    frame.wait_for_function(f"performance.getEntriesByName({name!r}).length > 0", timeout=timeout)
+    return frame.evaluate(f"performance.getEntriesByName({name!r})[0].startTime")
+
+
+def open_card(page, url: str | None = None, state: str = "connecting"):
+    options = {"state": state, **({"url": url} if url else {})}
+    page.evaluate("options => emulator.openCard(options)", options)
+    page.wait_for_function("document.querySelector('iframe')?.contentWindow != null")
+    frame = page.frames[-1]
+    return frame
+
+
+def start_ups(playwright, servers, runs: int) -> dict[str, list[float]]:
+    bare_url = servers.app_url + "bench/bare.html"
+    figures: dict[str, list[float]] = {key: [] for key in (
+        "bare_cold", "bare_warm", "first_cold", "first_warm", "live_cold", "live_warm")}
+    for _ in range(runs):
+        for kind in ("bare", "card"):
+            profile = tempfile.TemporaryDirectory(prefix="bench-profile-")
+            context = playwright.chromium.launch_persistent_context(
+                profile.name, executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+            context.route(lambda url: url.startswith(bare_url),
+                          lambda route: route.fulfill(path=str(BENCH / "bare.html")))
+            context.route(servers.app_url + "bench/bare.js",
+                          lambda route: route.fulfill(path=str(BENCH / "bare.js"),
+                                                      content_type="text/javascript"))
+            page = context.new_page()
+            page.goto(servers.emulator_url + "?autostart=0")
+            for temperature in ("cold", "warm"):
+                if kind == "bare":
+                    frame = open_card(page, f"{bare_url}?runtime={build.RUNTIME}")
+                    figures[f"bare_{temperature}"].append(mark(frame, "bare:live"))
+                else:
+                    frame = open_card(page)
+                    figures[f"first_{temperature}"].append(mark(frame, "call-timeline:first-state"))
+                    figures[f"live_{temperature}"].append(mark(frame, "call-timeline:python-live"))
+            context.close()
+            profile.cleanup()
+    return figures
+
+
+LATENCY = """async ({count, gap}) => {
+  const sent = [];
+  const states = ['connecting', 'connected'];
+  for (let i = 0; i < count; i++) {
+    const value = i % 10 === 9 ? ['idle', {failedCode: '486'}] : [states[i % 2], {}];
+    sent.push(performance.timeOrigin + performance.now());
+    emulator.fire('CallCard::CallStateChanged', value);
+    await new Promise(r => setTimeout(r, gap));
+  }
+  return sent;
+}"""
+
+OBSERVE = """() => {
+  window.__drawn = [];
+  new MutationObserver(() => window.__drawn.push(performance.timeOrigin + performance.now()))
+    .observe(document.getElementById('timeline'), {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def latencies(browser, servers, count: int) -> list[float]:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(servers.emulator_url + "?autostart=0")
+    frame = open_card(page, state="idle")
+    mark(frame, "call-timeline:python-live")
+    page.wait_for_timeout(300)  # let the first timer ticks pass
+    frame.evaluate(OBSERVE)
+    sent = page.evaluate(LATENCY, {"count": count, "gap": 12})
+    page.wait_for_timeout(500)
+    drawn = frame.evaluate("window.__drawn")
+    context.close()
+    # Pair each event with the first DOM change after it was sent.
+    result, index = [], 0
+    for start, end in zip(sent, [*sent[1:], float("inf")], strict=True):
+        while index < len(drawn) and drawn[index] < start:
+            index += 1
+        if index < len(drawn) and drawn[index] < end:
+            result.append(drawn[index] - start)
+    return result
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--events", type=int, default=1000)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    site = build.build()
+    servers = build.Servers(site, 0, 0).start()
+    try:
+        with sync_playwright() as playwright:
+            figures = start_ups(playwright, servers, args.runs)
+            browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+            delays = latencies(browser, servers, args.events)
+            browser.close()
+    finally:
+        servers.stop()
+    med = {key: statistics.median(values) for key, values in figures.items()}
+    print(f"\nCall Timeline bench: median of {args.runs} runs, ms from the frame's navigation start")
+    print(f"{'':28}{'cold':>10}{'warm':>10}")
+    print(f"{'bare loadPyodide':28}{med['bare_cold']:>10.0f}{med['bare_warm']:>10.0f}")
+    print(f"{'card: first state painted':28}{med['first_cold']:>10.0f}{med['first_warm']:>10.0f}"
+          f"   target <= {TARGETS['first']:.0f} warm")
+    print(f"{'card: Python handlers live':28}{med['live_cold']:>10.0f}{med['live_warm']:>10.0f}")
+    ratio_cold = med["live_cold"] / med["bare_cold"]
+    ratio_warm = med["live_warm"] / med["bare_warm"]
+    print(f"{'ratio live / bare':28}{ratio_cold:>10.2f}{ratio_warm:>10.2f}"
+          f"   target <= {TARGETS['ratio']:.2f}")
+    if delays:
+        print(f"\nevent -> DOM, {len(delays)} of {args.events} events through the emulator:"
+              f" p50 {percentile(delays, 0.5):.2f} ms, p95 {percentile(delays, 0.95):.2f} ms,"
+              f" p99 {percentile(delays, 0.99):.2f} ms, max {max(delays):.2f} ms"
+              f"   target p99 <= {TARGETS['p99']:.0f} ms")
+    else:
+        print("\nevent -> DOM: no DOM change was observed")
+
+
+if __name__ == "__main__":
+    main()
