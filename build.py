@@ -15,6 +15,7 @@ import argparse
 import base64
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent
 SITE = ROOT / "build" / "site"
@@ -176,7 +178,7 @@ TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/ja
          ".css": "text/css", ".html": "text/html; charset=utf-8", ".png": "image/png"}
 
 
-class SiteHandler(SimpleHTTPRequestHandler):
+class StaticHandler(SimpleHTTPRequestHandler):
     """Static files, answering POST like GET (Bitrix24 opens the handler with POST)."""
 
     extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map, **TYPES}
@@ -201,7 +203,39 @@ class SiteHandler(SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
-class EmulatorHandler(SiteHandler):
+def content_security_policy(portals: list[str]) -> str:
+    """The tightest policy under which the card works.
+
+    Scripts only from the site (``wasm-unsafe-eval`` lets WebAssembly
+    compile; plain ``unsafe-eval`` is not granted), data only from the site
+    and the portal's REST endpoint, and only the portal may frame the card.
+    """
+    origins = " ".join(portals)
+    return "; ".join([
+        "default-src 'none'",
+        "script-src 'self' 'wasm-unsafe-eval'",
+        "style-src 'self'",
+        "img-src 'self'",
+        f"connect-src 'self' {origins}".strip(),
+        f"frame-ancestors {origins or chr(39) + 'none' + chr(39)}",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ])
+
+
+class SiteHandler(StaticHandler):
+    """The card's site: static files under a strict Content-Security-Policy."""
+
+    policy = content_security_policy([])
+
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", self.policy)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        super().end_headers()
+
+
+class EmulatorHandler(StaticHandler):
     """The emulated Bitrix24 portal: its call-card page and the files it uses."""
 
     app_url = ""
@@ -230,13 +264,15 @@ class Servers:
     """The card's site and the emulator, each on its own port (so cross-origin)."""
 
     def __init__(self, site: Path, port: int = 8000, emulator_port: int = 8001,
-                 host: str = "127.0.0.1"):
-        self.site = ThreadingHTTPServer((host, port), partial(SiteHandler, directory=str(site)))
+                 host: str = "127.0.0.1", portals: tuple[str, ...] = ()):
+        card = type("Card", (SiteHandler,), {})
+        self.site = ThreadingHTTPServer((host, port), partial(card, directory=str(site)))
         self.app_url = f"http://{host}:{self.site.server_address[1]}/"
         handler = type("Emulator", (EmulatorHandler,), {"app_url": self.app_url})
         self.emulator = ThreadingHTTPServer((host, emulator_port),
                                             partial(handler, directory=str(EMULATOR)))
         self.emulator_url = f"http://{host}:{self.emulator.server_address[1]}/"
+        card.policy = content_security_policy([*portals, self.emulator_url.rstrip("/")])
         self.threads = [threading.Thread(target=server.serve_forever, daemon=True)
                         for server in (self.site, self.emulator)]
 
@@ -251,12 +287,29 @@ class Servers:
             server.server_close()
 
 
+def portal_origin(text: str) -> str:
+    """``https://host[:port]`` from what the admin typed; refuses anything else."""
+    parts = urlsplit(text.strip())
+    try:
+        valid = (parts.scheme in ("http", "https") and parts.port != 0
+                 and re.fullmatch(r"[a-z0-9.-]{1,253}", parts.hostname or "") is not None
+                 and parts.path in ("", "/") and not (parts.query or parts.fragment or parts.username))
+    except ValueError:
+        valid = False
+    if not valid:
+        raise SystemExit(f"--portal {text!r}: give an origin such as https://company.bitrix24.com")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", nargs="?", choices=("build", "serve"), default="build")
     parser.add_argument("--port", type=int, default=8000, help="the card's port (default 8000)")
     parser.add_argument("--emulator-port", type=int, default=8001,
                         help="the emulated portal's port (default 8001)")
+    parser.add_argument("--portal", action="append", default=[], metavar="ORIGIN",
+                        help="a Bitrix24 portal allowed to frame the card and to answer its REST "
+                             "calls, e.g. https://company.bitrix24.com (repeatable)")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
     site = build()
@@ -264,7 +317,8 @@ def main(argv: list[str] | None = None) -> None:
         return
     SiteHandler.quiet = not args.verbose
     try:
-        servers = Servers(site, args.port, args.emulator_port).start()
+        servers = Servers(site, args.port, args.emulator_port,
+                          portals=tuple(portal_origin(p) for p in args.portal)).start()
     except OSError as error:
         raise SystemExit(f"cannot listen ({error}); choose other ports with "
                          "--port and --emulator-port") from error

@@ -79,3 +79,29 @@ def test_emulator_page_knows_where_the_card_is(servers):
     config = embedded(page.decode(), "config")
     assert config["appUrl"] == servers.app_url
     assert config["domain"] == servers.emulator_url.split("/")[2]
+
+
+def test_card_is_served_under_a_strict_content_security_policy(servers):
+    _, headers, _ = fetch(servers.app_url)
+    policy = dict(part.strip().split(" ", 1) for part in headers["Content-Security-Policy"].split(";"))
+    assert policy["script-src"] == "'self' 'wasm-unsafe-eval'"
+    assert policy["default-src"] == "'none'"
+    emulator = servers.emulator_url.rstrip("/")
+    assert policy["connect-src"] == f"'self' {emulator}"
+    assert policy["frame-ancestors"] == emulator
+    assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_portal_origins_are_configurable_and_checked(site):
+    running = build.Servers(site, 0, 0, portals=("https://company.bitrix24.com",)).start()
+    try:
+        _, headers, _ = fetch(running.app_url)
+    finally:
+        running.stop()
+    assert "frame-ancestors https://company.bitrix24.com http://127.0.0.1:" in headers[
+        "Content-Security-Policy"]
+    assert build.portal_origin("https://company.bitrix24.com/") == "https://company.bitrix24.com"
+    for bad in ("company.bitrix24.com", "https://x.com/path", "javascript:alert(1)", "https://a b"):
+        with pytest.raises(SystemExit):
+            build.portal_origin(bad)

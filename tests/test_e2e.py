@@ -246,3 +246,13 @@ def test_official_sdk_talks_to_the_emulator(call, page, servers):
     call.state("idle", "486", wire="array")
     call.frame.wait_for_function("window.got.length === 1")
     assert call.frame.evaluate("window.got") == [["idle", {"failedCode": "486"}]]
+
+
+def test_card_refuses_to_be_framed_by_an_origin_that_is_not_the_portal(page, servers):
+    framer = servers.app_url + "framer.html"
+    page.context.route(framer, lambda route: route.fulfill(
+        content_type="text/html", body=f'<iframe src="{servers.app_url}"></iframe>'))
+    page.goto(framer)
+    page.wait_for_timeout(1_500)
+    child = page.frames[1]
+    assert child.evaluate("document.getElementById('timeline')") is None
