@@ -7,6 +7,7 @@
 
 const STATES = new Set(['idle', 'connecting', 'connected']);
 const SIP_CODE = /^[4-6]\d\d$/;
+const MAX_LOG = 50;
 
 function clip(value, limit = 64) {
   const text = String(value).replace(/[\u0000-\u001f\u007f]/g, ' ');
@@ -38,6 +39,7 @@ export class FallbackView {
     this.reason = document.getElementById('quick-reason');
     this.notice = document.getElementById('quick-notice');
     this.progress = document.getElementById('quick-progress');
+    this.log = document.getElementById('quick-log');
     this.connected = false;
     this.rang = false;
   }
@@ -64,6 +66,19 @@ export class FallbackView {
     }
     const [label, reason, next] = unrecognised[this.lang];
     return [`${label}: ${code}`, reason, next];
+  }
+
+  /** One line per state, so that nothing is missing if Python never comes. */
+  note(state, code, at) {
+    const item = document.createElement('li');
+    const time = document.createElement('time');
+    const what = document.createElement('span');
+    time.textContent = new Date(at).toLocaleTimeString([], { hour12: false });
+    const label = code && state === 'idle' && code !== '200' ? ` — ${this.explain(code)[0]}` : '';
+    what.textContent = `${this.word(`state.${state}`)}${label}`;
+    item.append(time, what);
+    this.log.append(item);
+    while (this.log.childElementCount > MAX_LOG) this.log.firstElementChild.remove();
   }
 
   showState(state, code) {
@@ -97,6 +112,7 @@ export class FallbackView {
   }
 
   failed(detail) {
+    this.root.hidden = false;
     this.progress.hidden = true;
     this.say('engine.failed', detail);
   }

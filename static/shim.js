@@ -9,6 +9,8 @@ import { FallbackView, readCallState } from './fallback.js';
 
 const OPENED = 'app:opened';
 const MAX_PAYLOAD = 65536;
+/** How long Python may take to start before the card says it runs without it. */
+const PYTHON_TIMEOUT_MS = 45000;
 
 const root = document.documentElement;
 const boot = JSON.parse(document.getElementById('boot').textContent);
@@ -43,6 +45,7 @@ function record(kind, args) {
       const seen = readCallState(args);
       if (seen) {
         fallback.showState(seen.state, seen.code);
+        fallback.note(seen.state, seen.code, at);
         if (!performance.getEntriesByName('call-timeline:first-state').length) {
           performance.mark('call-timeline:first-state');
         }
@@ -98,7 +101,23 @@ function connect() {
   for (const name of CALL_CARD_EVENTS) client.bindEvent(name, intake(name));
 }
 
+/** The start-up limit: ?python_timeout=<ms> (1 s to 5 min), else the default. */
+function pythonTimeout() {
+  const raw = new URLSearchParams(location.search).get('python_timeout');
+  const value = raw !== null && /^\d{1,6}$/.test(raw) ? Number(raw) : NaN;
+  return value >= 1000 && value <= 300000 ? value : PYTHON_TIMEOUT_MS;
+}
+
+function runWithoutPython(reason) {
+  if (deliver) return;
+  root.dataset.engine = 'fallback';
+  fallback.failed(reason);
+}
+
 async function startPython() {
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') {
+    throw new Error('this browser has no WebAssembly');
+  }
   const steps = 3;
   fallback.say('engine.loading');
   fallback.step(0, steps);
@@ -130,8 +149,12 @@ async function startPython() {
 }
 
 connect();
-startPython().catch((error) => {
+const limit = setTimeout(() => {
+  console.warn('Call Timeline: Python is taking too long; showing states without it');
+  runWithoutPython(`not ready after ${Math.round(pythonTimeout() / 1000)} s`);
+}, pythonTimeout());
+startPython().then(() => clearTimeout(limit), (error) => {
+  clearTimeout(limit);
   console.error('Call Timeline: Python could not start', error);
-  root.dataset.engine = 'fallback';
-  fallback.failed(error && error.message ? error.message : String(error));
+  runWithoutPython(error && error.message ? error.message : String(error));
 });

@@ -81,3 +81,11 @@ def page(browser, request, requests_seen):
         tab.screenshot(path=str(ARTIFACTS / f"{name}.png"))
     finally:
         context.close()
+
+
+@pytest.fixture
+def call(page, servers):
+    """The emulator open in a fresh browser context, ready to play a call."""
+    from callcard import CallCard
+
+    return CallCard(page, servers)
