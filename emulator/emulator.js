@@ -296,6 +296,9 @@ window.emulator = {
   get log() { return world.log.map((entry) => ({ ...entry })); },
   get call() { return world.call && { callId: world.call.callId, appSid: world.call.appSid, state: world.call.state, autoClose: world.call.autoClose }; },
   bound(eventName) { return world.call ? world.call.bindings.get(eventName).length : 0; },
+  callbacks(eventName) { return world.call ? [...world.call.bindings.get(eventName)] : []; },
+  /** Post anything at all to the card, as a broken or hostile portal might. */
+  post(data) { if (world.call) world.call.iframe.contentWindow.postMessage(data, appOrigin); },
   appOrigin,
 };
 

@@ -104,6 +104,7 @@ class CardView:
         self.dropped = slot("p", "dropped")
         self.list = slot("ol", "entries")
         self.rows: list[tuple[Entry, Row]] = []
+        self.spare: list[Row] = []
         self.shown_dropped = 0
 
     def render(self, timeline: Timeline, now: float) -> None:
@@ -120,7 +121,7 @@ class CardView:
                     continue
                 self.rows[index] = (entry, row)
             else:
-                row = Row(self.document, self.list.element)
+                row = self._new_row()
                 self.rows.append((entry, row))
             self._draw_row(row, entry, now)
         self.dropped.show(timeline.dropped > 0)
@@ -157,13 +158,23 @@ class CardView:
         self.talk_label.set(i18n.text("talk_time", lang))
         for _, row in self.rows:
             row.item.element.remove()
+            self.spare.append(row)
         self.rows = []
+
+    def _new_row(self) -> Row:
+        """A row at the end of the list: a recycled one if any scrolled off."""
+        if self.spare:
+            row = self.spare.pop()
+            self.list.element.appendChild(row.item.element)
+            return row
+        return Row(self.document, self.list.element)
 
     def _trim(self, dropped: int) -> None:
         excess = dropped - self.shown_dropped
         if excess > 0:
             for _, row in self.rows[:excess]:
                 row.item.element.remove()
+                self.spare.append(row)
             del self.rows[:excess]
         self.shown_dropped = dropped
 

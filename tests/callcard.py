@@ -13,7 +13,7 @@ class CallCard:
         self.page = page
         self.servers = servers
         page.goto(servers.emulator_url + "?autostart=0")
-        self.card = page.frame_locator("iframe")
+        self.card = page.frame_locator("#frame-slot iframe")
 
     def open(self, state: str = "idle", lang: str = "en", url: str | None = None,
              events: tuple[str, ...] = ALL_EVENTS) -> None:
@@ -37,7 +37,7 @@ class CallCard:
 
     @property
     def frame(self):
-        return self.page.frames[1]
+        return self.page.locator("#frame-slot iframe").element_handle().content_frame()
 
     def engine(self) -> str:
         return self.frame.evaluate("document.documentElement.dataset.engine")

@@ -30,6 +30,7 @@ class FakeElement:
 
     def appendChild(self, child: FakeElement) -> FakeElement:
         self.document.writes += 1
+        child.remove()  # as in the DOM: appending a node moves it
         child.parent = self
         self.children.append(child)
         return child
@@ -59,11 +60,15 @@ class FakeElement:
 
 
 class FakeDocument:
+    """Counts what it creates (without keeping it, so memory can be measured)."""
+
     def __init__(self) -> None:
         self.writes = 0
-        self.created: list[FakeElement] = []
+        self.created = 0
+        self.tags: set[str] = set()
 
     def createElement(self, tag: str) -> FakeElement:
         element = FakeElement(self, tag)
-        self.created.append(element)
+        self.created += 1
+        self.tags.add(element.tagName)
         return element

@@ -37,23 +37,91 @@ json.dumps({
 '''
 
 
+FAILING_HANDLER = '''
+import json
+from fakedom import FakeDocument
+from placement_app import timeline
+from placement_app.app import Card
+from placement_app.events import CallStateChanged
+from placement_app.view import CardView
+
+document = FakeDocument()
+root = document.createElement("section")
+warnings = []
+card = Card(CardView(document, root), lambda: 0.0, warnings.append)
+real = timeline.HANDLERS[CallStateChanged]
+
+def broken(line, event):
+    raise ZeroDivisionError("a bug in one handler")
+
+timeline.HANDLERS[CallStateChanged] = broken
+card.receive("CallCard::CallStateChanged", '["connecting"]', 1)
+timeline.HANDLERS[CallStateChanged] = real
+card.receive("CallCard::CallStateChanged", '["connected"]', 2)
+card.receive("CallCard::EntityChanged", '[{"PHONE_NUMBER": "+7495"}]', 3)
+json.dumps({"rows": [r.find("what").textContent for r in root.find_all("entry")],
+            "warnings": warnings})
+'''
+
+LONG_CALL = '''
+import json, tracemalloc
+from fakedom import FakeDocument
+from placement_app.app import Card
+from placement_app.view import CardView
+
+document = FakeDocument()
+root = document.createElement("section")
+clock = [0.0]
+card = Card(CardView(document, root), lambda: clock[0])
+card.receive("CallCard::CallStateChanged", '["connected"]', 0)
+tracemalloc.start()
+sizes = []
+for i in range(10_000):
+    card.receive("CallCard::EntityChanged", json.dumps([{"PHONE_NUMBER": f"+7{i}"}]), i * 1_080.0)
+    if i in (4_999, 9_999):
+        sizes.append(tracemalloc.get_traced_memory()[0])
+clock[0] = 3 * 3600 * 1000.0
+card.tick()
+json.dumps({"timer": root.find("timer").textContent, "rows": len(root.find_all("entry")),
+            "growth": sizes[1] - sizes[0], "created": document.created})
+'''
+
+
 @pytest.fixture(scope="module")
 def site():
     return build.build()
 
 
-def test_wheel_runs_a_busy_call_inside_pyodide(site, tmp_path):
+def run_in_pyodide(site, tmp_path, source: str) -> dict:
     if shutil.which("node") is None:
         pytest.fail("Node.js is needed to run Pyodide outside the browser")
     scenario = tmp_path / "scenario.py"
-    scenario.write_text(SCENARIO)
+    scenario.write_text(source)
     wheel = next((site / "wheels").glob("placement_app-*.whl")).name
     result = subprocess.run(
         ["node", str(build.ROOT / "tests" / "pyodide_run.mjs"), str(site / build.RUNTIME),
          str(site / "wheels"), wheel, str(scenario)],
-        capture_output=True, text=True, timeout=120, check=False)
+        capture_output=True, text=True, timeout=180, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
-    report = json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_a_failing_handler_is_shown_and_later_events_still_render_in_pyodide(site, tmp_path):
+    report = run_in_pyodide(site, tmp_path, FAILING_HANDLER)
+    assert report["rows"] == ["Display error", "Talking", "Client"]
+    assert "a bug in one handler" in report["warnings"][0]
+
+
+def test_a_three_hour_call_stays_bounded_in_pyodide(site, tmp_path):
+    report = run_in_pyodide(site, tmp_path, LONG_CALL)
+    assert report["timer"] == "3:00:00"
+    assert report["rows"] == 200
+    assert report["growth"] < 200_000, report
+    assert report["created"] < 6 * 220
+
+
+def test_wheel_runs_a_busy_call_inside_pyodide(site, tmp_path):
+    report = run_in_pyodide(site, tmp_path, SCENARIO)
     assert report["platform"] == "emscripten"
     assert report["python"].startswith("3.14")
     assert "site-packages/placement_app" in report["module"]

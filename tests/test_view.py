@@ -3,6 +3,8 @@
 import json
 
 from fakedom import FakeDocument
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from placement_app.app import Card
 from placement_app.view import CardView
@@ -66,7 +68,7 @@ def test_html_in_a_code_is_shown_as_text():
     send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": HTML}], at=1)
     assert f"Unrecognised code: {HTML}" in root.visible_text()
     allowed = {"SECTION", "DIV", "SPAN", "P", "DL", "DT", "DD", "OL", "LI", "TIME"}
-    assert {e.tagName for e in document.created} <= allowed
+    assert document.tags <= allowed
 
 
 def test_russian_portal_gets_a_russian_card():
@@ -108,3 +110,50 @@ def test_dropped_entries_are_counted_on_screen():
         send(card, "CallCard::EntityChanged", {"PHONE_NUMBER": f"+{i}"}, at=i)
     assert len(root.find_all("entry")) == timeline.MAX_ENTRIES
     assert "5 earlier entries not shown" in root.visible_text()
+
+
+def test_three_hour_call_with_ten_thousand_events_stays_bounded_and_the_timer_is_right():
+    import tracemalloc
+
+    from placement_app import timeline
+
+    card, root, document, clock, _ = make_card()
+    three_hours = 3 * 3600 * 1000
+    send(card, "CallCard::CallStateChanged", "connecting", at=0)
+    send(card, "CallCard::CallStateChanged", "connected", at=5_000)
+    tracemalloc.start()
+    sizes = []
+    for i in range(10_000):
+        at = 5_000 + i * (three_hours - 10_000) / 10_000
+        send(card, "CallCard::EntityChanged", {"PHONE_NUMBER": f"+7{i}"}, at=at)
+        if i in (4_999, 9_999):
+            sizes.append(tracemalloc.get_traced_memory()[0])
+    tracemalloc.stop()
+    clock["now"] = three_hours + 5_000
+    card.tick()
+    assert root.find("timer").textContent == "3:00:00"
+    assert root.find("talk").textContent == "3:00:00"
+    assert root.find("ring").textContent == "0:05"
+    assert len(root.find_all("entry")) == timeline.MAX_ENTRIES
+    assert sizes[1] - sizes[0] < 200_000, sizes  # the second 5,000 events add (almost) nothing
+    assert document.created < 6 * (timeline.MAX_ENTRIES + 20)  # rows are recycled, not piled up
+
+
+@settings(max_examples=300, deadline=None)
+@given(kind=st.sampled_from(["CallCard::CallStateChanged", "CallCard::EntityChanged",
+                             "CallCard::BeforeClose", "app:opened", "other"]),
+       payload=st.one_of(st.text(max_size=300), st.recursive(
+           st.none() | st.booleans() | st.integers() | st.text(max_size=50),
+           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+               st.sampled_from(["failedCode", "PHONE_NUMBER", "CRM_ENTITY_ID", "LANG",
+                                "PLACEMENT_OPTIONS", "<b>"]), inner, max_size=4),
+           max_leaves=10).map(json.dumps)),
+       at=st.one_of(st.floats(), st.integers(), st.text(max_size=3), st.none()))
+def test_any_raw_delivery_is_drawn_as_text_without_raising(kind, payload, at):
+    card, root, document, _, warnings = make_card()
+    card.receive(kind, payload, at)
+    card.receive("CallCard::CallStateChanged", '["connected"]', 1.0)
+    assert root.find("state").textContent == "Talking"
+    allowed = {"SECTION", "DIV", "SPAN", "P", "DL", "DT", "DD", "OL", "LI", "TIME"}
+    assert document.tags <= allowed
+    assert warnings == []
