@@ -213,6 +213,17 @@ export function openCard(options = {}) {
   return call.callId;
 }
 
+/** The same call's tab loaded again (the operator reloads it): same APP_SID and CALL_ID. */
+export function reloadCard() {
+  const call = world.call;
+  if (!call) return false;
+  for (const ids of call.bindings.values()) ids.length = 0;
+  postForm(call);
+  log('out', `portal reloaded the tab (CALL_STATE=${call.state})`);
+  refresh();
+  return true;
+}
+
 export function closeCard() {
   if (!world.call) return;
   world.call.iframe.remove();
@@ -278,7 +289,7 @@ function refresh() {
   $('call-id').textContent = call ? call.callId : '';
   $('auto-close').textContent = call && !call.autoClose ? 'off (kept open by the app)' : 'on';
   $('bound').textContent = call ? [...call.bindings.values()].reduce((n, ids) => n + ids.length, 0) : 0;
-  for (const id of ['connecting', 'connected', 'idle', 'client', 'close']) $(id).disabled = !call;
+  for (const id of ['connecting', 'connected', 'idle', 'client', 'close', 'reload']) $(id).disabled = !call;
 }
 
 $('portal-domain').textContent = config.domain;
@@ -288,13 +299,17 @@ $('idle').addEventListener('click', () => setCallState('idle', chosenCode()));
 $('failed-code').addEventListener('change', () => { $('custom-code').hidden = $('failed-code').value !== 'custom'; });
 $('client').addEventListener('click', changeClient);
 $('close').addEventListener('click', tryClose);
+$('reload').addEventListener('click', reloadCard);
 
 window.emulator = {
-  openCard, closeCard, fire, setCallState, changeClient, tryClose, parseCommand,
+  openCard, reloadCard, closeCard, fire, setCallState, changeClient, tryClose, parseCommand,
   get commands() { return world.commands.map((c) => ({ ...c })); },
   get rejected() { return world.rejected.map((r) => ({ ...r })); },
   get log() { return world.log.map((entry) => ({ ...entry })); },
-  get call() { return world.call && { callId: world.call.callId, appSid: world.call.appSid, state: world.call.state, autoClose: world.call.autoClose }; },
+  get call() {
+    const call = world.call;
+    return call && { callId: call.callId, appSid: call.appSid, state: call.state, autoClose: call.autoClose, auth: call.auth };
+  },
   bound(eventName) { return world.call ? world.call.bindings.get(eventName).length : 0; },
   callbacks(eventName) { return world.call ? [...world.call.bindings.get(eventName)] : []; },
   /** Post anything at all to the card, as a broken or hostile portal might. */

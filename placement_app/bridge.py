@@ -52,3 +52,19 @@ def export(function: Callable[..., Any]) -> Any:
 def every(milliseconds: int, function: Callable[[], None]) -> None:
     """Call ``function`` on a timer for the life of the card."""
     js.setInterval(export(function), milliseconds)
+
+
+def on_page_hide(function: Callable[[], None]) -> None:
+    """Call ``function`` when the tab is reloaded or closed (its last chance to save)."""
+    js.addEventListener("pagehide", export(lambda event: function()))
+
+
+def local_storage() -> Any:
+    """``localStorage``, or ``None`` where the browser refuses it (disabled, sandboxed)."""
+    try:
+        storage = js.localStorage
+        storage.getItem("call-timeline:probe")
+    except Exception as error:
+        _warn(f"Call Timeline: no local storage here ({error!r}); the timeline will not survive a reload")
+        return None
+    return storage

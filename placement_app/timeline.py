@@ -275,6 +275,22 @@ def apply(timeline: Timeline, event: Event) -> Timeline:
     return HANDLERS[type(event)](timeline, event)
 
 
+def resume(saved: Timeline, opened: CardOpened, since: list[Event]) -> Timeline:
+    """The saved timeline of this call, brought up to date after a reload.
+
+    ``since`` are the events that arrived in this page before the call was
+    known; they are newer than anything saved.  If none of them says the
+    state, the state the tab reopened in is taken as a change at that moment
+    (the call may have moved on while the tab was reloading).
+    """
+    timeline = replace(saved, lang=opened.lang or saved.lang)
+    timeline = replay(since, timeline)
+    knows_state = any(isinstance(event, CallStateChanged) for event in since)
+    if opened.call_state is not None and not knows_state:
+        timeline = apply(timeline, CallStateChanged(opened.at, opened.call_state))
+    return timeline
+
+
 def replay(events: list[Event], start: Timeline | None = None) -> Timeline:
     """Apply ``events`` in order; handy for tests and for restoring a call."""
     timeline = start or Timeline()
