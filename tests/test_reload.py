@@ -66,7 +66,8 @@ def test_a_corrupt_saved_timeline_is_ignored(call):
 
 
 @pytest.mark.parametrize("script", [
-    "Object.defineProperty(window, 'localStorage', {get() { throw new DOMException('no', 'SecurityError'); }});",
+    "Object.defineProperty(window, 'localStorage', "
+    "{get() { throw new DOMException('no', 'SecurityError'); }});",
     "Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };",
 ], ids=["disabled", "full"])
 def test_the_card_works_when_storage_is_disabled_or_full(call, script):
