@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import ClassVar
 from urllib.parse import urlsplit
 
+from portal_emulator import Portal, rest_params
+
 ROOT = Path(__file__).resolve().parent
 SITE = ROOT / "build" / "site"
 CACHE = ROOT / ".cache" / "wheels"
@@ -236,15 +238,57 @@ class SiteHandler(StaticHandler):
 
 
 class EmulatorHandler(StaticHandler):
-    """The emulated Bitrix24 portal: its call-card page and the files it uses."""
+    """The emulated Bitrix24 portal: its call-card page, its files and its REST API."""
 
     app_url = ""
+    portal = Portal()
 
     def do_GET(self) -> None:
-        if self.path.split("?")[0] in ("/", "/index.html"):
+        path, _, query = self.path.partition("?")
+        if path in ("/", "/index.html"):
             self._send_page()
+        elif path.startswith("/rest/"):
+            self._rest(path, rest_params("", query))
         else:
             super().do_GET()
+
+    def do_POST(self) -> None:
+        path = self.path.partition("?")[0]
+        length = min(int(self.headers.get("Content-Length") or 0), 1 << 20)
+        body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+        if path == "/emulator/calls":
+            try:
+                data = json.loads(body)
+            except ValueError:
+                data = None
+            self._send_json(*self.portal.report(data))
+        elif path.startswith("/rest/"):
+            self._rest(path, rest_params(self.headers.get("Content-Type", ""), body))
+        else:
+            self.send_error(405)
+
+    def do_OPTIONS(self) -> None:
+        self.send_response(204)
+        self._cors()
+        self.send_header("Access-Control-Allow-Methods", "GET, POST")
+        self.send_header("Access-Control-Allow-Headers", "Content-Type")
+        self.end_headers()
+
+    def _cors(self) -> None:
+        self.send_header("Access-Control-Allow-Origin", "*")
+
+    def _rest(self, path: str, params: dict[str, str]) -> None:
+        method = path.removeprefix("/rest/").removesuffix(".json")
+        self._send_json(*self.portal.rest(method, params))
+
+    def _send_json(self, status: int, body: dict[str, object]) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self._cors()
+        self.end_headers()
+        self.wfile.write(data)
 
     def _send_page(self) -> None:
         import jinja2
@@ -268,7 +312,8 @@ class Servers:
         card = type("Card", (SiteHandler,), {})
         self.site = ThreadingHTTPServer((host, port), partial(card, directory=str(site)))
         self.app_url = f"http://{host}:{self.site.server_address[1]}/"
-        handler = type("Emulator", (EmulatorHandler,), {"app_url": self.app_url})
+        self.portal = Portal()
+        handler = type("Emulator", (EmulatorHandler,), {"app_url": self.app_url, "portal": self.portal})
         self.emulator = ThreadingHTTPServer((host, emulator_port),
                                             partial(handler, directory=str(EMULATOR)))
         self.emulator_url = f"http://{host}:{self.emulator.server_address[1]}/"

@@ -19,7 +19,19 @@ const CLIENTS = [
 ];
 
 const $ = (id) => document.getElementById(id);
-const world = { call: null, commands: [], rejected: [], log: [], calls: 0 };
+const world = { call: null, commands: [], rejected: [], log: [], calls: 0, statistics: 'record', delayMs: 2000 };
+
+/** Tell the portal's server side what it would know: the call, its token, its state. */
+function report(call) {
+  return fetch('/emulator/calls', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      callId: call.callId, auth: call.auth, state: call.state, failedCode: call.failedCode || '',
+      statistics: world.statistics, delayMs: world.delayMs,
+    }),
+  }).catch((error) => log('bad', `the emulator's server did not answer (${error})`));
+}
 
 function randomHex(bytes) {
   return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -93,6 +105,7 @@ const COMMANDS = {
   setInstallFinish() { return {}; },
   refreshAuth(call) {
     call.auth = randomHex(16);
+    report(call);
     return { AUTH_ID: call.auth, AUTH_EXPIRES: 3600, REFRESH_ID: randomHex(16) };
   },
 };
@@ -207,6 +220,7 @@ export function openCard(options = {}) {
   $('frame-slot').replaceChildren(call.iframe);
   world.call = call;
   world.commands = [];
+  report(call);
   postForm(call);
   log('out', `portal opened the tab (POST ${call.url}, CALL_STATE=${call.state})`);
   refresh();
@@ -256,10 +270,20 @@ export function setCallState(state, failedCode = '', form = wireForm()) {
   const call = world.call;
   if (!call || call.state === state) return false;
   call.state = state;
+  call.failedCode = state === 'idle' ? String(failedCode || '') : '';
+  report(call);
   const params = state === 'idle' && failedCode ? { failedCode: String(failedCode) } : {};
   fire('CallCard::CallStateChanged', form === 'array' ? [state, params] : state);
   refresh();
   return true;
+}
+
+/** How the portal's call statistics answer the card: record (after a delay), none, or an error. */
+export function setStatistics(mode, delayMs = world.delayMs) {
+  world.statistics = mode;
+  world.delayMs = delayMs;
+  $('statistics').value = mode;
+  return world.call ? report(world.call) : Promise.resolve();
 }
 
 export function changeClient() {
@@ -298,11 +322,12 @@ for (const state of ['connecting', 'connected']) $(state).addEventListener('clic
 $('idle').addEventListener('click', () => setCallState('idle', chosenCode()));
 $('failed-code').addEventListener('change', () => { $('custom-code').hidden = $('failed-code').value !== 'custom'; });
 $('client').addEventListener('click', changeClient);
+$('statistics').addEventListener('change', () => setStatistics($('statistics').value));
 $('close').addEventListener('click', tryClose);
 $('reload').addEventListener('click', reloadCard);
 
 window.emulator = {
-  openCard, reloadCard, closeCard, fire, setCallState, changeClient, tryClose, parseCommand,
+  openCard, reloadCard, closeCard, fire, setStatistics, setCallState, changeClient, tryClose, parseCommand,
   get commands() { return world.commands.map((c) => ({ ...c })); },
   get rejected() { return world.rejected.map((r) => ({ ...r })); },
   get log() { return world.log.map((entry) => ({ ...entry })); },

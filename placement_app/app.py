@@ -1,55 +1,93 @@
-"""Wiring: events in, timeline updated, view redrawn.
+"""Wiring: events in, timeline updated, view redrawn, timeline kept.
 
-:class:`Card` is plain Python (it runs under CPython with a fake document);
-:func:`main` is what the shim calls once Pyodide is up, and the only place
-that asks the bridge for the browser.
+:class:`Card` is plain Python: it runs under CPython with a fake document, a
+fake clock and a fake HTTP client.  :func:`main` is what the shim calls once
+Pyodide is up, and the only place that asks the bridge for the browser.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
-from .events import CardOpened, Event, parse_wire
+from . import statistics
+from .events import (
+    CardOpened,
+    Event,
+    StatisticsFound,
+    StatisticsRequested,
+    StatisticsUnavailable,
+    parse_wire,
+)
 from .storage import Store
-from .timeline import Timeline, apply, resume, with_error
+from .timeline import Timeline, apply, needs_lookup, resume, with_error
 from .view import CardView
 
 #: Events kept while the call id is unknown, to replay over a saved timeline.
 MAX_EARLY = 500
+TICK_MS = 250
+
+Http = Callable[[str, str], Awaitable[tuple[int, str]]]
+Spawn = Callable[[Coroutine[Any, Any, None]], object]
 
 
 class Card:
-    """Owns the call's timeline and keeps the view in step with it.
+    """Owns the call's timeline and keeps the view (and the saved copy) in step.
 
     Events are handled one at a time in the order received.  A failure while
     handling one is logged and shown as an error entry; the next event is
-    handled as if nothing happened.
+    handled as if nothing happened.  When the call ends without a code and
+    the portal can be asked, the call statistics are looked up in the
+    background (``http`` and ``spawn`` come from the bridge).
     """
 
     def __init__(self, view: CardView, clock: Callable[[], float],
-                 warn: Callable[[str], None] = lambda message: None, store: Store | None = None):
+                 warn: Callable[[str], None] = lambda message: None, store: Store | None = None,
+                 http: Http | None = None, spawn: Spawn | None = None,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
         self.view = view
         self.clock = clock
         self.warn = warn
         self.store = store or Store(None)
+        self.http = http
+        self.spawn = spawn
+        self.sleep = sleep
         self.timeline = Timeline()
         self.early: list[Event] = []
         self.unsaved = False
+        self.portal: tuple[str, str] | None = None  # REST URL and token: memory only
+        self.looking_up = False
 
     def receive(self, kind: object, payload_json: object, at: object) -> None:
         """Take one event as the shim forwards it: name, JSON arguments, arrival time."""
         try:
             event = parse_wire(kind, payload_json, at)
+        except Exception as error:  # parse_wire does not raise; this is a last guard
+            self._failed(kind, at, error)
+            self.redraw()
+            return
+        self.handle(event)
+
+    def handle(self, event: Event) -> None:
+        """Apply one typed event, then redraw."""
+        try:
             before = self.timeline
             self.timeline = apply(before, event)
+            if isinstance(event, CardOpened) and event.rest_url and event.auth:
+                self.portal = (event.rest_url, event.auth)
             if before.call_id is None:
                 self._learn_call(event)
             self.unsaved = self.timeline.call_id is not None
+            self._look_up_if_needed()
         except Exception as error:
-            moment = at if isinstance(at, int | float) else self.clock()
-            self.warn(f"Call Timeline: handling {kind!r} failed: {error!r}")
-            self.timeline = with_error(self.timeline, float(moment), type(error).__name__)
+            self._failed(type(event).__name__, event.at, error)
         self.redraw()
+
+    def _failed(self, kind: object, at: object, error: Exception) -> None:
+        moment = float(at) if isinstance(at, int | float) else self.clock()
+        self.warn(f"Call Timeline: handling {kind!r} failed: {error!r}")
+        self.timeline = with_error(self.timeline, moment, type(error).__name__)
 
     def _learn_call(self, event: Event) -> None:
         """Once the call id is known, pick up where a reloaded tab left off."""
@@ -62,6 +100,44 @@ class Card:
         if saved is not None and isinstance(event, CardOpened):
             self.timeline = resume(saved, event, self.early)
         self.early = []
+
+    def _look_up_if_needed(self) -> None:
+        if (self.looking_up or self.spawn is None or self.http is None or self.portal is None
+                or not needs_lookup(self.timeline)):
+            return
+        self.looking_up = True
+        call_id = self.timeline.call_id
+        assert call_id is not None
+        self.spawn(self._look_up(call_id, *self.portal))
+
+    async def _look_up(self, call_id: str, rest_url: str, auth: str) -> None:
+        """Ask the call statistics, with backoff, until they know or it is clear they won't."""
+        assert self.http is not None
+        try:
+            self.handle(StatisticsRequested(self.clock()))
+            request = statistics.request(rest_url, auth, call_id)
+            why = "no_record"
+            for delay in statistics.DELAYS_MS:
+                await self.sleep(delay / 1000)
+                if self.timeline.call_id != call_id or self.timeline.lookup != "pending":
+                    return  # a new attempt began, or the answer came another way
+                try:
+                    status, text = await self.http(request.url, request.body)
+                except Exception as error:
+                    self.warn(f"Call Timeline: call statistics unreachable ({error!r})")
+                    why = "unreachable"
+                    continue
+                reply = statistics.read_reply(status, text, call_id)
+                if isinstance(reply, statistics.Found):
+                    self.handle(StatisticsFound(self.clock(), reply.failed_code, reply.reason))
+                    return
+                if isinstance(reply, statistics.GaveUp):
+                    why = reply.why
+                    break
+                why = "no_record"
+            self.handle(StatisticsUnavailable(self.clock(), why))
+        finally:
+            self.looking_up = False
 
     def flush(self) -> None:
         """Save the timeline now if it changed (called on a timer and when the page hides)."""
@@ -84,16 +160,14 @@ class Card:
             self.warn(f"Call Timeline: timer failed: {error!r}")
 
 
-TICK_MS = 250
-
-
 def main(root_id: str = "timeline") -> object:
     """Start the card in the browser; return the function the shim forwards events to."""
     from . import bridge
 
     page = bridge.page(root_id)
-    store = Store(bridge.local_storage(), page.warn)
-    card = Card(CardView(page.document, page.root, page.utc_offset_minutes), page.now, page.warn, store)
+    card = Card(CardView(page.document, page.root, page.utc_offset_minutes), page.now, page.warn,
+                store=Store(bridge.local_storage(), page.warn), http=bridge.post_form,
+                spawn=asyncio.ensure_future)
     card.redraw()
     bridge.every(TICK_MS, card.tick)
     bridge.on_page_hide(card.flush)

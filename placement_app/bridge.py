@@ -12,6 +12,7 @@ from typing import Any
 
 import js
 from pyodide.ffi import create_proxy
+from pyodide.http import pyfetch
 
 _proxies: list[Any] = []
 
@@ -57,6 +58,18 @@ def every(milliseconds: int, function: Callable[[], None]) -> None:
 def on_page_hide(function: Callable[[], None]) -> None:
     """Call ``function`` when the tab is reloaded or closed (its last chance to save)."""
     js.addEventListener("pagehide", export(lambda event: function()))
+
+
+#: A REST call that takes longer than this is given up (and retried later).
+HTTP_TIMEOUT_MS = 5000
+
+
+async def post_form(url: str, body: str) -> tuple[int, str]:
+    """POST a form to the portal's REST API; the status and the text of the reply."""
+    response = await pyfetch(url, method="POST", body=body, credentials="omit", cache="no-store",
+                             headers={"Content-Type": "application/x-www-form-urlencoded"},
+                             signal=js.AbortSignal.timeout(HTTP_TIMEOUT_MS))
+    return int(response.status), str(await response.string())
 
 
 def local_storage() -> Any:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 CALL_STATE_CHANGED = "CallCard::CallStateChanged"
@@ -87,6 +88,41 @@ class CardOpened:
     lang: str | None
     direction: str | None
     phone_number: str | None
+    #: Where the portal's REST API answers and the token for it (init data
+    #: only).  Kept out of equality and repr so they never end up in logs.
+    rest_url: str | None = field(default=None, compare=False, repr=False)
+    auth: str | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class StatisticsRequested:
+    """The card started looking the call up in the portal's call statistics."""
+
+    at: float
+
+
+@dataclass(frozen=True)
+class StatisticsFound:
+    """The portal's call statistics know how the call ended.
+
+    ``reason`` is the portal's own text (``CALL_FAILED_REASON``), shown as is.
+    """
+
+    at: float
+    failed_code: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class StatisticsUnavailable:
+    """The call statistics could not say (``why`` is one of :data:`LOOKUP_FAILURES`)."""
+
+    at: float
+    why: str
+
+
+#: Why a statistics lookup gave up; each has words in i18n (``lookup.<why>``).
+LOOKUP_FAILURES = ("no_record", "no_scope", "auth", "unreachable", "refused")
 
 
 @dataclass(frozen=True)
@@ -99,7 +135,8 @@ class Unrecognised:
     preview: str
 
 
-Event = CallStateChanged | EntityChanged | BeforeClose | CardOpened | Unrecognised
+Event = (CallStateChanged | EntityChanged | BeforeClose | CardOpened | Unrecognised
+         | StatisticsRequested | StatisticsFound | StatisticsUnavailable)
 
 
 def clip(text: str, limit: int = MAX_TEXT) -> str:
@@ -229,6 +266,7 @@ def parse_card_opened(args: Sequence[object], at: float) -> Event:
     if not isinstance(options, Mapping):
         return Unrecognised(at, CARD_OPENED, "placement options are unreadable", preview(options))
     direction = _text_field(options.get("CALL_DIRECTION"))
+    auth = data.get("AUTH_ID")
     return CardOpened(
         at,
         call_id=_text_field(options.get("CALL_ID")),
@@ -236,7 +274,26 @@ def parse_card_opened(args: Sequence[object], at: float) -> Event:
         lang=_text_field(data.get("LANG")),
         direction=direction.lower() if direction else None,
         phone_number=_text_field(options.get("PHONE_NUMBER")),
+        rest_url=rest_base(data.get("DOMAIN"), data.get("PROTOCOL")),
+        auth=auth if isinstance(auth, str) and _TOKEN.fullmatch(auth) else None,
     )
+
+
+_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(?::\d{1,5})?")
+_TOKEN = re.compile(r"[A-Za-z0-9._-]{1,512}")
+
+
+def rest_base(domain: object, protocol: object) -> str | None:
+    """``http(s)://DOMAIN/rest/`` from the init data, or ``None`` if either looks wrong."""
+    if not isinstance(domain, str) or not _DOMAIN.fullmatch(domain):
+        return None
+    if protocol in (1, "1", True):
+        scheme = "https"
+    elif protocol in (0, "0", False):
+        scheme = "http"
+    else:
+        return None
+    return f"{scheme}://{domain}/rest/"
 
 
 _PARSERS = {

@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from .events import MAX_TEXT, CallState, clip
+from .events import LOOKUP_FAILURES, MAX_TEXT, CallState, clip
 from .timeline import MAX_ENTRIES, Entry, Notice, NoticeKind, StateSpan, Timeline
 
 VERSION = 1
@@ -56,10 +56,17 @@ def _optional_text(value: Any) -> str | None:
     return None if value is None else _text(value)
 
 
+def _lookup(value: Any) -> str | None:
+    if value is None or value in ("pending", "done") or value in LOOKUP_FAILURES:
+        return str(value) if value is not None else None
+    raise Invalid("lookup")
+
+
 def _entry_to_dict(entry: Entry) -> dict[str, Any]:
     if isinstance(entry, StateSpan):
         return {"span": entry.call_state.value, "start": entry.started_at, "end": entry.ended_at,
-                "code": entry.failed_code, "open": entry.since_open}
+                "code": entry.failed_code, "open": entry.since_open,
+                "statistics": entry.code_from_statistics}
     return {"notice": entry.kind.value, "at": entry.at, "detail": entry.detail}
 
 
@@ -69,7 +76,7 @@ def _entry_from_dict(data: Any) -> Entry:
     if "span" in data:
         return StateSpan(CallState(data["span"]), _number(data["start"]),
                          _optional_number(data["end"]), _optional_text(data["code"]),
-                         bool(data["open"] is True))
+                         data["open"] is True, data.get("statistics") is True)
     return Notice(_number(data["at"]), NoticeKind(data["notice"]), _text(data["detail"]))
 
 
@@ -91,6 +98,9 @@ def dumps(timeline: Timeline) -> str:
         "closing": timeline.closing,
         "call_state": timeline.call_state.value if timeline.call_state else None,
         "state_since": timeline.state_since,
+        "failure_reason": timeline.failure_reason,
+        "code_from_statistics": timeline.code_from_statistics,
+        "lookup": timeline.lookup,
     }, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -133,6 +143,9 @@ def loads(text: str, call_id: str) -> Timeline:
             closing=data.get("closing") is True,
             call_state=None if data.get("call_state") is None else CallState(data["call_state"]),
             state_since=_optional_number(data.get("state_since")),
+            failure_reason=_optional_text(data.get("failure_reason")),
+            code_from_statistics=data.get("code_from_statistics") is True,
+            lookup=_lookup(data.get("lookup")),
         )
     except (KeyError, TypeError) as error:
         raise Invalid(type(error).__name__) from error

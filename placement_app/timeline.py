@@ -25,6 +25,9 @@ from .events import (
     CardOpened,
     EntityChanged,
     Event,
+    StatisticsFound,
+    StatisticsRequested,
+    StatisticsUnavailable,
     Unrecognised,
 )
 
@@ -55,6 +58,7 @@ class StateSpan:
     ended_at: float | None = None
     failed_code: str | None = None
     since_open: bool = False
+    code_from_statistics: bool = False
 
     def duration(self, now: float) -> float:
         """Milliseconds in this state; a running span counts up to ``now``."""
@@ -100,6 +104,11 @@ class Timeline:
     closing: bool = False
     call_state: CallState | None = None
     state_since: float | None = None
+    #: The portal's own words for the failure (from call statistics).
+    failure_reason: str | None = None
+    code_from_statistics: bool = False
+    #: The statistics lookup: None, "pending", "done" or why it gave up.
+    lookup: str | None = None
 
     @property
     def current(self) -> StateSpan | None:
@@ -193,7 +202,8 @@ def on_call_state_changed(timeline: Timeline, event: CallStateChanged) -> Timeli
     new_attempt = timeline.ended_at is not None and event.call_state is not CallState.IDLE
     if new_attempt:
         changes.update(ringing_at=None, connected_at=None, ended_at=None, failed_code=None,
-                       joined_late=False)
+                       joined_late=False, failure_reason=None, code_from_statistics=False,
+                       lookup=None)
     ringing_at = None if new_attempt else timeline.ringing_at
     connected_at = None if new_attempt else timeline.connected_at
     if event.call_state is CallState.CONNECTING and ringing_at is None:
@@ -256,6 +266,36 @@ def on_unrecognised(timeline: Timeline, event: Unrecognised) -> Timeline:
     return with_entry(timeline, Notice(event.at, NoticeKind.UNRECOGNISED, detail))
 
 
+def needs_lookup(timeline: Timeline) -> bool:
+    """The call ended without a code, and the call statistics were not asked yet."""
+    return (timeline.ended_at is not None and timeline.failed_code is None
+            and timeline.call_id is not None and timeline.lookup in (None, "pending")
+            and timeline.call_state is CallState.IDLE)
+
+
+def on_statistics_requested(timeline: Timeline, event: StatisticsRequested) -> Timeline:
+    return replace(timeline, lookup="pending") if needs_lookup(timeline) else timeline
+
+
+def on_statistics_found(timeline: Timeline, event: StatisticsFound) -> Timeline:
+    """Complete the ended call with the code the portal recorded for it."""
+    if timeline.lookup != "pending" or not needs_lookup(timeline):
+        return timeline
+    entries = list(timeline.entries)
+    for index in range(len(entries) - 1, -1, -1):
+        entry = entries[index]
+        if isinstance(entry, StateSpan) and entry.started_at == timeline.ended_at:
+            entries[index] = replace(entry, failed_code=event.failed_code, code_from_statistics=True)
+            break
+    return replace(timeline, entries=tuple(entries), failed_code=event.failed_code,
+                   failure_reason=event.reason, code_from_statistics=True, lookup="done")
+
+
+def on_statistics_unavailable(timeline: Timeline, event: StatisticsUnavailable) -> Timeline:
+    """The entry stays honest: ended, reason not reported, and why we could not tell."""
+    return replace(timeline, lookup=event.why) if timeline.lookup == "pending" else timeline
+
+
 def with_error(timeline: Timeline, at: float, detail: str) -> Timeline:
     """Record that handling an event failed (the card keeps going)."""
     return with_entry(timeline, Notice(at, NoticeKind.ERROR, detail))
@@ -267,6 +307,9 @@ HANDLERS: dict[type, Callable[[Timeline, Any], Timeline]] = {
     BeforeClose: on_before_close,
     CardOpened: on_card_opened,
     Unrecognised: on_unrecognised,
+    StatisticsRequested: on_statistics_requested,
+    StatisticsFound: on_statistics_found,
+    StatisticsUnavailable: on_statistics_unavailable,
 }
 
 

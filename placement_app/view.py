@@ -15,7 +15,7 @@ from typing import Any
 
 from . import codes, i18n
 from .codes import CodeKind
-from .events import CallState
+from .events import LOOKUP_FAILURES, CallState
 from .timeline import Entry, Notice, Outcome, StateSpan, Timeline
 
 Element = Any  # a DOM element (JsProxy in the browser)
@@ -101,6 +101,7 @@ class CardView:
         self.failure_code = slot("p", "failure-code", self.failure.element)
         self.failure_reason = slot("p", "failure-reason", self.failure.element)
         self.failure_next = slot("p", "failure-next", self.failure.element)
+        self.failure_source = slot("p", "failure-source", self.failure.element)
         self.dropped = slot("p", "dropped")
         self.list = slot("ol", "entries")
         self.rows: list[tuple[Entry, Row]] = []
@@ -188,7 +189,10 @@ class CardView:
             row.item.set_class(f"entry state-{state}" + (" running" if running else ""))
             late = " " + i18n.text("since_open", lang) if entry.since_open else ""
             row.what.set(_state_name(entry.call_state, lang) + late)
-            row.detail.set(code_line(entry.failed_code, lang)[1] if entry.failed_code else "")
+            detail = code_line(entry.failed_code, lang)[1] if entry.failed_code else ""
+            if entry.code_from_statistics:
+                detail += f" ({i18n.text('lookup.source', lang)})"
+            row.detail.set(detail)
             row.duration.set(i18n.format_duration(entry.duration(now)))
         else:
             notice: Notice = entry
@@ -199,16 +203,27 @@ class CardView:
 
     def _draw_failure(self, timeline: Timeline, outcome: Outcome) -> None:
         lang = self.lang
+        source = ""
         if outcome is Outcome.FAILED and timeline.failed_code:
             info, heading = code_line(timeline.failed_code, lang)
+            reason = info.reason
+            if timeline.code_from_statistics:
+                source = i18n.text("lookup.found", lang)
+                source += f": {timeline.failure_reason}" if timeline.failure_reason else ""
         elif outcome is Outcome.NOT_ANSWERED:
             info = codes.not_reported(lang)
             heading = info.label
+            pending = timeline.lookup == "pending"
+            reason = i18n.text("lookup.pending", lang) if pending else info.reason
+            if timeline.lookup in LOOKUP_FAILURES:
+                source = i18n.text(f"lookup.{timeline.lookup}", lang)
         else:
             self.failure.show(False)
             return
         self.failure.show(True)
         self.failure.set_class(f"failure code-{info.kind.value}")
         self.failure_code.set(heading)
-        self.failure_reason.set(info.reason)
+        self.failure_reason.set(reason)
         self.failure_next.set(f"{i18n.text('next_step', lang)}: {info.next_step}")
+        self.failure_source.show(bool(source))
+        self.failure_source.set(source)
