@@ -37,13 +37,26 @@ function randomHex(bytes) {
   return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+const MAX_LOG = 200;
+let scrollPending = false;
+
+/** The frame-message log: bounded, and scrolled once per frame, so that a burst costs little. */
 function log(kind, text) {
   world.log.push({ kind, text, at: Date.now() });
+  if (world.log.length > MAX_LOG) world.log.shift();
   const item = document.createElement('li');
   item.className = kind;
-  item.textContent = `${new Date().toLocaleTimeString()}  ${text}`;
-  $('log').append(item);
-  item.scrollIntoView({ block: 'nearest' });
+  item.textContent = `${new Date().toLocaleTimeString()}  ${text.length > 300 ? `${text.slice(0, 299)}…` : text}`;
+  const list = $('log');
+  list.append(item);
+  while (list.childElementCount > MAX_LOG) list.firstElementChild.remove();
+  if (!scrollPending) {
+    scrollPending = true;
+    requestAnimationFrame(() => {
+      scrollPending = false;
+      list.scrollTop = list.scrollHeight;
+    });
+  }
 }
 
 function placementOptions(call) {
@@ -163,7 +176,10 @@ window.addEventListener('message', (event) => {
   const handler = COMMANDS[message.command];
   if (!handler) return; // a real portal never answers an unknown command
   const result = handler(call, message.params, message.callback);
-  if (result !== NO_REPLY) reply(call, message.callback, result);
+  if (result === NO_REPLY) return;
+  const delay = message.command === 'getInitData' ? call.initDelayMs : 0;
+  if (delay > 0) setTimeout(() => reply(call, message.callback, result), delay);
+  else reply(call, message.callback, result);
 });
 
 function postForm(call) {
@@ -214,6 +230,7 @@ export function openCard(options = {}) {
     bindings: new Map(EVENTS.map((name) => [name, []])),
     iframe: document.createElement('iframe'),
     url: options.url || config.appUrl,
+    initDelayMs: Math.min(Math.max(Number(options.initDelayMs) || 0, 0), 10000),
   };
   call.iframe.name = `${config.domain}|0|${call.appSid}`;
   call.iframe.title = 'Call Timeline';

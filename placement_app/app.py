@@ -8,11 +8,13 @@ Pyodide is up, and the only place that asks the bridge for the browser.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from . import statistics
 from .events import (
+    CALL_CARD_EVENTS,
     CardOpened,
     Event,
     StatisticsFound,
@@ -27,6 +29,9 @@ from .view import CardView
 #: Events kept while the call id is unknown, to replay over a saved timeline.
 MAX_EARLY = 500
 TICK_MS = 250
+#: Saving is immediate for a lone event, but at most this often in a burst
+#: (the rest waits for the next tick, at most TICK_MS later).
+SAVE_EVERY_MS = 1000
 
 Http = Callable[[str, str], Awaitable[tuple[int, str]]]
 Spawn = Callable[[Coroutine[Any, Any, None]], object]
@@ -45,7 +50,8 @@ class Card:
     def __init__(self, view: CardView, clock: Callable[[], float],
                  warn: Callable[[str], None] = lambda message: None, store: Store | None = None,
                  http: Http | None = None, spawn: Spawn | None = None,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 on_drawn: Callable[[], None] = lambda: None):
         self.view = view
         self.clock = clock
         self.warn = warn
@@ -53,14 +59,20 @@ class Card:
         self.http = http
         self.spawn = spawn
         self.sleep = sleep
+        self.on_drawn = on_drawn
         self.timeline = Timeline()
         self.early: list[Event] = []
         self.unsaved = False
         self.portal: tuple[str, str] | None = None  # REST URL and token: memory only
         self.looking_up = False
+        self.received = 0
+        self.saved_at = float("-inf")
 
     def receive(self, kind: object, payload_json: object, at: object) -> None:
         """Take one event as the shim forwards it: name, JSON arguments, arrival time."""
+        if isinstance(kind, str) and kind in CALL_CARD_EVENTS:
+            self.received += 1
+            self.view.show_received(self.received)
         try:
             event = parse_wire(kind, payload_json, at)
         except Exception as error:  # parse_wire does not raise; this is a last guard
@@ -83,6 +95,8 @@ class Card:
         except Exception as error:
             self._failed(type(event).__name__, event.at, error)
         self.redraw()
+        if self.clock() - self.saved_at >= SAVE_EVERY_MS:
+            self.flush()
 
     def _failed(self, kind: object, at: object, error: Exception) -> None:
         moment = float(at) if isinstance(at, int | float) else self.clock()
@@ -140,14 +154,16 @@ class Card:
             self.looking_up = False
 
     def flush(self) -> None:
-        """Save the timeline now if it changed (called on a timer and when the page hides)."""
+        """Save the timeline if it changed since the last save (after every event)."""
         if self.unsaved:
             self.unsaved = False
+            self.saved_at = self.clock()
             self.store.save(self.timeline)
 
     def redraw(self) -> None:
         try:
             self.view.render(self.timeline, self.clock())
+            self.on_drawn()
         except Exception as error:
             self.warn(f"Call Timeline: drawing failed: {error!r}")
 
@@ -155,20 +171,25 @@ class Card:
         """Advance the live timers and save (called by the page every fraction of a second)."""
         try:
             self.view.tick(self.timeline, self.clock())
+            self.on_drawn()
             self.flush()
         except Exception as error:
             self.warn(f"Call Timeline: timer failed: {error!r}")
 
 
-def main(root_id: str = "timeline") -> object:
-    """Start the card in the browser; return the function the shim forwards events to."""
+def main(boot_json: str = "{}") -> object:
+    """Start the card in the worker; return the function the engine forwards events to.
+
+    ``boot_json`` is what the page knows that the worker cannot: the saved
+    calls (a worker has no ``localStorage``) and the operator's time zone.
+    """
     from . import bridge
 
-    page = bridge.page(root_id)
+    boot = json.loads(boot_json)
+    page = bridge.page(boot if isinstance(boot, dict) else {})
     card = Card(CardView(page.document, page.root, page.utc_offset_minutes), page.now, page.warn,
-                store=Store(bridge.local_storage(), page.warn), http=bridge.post_form,
-                spawn=asyncio.ensure_future)
+                store=Store(page.storage, page.warn), http=bridge.post_form,
+                spawn=asyncio.ensure_future, on_drawn=page.send_drawing)
     card.redraw()
     bridge.every(TICK_MS, card.tick)
-    bridge.on_page_hide(card.flush)
     return bridge.export(card.receive)

@@ -1,29 +1,50 @@
-"""The one seam between Python and the page: every ``js`` and ``pyodide.ffi`` use.
+"""The one seam between Python and the browser: every ``js`` and ``pyodide.ffi`` use.
 
-Proxies handed to JavaScript are created here and kept in one list, so that
-their lifetime is deliberate: they live as long as the card does.
+Python runs in a Web Worker (see ``static/engine.js``), so the page is
+reached by messages only: drawing as batches of DOM operations, saving as
+storage writes.  Proxies handed to JavaScript are created here and kept in
+one list, so that their lifetime is deliberate: they live as long as the card.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import js
-from pyodide.ffi import create_proxy
+from pyodide.ffi import create_proxy, to_js
 from pyodide.http import pyfetch
 
+from .remote_dom import RemoteDocument, RemoteElement
+from .storage import MirroredStorage
+
 _proxies: list[Any] = []
+
+#: A REST call that takes longer than this is given up (and retried later).
+HTTP_TIMEOUT_MS = 5000
+
+
+def post(message: Mapping[str, Any]) -> None:
+    """Send ``message`` to the page."""
+    js.postMessage(to_js(dict(message), dict_converter=js.Object.fromEntries))
 
 
 @dataclass(frozen=True)
 class Page:
-    document: Any
-    root: Any
+    document: RemoteDocument
+    root: RemoteElement
     now: Callable[[], float]
     utc_offset_minutes: int
     warn: Callable[[str], None]
+    storage: MirroredStorage | None
+
+    def send_drawing(self) -> None:
+        """Post what the view drew since last time, as one batch."""
+        operations = self.document.take()
+        if operations:
+            post({"type": "dom", "ops": json.dumps(operations, ensure_ascii=False)})
 
 
 def _now() -> float:
@@ -34,13 +55,20 @@ def _warn(message: str) -> None:
     js.console.warn(message)
 
 
-def page(root_id: str) -> Page:
-    """The document, the card's root element, the clock and the console."""
-    root = js.document.getElementById(root_id)
-    if root is None:
-        raise LookupError(f"the page has no #{root_id} element")
-    offset = -int(js.Date.new().getTimezoneOffset())
-    return Page(js.document, root, _now, offset, _warn)
+def _post_storage(operation: str, key: str, value: str | None) -> None:
+    post({"type": "storage", "op": operation, "key": key, "value": value})
+
+
+def page(boot: Mapping[str, Any]) -> Page:
+    """The drawing surface, clock, console and saved calls, from the page's boot message."""
+    document = RemoteDocument()
+    offset = boot.get("utcOffset")
+    snapshot = boot.get("storage")
+    storage = MirroredStorage(snapshot, _post_storage) if isinstance(snapshot, dict) else None
+    if storage is None:
+        _warn("Call Timeline: no local storage here; the timeline will not survive a reload")
+    return Page(document, document.root, _now,
+                offset if isinstance(offset, int) and abs(offset) <= 14 * 60 else 0, _warn, storage)
 
 
 def export(function: Callable[..., Any]) -> Any:
@@ -55,29 +83,9 @@ def every(milliseconds: int, function: Callable[[], None]) -> None:
     js.setInterval(export(function), milliseconds)
 
 
-def on_page_hide(function: Callable[[], None]) -> None:
-    """Call ``function`` when the tab is reloaded or closed (its last chance to save)."""
-    js.addEventListener("pagehide", export(lambda event: function()))
-
-
-#: A REST call that takes longer than this is given up (and retried later).
-HTTP_TIMEOUT_MS = 5000
-
-
 async def post_form(url: str, body: str) -> tuple[int, str]:
     """POST a form to the portal's REST API; the status and the text of the reply."""
     response = await pyfetch(url, method="POST", body=body, credentials="omit", cache="no-store",
                              headers={"Content-Type": "application/x-www-form-urlencoded"},
                              signal=js.AbortSignal.timeout(HTTP_TIMEOUT_MS))
     return int(response.status), str(await response.string())
-
-
-def local_storage() -> Any:
-    """``localStorage``, or ``None`` where the browser refuses it (disabled, sandboxed)."""
-    try:
-        storage = js.localStorage
-        storage.getItem("call-timeline:probe")
-    except Exception as error:
-        _warn(f"Call Timeline: no local storage here ({error!r}); the timeline will not survive a reload")
-        return None
-    return storage

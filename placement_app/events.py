@@ -21,6 +21,7 @@ from enum import StrEnum
 CALL_STATE_CHANGED = "CallCard::CallStateChanged"
 ENTITY_CHANGED = "CallCard::EntityChanged"
 BEFORE_CLOSE = "CallCard::BeforeClose"
+CALL_CARD_EVENTS = frozenset({CALL_STATE_CHANGED, ENTITY_CHANGED, BEFORE_CLOSE})
 #: Not a Bitrix24 event: the shim's name for the placement data of the
 #: ``getInitData`` reply (and of ``getStatus``), so that it travels in order
 #: with the real events.

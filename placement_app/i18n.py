@@ -7,6 +7,8 @@ the code catalogue, these strings are exported for the JS fallback view.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 LANGUAGES = ("en", "ru")
 DEFAULT_LANGUAGE = "en"
 #: Portal languages whose operators are best served by the Russian texts.
@@ -117,6 +119,15 @@ def format_clock(epoch_ms: float, utc_offset_minutes: int = 0) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
     return f"{hours:02d}:{minutes:02d}:{seconds:02d}"
+
+
+def iso_time(epoch_ms: float) -> str:
+    """The exact moment, machine-readable (UTC, milliseconds), for ``<time datetime>``."""
+    try:
+        moment = datetime.fromtimestamp(epoch_ms / 1000, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return ""
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def export() -> dict[str, dict[str, str]]:

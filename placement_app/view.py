@@ -24,13 +24,14 @@ Element = Any  # a DOM element (JsProxy in the browser)
 class Slot:
     """One element whose text (and class, visibility) is cached on our side."""
 
-    __slots__ = ("_class", "_hidden", "_text", "element")
+    __slots__ = ("_attribute", "_class", "_hidden", "_text", "element")
 
     def __init__(self, document: Any, tag: str, class_name: str = "", parent: Element = None):
         self.element = document.createElement(tag)
         self._text: str | None = None
         self._class: str | None = None
         self._hidden: bool | None = None
+        self._attribute: str | None = None
         if class_name:
             self.set_class(class_name)
         if parent is not None:
@@ -40,6 +41,12 @@ class Slot:
         if value != self._text:
             self._text = value
             self.element.textContent = value
+
+    def set_attribute(self, name: str, value: str) -> None:
+        """One attribute per slot (``datetime`` on a clock) is enough here."""
+        if value != self._attribute:
+            self._attribute = value
+            self.element.setAttribute(name, value)
 
     def set_class(self, value: str) -> None:
         if value != self._class:
@@ -82,6 +89,7 @@ class CardView:
 
     def __init__(self, document: Any, root: Element, utc_offset_minutes: int = 0):
         self.document = document
+        self.root = root
         self.offset = utc_offset_minutes
         self.lang: str | None = None
 
@@ -134,6 +142,10 @@ class CardView:
         self._draw_failure(timeline, outcome)
         self.tick(timeline, now)
 
+    def show_received(self, count: int) -> None:
+        """How many call-card events the card has taken in (``data-events`` on the root)."""
+        self.root.setAttribute("data-events", str(count))
+
     def tick(self, timeline: Timeline, now: float) -> None:
         """Advance the live figures: the running state's timer and totals."""
         lang = self.lang
@@ -181,8 +193,9 @@ class CardView:
 
     def _draw_row(self, row: Row, entry: Entry, now: float) -> None:
         lang = self.lang
-        row.clock.set(i18n.format_clock(entry.started_at if isinstance(entry, StateSpan)
-                                        else entry.at, self.offset))
+        moment = entry.started_at if isinstance(entry, StateSpan) else entry.at
+        row.clock.set(i18n.format_clock(moment, self.offset))
+        row.clock.set_attribute("datetime", i18n.iso_time(moment))
         if isinstance(entry, StateSpan):
             running = entry.ended_at is None
             state = entry.call_state.value

@@ -1,14 +1,18 @@
 /**
- * Call Timeline shim: binds the call-card events at once, keeps each one with
- * its arrival time, shows the state in the text fallback straight away, and
- * hands everything, in order, to Python once Pyodide is up.  From then on it
- * only forwards.  The state lives in Python; nothing here decides anything.
+ * Call Timeline shim: binds the call-card events at once, stamps each one
+ * with its arrival time, shows the state in the text fallback straight away,
+ * and forwards everything, in order, to Python, which runs in a worker
+ * (static/engine.js) so that its start-up never holds up this thread.  It
+ * draws what Python sends back.  The state lives in Python; nothing here
+ * decides anything.
  */
 import { CALL_CARD_EVENTS, FrameClient, readFrameName } from './frame.js';
 import { FallbackView, readCallState } from './fallback.js';
+import { DomPatcher } from './dom-ops.js';
 
 const OPENED = 'app:opened';
 const MAX_PAYLOAD = 65536;
+const STORAGE_PREFIX = 'call-timeline:v1:';
 /** How long Python may take to start before the card says it runs without it. */
 const PYTHON_TIMEOUT_MS = 45000;
 
@@ -16,8 +20,10 @@ const root = document.documentElement;
 const boot = JSON.parse(document.getElementById('boot').textContent);
 const catalogue = JSON.parse(document.getElementById('catalogue').textContent);
 const fallback = new FallbackView(document, catalogue);
-const queue = [];
-let deliver = null;
+const drawing = new DomPatcher(document.getElementById('timeline'));
+let engine = null;
+let live = false;
+let early = 0;
 
 function serialise(args) {
   let text;
@@ -28,14 +34,6 @@ function serialise(args) {
   }
   if (text === undefined) return '[]';
   return text.length <= MAX_PAYLOAD ? text : JSON.stringify([{ oversized: text.length }]);
-}
-
-function hand(kind, payload, at) {
-  try {
-    deliver(kind, payload, at);
-  } catch (error) {
-    console.error('Call Timeline: Python did not take an event', error);
-  }
 }
 
 function record(kind, args) {
@@ -54,9 +52,8 @@ function record(kind, args) {
   } catch (error) {
     console.warn('Call Timeline: the quick view skipped an event', error);
   }
-  const payload = serialise(args);
-  if (deliver) hand(kind, payload, at);
-  else queue.push([kind, payload, at]);
+  if (kind !== OPENED) early += live ? 0 : 1;
+  if (engine) engine.postMessage({ type: 'event', kind, payload: serialise(args), at });
 }
 
 /**
@@ -74,7 +71,7 @@ function opened(data) {
     ? (() => { try { return JSON.parse(data.PLACEMENT_OPTIONS); } catch { return null; } })()
     : data.PLACEMENT_OPTIONS;
   const state = options && options.CALL_STATE;
-  if (['idle', 'connecting', 'connected'].includes(state) && !queue.some(([k]) => k !== OPENED)) {
+  if (['idle', 'connecting', 'connected'].includes(state) && early === 0) {
     fallback.showState(state, null);
     performance.mark('call-timeline:first-state');
   }
@@ -92,6 +89,7 @@ function connect() {
       console.warn('Call Timeline: the portal did not answer getInitData');
       return;
     }
+    performance.mark('call-timeline:init-data');
     opened(reply.value);
     record(OPENED, [reply.value]);
     client.call('getStatus', {}, 900).then((status) => {
@@ -109,52 +107,103 @@ function pythonTimeout() {
 }
 
 function runWithoutPython(reason) {
-  if (deliver) return;
+  if (live) return;
   root.dataset.engine = 'fallback';
   fallback.failed(reason);
 }
 
-async function startPython() {
+/** This app's saved calls, for the worker (which has no localStorage); null if refused. */
+function savedCalls() {
+  try {
+    const saved = {};
+    for (let index = 0; index < localStorage.length; index++) {
+      const key = localStorage.key(index);
+      if (key && key.startsWith(STORAGE_PREFIX)) saved[key] = localStorage.getItem(key);
+    }
+    return saved;
+  } catch (error) {
+    console.warn('Call Timeline: local storage is not available', error);
+    return null;
+  }
+}
+
+function store({ op, key, value }) {
+  if (typeof key !== 'string' || !key.startsWith(STORAGE_PREFIX)) return;
+  try {
+    if (op === 'set') localStorage.setItem(key, String(value));
+    else if (op === 'remove') localStorage.removeItem(key);
+  } catch (error) {
+    console.warn('Call Timeline: the timeline could not be saved', error);
+  }
+}
+
+function fromEngine(message, limit) {
+  switch (message.type) {
+    case 'dom':
+      drawing.apply(JSON.parse(message.ops));
+      break;
+    case 'storage':
+      store(message);
+      break;
+    case 'mark':
+      performance.mark(`call-timeline:${message.name}`);
+      fallback.step(message.name === 'pyodide-ready' ? 1 : 2, 3);
+      break;
+    case 'live':
+      clearTimeout(limit);
+      live = true;
+      fallback.step(3, 3);
+      fallback.handOver();
+      root.dataset.engine = 'python';
+      performance.mark('call-timeline:python-live');
+      break;
+    case 'failed':
+      clearTimeout(limit);
+      console.error('Call Timeline: Python could not start:', message.reason);
+      runWithoutPython(message.reason);
+      break;
+    default:
+      break;
+  }
+}
+
+function startEngine() {
   if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') {
     throw new Error('this browser has no WebAssembly');
   }
-  const steps = 3;
+  if (typeof Worker !== 'function') throw new Error('this browser has no Web Workers');
   fallback.say('engine.loading');
-  fallback.step(0, steps);
-  const base = new URL(boot.pyodide, document.baseURI).href;
-  const { loadPyodide } = await import(new URL('pyodide.mjs', base).href);
-  const pyodide = await loadPyodide({
-    indexURL: base,
-    packageBaseUrl: base,
-    packages: boot.wheels.map((path) => new URL(path, document.baseURI).href),
+  fallback.step(0, 3);
+  const limit = setTimeout(() => {
+    console.warn('Call Timeline: Python is taking too long; showing states without it');
+    runWithoutPython(`not ready after ${Math.round(pythonTimeout() / 1000)} s`);
+  }, pythonTimeout());
+  const worker = new Worker(new URL('engine.js', import.meta.url), { type: 'module' });
+  worker.onmessage = (event) => fromEngine(event.data, limit);
+  worker.onerror = (event) => {
+    clearTimeout(limit);
+    runWithoutPython(event.message || 'the Python worker failed');
+  };
+  const absolute = (path) => new URL(path, document.baseURI).href;
+  worker.postMessage({
+    type: 'boot',
+    boot: {
+      pyodide: absolute(boot.pyodide),
+      wheels: boot.wheels.map(absolute),
+      appWheel: absolute(boot.appWheel),
+    },
+    storage: savedCalls(),
+    utcOffset: -new Date().getTimezoneOffset(),
   });
-  performance.mark('call-timeline:pyodide-ready');
-  fallback.step(1, steps);
-  await pyodide.pyimport('micropip').install(new URL(boot.appWheel, document.baseURI).href);
-  performance.mark('call-timeline:wheel-installed');
-  fallback.step(2, steps);
-  const forward = pyodide.pyimport('placement_app.app').main('timeline');
-  for (const [kind, payload, at] of queue.splice(0)) {
-    try {
-      forward(kind, payload, at);
-    } catch (error) {
-      console.error('Call Timeline: Python did not take a buffered event', error);
-    }
-  }
-  deliver = forward;
-  fallback.step(steps, steps);
-  fallback.handOver();
-  root.dataset.engine = 'python';
-  performance.mark('call-timeline:python-live');
+  return worker;
 }
 
+// Bind first: nothing is more urgent.  No event can arrive before the engine
+// exists, since replies come in later tasks than this one.
 connect();
-const limit = setTimeout(() => {
-  console.warn('Call Timeline: Python is taking too long; showing states without it');
-  runWithoutPython(`not ready after ${Math.round(pythonTimeout() / 1000)} s`);
-}, pythonTimeout());
-startPython().then(() => clearTimeout(limit), (error) => {
-  clearTimeout(limit);
-  console.error('Call Timeline: Python could not start', error);
-  runWithoutPython(error && error.message ? error.message : String(error));
-});
+try {
+  engine = startEngine();
+} catch (error) {
+  console.error('Call Timeline: Python cannot start here', error);
+  runWithoutPython(error.message);
+}

@@ -16,6 +16,12 @@ class FakeElement:
         self._text = ""
         self.className = ""
         self.hidden = False
+        self.attributes: dict[str, str] = {}
+
+    def setAttribute(self, name: str, value: str) -> None:
+        assert isinstance(value, str)
+        self.document.writes += 1
+        self.attributes[name] = value
 
     @property
     def textContent(self) -> str:

@@ -47,7 +47,8 @@ FUZZ = r"""async ({count, seed}) => {
 ALLOWED_TAGS = {"HTML", "HEAD", "META", "TITLE", "LINK", "SCRIPT", "BODY", "MAIN", "SECTION", "P",
                 "PROGRESS", "OL", "LI", "TIME", "SPAN", "DIV", "DL", "DT", "DD"}
 ALLOWED_ATTRIBUTES = {"lang", "data-engine", "charset", "name", "content", "rel", "href", "type", "id",
-                      "src", "class", "hidden", "aria-live", "aria-label", "max", "value", "datetime"}
+                      "src", "class", "hidden", "aria-live", "aria-label", "max", "value", "datetime",
+                      "data-events"}
 
 SHAPE = """() => {
   const tags = new Set(), attributes = new Set();
