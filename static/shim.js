@@ -23,7 +23,13 @@ const fallback = new FallbackView(document, catalogue);
 const drawing = new DomPatcher(document.getElementById('timeline'));
 let engine = null;
 let live = false;
-let early = 0;
+let sawCallEvent = false;
+
+function markFirstState() {
+  if (!performance.getEntriesByName('call-timeline:first-state').length) {
+    performance.mark('call-timeline:first-state');
+  }
+}
 
 function serialise(args) {
   let text;
@@ -44,15 +50,13 @@ function record(kind, args) {
       if (seen) {
         fallback.showState(seen.state, seen.code);
         fallback.note(seen.state, seen.code, at);
-        if (!performance.getEntriesByName('call-timeline:first-state').length) {
-          performance.mark('call-timeline:first-state');
-        }
+        markFirstState();
       }
     }
   } catch (error) {
     console.warn('Call Timeline: the quick view skipped an event', error);
   }
-  if (kind !== OPENED) early += live ? 0 : 1;
+  if (kind !== OPENED) sawCallEvent = true;
   if (engine) engine.postMessage({ type: 'event', kind, payload: serialise(args), at });
 }
 
@@ -71,9 +75,10 @@ function opened(data) {
     ? (() => { try { return JSON.parse(data.PLACEMENT_OPTIONS); } catch { return null; } })()
     : data.PLACEMENT_OPTIONS;
   const state = options && options.CALL_STATE;
-  if (['idle', 'connecting', 'connected'].includes(state) && early === 0) {
+  // A call event already seen is newer than the state the tab opened in.
+  if (['idle', 'connecting', 'connected'].includes(state) && !sawCallEvent) {
     fallback.showState(state, null);
-    performance.mark('call-timeline:first-state');
+    markFirstState();
   }
 }
 

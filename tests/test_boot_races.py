@@ -10,6 +10,7 @@ pytestmark = pytest.mark.browser
 RUNS = 200
 
 
+@pytest.mark.timeout(40 * 60)  # 200 cold starts of the app
 def test_random_boot_races(call):
     def card():
         return call.frame
