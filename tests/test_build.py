@@ -11,18 +11,6 @@ import build
 from placement_app import codes, i18n
 
 
-@pytest.fixture(scope="module")
-def site():
-    return build.build()
-
-
-@pytest.fixture(scope="module")
-def servers(site):
-    running = build.Servers(site, 0, 0).start()
-    yield running
-    running.stop()
-
-
 def embedded(page: str, element_id: str) -> object:
     match = re.search(rf'<script type="application/json" id="{element_id}">(.*?)</script>', page, re.S)
     assert match, element_id

@@ -87,11 +87,6 @@ json.dumps({"timer": root.find("timer").textContent, "rows": len(root.find_all("
 '''
 
 
-@pytest.fixture(scope="module")
-def site():
-    return build.build()
-
-
 def run_in_pyodide(site, tmp_path, source: str) -> dict:
     if shutil.which("node") is None:
         pytest.fail("Node.js is needed to run Pyodide outside the browser")
