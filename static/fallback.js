@@ -42,6 +42,7 @@ export class FallbackView {
     this.log = document.getElementById('quick-log');
     this.connected = false;
     this.rang = false;
+    this.ended = false;
   }
 
   setLang(lang) {
@@ -84,12 +85,18 @@ export class FallbackView {
   showState(state, code) {
     this.state.textContent = this.word(`state.${state}`);
     this.state.className = `quick-state state-${state}`;
+    if (state !== 'idle' && this.ended) {
+      // A new attempt in the same card: judge it on its own, as the Python model does.
+      this.ended = false;
+      this.connected = false;
+      this.rang = false;
+    }
     if (state === 'connected') this.connected = true;
     if (state === 'connecting') this.rang = true;
+    if (state === 'idle') this.ended = this.rang || this.connected;
     let lines = null;
     if (state === 'idle' && code && code !== '200') lines = this.explain(code);
     else if (state === 'idle' && !code && this.rang && !this.connected) lines = this.catalogue.notReported[this.lang];
-    if (state !== 'idle') { this.connected = state === 'connected' || this.connected; }
     this.code.hidden = !lines;
     this.reason.hidden = !lines;
     if (lines) {

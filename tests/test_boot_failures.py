@@ -68,3 +68,20 @@ def test_a_bad_time_limit_in_the_url_is_ignored(call, value):
     call.open("connecting", url=call.servers.app_url + f"?python_timeout={value}")
     call.wait_for_python()
     assert call.engine() == "python"
+
+
+def test_fallback_judges_a_second_attempt_on_its_own(call):
+    break_wasm(call)
+    call.open("idle", url=call.servers.app_url + "?python_timeout=2000")
+    call.card.locator("html[data-engine=fallback]").wait_for(timeout=20_000)
+    call.state("connecting")
+    call.state("idle", "", wire="array")
+    call.card.locator("#quick-code").wait_for()
+    assert call.card.locator("#quick-code").inner_text() == "Reason not reported"
+    call.state("connecting")
+    call.state("connected")
+    call.state("idle", "", wire="array")
+    call.card.locator("#quick-state.state-idle").wait_for()
+    assert not call.card.locator("#quick-code").is_visible()
+    assert call.card.locator("#quick-log li span").all_inner_texts() == [
+        "Ringing", "No connection", "Ringing", "Talking", "No connection"]

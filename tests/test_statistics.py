@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import threading
 from urllib.parse import parse_qs
 
 import pytest
@@ -92,7 +93,12 @@ def play(portal, *events, connected=False):
     async def run():
         await asyncio.gather(*tasks)
 
-    asyncio.run(run())
+    # A loop of its own, in its own thread: Playwright's sync API keeps one running in this
+    # thread for the whole test session.
+    worker = threading.Thread(target=asyncio.run, args=(run(),))
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive()
     return card, root
 
 
