@@ -134,7 +134,7 @@ def catalogue() -> dict[str, object]:
     sys.path.insert(0, str(ROOT))
     from placement_app import codes, i18n
 
-    return {**codes.export(), "strings": i18n.export()}
+    return {**codes.export(), "strings": i18n.export(), "aliases": i18n.ALIASES}
 
 
 def render_pages(site: Path, boot: dict[str, object]) -> None:

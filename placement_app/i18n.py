@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 LANGUAGES = ("en", "ru")
 DEFAULT_LANGUAGE = "en"
 #: Portal languages whose operators are best served by the Russian texts.
-_ALIASES = {"by": "ru", "kz": "ru"}
+ALIASES = {"by": "ru", "kz": "ru"}
 
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
@@ -89,7 +89,7 @@ STRINGS: dict[str, dict[str, str]] = {
 def resolve_language(lang: str | None) -> str:
     """One of :data:`LANGUAGES` for a portal ``LANG`` value (any text)."""
     key = (lang or "").strip().lower()[:5]
-    key = _ALIASES.get(key, key)
+    key = ALIASES.get(key, key)
     return key if key in LANGUAGES else DEFAULT_LANGUAGE
 
 

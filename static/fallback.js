@@ -46,8 +46,8 @@ export class FallbackView {
   }
 
   setLang(lang) {
-    const key = String(lang || '').toLowerCase();
-    const alias = { by: 'ru', kz: 'ru' }[key] || key;
+    const key = String(lang || '').trim().toLowerCase().slice(0, 5);
+    const alias = Object.hasOwn(this.catalogue.aliases, key) ? this.catalogue.aliases[key] : key;
     this.lang = this.catalogue.languages.includes(alias) ? alias : 'en';
     document.documentElement.lang = this.lang;
   }

@@ -85,3 +85,12 @@ def test_fallback_judges_a_second_attempt_on_its_own(call):
     assert not call.card.locator("#quick-code").is_visible()
     assert call.card.locator("#quick-log li span").all_inner_texts() == [
         "Ringing", "No connection", "Ringing", "Talking", "No connection"]
+
+
+def test_fallback_follows_the_portal_language_through_the_shared_aliases(call):
+    break_wasm(call)
+    call.open("idle", lang="by", url=call.servers.app_url + "?python_timeout=2000")
+    call.state("connecting")
+    call.state("idle", "486", wire="array")
+    call.card.locator("#quick-code").wait_for()
+    assert call.card.locator("#quick-code").inner_text() == "486 · Занято"

@@ -22,6 +22,7 @@ def test_card_page_embeds_the_python_catalogue(site):
     catalogue = embedded(page, "catalogue")
     assert catalogue["codes"] == codes.export()["codes"]
     assert catalogue["strings"] == i18n.export()
+    assert catalogue["aliases"] == i18n.ALIASES
 
 
 def test_site_references_nothing_outside_itself(site):
