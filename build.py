@@ -46,7 +46,8 @@ PINNED_WHEELS = {
     "micropip-0.11.1-py3-none-any.whl":
         "768de165adb8e66906039d8fec4127a57f522dfdf8e6fbff877a4616941ecfd3",
 }
-PAGES = ("index.html",)
+#: The card (the CALL_CARD handler), the app's main page (its settings) and its install page.
+PAGES = ("index.html", "settings.html", "install.html")
 #: Versioned, so that its files can be cached for good (see SiteHandler).
 RUNTIME = f"pyodide/{PYODIDE_VERSION}"
 
@@ -145,7 +146,7 @@ def render_pages(site: Path, boot: dict[str, object]) -> None:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT), autoescape=True,
                              undefined=jinja2.StrictUndefined)
     context = {"boot": boot, "catalogue": catalogue(), "title": i18n.text("title"),
-               "waiting": i18n.text("state.unknown")}
+               "waiting": i18n.text("state.unknown"), "t": i18n.page_texts(None)}
     for page in PAGES:
         (site / page).write_text(env.get_template(page).render(context), encoding="utf-8")
 
@@ -247,6 +248,8 @@ class EmulatorHandler(StaticHandler):
         path, _, query = self.path.partition("?")
         if path in ("/", "/index.html"):
             self._send_page()
+        elif path == "/emulator/state":
+            self._send_json(200, self.portal.state())
         elif path.startswith("/rest/"):
             self._rest(path, rest_params("", query))
         else:
@@ -262,6 +265,12 @@ class EmulatorHandler(StaticHandler):
             except ValueError:
                 data = None
             self._send_json(*self.portal.report(data))
+        elif path.startswith("/emulator/"):
+            try:
+                data = json.loads(body)
+            except ValueError:
+                data = None
+            self._send_json(*self.portal.control(path.removeprefix("/emulator/"), data))
         elif path.startswith("/rest/"):
             self._rest(path, rest_params(self.headers.get("Content-Type", ""), body))
         else:
@@ -279,6 +288,9 @@ class EmulatorHandler(StaticHandler):
 
     def _rest(self, path: str, params: dict[str, str]) -> None:
         method = path.removeprefix("/rest/").removesuffix(".json")
+        if self.portal.install_fault == "unreachable" and method.startswith("placement."):
+            self.close_connection = True  # no answer at all: the app sees a network failure
+            return
         self._send_json(*self.portal.rest(method, params))
 
     def _send_json(self, status: int, body: dict[str, object]) -> None:
@@ -308,11 +320,14 @@ class Servers:
     """The card's site and the emulator, each on its own port (so cross-origin)."""
 
     def __init__(self, site: Path, port: int = 8000, emulator_port: int = 8001,
-                 host: str = "127.0.0.1", portals: tuple[str, ...] = ()):
+                 host: str = "127.0.0.1", portals: tuple[str, ...] = (),
+                 state_path: Path | None = None, installed: bool = False):
         card = type("Card", (SiteHandler,), {})
         self.site = ThreadingHTTPServer((host, port), partial(card, directory=str(site)))
         self.app_url = f"http://{host}:{self.site.server_address[1]}/"
-        self.portal = Portal()
+        self.portal = Portal(state_path=state_path, app_origin=self.app_url.rstrip("/"))
+        if installed:
+            self.install_app()
         handler = type("Emulator", (EmulatorHandler,), {"app_url": self.app_url, "portal": self.portal})
         self.emulator = ThreadingHTTPServer((host, emulator_port),
                                             partial(handler, directory=str(EMULATOR)))
@@ -320,6 +335,13 @@ class Servers:
         card.policy = content_security_policy([*portals, self.emulator_url.rstrip("/")])
         self.threads = [threading.Thread(target=server.serve_forever, daemon=True)
                         for server in (self.site, self.emulator)]
+
+    def install_app(self) -> None:
+        """The app as its install page leaves it: the call-card tab bound, with its titles."""
+        sys.path.insert(0, str(ROOT))
+        from placement_app import install, rest
+
+        self.portal.install_for_tests(self.app_url, dict(rest.flatten(install.titles())))
 
     def start(self) -> Servers:
         for thread in self.threads:
@@ -355,6 +377,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--portal", action="append", default=[], metavar="ORIGIN",
                         help="a Bitrix24 portal allowed to frame the card and to answer its REST "
                              "calls, e.g. https://company.bitrix24.com (repeatable)")
+    parser.add_argument("--emulator-state", type=Path, default=EMULATOR / "portal-state.json",
+                        metavar="FILE", help="where the emulated portal keeps the app's installation "
+                                             "and options (default emulator/portal-state.json)")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
     site = build()
@@ -363,7 +388,8 @@ def main(argv: list[str] | None = None) -> None:
     SiteHandler.quiet = not args.verbose
     try:
         servers = Servers(site, args.port, args.emulator_port,
-                          portals=tuple(portal_origin(p) for p in args.portal)).start()
+                          portals=tuple(portal_origin(p) for p in args.portal),
+                          state_path=args.emulator_state).start()
     except OSError as error:
         raise SystemExit(f"cannot listen ({error}); choose other ports with "
                          "--port and --emulator-port") from error

@@ -1,22 +1,33 @@
-"""The emulated Bitrix24 portal's server side: what it knows about calls, and its REST answers.
+"""The emulated Bitrix24 portal's server side: what it knows, and its REST answers.
 
 The emulator page tells this module about each call (its token, its state,
-its code, how call statistics should behave); the card then asks the REST
-method ``voximplant.statistic.get`` over HTTP, as it would ask a portal, and
-gets Bitrix24's response and error shapes, including the delay before a
-finished call's record appears.
+its code, how call statistics should behave) and about each app page it
+opens (its token, whether the user is an admin).  The app then calls REST
+over HTTP, as it would call a portal, and gets Bitrix24's response and error
+shapes: ``voximplant.statistic.get`` (with the delay before a finished
+call's record appears) and ``placement.get``/``bind``/``unbind``.
+
+What a portal keeps about the app (installed or not, the bound tabs, the app
+options) is kept in a JSON file, so it outlives a restart of the emulator.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 STATISTICS_MODES = ("record", "no-record", "no-scope", "bad-auth")
+#: What can go wrong when the app binds its tab (the emulator page offers each).
+INSTALL_FAULTS = ("", "no-telephony", "bad-argument", "unreachable")
+PLACEMENT_METHODS = ("placement.get", "placement.bind", "placement.unbind")
+#: Longest app option value kept (a portal has limits too).
+MAX_OPTION = 64_000
 
 #: CALL_FAILED_REASON as a portal words it, per CALL_FAILED_CODE.
 REASONS = {
@@ -26,6 +37,15 @@ REASONS = {
     "503": "Destination unavailable", "603": "Declined", "603-S": "Call was cancelled",
     "OTHER": "Call failure",
 }
+
+
+def _tab(handler: str, params: dict[str, str]) -> dict[str, Any]:
+    """A bound tab as ``placement.get`` lists it."""
+    titles = {key.split("[")[1].rstrip("]"): value for key, value in params.items()
+              if key.startswith("LANG_ALL[") and key.endswith("[TITLE]")}
+    return {"placement": "CALL_CARD", "userId": 0, "handler": handler,
+            "title": params.get("TITLE", ""), "description": params.get("DESCRIPTION", ""),
+            "options": [], "langAll": {lang: {"TITLE": title} for lang, title in titles.items()}}
 
 
 def rest_params(content_type: str, body: str) -> dict[str, str]:
@@ -62,6 +82,79 @@ class Portal:
     calls: dict[str, Call] = field(default_factory=dict)
     rest_log: list[dict[str, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Where the app's installation and options are kept; ``None``: memory only.
+    state_path: Path | None = None
+    #: The app's origin: a tab's handler must be there (as on a portal).
+    app_origin: str = ""
+    installed: bool = False
+    placements: list[dict[str, Any]] = field(default_factory=list)
+    app_options: dict[str, Any] = field(default_factory=dict)
+    #: Tokens of the app pages the emulator opened, and whether their user is an admin.
+    sessions: dict[str, bool] = field(default_factory=dict)
+    install_fault: str = ""
+
+    def __post_init__(self) -> None:
+        if self.state_path is not None and self.state_path.exists():
+            try:
+                saved = json.loads(self.state_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                saved = {}
+            if isinstance(saved, dict):
+                self.installed = saved.get("installed") is True
+                placements = saved.get("placements")
+                self.placements = [p for p in placements if isinstance(p, dict)] \
+                    if isinstance(placements, list) else []
+                options = saved.get("appOptions")
+                self.app_options = options if isinstance(options, dict) else {}
+
+    def _save(self) -> None:
+        if self.state_path is None:
+            return
+        data = {"installed": self.installed, "placements": self.placements, "appOptions": self.app_options}
+        temporary = self.state_path.with_suffix(".tmp")
+        temporary.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(temporary, self.state_path)
+
+    def state(self) -> dict[str, Any]:
+        """What the emulator page shows and opens frames with."""
+        with self.lock:
+            return {"installed": self.installed, "placements": [dict(p) for p in self.placements],
+                    "appOptions": dict(self.app_options), "installFault": self.install_fault}
+
+    def install_for_tests(self, handler: str, params: dict[str, str] | None = None) -> None:
+        """The app as if installed: the call-card tab bound to ``handler`` (``params`` as bound)."""
+        with self.lock:
+            self.installed = True
+            self.placements = [_tab(handler, params or {})]
+            self._save()
+
+    def control(self, action: str, data: Any) -> tuple[int, dict[str, Any]]:
+        """The emulator page's requests about the app: sessions, options, install, faults, reset."""
+        if not isinstance(data, dict):
+            return 400, {"error": "bad request"}
+        with self.lock:
+            if action == "session" and isinstance(data.get("auth"), str) and data["auth"]:
+                self.sessions[data["auth"]] = data.get("admin") is True
+            elif action == "app-option" and isinstance(data.get("name"), str):
+                if not self.sessions.get(str(data.get("auth"))):
+                    return 403, {"error": "only an admin may set app options"}
+                value = data.get("value")
+                if len(json.dumps(value)) > MAX_OPTION:
+                    return 413, {"error": "value too large"}
+                self.app_options[data["name"]] = value
+            elif action == "installed" and str(data.get("auth")) in self.sessions:
+                self.installed = True
+            elif action == "fault" and data.get("fault") in INSTALL_FAULTS:
+                self.install_fault = data["fault"]
+            elif action == "reset":
+                self.installed = False
+                self.placements = []
+                self.app_options = {}
+            else:
+                return 400, {"error": "bad request"}
+            self._save()
+        return 200, {"ok": True}
 
     def report(self, data: Any) -> tuple[int, dict[str, Any]]:
         """The emulator page's account of a call (opened, new state, settings)."""
@@ -89,6 +182,35 @@ class Portal:
                 call.state = state
         return 200, {"ok": True}
 
+    def _placement(self, method: str, params: dict[str, str], admin: bool) -> tuple[int, dict[str, Any]]:
+        """``placement.*`` as a portal answers them (the lock is held)."""
+        if method == "placement.get":
+            return 200, {"result": [dict(p) for p in self.placements]}
+        if not admin:
+            return 403, {"error": "ACCESS_DENIED",
+                         "error_description": "Access denied! Admin rights required"}
+        placement = params.get("PLACEMENT", "").upper()
+        if method == "placement.unbind":
+            handler = params.get("HANDLER")
+            kept = [p for p in self.placements
+                    if p["placement"] != placement or (handler is not None and p["handler"] != handler)]
+            count = len(self.placements) - len(kept)
+            self.placements = kept
+            self._save()
+            return 200, {"result": {"count": count}}
+        if self.install_fault == "no-telephony" or (placement and placement != "CALL_CARD"):
+            return 400, {"error": "ERROR_PLACEMENT_NOT_FOUND", "error_description": "Placement not found"}
+        handler = params.get("HANDLER", "")
+        parts = urlsplit(handler)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        on_app = origin == self.app_origin if self.app_origin else bool(parts.netloc)
+        if self.install_fault == "bad-argument" or not placement or not on_app:
+            return 400, {"error": "ERROR_ARGUMENT",
+                         "error_description": "Handler URL host doesn't match application host"}
+        self.placements.append(_tab(handler, params))
+        self._save()
+        return 200, {"result": True}
+
     def rest(self, method: str, params: dict[str, str]) -> tuple[int, dict[str, Any]]:
         """Answer a REST call as Bitrix24 does (HTTP status and JSON body)."""
         started = time.time()
@@ -103,6 +225,8 @@ class Portal:
     def _answer(self, method: str, params: dict[str, str]) -> tuple[int, dict[str, Any]]:
         auth = params.get("auth", "")
         call = next((c for c in self.calls.values() if c.auth == auth and auth), None)
+        if method in PLACEMENT_METHODS and (call is not None or auth in self.sessions):
+            return self._placement(method, params, self.sessions.get(auth, False))
         if call is None:
             return 401, {"error": "NO_AUTH_FOUND", "error_description": "Wrong authorization data"}
         if method != "voximplant.statistic.get":

@@ -59,7 +59,7 @@ def start_ups(playwright, servers, runs: int) -> dict[str, list[float]]:
                           lambda route: route.fulfill(path=str(BENCH / "bare.js"),
                                                       content_type="text/javascript"))
             page = context.new_page()
-            page.goto(servers.emulator_url + "?autostart=0")
+            page.goto(servers.emulator_url + "?autostart=0&autoclose=0")
             for temperature in ("cold", "warm"):
                 if kind == "bare":
                     frame = open_card(page, f"{bare_url}?runtime={build.RUNTIME}")
@@ -101,7 +101,7 @@ def latencies(browser, servers, count: int) -> list[float]:
     """Milliseconds from the portal sending each event to the card's DOM showing it."""
     context = browser.new_context()
     page = context.new_page()
-    page.goto(servers.emulator_url + "?autostart=0")
+    page.goto(servers.emulator_url + "?autostart=0&autoclose=0")
     frame = open_card(page, state="idle")
     mark(frame, "call-timeline:python-live")
     page.wait_for_timeout(300)  # let the first timer ticks pass
@@ -132,7 +132,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     site = build.build()
-    servers = build.Servers(site, 0, 0).start()
+    servers = build.Servers(site, 0, 0, installed=True).start()
     try:
         with sync_playwright() as playwright:
             figures = start_ups(playwright, servers, args.runs)

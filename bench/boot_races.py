@@ -30,13 +30,13 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    servers = build.Servers(build.build(), 0, 0).start()
+    servers = build.Servers(build.build(), 0, 0, installed=True).start()
     started = time.monotonic()
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
             page = browser.new_page()
-            page.goto(servers.emulator_url + "?autostart=0")
+            page.goto(servers.emulator_url + "?autostart=0&autoclose=0")
 
             def card():
                 return page.locator("#frame-slot iframe").element_handle().content_frame()

@@ -5,6 +5,10 @@
  * DOMAIN|PROTOCOL|APP_SID), answers the frame protocol, checks origin and
  * APP_SID before acting on anything, never answers unknown commands, and
  * raises CallCard events as replies on the callback ids the app bound.
+ * Around the card it has what a portal has around an app: the install step
+ * (the app's install page in a frame, FIRST_RUN/INSTALL set), the app's
+ * settings page (as an admin or not), app options kept by the server across
+ * restarts, and a call card that shows only the tabs the app bound.
  * window.emulator is the same control surface for the end-to-end tests.
  */
 
@@ -19,7 +23,38 @@ const CLIENTS = [
 ];
 
 const $ = (id) => document.getElementById(id);
-const world = { call: null, commands: [], rejected: [], log: [], calls: 0, statistics: 'record', delayMs: 2000 };
+const world = {
+  call: null, commands: [], rejected: [], log: [], calls: 0, statistics: 'record', delayMs: 2000,
+  app: { installed: false, placements: [], appOptions: {}, installFault: '' },
+  /** A finished call's card closes this long after the end unless the app holds it (0: never). */
+  autoCloseAfterMs: 5000,
+};
+/** How long one disableAutoClose holds the card after the call ended (as on a portal). */
+const HOLD_MS = 65000;
+const PAGES = { install: 'install.html', settings: 'settings.html' };
+
+async function serverPost(path, body) {
+  const response = await fetch(path, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+  });
+  return response.ok;
+}
+
+/** What the portal keeps about the app: installed, bound tabs, app options. */
+async function loadApp() {
+  try {
+    const response = await fetch('/emulator/state', { cache: 'no-store' });
+    world.app = await response.json();
+  } catch (error) {
+    log('bad', `the emulator's server did not answer (${error})`);
+  }
+  showApp();
+  return world.app;
+}
+
+function callCardTabs() {
+  return world.app.placements.filter((tab) => tab.placement === 'CALL_CARD');
+}
 
 /** Tell the portal's server side what it would know: the call, its token, its state. */
 function report(call) {
@@ -76,33 +111,61 @@ function placementOptions(call) {
 
 const COMMANDS = {
   getInitData(call) {
+    const card = call.kind === 'card';
     return {
       LANG: call.lang, DOMAIN: config.domain, PROTOCOL: 0, PATH: '/rest',
       AUTH_ID: call.auth, AUTH_EXPIRES: 3600, REFRESH_ID: randomHex(16), MEMBER_ID: 'emulator',
-      FIRST_RUN: false, IS_ADMIN: true, INSTALL: false, USER_OPTIONS: call.userOptions,
-      APP_OPTIONS: call.appOptions, PLACEMENT: 'CALL_CARD', PLACEMENT_OPTIONS: placementOptions(call),
+      FIRST_RUN: call.firstRun, IS_ADMIN: call.admin, INSTALL: call.firstRun, USER_OPTIONS: call.userOptions,
+      APP_OPTIONS: call.appOptions, PLACEMENT: card ? 'CALL_CARD' : 'DEFAULT',
+      PLACEMENT_OPTIONS: card ? placementOptions(call) : {},
     };
   },
-  getInterface() {
+  getInterface(call) {
+    if (call.kind !== 'card') return { command: [], event: [] };
     return { command: ['getStatus', 'disableAutoClose', 'enableAutoClose'], event: EVENTS };
   },
   placementBindEvent(call, params, callback) {
     const name = params && params.event;
-    if (!EVENTS.includes(name)) return NO_REPLY;
+    if (call.kind !== 'card' || !EVENTS.includes(name)) return NO_REPLY;
     call.bindings.get(name).push(callback);
     refresh();
     return NO_REPLY;
   },
   getStatus(call) {
+    if (call.kind !== 'card') return NO_REPLY; // placement commands answer only in their placement
     const options = placementOptions(call);
     return { ...options, CRM_ENTITY_ID: Number(options.CRM_ENTITY_ID), CALL_LIST_MODE: false };
   },
-  disableAutoClose(call) { call.autoClose = false; refresh(); return {}; },
-  enableAutoClose(call) { call.autoClose = true; refresh(); return {}; },
-  setAppOption(call, params) {
+  disableAutoClose(call) {
+    if (call.kind !== 'card') return NO_REPLY;
+    call.heldUntil = Date.now() + HOLD_MS;
+    refresh();
+    return {};
+  },
+  enableAutoClose(call) {
+    if (call.kind !== 'card') return NO_REPLY;
+    call.heldUntil = 0;
+    refresh();
+    if (call.state === 'idle' && call.endedAt) {
+      log('out', 'auto-close enabled after the call ended: the portal closes the card');
+      setTimeout(() => { if (world.call === call) closeCard(); }, 200);
+    }
+    return {};
+  },
+  setAppOption(call, params, callback) {
     if (!params || typeof params.name !== 'string') return NO_REPLY;
-    call.appOptions[params.name] = params.value;
-    return true;
+    if (!call.admin) {
+      world.rejected.push({ reason: 'not_admin', command: 'setAppOption' });
+      log('bad', 'refused setAppOption: only an administrator may set app options');
+      return NO_REPLY;
+    }
+    serverPost('/emulator/app-option', { auth: call.auth, name: params.name, value: params.value }).then((ok) => {
+      if (!ok) return log('bad', 'the portal could not store the app option');
+      world.app.appOptions[params.name] = params.value;
+      log('out', `portal stored app option ${params.name} (kept across emulator restarts)`);
+      return reply(call, callback, true);
+    });
+    return NO_REPLY;
   },
   setUserOption(call, params) {
     if (!params || typeof params.name !== 'string') return NO_REPLY;
@@ -115,7 +178,14 @@ const COMMANDS = {
     return {};
   },
   setInstall() { return {}; },
-  setInstallFinish() { return {}; },
+  setInstallFinish(call) {
+    if (call.kind !== 'install') return NO_REPLY;
+    serverPost('/emulator/installed', { auth: call.auth }).then(() => {
+      log('out', 'portal: installation finished');
+      return loadApp();
+    });
+    return {};
+  },
   refreshAuth(call) {
     call.auth = randomHex(16);
     report(call);
@@ -205,35 +275,66 @@ function postForm(call) {
   form.remove();
 }
 
-/**
- * A new call: a new iframe, a new APP_SID, the app cold-started (as in a portal).
- * The handler URL must be on the app's registered origin, as on a portal.
- */
-export function openCard(options = {}) {
-  if (options.url && new URL(options.url, config.appUrl).origin !== appOrigin) {
-    throw new Error('the handler must be on the app origin');
-  }
-  closeCard();
-  world.calls += 1;
+function newFrame(kind, options, url) {
   const call = {
+    kind,
     appSid: randomHex(16),
     callId: `externalCall.${randomHex(12)}`,
     auth: randomHex(16),
     state: options.state || $('open-state').value,
     lang: options.lang || $('lang').value,
     direction: options.direction || $('direction').value,
+    admin: kind === 'install' || (options.admin ?? $('is-admin').checked),
+    firstRun: kind === 'install' && !world.app.installed,
     client: CLIENTS[0],
     clientIndex: 0,
-    autoClose: true,
-    appOptions: {},
+    heldUntil: 0,
+    endedAt: 0,
+    appOptions: { ...world.app.appOptions },
     userOptions: {},
     bindings: new Map(EVENTS.map((name) => [name, []])),
     iframe: document.createElement('iframe'),
-    url: options.url || config.appUrl,
+    url,
     initDelayMs: Math.min(Math.max(Number(options.initDelayMs) || 0, 0), 10000),
   };
   call.iframe.name = `${config.domain}|0|${call.appSid}`;
-  call.iframe.title = 'Call Timeline';
+  call.iframe.title = kind === 'card' ? 'Call Timeline' : `Call Timeline: ${kind}`;
+  return call;
+}
+
+function showTabs(labels) {
+  $('tabs').replaceChildren(...['CRM', ...labels].map((label, index) => Object.assign(
+    document.createElement('span'),
+    { className: index === 1 ? 'tab active' : 'tab', textContent: label },
+  )));
+}
+
+function tabTitle(tab, lang) {
+  const titles = tab.langAll || {};
+  return (titles[lang] && titles[lang].TITLE) || tab.title || 'App';
+}
+
+/**
+ * A new call: a new iframe, a new APP_SID, the app cold-started (as in a portal).
+ * Only a tab the app bound is opened (its handler, which must be on the app's
+ * origin); with none bound, the card offers to install the app.  Resolves the
+ * call id, or null when there is no tab to open.
+ */
+export async function openCard(options = {}) {
+  if (options.url && new URL(options.url, config.appUrl).origin !== appOrigin) {
+    throw new Error('the handler must be on the app origin');
+  }
+  closeCard();
+  await loadApp();
+  const tabs = callCardTabs();
+  const lang = options.lang || $('lang').value;
+  showTabs(tabs.map((tab) => tabTitle(tab, lang)));
+  if (!tabs.length) {
+    offerInstall('This call card has no app tabs: Call Timeline is not installed (or its tab was unbound).');
+    return null;
+  }
+  world.calls += 1;
+  const call = newFrame('card', options, options.url || tabs[0].handler);
   $('frame-slot').replaceChildren(call.iframe);
   world.call = call;
   world.commands = [];
@@ -244,10 +345,59 @@ export function openCard(options = {}) {
   return call.callId;
 }
 
+/** One of the app's own pages in the frame: its install page or its settings page (main page). */
+export async function openPage(kind, options = {}) {
+  if (!PAGES[kind]) throw new Error(`no such app page: ${kind}`);
+  closeCard();
+  await loadApp();
+  const call = newFrame(kind, options, new URL(PAGES[kind], config.appUrl).href);
+  await serverPost('/emulator/session', { auth: call.auth, admin: call.admin });
+  showTabs([kind === 'install' ? 'Installing Call Timeline' : 'Call Timeline (app page)']);
+  $('frame-slot').replaceChildren(call.iframe);
+  world.call = call;
+  world.commands = [];
+  postForm(call);
+  log('out', `portal opened the app's ${kind} page (POST ${call.url}, IS_ADMIN=${call.admin}, FIRST_RUN=${call.firstRun})`);
+  refresh();
+  return call.appSid;
+}
+
+function offerInstall(text) {
+  const button = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Install Call Timeline' });
+  button.addEventListener('click', () => openPage('install'));
+  const note = Object.assign(document.createElement('p'), { className: 'muted', textContent: text });
+  const box = Object.assign(document.createElement('div'), { className: 'offer' });
+  box.append(note, button);
+  $('frame-slot').replaceChildren(box);
+}
+
+function showApp() {
+  const tabs = callCardTabs();
+  const state = world.app.installed ? 'installed' : 'not installed';
+  $('app-state').textContent = `${state} · call-card tabs bound: ${tabs.length}`;
+  $('install-fault').value = world.app.installFault || '';
+  const options = Object.keys(world.app.appOptions);
+  $('app-options').textContent = options.length ? options.join(', ') : 'none';
+}
+
+/** Forget the app: not installed, no tabs, no options (as after deleting it from the portal). */
+export async function uninstall() {
+  closeCard();
+  await serverPost('/emulator/reset', {});
+  await loadApp();
+  offerInstall('Call Timeline is not installed on this portal.');
+}
+
+/** What goes wrong when the app binds its tab: '', 'no-telephony', 'bad-argument' or 'unreachable'. */
+export async function setInstallFault(fault) {
+  await serverPost('/emulator/fault', { fault });
+  return loadApp();
+}
+
 /** The same call's tab loaded again (the operator reloads it): same APP_SID and CALL_ID. */
 export function reloadCard() {
   const call = world.call;
-  if (!call) return false;
+  if (!call || call.kind !== 'card') return false;
   for (const ids of call.bindings.values()) ids.length = 0;
   postForm(call);
   log('out', `portal reloaded the tab (CALL_STATE=${call.state})`);
@@ -266,7 +416,7 @@ export function closeCard() {
 /** Raise an event: one reply on every callback id bound to it. `value` is what goes on the wire. */
 export function fire(eventName, value) {
   const call = world.call;
-  if (!call) return 0;
+  if (!call || call.kind !== 'card') return 0;
   const callbacks = call.bindings.get(eventName) || [];
   for (const callback of callbacks) reply(call, callback, value);
   log('out', `portal → app  ${eventName} ${value === undefined ? '' : JSON.stringify(value)}`);
@@ -285,8 +435,9 @@ function chosenCode() {
 /** Move the call to `state`; the same state twice does not fire (as in Bitrix24). */
 export function setCallState(state, failedCode = '', form = wireForm()) {
   const call = world.call;
-  if (!call || call.state === state) return false;
+  if (!call || call.kind !== 'card' || call.state === state) return false;
   call.state = state;
+  call.endedAt = state === 'idle' ? Date.now() : 0;
   call.failedCode = state === 'idle' ? String(failedCode || '') : '';
   report(call);
   const params = state === 'idle' && failedCode ? { failedCode: String(failedCode) } : {};
@@ -305,30 +456,45 @@ export function setStatistics(mode, delayMs = world.delayMs) {
 
 export function changeClient() {
   const call = world.call;
-  if (!call) return;
+  if (!call || call.kind !== 'card') return;
   call.clientIndex = (call.clientIndex + 1) % CLIENTS.length;
   call.client = CLIENTS[call.clientIndex];
   fire('CallCard::EntityChanged', { ...call.client });
 }
 
 /** The portal tries to close: BeforeClose fires; the card stays if auto-close was disabled. */
+function held(call) {
+  return call.heldUntil > Date.now();
+}
+
 export function tryClose() {
   const call = world.call;
-  if (!call) return false;
+  if (!call || call.kind !== 'card') return false;
   fire('CallCard::BeforeClose');
-  if (!call.autoClose) {
+  if (held(call)) {
     log('bad', 'close refused: the app disabled auto-close');
     return false;
   }
-  setTimeout(closeCard, 300);
+  setTimeout(() => { if (world.call === call) closeCard(); }, 300);
   return true;
 }
 
-function refresh() {
+/** A finished call's card closes by itself, unless the app holds it open (disableAutoClose). */
+function closeFinishedCall() {
   const call = world.call;
+  if (!call || call.kind !== 'card' || !call.endedAt || !world.autoCloseAfterMs || call.closing) return;
+  if (Date.now() - call.endedAt < world.autoCloseAfterMs || held(call)) return;
+  call.closing = true;
+  log('out', 'portal: the call has ended, closing the card');
+  tryClose();
+}
+
+function refresh() {
+  const call = world.call && world.call.kind === 'card' ? world.call : null;
   $('call-state').textContent = call ? call.state : '—';
   $('call-id').textContent = call ? call.callId : '';
-  $('auto-close').textContent = call && !call.autoClose ? 'off (kept open by the app)' : 'on';
+  const left = call ? Math.ceil((call.heldUntil - Date.now()) / 1000) : 0;
+  $('auto-close').textContent = left > 0 ? `off (held by the app for ${left} s more)` : 'on';
   $('bound').textContent = call ? [...call.bindings.values()].reduce((n, ids) => n + ids.length, 0) : 0;
   for (const id of ['connecting', 'connected', 'idle', 'client', 'close', 'reload']) $(id).disabled = !call;
 }
@@ -342,15 +508,38 @@ $('client').addEventListener('click', changeClient);
 $('statistics').addEventListener('change', () => setStatistics($('statistics').value));
 $('close').addEventListener('click', tryClose);
 $('reload').addEventListener('click', reloadCard);
+$('install').addEventListener('click', () => openPage('install'));
+$('settings').addEventListener('click', () => openPage('settings'));
+$('uninstall').addEventListener('click', uninstall);
+$('install-fault').addEventListener('change', () => setInstallFault($('install-fault').value));
+$('auto-close-after').addEventListener('change', () => { world.autoCloseAfterMs = Number($('auto-close-after').value); });
+setInterval(() => {
+  closeFinishedCall();
+  if (world.call && world.call.heldUntil) refresh();
+}, 500);
 
 window.emulator = {
-  openCard, reloadCard, closeCard, fire, setStatistics, setCallState, changeClient, tryClose, parseCommand,
+  openCard, openPage, uninstall, setInstallFault, loadApp, reloadCard, closeCard, fire, setStatistics,
+  setCallState, changeClient, tryClose, parseCommand,
+  /** A finished call's card closes this long after the end (0: never), unless held. */
+  setAutoCloseAfter(ms) {
+    world.autoCloseAfterMs = ms;
+    const select = $('auto-close-after');
+    if (![...select.options].some((option) => option.value === String(ms))) {
+      select.append(new Option(ms ? `after ${ms / 1000} s` : 'never', String(ms)));
+    }
+    select.value = String(ms);
+  },
+  get app() { return JSON.parse(JSON.stringify(world.app)); },
   get commands() { return world.commands.map((c) => ({ ...c })); },
   get rejected() { return world.rejected.map((r) => ({ ...r })); },
   get log() { return world.log.map((entry) => ({ ...entry })); },
   get call() {
     const call = world.call;
-    return call && { callId: call.callId, appSid: call.appSid, state: call.state, autoClose: call.autoClose, auth: call.auth };
+    return call && {
+      kind: call.kind, callId: call.callId, appSid: call.appSid, state: call.state, auth: call.auth,
+      autoClose: !held(call), heldFor: Math.max(0, call.heldUntil - Date.now()),
+    };
   },
   bound(eventName) { return world.call ? world.call.bindings.get(eventName).length : 0; },
   callbacks(eventName) { return world.call ? [...world.call.bindings.get(eventName)] : []; },
@@ -360,4 +549,10 @@ window.emulator = {
 };
 
 refresh();
-if (new URLSearchParams(location.search).get('autostart') !== '0') openCard();
+const query = new URLSearchParams(location.search);
+if (query.get('autoclose') === '0') window.emulator.setAutoCloseAfter(0);
+loadApp().then(() => {
+  if (query.get('autostart') === '0') return null;
+  if (!callCardTabs().length) return offerInstall('Call Timeline is not installed on this portal yet. Install it first (one click):');
+  return openCard();
+});

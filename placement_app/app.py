@@ -12,7 +12,7 @@ import json
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from . import statistics
+from . import keep_open, statistics
 from .events import (
     CALL_CARD_EVENTS,
     CardOpened,
@@ -22,6 +22,8 @@ from .events import (
     StatisticsUnavailable,
     parse_wire,
 )
+from .keep_open import KeepOpen
+from .settings import DEFAULTS
 from .storage import Store
 from .timeline import Timeline, apply, needs_lookup, resume, with_error
 from .view import CardView
@@ -34,6 +36,8 @@ TICK_MS = 250
 SAVE_EVERY_MS = 1000
 
 Http = Callable[[str, str], Awaitable[tuple[int, str]]]
+#: Sends one placement command (``disableAutoClose``...) to the portal.
+Command = Callable[[str], None]
 Spawn = Callable[[Coroutine[Any, Any, None]], object]
 
 
@@ -51,7 +55,8 @@ class Card:
                  warn: Callable[[str], None] = lambda message: None, store: Store | None = None,
                  http: Http | None = None, spawn: Spawn | None = None,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                 on_drawn: Callable[[], None] = lambda: None):
+                 on_drawn: Callable[[], None] = lambda: None,
+                 command: Command = lambda name: None):
         self.view = view
         self.clock = clock
         self.warn = warn
@@ -60,6 +65,9 @@ class Card:
         self.spawn = spawn
         self.sleep = sleep
         self.on_drawn = on_drawn
+        self.command = command
+        self.settings = DEFAULTS
+        self.keep = KeepOpen()
         self.timeline = Timeline()
         self.early: list[Event] = []
         self.unsaved = False
@@ -88,12 +96,16 @@ class Card:
             self.timeline = apply(before, event)
             if isinstance(event, CardOpened) and event.rest_url and event.auth:
                 self.portal = (event.rest_url, event.auth)
+            if isinstance(event, CardOpened) and event.settings is not None:
+                self.settings = event.settings.settings
+                self.view.configure(event.settings)
             if before.call_id is None:
                 self._learn_call(event)
             self.unsaved = self.timeline.call_id is not None
             self._look_up_if_needed()
         except Exception as error:
             self._failed(type(event).__name__, event.at, error)
+        self._hold(event)
         self.redraw()
         if self.clock() - self.saved_at >= SAVE_EVERY_MS:
             self.flush()
@@ -153,6 +165,17 @@ class Card:
         finally:
             self.looking_up = False
 
+    def _hold(self, event: Event | None = None) -> None:
+        """Hold the card open after a failed call, if the admin asked (see :mod:`keep_open`)."""
+        try:
+            now = self.clock()
+            self.keep, commands = keep_open.step(self.keep, self.settings, self.timeline, now, event)
+            for name in commands:
+                self.command(name)
+            self.view.show_hold(self.keep.closes_in(self.settings, now))
+        except Exception as error:
+            self.warn(f"Call Timeline: keeping the card open failed: {error!r}")
+
     def flush(self) -> None:
         """Save the timeline if it changed since the last save (after every event)."""
         if self.unsaved:
@@ -170,6 +193,7 @@ class Card:
     def tick(self) -> None:
         """Advance the live timers and save (called by the page every fraction of a second)."""
         try:
+            self._hold()
             self.view.tick(self.timeline, self.clock())
             self.on_drawn()
             self.flush()
@@ -189,7 +213,7 @@ def main(boot_json: str = "{}") -> object:
     page = bridge.page(boot if isinstance(boot, dict) else {})
     card = Card(CardView(page.document, page.root, page.utc_offset_minutes), page.now, page.warn,
                 store=Store(page.storage, page.warn), http=bridge.post_form,
-                spawn=asyncio.ensure_future, on_drawn=page.send_drawing)
+                spawn=asyncio.ensure_future, on_drawn=page.send_drawing, command=bridge.frame_command)
     card.redraw()
     bridge.every(TICK_MS, card.tick)
     return bridge.export(card.receive)

@@ -31,6 +31,11 @@ def post(message: Mapping[str, Any]) -> None:
     js.postMessage(to_js(dict(message), dict_converter=js.Object.fromEntries))
 
 
+def frame_command(name: str, params: Mapping[str, Any] | None = None) -> None:
+    """Ask the page to send ``name`` to the portal (the page allows only its own few)."""
+    post({"type": "frame", "command": name, "params": json.dumps(dict(params or {}))})
+
+
 @dataclass(frozen=True)
 class Page:
     document: RemoteDocument
@@ -51,7 +56,7 @@ def _now() -> float:
     return float(js.Date.now())
 
 
-def _warn(message: str) -> None:
+def warn(message: str) -> None:
     js.console.warn(message)
 
 
@@ -66,9 +71,9 @@ def page(boot: Mapping[str, Any]) -> Page:
     snapshot = boot.get("storage")
     storage = MirroredStorage(snapshot, _post_storage) if isinstance(snapshot, dict) else None
     if storage is None:
-        _warn("Call Timeline: no local storage here; the timeline will not survive a reload")
+        warn("Call Timeline: no local storage here; the timeline will not survive a reload")
     return Page(document, document.root, _now,
-                offset if isinstance(offset, int) and abs(offset) <= 14 * 60 else 0, _warn, storage)
+                offset if isinstance(offset, int) and abs(offset) <= 14 * 60 else 0, warn, storage)
 
 
 def export(function: Callable[..., Any]) -> Any:

@@ -14,9 +14,12 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from .settings import Loaded
+from .settings import load as load_settings
 
 CALL_STATE_CHANGED = "CallCard::CallStateChanged"
 ENTITY_CHANGED = "CallCard::EntityChanged"
@@ -26,6 +29,8 @@ CALL_CARD_EVENTS = frozenset({CALL_STATE_CHANGED, ENTITY_CHANGED, BEFORE_CLOSE})
 #: ``getInitData`` reply (and of ``getStatus``), so that it travels in order
 #: with the real events.
 CARD_OPENED = "app:opened"
+#: The shim's name for a press of the card's "Done" button.
+DONE_PRESSED = "app:done"
 
 #: Longest text kept from any untrusted field; the rest is cut with an ellipsis.
 MAX_TEXT = 64
@@ -93,6 +98,9 @@ class CardOpened:
     #: only).  Kept out of equality and repr so they never end up in logs.
     rest_url: str | None = field(default=None, compare=False, repr=False)
     auth: str | None = field(default=None, compare=False, repr=False)
+    #: The admin's settings from ``APP_OPTIONS`` (init data only; ``None`` in
+    #: a ``getStatus`` reply, which does not carry them).
+    settings: Loaded | None = None
 
 
 @dataclass(frozen=True)
@@ -136,8 +144,15 @@ class Unrecognised:
     preview: str
 
 
+@dataclass(frozen=True)
+class DonePressed:
+    """The operator pressed "Done" on a card kept open after a failed call."""
+
+    at: float
+
+
 Event = (CallStateChanged | EntityChanged | BeforeClose | CardOpened | Unrecognised
-         | StatisticsRequested | StatisticsFound | StatisticsUnavailable)
+         | StatisticsRequested | StatisticsFound | StatisticsUnavailable | DonePressed)
 
 
 def clip(text: str, limit: int = MAX_TEXT) -> str:
@@ -276,12 +291,23 @@ def parse_card_opened(args: Sequence[object], at: float) -> Event:
         direction=direction.lower() if direction else None,
         phone_number=_text_field(options.get("PHONE_NUMBER")),
         rest_url=rest_base(data.get("DOMAIN"), data.get("PROTOCOL")),
-        auth=auth if isinstance(auth, str) and _TOKEN.fullmatch(auth) else None,
+        auth=valid_token(auth),
+        settings=load_settings(data.get("APP_OPTIONS")) if "APP_OPTIONS" in data else None,
     )
 
 
 _DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(?::\d{1,5})?")
 _TOKEN = re.compile(r"[A-Za-z0-9._-]{1,512}")
+
+
+def valid_token(value: object) -> str | None:
+    """An ``AUTH_ID`` that looks like one, or ``None``."""
+    return value if isinstance(value, str) and _TOKEN.fullmatch(value) else None
+
+
+def flag(value: object) -> bool:
+    """A yes/no of the init data (``FIRST_RUN``, ``IS_ADMIN``...): portals send booleans or ``"Y"``."""
+    return value is True or value in (1, "1", "Y", "y", "true")
 
 
 def rest_base(domain: object, protocol: object) -> str | None:
@@ -297,11 +323,12 @@ def rest_base(domain: object, protocol: object) -> str | None:
     return f"{scheme}://{domain}/rest/"
 
 
-_PARSERS = {
+_PARSERS: dict[str, Callable[[Sequence[object], float], Event]] = {
     CALL_STATE_CHANGED: parse_call_state_changed,
     ENTITY_CHANGED: parse_entity_changed,
     BEFORE_CLOSE: lambda args, at: BeforeClose(at),
     CARD_OPENED: parse_card_opened,
+    DONE_PRESSED: lambda args, at: DonePressed(at),  # no data: the press is the event
 }
 
 

@@ -48,6 +48,66 @@ STRINGS: dict[str, dict[str, str]] = {
         "lookup.auth": "The portal did not accept the app's authorisation for call statistics.",
         "lookup.unreachable": "The portal's call statistics could not be reached.",
         "lookup.refused": "The portal's call statistics gave an unreadable answer.",
+        "outcome.expected": "Call ended (an expected outcome)",
+        "keep_open.notice": "The card stays open so you can read this; it closes by itself in {left}.",
+        "keep_open.done": "Done",
+        "settings.heading": "Call Timeline settings",
+        "settings.loading": "Loading the settings…",
+        "settings.language": "Card language",
+        "settings.language.portal": "Follow the portal's language",
+        "settings.language.en": "English",
+        "settings.language.ru": "Russian",
+        "settings.keep_open": "Keep the card open after a failed call, until the operator presses “Done”",
+        "settings.keep_open_minutes": "Let it close anyway after (minutes)",
+        "settings.overrides": "Your own texts for failure codes",
+        "settings.overrides.help": "One code per line: code | label | next step. Leave the label or the next step empty to keep the built-in one. Example: 486 | | Book a callback in the CRM",
+        "settings.expected_codes": "Outcomes that are not failures",
+        "settings.expected_codes.help": "Codes separated by commas, e.g. 487, 603-S. They are drawn neutrally and never keep the card open.",
+        "settings.show_client_changes": "Show client changes in the timeline",
+        "settings.clock": "Time format",
+        "settings.clock.24h": "24-hour (14:05:09)",
+        "settings.clock.12h": "12-hour (2:05:09 PM)",
+        "settings.save": "Save",
+        "settings.saving": "Saving…",
+        "settings.saved": "Saved. The next call card that opens uses these settings.",
+        "settings.invalid": "Nothing was saved: correct the fields marked below.",
+        "settings.read_only": "Only a portal administrator can change these settings. You are seeing the current settings, read-only.",
+        "settings.refused": "Only a portal administrator can save settings; nothing was saved.",
+        "settings.not_confirmed": "The portal did not confirm the save. Check the connection and press Save again.",
+        "settings.problem.corrupt": "The saved settings could not be read, so the defaults are in use. An administrator can check them and save again.",
+        "settings.problem.older": "The saved settings come from an older version of the app, so the defaults are in use. An administrator can check them and save again.",
+        "settings.problem.newer": "The saved settings come from a newer version of the app, so the defaults are in use. An administrator can check them and save again.",
+        "settings.error.not_text": "This value is not text.",
+        "settings.error.control": "Line {line}: control characters (tabs, invisible characters) are not allowed.",
+        "settings.error.label_long": "Line {line}: the label is longer than {limit} characters.",
+        "settings.error.next_step_long": "Line {line}: the next step is longer than {limit} characters.",
+        "settings.error.override_code": "Line {line}: “{code}” is not a failure code (three digits such as 486, or 603-S, or OTHER).",
+        "settings.error.override_twice": "Line {line}: code {code} is already listed above.",
+        "settings.error.override_empty": "Line {line}: write a label or a next step for {code}.",
+        "settings.error.override_shape": "Line {line}: use at most two “|”: code | label | next step.",
+        "settings.error.too_many_overrides": "At most {limit} codes can have their own texts.",
+        "settings.error.expected_code": "“{code}” is not a failure code (three digits such as 487, or 603-S, or OTHER).",
+        "settings.error.too_many_expected": "At most {limit} codes can be listed.",
+        "settings.error.choice": "Choose one of the offered options.",
+        "settings.error.minutes": "Enter a whole number of minutes from {low} to {high}.",
+        "install.heading": "Installing Call Timeline",
+        "install.step.check": "Looking for the call-card tab",
+        "install.step.bind": "Adding the Call Timeline tab to the call card",
+        "install.step.finish": "Finishing the installation",
+        "install.done": "Call Timeline is installed. Open a call card: the tab is there.",
+        "install.already": "The Call Timeline tab was already on the call card, so it was not added again.",
+        "install.installed": "Call Timeline is installed and its call-card tab is in place.",
+        "install.error.no_telephony": "The portal did not offer the call card to this app: its telephony scope is missing. In Bitrix24, open Developer resources, edit the app, tick the scopes placement and telephony, save, and install the app again.",
+        "install.error.no_scope": "The app may not add tabs: its placement scope is missing. Tick the scopes placement and telephony in the app's settings in Bitrix24, save, and install again.",
+        "install.error.argument": "The portal refused the tab's settings ({detail}). Check the app's handler address in Bitrix24, then press Try again.",
+        "install.error.unreachable": "The portal could not be reached. Check the connection, then press Try again.",
+        "install.error.auth": "The portal did not accept the app's authorisation. Close this window and open the app again.",
+        "install.error.other": "The portal answered with an error ({detail}). Press Try again; if it repeats, send this text to your Bitrix24 administrator.",
+        "install.retry": "Try again",
+        "page.no_frame": "Open this page from Bitrix24 (Applications → Call Timeline).",
+        "page.failed": "This page could not start ({reason}). Reload it; if it repeats, tell your administrator.",
+        "page.starting": "Starting…",
+        "page.no_portal": "The portal did not send what this page needs. Close it and open the app again from Bitrix24.",
     },
     "ru": {
         "title": "Хронология звонка",
@@ -82,6 +142,66 @@ STRINGS: dict[str, dict[str, str]] = {
         "lookup.auth": "Портал не принял авторизацию приложения для статистики звонков.",
         "lookup.unreachable": "Статистика звонков портала недоступна.",
         "lookup.refused": "Статистика звонков портала ответила непонятно.",
+        "outcome.expected": "Звонок завершён (ожидаемый исход)",
+        "keep_open.notice": "Карточка не закроется, пока вы это читаете; она закроется сама через {left}.",
+        "keep_open.done": "Готово",
+        "settings.heading": "Настройки «Хронологии звонка»",
+        "settings.loading": "Загрузка настроек…",
+        "settings.language": "Язык карточки",
+        "settings.language.portal": "Как на портале",
+        "settings.language.en": "Английский",
+        "settings.language.ru": "Русский",
+        "settings.keep_open": "Не закрывать карточку после неудачного звонка, пока оператор не нажмёт «Готово»",
+        "settings.keep_open_minutes": "Всё же закрыть через (минут)",
+        "settings.overrides": "Свои тексты для кодов ошибок",
+        "settings.overrides.help": "Один код в строке: код | название | что сделать. Оставьте название или «что сделать» пустым, чтобы показать встроенный текст. Пример: 486 | | Запланируйте обратный звонок в CRM",
+        "settings.expected_codes": "Исходы, которые не считаются ошибкой",
+        "settings.expected_codes.help": "Коды через запятую, например 487, 603-S. Они показываются нейтрально и не удерживают карточку.",
+        "settings.show_client_changes": "Показывать смену клиента в хронологии",
+        "settings.clock": "Формат времени",
+        "settings.clock.24h": "24 часа (14:05:09)",
+        "settings.clock.12h": "12 часов (2:05:09 PM)",
+        "settings.save": "Сохранить",
+        "settings.saving": "Сохранение…",
+        "settings.saved": "Сохранено. Следующая открытая карточка звонка использует эти настройки.",
+        "settings.invalid": "Ничего не сохранено: исправьте отмеченные поля.",
+        "settings.read_only": "Менять эти настройки может только администратор портала. Вы видите текущие настройки без права изменения.",
+        "settings.refused": "Сохранять настройки может только администратор портала; ничего не сохранено.",
+        "settings.not_confirmed": "Портал не подтвердил сохранение. Проверьте связь и нажмите «Сохранить» ещё раз.",
+        "settings.problem.corrupt": "Сохранённые настройки не читаются, поэтому действуют настройки по умолчанию. Администратор может проверить их и сохранить заново.",
+        "settings.problem.older": "Сохранённые настройки записаны старой версией приложения, поэтому действуют настройки по умолчанию. Администратор может проверить их и сохранить заново.",
+        "settings.problem.newer": "Сохранённые настройки записаны более новой версией приложения, поэтому действуют настройки по умолчанию. Администратор может проверить их и сохранить заново.",
+        "settings.error.not_text": "Это значение не текст.",
+        "settings.error.control": "Строка {line}: управляющие символы (табуляция, невидимые символы) недопустимы.",
+        "settings.error.label_long": "Строка {line}: название длиннее {limit} символов.",
+        "settings.error.next_step_long": "Строка {line}: «что сделать» длиннее {limit} символов.",
+        "settings.error.override_code": "Строка {line}: «{code}» — не код ошибки (три цифры, например 486, или 603-S, или OTHER).",
+        "settings.error.override_twice": "Строка {line}: код {code} уже указан выше.",
+        "settings.error.override_empty": "Строка {line}: укажите название или «что сделать» для кода {code}.",
+        "settings.error.override_shape": "Строка {line}: не больше двух «|»: код | название | что сделать.",
+        "settings.error.too_many_overrides": "Свои тексты можно задать не более чем для {limit} кодов.",
+        "settings.error.expected_code": "«{code}» — не код ошибки (три цифры, например 487, или 603-S, или OTHER).",
+        "settings.error.too_many_expected": "Можно указать не более {limit} кодов.",
+        "settings.error.choice": "Выберите один из предложенных вариантов.",
+        "settings.error.minutes": "Введите целое число минут от {low} до {high}.",
+        "install.heading": "Установка «Хронологии звонка»",
+        "install.step.check": "Проверяем вкладку карточки звонка",
+        "install.step.bind": "Добавляем вкладку «Хронология звонка» в карточку звонка",
+        "install.step.finish": "Завершаем установку",
+        "install.done": "«Хронология звонка» установлена. Откройте карточку звонка: вкладка уже там.",
+        "install.already": "Вкладка «Хронология звонка» уже была в карточке звонка, повторно она не добавлена.",
+        "install.installed": "«Хронология звонка» установлена, вкладка карточки звонка на месте.",
+        "install.error.no_telephony": "Портал не дал приложению карточку звонка: у приложения нет права telephony. В Битрикс24 откройте «Разработчикам», измените приложение, отметьте права placement и telephony, сохраните и установите приложение заново.",
+        "install.error.no_scope": "Приложению нельзя добавлять вкладки: нет права placement. Отметьте права placement и telephony в настройках приложения в Битрикс24, сохраните и установите заново.",
+        "install.error.argument": "Портал отклонил параметры вкладки ({detail}). Проверьте адрес обработчика приложения в Битрикс24 и нажмите «Повторить».",
+        "install.error.unreachable": "Портал недоступен. Проверьте связь и нажмите «Повторить».",
+        "install.error.auth": "Портал не принял авторизацию приложения. Закройте это окно и откройте приложение снова.",
+        "install.error.other": "Портал ответил ошибкой ({detail}). Нажмите «Повторить»; если ошибка повторится, передайте этот текст администратору Битрикс24.",
+        "install.retry": "Повторить",
+        "page.no_frame": "Откройте эту страницу из Битрикс24 (Приложения → «Хронология звонка»).",
+        "page.failed": "Страница не запустилась ({reason}). Обновите её; если ошибка повторится, сообщите администратору.",
+        "page.starting": "Запуск…",
+        "page.no_portal": "Портал не передал данные, нужные этой странице. Закройте её и снова откройте приложение из Битрикс24.",
     },
 }
 
@@ -109,8 +229,8 @@ def format_duration(milliseconds: float) -> str:
     return f"{minutes}:{seconds:02d}"
 
 
-def format_clock(epoch_ms: float, utc_offset_minutes: int = 0) -> str:
-    """Wall-clock ``HH:MM:SS`` in the operator's time zone.
+def format_clock(epoch_ms: float, utc_offset_minutes: int = 0, twelve_hour: bool = False) -> str:
+    """Wall-clock ``HH:MM:SS`` (or ``h:MM:SS AM``) in the operator's time zone.
 
     The offset comes from the browser, since Pyodide has no time-zone data.
     """
@@ -118,6 +238,8 @@ def format_clock(epoch_ms: float, utc_offset_minutes: int = 0) -> str:
     seconds %= 86400
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
+    if twelve_hour:
+        return f"{(hours - 1) % 12 + 1}:{minutes:02d}:{seconds:02d} {'AM' if hours < 12 else 'PM'}"
     return f"{hours:02d}:{minutes:02d}:{seconds:02d}"
 
 
@@ -130,6 +252,16 @@ def iso_time(epoch_ms: float) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+#: Strings of the admin's pages; the card's fallback view does not need them.
+PAGE_PREFIXES = ("settings.", "install.", "page.")
+
+
 def export() -> dict[str, dict[str, str]]:
-    """The strings as plain data, for the JS fallback view."""
-    return {lang: dict(words) for lang, words in STRINGS.items()}
+    """The card's strings as plain data, for the JS fallback view."""
+    return {lang: {key: words for key, words in strings.items() if not key.startswith(PAGE_PREFIXES)}
+            for lang, strings in STRINGS.items()}
+
+
+def page_texts(lang: str | None) -> dict[str, str]:
+    """Every string of the admin's pages in ``lang``, keyed as the templates name them."""
+    return {key: text(key, lang) for key in STRINGS[DEFAULT_LANGUAGE] if key.startswith(PAGE_PREFIXES)}

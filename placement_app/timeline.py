@@ -23,6 +23,7 @@ from .events import (
     CallState,
     CallStateChanged,
     CardOpened,
+    DonePressed,
     EntityChanged,
     Event,
     StatisticsFound,
@@ -310,6 +311,8 @@ HANDLERS: dict[type, Callable[[Timeline, Any], Timeline]] = {
     StatisticsRequested: on_statistics_requested,
     StatisticsFound: on_statistics_found,
     StatisticsUnavailable: on_statistics_unavailable,
+    # The timeline does not change: "Done" is about the card (see keep_open).
+    DonePressed: lambda timeline, event: timeline,
 }
 
 

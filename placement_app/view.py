@@ -11,12 +11,14 @@ writes however long the call is.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from . import codes, i18n
 from .codes import CodeKind
 from .events import LOOKUP_FAILURES, CallState
-from .timeline import Entry, Notice, Outcome, StateSpan, Timeline
+from .settings import DEFAULTS, Loaded, Settings
+from .timeline import Entry, Notice, NoticeKind, Outcome, StateSpan, Timeline
 
 Element = Any  # a DOM element (JsProxy in the browser)
 
@@ -76,9 +78,17 @@ def _state_name(call_state: CallState | None, lang: str | None) -> str:
     return i18n.text(f"state.{call_state.value if call_state else 'unknown'}", lang)
 
 
-def code_line(code: str, lang: str | None) -> tuple[codes.CodeInfo, str]:
-    """The code's explanation and its one-line heading (``486 · Busy``)."""
+def code_line(code: str, lang: str | None,
+              settings: Settings = DEFAULTS) -> tuple[codes.CodeInfo, str]:
+    """The code's explanation and its one-line heading (``486 · Busy``).
+
+    The admin's own words for a code replace the built-in label or next step.
+    """
     info = codes.describe(code, lang)
+    override = settings.override(code)
+    if override is not None:
+        info = replace(info, label=override.label or info.label,
+                       next_step=override.next_step or info.next_step)
     if info.kind is CodeKind.UNRECOGNISED:
         return info, f"{info.label}: {code}"
     return info, f"{info.code} · {info.label}"
@@ -92,10 +102,16 @@ class CardView:
         self.root = root
         self.offset = utc_offset_minutes
         self.lang: str | None = None
+        self.portal_lang: str | None = None
+        self.settings = DEFAULTS
+        self.problem: str | None = None
+        self.stale = True
 
         def slot(tag: str, class_name: str, parent: Element = root) -> Slot:
             return Slot(document, tag, class_name, parent)
 
+        self.settings_notice = slot("p", "settings-notice")
+        self.settings_notice.show(False)
         status = slot("div", "status")
         self.state = slot("span", "state", status.element)
         self.timer = slot("span", "timer", status.element)
@@ -110,16 +126,30 @@ class CardView:
         self.failure_reason = slot("p", "failure-reason", self.failure.element)
         self.failure_next = slot("p", "failure-next", self.failure.element)
         self.failure_source = slot("p", "failure-source", self.failure.element)
+        self.hold = slot("div", "hold")
+        self.hold_text = slot("p", "hold-text", self.hold.element)
+        self.done = slot("button", "done", self.hold.element)
+        self.done.element.setAttribute("type", "button")
+        self.done.set_attribute("data-action", "done")
+        self.hold.show(False)
         self.dropped = slot("p", "dropped")
         self.list = slot("ol", "entries")
         self.rows: list[tuple[Entry, Row]] = []
         self.spare: list[Row] = []
         self.shown_dropped = 0
 
+    def configure(self, loaded: Loaded) -> None:
+        """Use the admin's settings from now on (the next render redraws everything)."""
+        self.settings = loaded.settings
+        self.problem = loaded.problem.value if loaded.problem else None
+        self.stale = True
+
     def render(self, timeline: Timeline, now: float) -> None:
         """Bring the DOM in line with ``timeline``; touch only what changed."""
-        if timeline.lang != self.lang:
-            self.lang = timeline.lang
+        if timeline.lang != self.portal_lang or self.stale:
+            self.portal_lang = timeline.lang
+            self.lang = self.settings.language_for(timeline.lang)
+            self.stale = False
             self._relabel()
         lang = self.lang
         self._trim(timeline.dropped)
@@ -137,8 +167,9 @@ class CardView:
         if timeline.dropped:
             self.dropped.set(i18n.text("dropped", lang, count=timeline.dropped))
         outcome = timeline.outcome
-        self.outcome.set(i18n.text(f"outcome.{outcome.value}", lang))
-        self.outcome.set_class(f"outcome outcome-{outcome.value}")
+        verdict = "expected" if self._expected(timeline) else outcome.value
+        self.outcome.set(i18n.text(f"outcome.{verdict}", lang))
+        self.outcome.set_class(f"outcome outcome-{verdict}")
         self._draw_failure(timeline, outcome)
         self.tick(timeline, now)
 
@@ -165,8 +196,19 @@ class CardView:
             if entry is current:
                 row.duration.set(i18n.format_duration(current.duration(now)))
 
+    def show_hold(self, closes_in_ms: float | None) -> None:
+        """The "kept open" notice and its "Done" button, while the card holds itself open."""
+        self.hold.show(closes_in_ms is not None)
+        if closes_in_ms is not None:
+            left = i18n.format_duration(closes_in_ms + 999)
+            self.hold_text.set(i18n.text("keep_open.notice", self.lang, left=left))
+            self.done.set(i18n.text("keep_open.done", self.lang))
+
     def _relabel(self) -> None:
         lang = self.lang
+        self.settings_notice.show(self.problem is not None)
+        if self.problem is not None:
+            self.settings_notice.set(i18n.text(f"settings.problem.{self.problem}", lang))
         self.ring_label.set(i18n.text("ring_time", lang))
         self.talk_label.set(i18n.text("talk_time", lang))
         for _, row in self.rows:
@@ -194,7 +236,9 @@ class CardView:
     def _draw_row(self, row: Row, entry: Entry, now: float) -> None:
         lang = self.lang
         moment = entry.started_at if isinstance(entry, StateSpan) else entry.at
-        row.clock.set(i18n.format_clock(moment, self.offset))
+        row.clock.set(i18n.format_clock(moment, self.offset, self.settings.clock == "12h"))
+        row.item.show(not (isinstance(entry, Notice) and entry.kind is NoticeKind.CLIENT
+                           and not self.settings.show_client_changes))
         row.clock.set_attribute("datetime", i18n.iso_time(moment))
         if isinstance(entry, StateSpan):
             running = entry.ended_at is None
@@ -202,7 +246,7 @@ class CardView:
             row.item.set_class(f"entry state-{state}" + (" running" if running else ""))
             late = " " + i18n.text("since_open", lang) if entry.since_open else ""
             row.what.set(_state_name(entry.call_state, lang) + late)
-            detail = code_line(entry.failed_code, lang)[1] if entry.failed_code else ""
+            detail = code_line(entry.failed_code, lang, self.settings)[1] if entry.failed_code else ""
             if entry.code_from_statistics:
                 detail += f" ({i18n.text('lookup.source', lang)})"
             row.detail.set(detail)
@@ -218,7 +262,7 @@ class CardView:
         lang = self.lang
         source = ""
         if outcome is Outcome.FAILED and timeline.failed_code:
-            info, heading = code_line(timeline.failed_code, lang)
+            info, heading = code_line(timeline.failed_code, lang, self.settings)
             reason = info.reason
             if timeline.code_from_statistics:
                 source = i18n.text("lookup.found", lang)
@@ -234,9 +278,14 @@ class CardView:
             self.failure.show(False)
             return
         self.failure.show(True)
-        self.failure.set_class(f"failure code-{info.kind.value}")
+        kind = "expected" if self._expected(timeline) else info.kind.value
+        self.failure.set_class(f"failure code-{kind}")
         self.failure_code.set(heading)
         self.failure_reason.set(reason)
         self.failure_next.set(f"{i18n.text('next_step', lang)}: {info.next_step}")
         self.failure_source.show(bool(source))
         self.failure_source.set(source)
+
+    def _expected(self, timeline: Timeline) -> bool:
+        """A code the company counts as a normal outcome: drawn neutrally."""
+        return timeline.outcome is Outcome.FAILED and self.settings.is_expected(timeline.failed_code)

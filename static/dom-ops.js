@@ -4,8 +4,14 @@
  * attributes, and text only: nothing that arrives here can become markup.
  */
 
-const TAGS = new Set(['div', 'span', 'p', 'dl', 'dt', 'dd', 'ol', 'li', 'time', 'section']);
-const ATTRIBUTES = new Set(['datetime', 'data-events']);
+const TAGS = new Set(['div', 'span', 'p', 'dl', 'dt', 'dd', 'ol', 'li', 'time', 'section', 'button']);
+/** Attributes the view sets, each with the values it may take. */
+const ATTRIBUTES = new Map([
+  ['datetime', () => true],
+  ['data-events', (value) => /^\d+$/.test(value)],
+  ['data-action', (value) => value === 'done'],
+  ['type', (value) => value === 'button'],
+]);
 
 export class DomPatcher {
   constructor(root) {
@@ -40,7 +46,9 @@ export class DomPatcher {
       case 'k': this.node(id).className = String(first); break;
       case 'h': this.node(id).hidden = Boolean(first); break;
       case 's':
-        if (!ATTRIBUTES.has(first)) throw new Error(`refused attribute ${first}`);
+        if (!ATTRIBUTES.has(first) || !ATTRIBUTES.get(first)(String(second))) {
+          throw new Error(`refused attribute ${first}`);
+        }
         this.node(id).setAttribute(first, String(second));
         break;
       default: throw new Error(`unknown operation ${code}`);

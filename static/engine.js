@@ -5,6 +5,8 @@
  * main thread never waits for Python.
  */
 
+/** The Python modules a page may start (each has a main()). */
+const ENTRIES = new Set(['placement_app.app', 'placement_app.settings_page', 'placement_app.install_page']);
 const queue = [];
 let deliver = null;
 let booted = false;
@@ -17,7 +19,8 @@ function hand(forward, { kind, payload, at }) {
   }
 }
 
-async function start({ boot, storage, utcOffset }) {
+async function start({ entry, boot, data }) {
+  if (!ENTRIES.has(entry)) throw new Error(`unknown page ${entry}`);
   const { loadPyodide } = await import(new URL('pyodide.mjs', boot.pyodide).href);
   const pyodide = await loadPyodide({
     indexURL: boot.pyodide,
@@ -27,7 +30,7 @@ async function start({ boot, storage, utcOffset }) {
   postMessage({ type: 'mark', name: 'pyodide-ready' });
   await pyodide.pyimport('micropip').install(boot.appWheel);
   postMessage({ type: 'mark', name: 'wheel-installed' });
-  const forward = pyodide.pyimport('placement_app.app').main(JSON.stringify({ storage, utcOffset }));
+  const forward = pyodide.pyimport(entry).main(JSON.stringify(data ?? {}));
   for (const message of queue.splice(0)) hand(forward, message);
   deliver = forward;
   postMessage({ type: 'live' });

@@ -9,19 +9,21 @@
 import { CALL_CARD_EVENTS, FrameClient, readFrameName } from './frame.js';
 import { FallbackView, readCallState } from './fallback.js';
 import { DomPatcher } from './dom-ops.js';
+import { startPython } from './python.js';
 
 const OPENED = 'app:opened';
+const DONE = 'app:done';
+/** The only portal commands Python may ask this page to send. */
+const PYTHON_COMMANDS = new Set(['disableAutoClose', 'enableAutoClose']);
 const MAX_PAYLOAD = 65536;
 const STORAGE_PREFIX = 'call-timeline:v1:';
-/** How long Python may take to start before the card says it runs without it. */
-const PYTHON_TIMEOUT_MS = 45000;
 
 const root = document.documentElement;
-const boot = JSON.parse(document.getElementById('boot').textContent);
 const catalogue = JSON.parse(document.getElementById('catalogue').textContent);
 const fallback = new FallbackView(document, catalogue);
 const drawing = new DomPatcher(document.getElementById('timeline'));
 let engine = null;
+let client = null;
 let live = false;
 let sawCallEvent = false;
 
@@ -56,7 +58,7 @@ function record(kind, args) {
   } catch (error) {
     console.warn('Call Timeline: the quick view skipped an event', error);
   }
-  if (kind !== OPENED) sawCallEvent = true;
+  if (CALL_CARD_EVENTS.includes(kind)) sawCallEvent = true;
   if (engine) engine.postMessage({ type: 'event', kind, payload: serialise(args), at });
 }
 
@@ -88,7 +90,7 @@ function connect() {
     fallback.say('no_frame');
     return;
   }
-  const client = new FrameClient(frame);
+  client = new FrameClient(frame);
   client.call('getInitData', undefined, 5000).then((reply) => {
     if (!reply.ok) {
       console.warn('Call Timeline: the portal did not answer getInitData');
@@ -102,13 +104,6 @@ function connect() {
     });
   });
   for (const name of CALL_CARD_EVENTS) client.bindEvent(name, intake(name));
-}
-
-/** The start-up limit: ?python_timeout=<ms> (1 s to 5 min), else the default. */
-function pythonTimeout() {
-  const raw = new URLSearchParams(location.search).get('python_timeout');
-  const value = raw !== null && /^\d{1,6}$/.test(raw) ? Number(raw) : NaN;
-  return value >= 1000 && value <= 300000 ? value : PYTHON_TIMEOUT_MS;
 }
 
 function runWithoutPython(reason) {
@@ -142,7 +137,7 @@ function store({ op, key, value }) {
   }
 }
 
-function fromEngine(message, limit) {
+function fromEngine(message) {
   switch (message.type) {
     case 'dom':
       drawing.apply(JSON.parse(message.ops));
@@ -150,22 +145,19 @@ function fromEngine(message, limit) {
     case 'storage':
       store(message);
       break;
+    case 'frame':
+      if (client && PYTHON_COMMANDS.has(message.command)) client.call(message.command, {}, 900);
+      break;
     case 'mark':
       performance.mark(`call-timeline:${message.name}`);
       fallback.step(message.name === 'pyodide-ready' ? 1 : 2, 3);
       break;
     case 'live':
-      clearTimeout(limit);
       live = true;
       fallback.step(3, 3);
       fallback.handOver();
       root.dataset.engine = 'python';
       performance.mark('call-timeline:python-live');
-      break;
-    case 'failed':
-      clearTimeout(limit);
-      console.error('Call Timeline: Python could not start:', message.reason);
-      runWithoutPython(message.reason);
       break;
     default:
       break;
@@ -173,39 +165,24 @@ function fromEngine(message, limit) {
 }
 
 function startEngine() {
-  if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') {
-    throw new Error('this browser has no WebAssembly');
-  }
-  if (typeof Worker !== 'function') throw new Error('this browser has no Web Workers');
   fallback.say('engine.loading');
   fallback.step(0, 3);
-  const limit = setTimeout(() => {
-    console.warn('Call Timeline: Python is taking too long; showing states without it');
-    runWithoutPython(`not ready after ${Math.round(pythonTimeout() / 1000)} s`);
-  }, pythonTimeout());
-  const worker = new Worker(new URL('engine.js', import.meta.url), { type: 'module' });
-  worker.onmessage = (event) => fromEngine(event.data, limit);
-  worker.onerror = (event) => {
-    clearTimeout(limit);
-    runWithoutPython(event.message || 'the Python worker failed');
-  };
-  const absolute = (path) => new URL(path, document.baseURI).href;
-  worker.postMessage({
-    type: 'boot',
-    boot: {
-      pyodide: absolute(boot.pyodide),
-      wheels: boot.wheels.map(absolute),
-      appWheel: absolute(boot.appWheel),
-    },
-    storage: savedCalls(),
-    utcOffset: -new Date().getTimezoneOffset(),
+  return startPython({
+    entry: 'placement_app.app',
+    data: { storage: savedCalls(), utcOffset: -new Date().getTimezoneOffset() },
+    onMessage: fromEngine,
+    onFailed: runWithoutPython,
   });
-  return worker;
 }
 
 // Bind first: nothing is more urgent.  No event can arrive before the engine
 // exists, since replies come in later tasks than this one.
 connect();
+// "Done" on a card held open after a failed call: an event like the others, in order.
+document.getElementById('timeline').addEventListener('click', (event) => {
+  if (event.target instanceof Element && event.target.closest('button[data-action="done"]')) record(DONE, []);
+});
+
 try {
   engine = startEngine();
 } catch (error) {

@@ -12,7 +12,7 @@ class CallCard:
     def __init__(self, page, servers):
         self.page = page
         self.servers = servers
-        page.goto(servers.emulator_url + "?autostart=0")
+        page.goto(servers.emulator_url + "?autostart=0&autoclose=0")
         self.card = page.frame_locator("#frame-slot iframe")
 
     def open(self, state: str = "idle", lang: str = "en", url: str | None = None,

@@ -31,7 +31,7 @@ def site() -> Path:
 
 @pytest.fixture(scope="session")
 def servers(site):
-    running = build.Servers(site, 0, 0).start()
+    running = build.Servers(site, 0, 0, installed=True).start()
     yield running
     running.stop()
 

@@ -129,3 +129,53 @@ def test_build_is_reproducible(site, tmp_path):
     wheel = next((site / "wheels").glob("placement_app-*.whl"))
     again = build.build_wheel(tmp_path)
     assert again.read_bytes() == wheel.read_bytes()
+
+
+ADMIN_PAGES = '''
+import json
+from fakedom import FakeDocument
+from placement_app import settings
+from placement_app.app import Card
+from placement_app.install import Installer
+from placement_app.settings_page import SettingsPage
+from placement_app.view import CardView
+
+posted, commands = [], []
+page = SettingsPage(posted.append, lambda name, params: commands.append((name, dict(params))))
+page.receive("page:opened", json.dumps([{"LANG": "en", "IS_ADMIN": True, "APP_OPTIONS": {}}]))
+form = {**settings.to_form(settings.DEFAULTS), "keep_open_minutes": "0"}
+page.receive("settings:submit", json.dumps([form]))
+errors = [m for m in posted if m["type"] == "errors"][-1]["errors"]
+form.update(keep_open_minutes="5", overrides="486 | Line busy | Book a callback", clock="12h")
+page.receive("settings:submit", json.dumps([form]))
+stored = commands[-1][1]["value"]
+
+document = FakeDocument()
+root = document.createElement("section")
+card = Card(CardView(document, root), lambda: 2_000.0)
+opened = {"LANG": "en", "APP_OPTIONS": {settings.OPTION_NAME: stored},
+          "PLACEMENT_OPTIONS": {"CALL_ID": "c", "CALL_STATE": "connecting"}}
+card.receive("app:opened", json.dumps([opened]), 0)
+card.receive("CallCard::CallStateChanged", json.dumps([["idle", {"failedCode": "486"}]]), 1_000)
+
+calls, progress = [], []
+async def http(url, body):
+    calls.append(url.rsplit("/", 1)[1])
+    return (200, '{"result": []}') if url.endswith("placement.get.json") else (200, '{"result": true}')
+installed = await Installer(http, "https://portal.example/rest/", "t", "https://app.example/", True, "ru",
+                            progress.append, lambda: calls.append("finish")).run()
+json.dumps({"errors": errors, "command": commands[-1][0], "code": root.find("failure-code").textContent,
+            "clock": root.find("clock").textContent, "installed": installed, "calls": calls,
+            "message": progress[-1].message})
+'''
+
+
+def test_settings_and_install_logic_run_inside_pyodide(site, tmp_path):
+    report = run_in_pyodide(site, tmp_path, ADMIN_PAGES)
+    assert report["errors"] == {"keep_open_minutes": ["Enter a whole number of minutes from 1 to 60."]}
+    assert report["command"] == "setAppOption"
+    assert report["code"] == "486 · Line busy"
+    assert report["clock"].endswith(("AM", "PM"))
+    assert report["installed"] is True
+    assert report["calls"] == ["placement.get.json", "placement.bind.json", "finish"]
+    assert report["message"].startswith("«Хронология звонка» установлена")

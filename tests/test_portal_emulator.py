@@ -53,3 +53,42 @@ def test_rest_parameters_from_form_and_json():
     assert rest_params("application/json", '{"FILTER": {"CALL_ID": "c1"}, "auth": "t"}') == {
         "FILTER[CALL_ID]": "c1", "auth": "t"}
     assert rest_params("application/json", "nope") == {}
+
+
+def test_placements_and_app_options_outlive_a_restart(tmp_path):
+    state = tmp_path / "portal.json"
+    portal = Portal(state_path=state, app_origin="https://app.example")
+    portal.control("session", {"auth": "admin", "admin": True})
+    portal.control("session", {"auth": "user", "admin": False})
+    params = {"auth": "admin", "PLACEMENT": "CALL_CARD", "HANDLER": "https://app.example/",
+              "TITLE": "Call timeline", "LANG_ALL[ru][TITLE]": "Хронология звонка"}
+    assert portal.rest("placement.bind", params)[1]["result"] is True
+    assert portal.control("app-option", {"auth": "user", "name": "x", "value": "1"})[0] == 403
+    assert portal.control("app-option", {"auth": "admin", "name": "x", "value": "1"})[0] == 200
+    assert portal.control("installed", {"auth": "admin"})[0] == 200
+    again = Portal(state_path=state)
+    assert again.state()["placements"][0]["langAll"] == {"ru": {"TITLE": "Хронология звонка"}}
+    assert again.state()["appOptions"] == {"x": "1"} and again.installed
+    assert again.control("reset", {})[0] == 200
+    assert Portal(state_path=state).state() == {"installed": False, "placements": [], "appOptions": {},
+                                                "installFault": ""}
+
+
+def test_placement_methods_answer_with_bitrix24_shapes():
+    portal = Portal(app_origin="https://app.example")
+    portal.control("session", {"auth": "admin", "admin": True})
+    portal.control("session", {"auth": "user", "admin": False})
+    bind = {"PLACEMENT": "CALL_CARD", "HANDLER": "https://app.example/"}
+    assert portal.rest("placement.bind", {"auth": "user", **bind})[1]["error"] == "ACCESS_DENIED"
+    assert portal.rest("placement.bind", {"auth": "nobody", **bind})[1]["error"] == "NO_AUTH_FOUND"
+    foreign = {**bind, "HANDLER": "https://evil.example/"}
+    assert portal.rest("placement.bind", {"auth": "admin", **foreign})[1]["error"] == "ERROR_ARGUMENT"
+    portal.control("fault", {"fault": "no-telephony"})
+    assert portal.rest("placement.bind", {"auth": "admin", **bind})[1]["error"] == "ERROR_PLACEMENT_NOT_FOUND"
+    portal.control("fault", {"fault": ""})
+    assert portal.rest("placement.bind", {"auth": "admin", **bind})[0] == 200
+    assert [tab["handler"] for tab in portal.rest("placement.get", {"auth": "user"})[1]["result"]] == [
+        "https://app.example/"]
+    assert portal.rest("placement.unbind", {"auth": "admin", "PLACEMENT": "CALL_CARD"})[1]["result"] == {
+        "count": 1}
+    assert portal.control("fault", {"fault": "anything"})[0] == 400

@@ -10,6 +10,7 @@ from placement_app.app import Card
 from placement_app.view import CardView
 
 HTML = '<img src=x onerror="alert(1)">'
+BUSY_NEXT = "Next step: Try again in a few minutes or book a callback."
 
 
 def make_card(now=0.0, offset=0):
@@ -67,7 +68,7 @@ def test_html_in_a_code_is_shown_as_text():
     send(card, "CallCard::CallStateChanged", "connecting", at=0)
     send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": HTML}], at=1)
     assert f"Unrecognised code: {HTML}" in root.visible_text()
-    allowed = {"SECTION", "DIV", "SPAN", "P", "DL", "DT", "DD", "OL", "LI", "TIME"}
+    allowed = {"SECTION", "DIV", "SPAN", "P", "DL", "DT", "DD", "OL", "LI", "TIME", "BUTTON"}
     assert document.tags <= allowed
 
 
@@ -154,6 +155,57 @@ def test_any_raw_delivery_is_drawn_as_text_without_raising(kind, payload, at):
     card.receive(kind, payload, at)
     card.receive("CallCard::CallStateChanged", '["connected"]', 1.0)
     assert root.find("state").textContent == "Talking"
-    allowed = {"SECTION", "DIV", "SPAN", "P", "DL", "DT", "DD", "OL", "LI", "TIME"}
+    allowed = {"SECTION", "DIV", "SPAN", "P", "DL", "DT", "DD", "OL", "LI", "TIME", "BUTTON"}
     assert document.tags <= allowed
     assert warnings == []
+
+
+def opened_with(chosen, lang="en"):
+    from placement_app import settings
+
+    card, root, *_ = make_card()
+    send(card, "app:opened", {"LANG": lang, "APP_OPTIONS": {settings.OPTION_NAME: settings.dumps(chosen)},
+                              "PLACEMENT_OPTIONS": {"CALL_ID": "c1", "CALL_STATE": "idle"}}, at=0)
+    return card, root
+
+
+def test_the_admins_words_replace_the_built_in_ones_as_text():
+    from placement_app.settings import Override, Settings
+
+    overrides = (Override("486", HTML, ""), Override("480", "", "Call back"))
+    card, root = opened_with(Settings(overrides=overrides))
+    send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
+    send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=2_000)
+    assert root.find("failure-code").textContent == f"486 · {HTML}"
+    assert root.find("failure-next").textContent == BUSY_NEXT
+    send(card, "CallCard::CallStateChanged", "connecting", at=3_000)
+    send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "480"}], at=4_000)
+    assert root.find("failure-next").textContent == "Next step: Call back"
+    assert root.find("failure-code").textContent.startswith("480 · ")
+
+
+def test_expected_outcomes_are_drawn_neutrally_in_the_forced_language():
+    from placement_app.settings import Settings
+
+    card, root = opened_with(Settings(language="ru", expected_codes=frozenset({"603-S"})), lang="en")
+    send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
+    send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "603-s"}], at=2_000)
+    assert root.find("outcome").className == "outcome outcome-expected"
+    assert root.find("outcome").textContent == "Звонок завершён (ожидаемый исход)"
+    assert root.find("failure").className == "failure code-expected"
+
+
+def test_client_changes_can_be_hidden_and_the_clock_can_be_twelve_hour():
+    from placement_app.settings import Settings
+
+    card, root = opened_with(Settings(show_client_changes=False, clock="12h"))
+    send(card, "CallCard::EntityChanged", {"PHONE_NUMBER": "+100", "CRM_ENTITY_TYPE": "LEAD",
+                                           "CRM_ENTITY_ID": 3}, at=13 * 3600_000 + 5_000)
+    send(card, "CallCard::CallStateChanged", "connecting", at=13 * 3600_000 + 9_000)
+    rows = root.find_all("entry")
+    shown = [row for row in rows if not row.hidden]
+    assert [row.find("what").textContent for row in shown] == [
+        "No connection (since the card opened)", "Ringing"]
+    assert len(rows) == 3
+    assert shown[-1].find("clock").textContent == "1:00:09 PM"
+    assert shown[0].find("clock").textContent == "12:00:00 AM"

@@ -1,0 +1,34 @@
+/**
+ * The install page: shows the steps Python reports (look for the tab, bind
+ * it, finish) and offers "Try again" after an error.
+ */
+import { runPage, showStatus } from './page.js';
+
+const steps = document.getElementById('steps');
+const retry = document.getElementById('retry');
+
+function progress({ steps: states, labels, message, tone, retry: canRetry }) {
+  steps.replaceChildren(...states.map(([step, state]) => {
+    const item = document.createElement('li');
+    item.dataset.step = step;
+    item.dataset.state = state;
+    item.textContent = labels[step] || step;
+    return item;
+  }));
+  showStatus(message, tone);
+  retry.hidden = !canRetry;
+}
+
+const send = runPage({
+  entry: 'placement_app.install_page',
+  commands: ['setInstall', 'setInstallFinish'],
+  extra: [new URL('./', document.baseURI).href],
+  onMessage(message) {
+    if (message.type === 'progress') progress(message);
+  },
+});
+
+retry.addEventListener('click', () => {
+  retry.hidden = true;
+  if (send) send('install:retry', []);
+});

@@ -1,0 +1,74 @@
+/**
+ * What the admin's pages (settings, install) share: the frame, Python, and
+ * the few generic messages Python sends back (texts, status, portal
+ * commands).  A page adds only how it shows its own messages.
+ */
+import { FrameClient, readFrameName } from './frame.js';
+import { startPython } from './python.js';
+
+const $ = (id) => document.getElementById(id);
+
+export function showStatus(text, tone = '') {
+  const status = $('status');
+  status.textContent = text;
+  status.dataset.tone = tone;
+}
+
+/** Put Python's words for the admin's language on every [data-text] element. */
+function applyTexts(texts, lang) {
+  for (const element of document.querySelectorAll('[data-text]')) {
+    const words = texts[element.dataset.text];
+    if (typeof words === 'string') element.textContent = words;
+  }
+  if (typeof lang === 'string') document.documentElement.lang = lang;
+}
+
+/**
+ * Start a page: connect to the portal, start Python (`entry`), and hand it
+ * the init data (plus `extra`).  `commands` are the portal commands Python
+ * may ask for; their replies go back to Python as `page:reply`.  Returns
+ * `send(kind, args)` for the page's own events, or null outside Bitrix24.
+ */
+export function runPage({ entry, commands, extra = [], onMessage }) {
+  const words = $('status').dataset;
+  const frame = readFrameName(window.name);
+  if (!frame) {
+    showStatus(words.noFrame, 'error');
+    return null;
+  }
+  const client = new FrameClient(frame);
+  const progress = $('progress');
+  let worker = null;
+  const send = (kind, args) => {
+    if (worker) worker.postMessage({ type: 'event', kind, payload: JSON.stringify(args), at: Date.now() });
+  };
+  const failed = (reason) => {
+    progress.hidden = true;
+    showStatus(words.failed.replace('{reason}', reason), 'error');
+  };
+  const handle = (message) => {
+    switch (message.type) {
+      case 'mark': progress.value += 1; break;
+      case 'live': progress.hidden = true; break;
+      case 'texts': applyTexts(message.texts, message.lang); break;
+      case 'status': showStatus(message.text, message.tone); break;
+      case 'frame':
+        if (!commands.includes(message.command)) break;
+        client.call(message.command, JSON.parse(message.params), 5000).then((reply) => {
+          send('page:reply', [{ command: message.command, ok: reply.ok, value: reply.ok ? reply.value ?? null : null }]);
+        });
+        break;
+      default: onMessage(message);
+    }
+  };
+  try {
+    worker = startPython({ entry, data: {}, onMessage: handle, onFailed: failed });
+  } catch (error) {
+    failed(error.message);
+    return null;
+  }
+  client.call('getInitData', undefined, 5000).then((reply) => {
+    send('page:opened', [reply.ok ? reply.value : null, ...extra]);
+  });
+  return send;
+}

@@ -1,0 +1,57 @@
+/**
+ * Starting Python for a page: one worker (static/engine.js) per page, a time
+ * limit, and the page's own messages passed on.  The card, the settings page
+ * and the install page all start Python this way.
+ */
+
+/** How long Python may take to start before a page says it runs without it. */
+const PYTHON_TIMEOUT_MS = 45000;
+
+/** The start-up limit: ?python_timeout=<ms> (1 s to 5 min), else the default. */
+export function pythonTimeout(search = location.search) {
+  const raw = new URLSearchParams(search).get('python_timeout');
+  const value = raw !== null && /^\d{1,6}$/.test(raw) ? Number(raw) : NaN;
+  return value >= 1000 && value <= 300000 ? value : PYTHON_TIMEOUT_MS;
+}
+
+/**
+ * Start the worker for `entry` (a placement_app module with a main()).
+ * `onFailed(reason)` is called once if Python cannot start or is late; a late
+ * Python still delivers its messages afterwards.  Throws when the browser
+ * cannot run Python at all.
+ */
+export function startPython({ entry, data, onMessage, onFailed }) {
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') {
+    throw new Error('this browser has no WebAssembly');
+  }
+  if (typeof Worker !== 'function') throw new Error('this browser has no Web Workers');
+  const timeoutMs = pythonTimeout();
+  const limit = setTimeout(() => {
+    console.warn('Call Timeline: Python is taking too long');
+    onFailed(`not ready after ${Math.round(timeoutMs / 1000)} s`);
+  }, timeoutMs);
+  const worker = new Worker(new URL('engine.js', import.meta.url), { type: 'module' });
+  worker.onmessage = (event) => {
+    const message = event.data;
+    if (message.type === 'live' || message.type === 'failed') clearTimeout(limit);
+    if (message.type === 'failed') {
+      console.error('Call Timeline: Python could not start:', message.reason);
+      onFailed(message.reason);
+      return;
+    }
+    onMessage(message);
+  };
+  worker.onerror = (event) => {
+    clearTimeout(limit);
+    onFailed(event.message || 'the Python worker failed');
+  };
+  const boot = JSON.parse(document.getElementById('boot').textContent);
+  const absolute = (path) => new URL(path, document.baseURI).href;
+  worker.postMessage({
+    type: 'boot',
+    entry,
+    boot: { pyodide: absolute(boot.pyodide), wheels: boot.wheels.map(absolute), appWheel: absolute(boot.appWheel) },
+    data,
+  });
+  return worker;
+}
