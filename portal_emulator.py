@@ -26,6 +26,8 @@ STATISTICS_MODES = ("record", "no-record", "no-scope", "bad-auth")
 #: What can go wrong when the app binds its tab (the emulator page offers each).
 INSTALL_FAULTS = ("", "no-telephony", "bad-argument", "unreachable")
 PLACEMENT_METHODS = ("placement.get", "placement.bind", "placement.unbind")
+#: A portal refuses to bind the same handler to the same placement twice, in these words.
+ALREADY_BOUND = "Unable to set placement handler: Handler already binded"
 #: Longest app option value kept (a portal has limits too).
 MAX_OPTION = 64_000
 
@@ -207,6 +209,8 @@ class Portal:
         if self.install_fault == "bad-argument" or not placement or not on_app:
             return 400, {"error": "ERROR_ARGUMENT",
                          "error_description": "Handler URL host doesn't match application host"}
+        if any(p["placement"] == placement and p["handler"] == handler for p in self.placements):
+            return 400, {"error": "ERROR_CORE", "error_description": ALREADY_BOUND}
         self.placements.append(_tab(handler, params))
         self._save()
         return 200, {"result": True}

@@ -28,6 +28,8 @@ ERRORS = {
     "invalid_token": "auth",
     "NO_AUTH_FOUND": "auth",
 }
+#: How a portal refuses a second bind of the same handler (another admin's install got there first).
+ALREADY_BOUND = "handler already binded"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,11 @@ def is_bound(result: object, handler: str) -> bool:
         return False
     return any(isinstance(item, dict) and str(item.get("placement", "")).upper() == PLACEMENT
                and str(item.get("handler", "")).strip() == handler for item in result)
+
+
+def is_already_bound(failure: rest.Failed) -> bool:
+    """Whether ``placement.bind`` failed only because this very tab is bound already."""
+    return ALREADY_BOUND in failure.description.lower()
 
 
 def explain(failure: rest.Failed, lang: str | None) -> str:
@@ -111,11 +118,13 @@ class Installer:
             self._show(states)
             bound = await rest.call(self.http, self.rest_url, self.auth, "placement.bind",
                                     {"PLACEMENT": PLACEMENT, "HANDLER": self.handler, **titles()})
-            if isinstance(bound, rest.Failed):
+            if isinstance(bound, rest.Failed) and is_already_bound(bound):
+                already = True  # bound between our look-up and our bind: the tab is in place
+            elif isinstance(bound, rest.Failed):
                 states["bind"] = "failed"
                 self._show(states, explain(bound, self.lang), "error", retry=True)
                 return False
-            states["bind"] = "done"
+            states["bind"] = "skipped" if already else "done"
         if self.finish:
             self.finish_install()
             states["finish"] = "done"

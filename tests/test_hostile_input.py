@@ -44,11 +44,12 @@ FUZZ = r"""async ({count, seed}) => {
   return count;
 }"""
 
+# The card's own elements only (BUTTON: "Done" on a card kept open after a failed call).
 ALLOWED_TAGS = {"HTML", "HEAD", "META", "TITLE", "LINK", "SCRIPT", "BODY", "MAIN", "SECTION", "P",
-                "PROGRESS", "OL", "LI", "TIME", "SPAN", "DIV", "DL", "DT", "DD"}
+                "PROGRESS", "OL", "LI", "TIME", "SPAN", "DIV", "DL", "DT", "DD", "BUTTON"}
 ALLOWED_ATTRIBUTES = {"lang", "data-engine", "charset", "name", "content", "rel", "href", "type", "id",
                       "src", "class", "hidden", "aria-live", "aria-label", "max", "value", "datetime",
-                      "data-events"}
+                      "data-events", "data-action"}
 
 SHAPE = """() => {
   const tags = new Set(), attributes = new Set();

@@ -73,6 +73,27 @@ def test_running_it_again_does_not_bind_twice():
     assert "not added again" in seen[-1].message
 
 
+def test_a_tab_bound_by_another_admin_meanwhile_counts_as_installed():
+    portal = Portal(app_origin="https://app.example")
+    real = emulated(portal)
+
+    async def racing(url: str, body: str) -> tuple[int, str]:
+        if url.endswith("placement.get.json"):
+            answer = await real(url, body)  # what we saw: no tab yet...
+            portal.install_for_tests(HANDLER)  # ...then another admin's install bound it
+            return answer
+        return await real(url, body)
+
+    portal.control("session", {"auth": "admin-token", "admin": True})
+    seen: list[Progress] = []
+    run = Installer(racing, REST, "admin-token", HANDLER, True, "en", seen.append, list)
+    assert in_own_loop(run.run()) is True
+    assert [entry["method"] for entry in portal.rest_log] == ["placement.get", "placement.bind"]
+    assert len(portal.state()["placements"]) == 1
+    assert dict(seen[-1].steps) == {"check": "done", "bind": "skipped", "finish": "done"}
+    assert seen[-1].tone == "ok" and "not added again" in seen[-1].message
+
+
 def test_each_failure_says_what_to_do_and_offers_a_retry():
     cases = [
         ("no-telephony", False, "telephony scope is missing"),

@@ -87,6 +87,9 @@ def test_placement_methods_answer_with_bitrix24_shapes():
     assert portal.rest("placement.bind", {"auth": "admin", **bind})[1]["error"] == "ERROR_PLACEMENT_NOT_FOUND"
     portal.control("fault", {"fault": ""})
     assert portal.rest("placement.bind", {"auth": "admin", **bind})[0] == 200
+    assert portal.rest("placement.bind", {"auth": "admin", **bind}) == (400, {
+        "error": "ERROR_CORE",
+        "error_description": "Unable to set placement handler: Handler already binded"})
     assert [tab["handler"] for tab in portal.rest("placement.get", {"auth": "user"})[1]["result"]] == [
         "https://app.example/"]
     assert portal.rest("placement.unbind", {"auth": "admin", "PLACEMENT": "CALL_CARD"})[1]["result"] == {
