@@ -177,8 +177,8 @@ def format_overrides(overrides: tuple[Override, ...]) -> str:
     """The overrides as the form's lines (the inverse of :func:`parse_overrides`)."""
     lines = []
     for item in overrides:
-        parts = [item.code, item.label, item.next_step] if item.next_step else [item.code, item.label]
-        lines.append(" | ".join(parts))
+        parts = [item.label, item.next_step] if item.next_step else [item.label]
+        lines.append(item.code + "".join(f" | {part}" if part else " |" for part in parts))
     return "\n".join(lines)
 
 

@@ -206,6 +206,8 @@ class CardView:
 
     def _relabel(self) -> None:
         lang = self.lang
+        # "12:59:59 PM" needs a wider time column than "12:59:59".
+        self.list.set_class("entries twelve-hour" if self.settings.clock == "12h" else "entries")
         self.settings_notice.show(self.problem is not None)
         if self.problem is not None:
             self.settings_notice.set(i18n.text(f"settings.problem.{self.problem}", lang))

@@ -30,6 +30,9 @@ def test_saved_settings_load_back_the_same():
     saved = settings.from_form(FORM)
     assert settings.load({OPTION_NAME: settings.dumps(saved)}) == settings.Loaded(saved)
     assert settings.from_form(settings.to_form(saved)) == saved
+    # The form shows them as the admin would type them.
+    assert settings.to_form(saved)["overrides"] == (
+        "486 | Line busy | Book a callback in the CRM\n603-S | | Ask for a better time")
 
 
 def test_overrides_and_expected_codes_answer_for_any_spelling_of_a_code():

@@ -209,3 +209,4 @@ def test_client_changes_can_be_hidden_and_the_clock_can_be_twelve_hour():
     assert len(rows) == 3
     assert shown[-1].find("clock").textContent == "1:00:09 PM"
     assert shown[0].find("clock").textContent == "12:00:00 AM"
+    assert root.find("entries").className.split() == ["entries", "twelve-hour"]  # a wider time column
