@@ -162,6 +162,7 @@ const COMMANDS = {
     serverPost('/emulator/app-option', { auth: call.auth, name: params.name, value: params.value }).then((ok) => {
       if (!ok) return log('bad', 'the portal could not store the app option');
       world.app.appOptions[params.name] = params.value;
+      showApp();
       log('out', `portal stored app option ${params.name} (kept across emulator restarts)`);
       return reply(call, callback, true);
     });

@@ -70,7 +70,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "settings.save": "Save",
         "settings.saving": "Saving…",
         "settings.saved": "Saved. The next call card that opens uses these settings.",
-        "settings.invalid": "Nothing was saved: correct the fields marked below.",
+        "settings.invalid": "Nothing was saved: correct the marked fields.",
         "settings.read_only": "Only a portal administrator can change these settings. You are seeing the current settings, read-only.",
         "settings.refused": "Only a portal administrator can save settings; nothing was saved.",
         "settings.not_confirmed": "The portal did not confirm the save. Check the connection and press Save again.",

@@ -162,6 +162,8 @@ def test_admin_saves_settings_and_the_next_card_follows_them(installed):
     fill_settings(page, language="ru", keep_open=True, keep_open_minutes=3, overrides=BUSY_OVERRIDE,
                   expected_codes="487, 603-s", show_client_changes=False, clock="12h")
     assert "Saved" in save(page)
+    expect(app_frame(page).locator("#status")).to_be_in_viewport()  # beside Save, not scrolled away
+    assert page.locator("#app-options").inner_text() == settings.OPTION_NAME  # the portal shows it
     stored = json.loads(installed.emulator.portal.state()["appOptions"][settings.OPTION_NAME])
     assert stored["version"] == settings.VERSION and stored["language"] == "ru"
     assert stored["expected_codes"] == ["487", "603-S"]
