@@ -187,3 +187,10 @@ def test_settings_page_survives_nonsense_from_the_page():
     page.receive("settings:__class__", "[]", 0)
     send(page, "settings:submit", ["a", "list"])
     assert seen.last("status")["tone"] == "error" and seen.commands == []
+
+
+def test_every_text_of_the_card_and_the_pages_is_in_russian_too():
+    from placement_app import i18n
+
+    english, russian = set(i18n.STRINGS["en"]), set(i18n.STRINGS["ru"])
+    assert english - russian == set() and russian - english == set()
