@@ -1,39 +1,31 @@
 #!/usr/bin/env python3
-"""Build the Call Timeline site, and serve it beside the local Bitrix24 call card.
-
-    python build.py            build build/site/ (fetching pinned runtimes it lacks)
-    python build.py serve      build, then serve the card and the emulator on 127.0.0.1
+"""Build the Call Timeline site: ``python build.py`` lays out ``build/site/``.
 
 The site is static and self-contained: the Pyodide core from the pinned npm
-package, micropip and packaging as pinned wheels, the app's own wheel, and the
-pages rendered with Jinja2.  Nothing in it loads from another origin.
+package, micropip and packaging as pinned wheels, the app's own wheel (built
+by the standard backend named in ``pyproject.toml``), and the pages rendered
+with Jinja2.  Nothing in it loads from another origin.
+
+This module also says how the site must be served (:func:`site_headers`), so
+that every server of it, the development one included, sends the same
+headers.  It knows nothing of the emulator: the emulator imports it, never
+the other way round.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
 import hashlib
 import json
-import re
+import os
 import shutil
 import subprocess
 import sys
-import threading
-import tomllib
-import zipfile
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
-from urllib.parse import urlsplit
-
-from portal_emulator import Portal, rest_params
 
 ROOT = Path(__file__).resolve().parent
 SITE = ROOT / "build" / "site"
 CACHE = ROOT / ".cache" / "wheels"
-EMULATOR = ROOT / "emulator"
 NODE_MODULES = ROOT / "node_modules"
 
 PYODIDE_VERSION = "314.0.7"
@@ -61,12 +53,17 @@ def sha256(path: Path) -> str:
 
 
 def ensure_node_modules() -> Path:
-    """The pinned Pyodide npm package, installed from the lockfile if missing."""
-    package = NODE_MODULES / "pyodide"
-    manifest = package / "package.json"
-    if not manifest.exists() or json.loads(manifest.read_text())["version"] != PYODIDE_VERSION:
-        say(f"installing pyodide@{PYODIDE_VERSION} and the emulator's npm packages (npm ci)")
+    """The pinned npm packages, installed from the lockfile whenever it changed (``npm ci``)."""
+    lock = ROOT / "package-lock.json"
+    stamp = NODE_MODULES / ".installed-lock-sha256"
+    want = sha256(lock)
+    if not stamp.exists() or stamp.read_text() != want:
+        say(f"installing the pinned npm packages (npm ci): pyodide@{PYODIDE_VERSION} and the dev tools")
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=ROOT, check=True)
+        stamp.write_text(want)
+    package = NODE_MODULES / "pyodide"
+    if json.loads((package / "package.json").read_text())["version"] != PYODIDE_VERSION:
+        raise SystemExit(f"package-lock.json does not pin pyodide@{PYODIDE_VERSION}")
     return package
 
 
@@ -87,38 +84,27 @@ def ensure_wheels() -> list[Path]:
     return [CACHE / name for name in PINNED_WHEELS]
 
 
-def _record_hash(data: bytes) -> str:
-    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
-    return "sha256=" + digest.decode()
-
-
 def build_wheel(dest: Path) -> Path:
-    """placement_app as a pure-Python wheel, byte-for-byte reproducible."""
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    name, version = project["name"], project["version"]
-    dist_info = f"{name}-{version}.dist-info"
-    files: dict[str, bytes] = {
-        f"placement_app/{path.name}": path.read_bytes()
-        for path in sorted((ROOT / "placement_app").glob("*.py"))
-    }
-    files[f"{dist_info}/METADATA"] = (
-        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
-        f"Summary: {project['description']}\nRequires-Python: {project['requires-python']}\n"
-    ).encode()
-    files[f"{dist_info}/WHEEL"] = (
-        b"Wheel-Version: 1.0\nGenerator: call-timeline-build\nRoot-Is-Purelib: true\n"
-        b"Tag: py3-none-any\n"
-    )
-    record = "".join(f"{path},{_record_hash(data)},{len(data)}\n" for path, data in files.items())
-    files[f"{dist_info}/RECORD"] = (record + f"{dist_info}/RECORD,,\n").encode()
-    dest.mkdir(parents=True, exist_ok=True)
-    wheel = dest / f"{name}-{version}-py3-none-any.whl"
-    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path, data in files.items():
-            info = zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
-    return wheel
+    """The app's wheel, built by the standard backend that ``pyproject.toml`` names.
+
+    The backend's PEP 517 hook is called directly, in a fresh interpreter run
+    from the project folder; ``SOURCE_DATE_EPOCH`` makes the archive
+    byte-for-byte reproducible.  The wheel lands in a folder named by its
+    own hash, so that its URL changes exactly when its content does, and a
+    browser may keep it for good.
+    """
+    staging = ROOT / "build" / "wheel"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    hook = "import sys, hatchling.build as b; print(b.build_wheel(sys.argv[1]))"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "315532800"}  # 1980-01-01, the zip format's first day
+    name = subprocess.run([sys.executable, "-c", hook, str(staging)], cwd=ROOT, env=env, check=True,
+                          capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    wheel = staging / name
+    folder = dest / sha256(wheel)[:16]
+    shutil.rmtree(dest, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return Path(shutil.copy2(wheel, folder / name))
 
 
 def _copy(source: Path, target: Path) -> None:
@@ -133,7 +119,7 @@ def _copy(source: Path, target: Path) -> None:
 def catalogue() -> dict[str, object]:
     """The Python catalogue and strings, for the JS fallback view (one source of truth)."""
     sys.path.insert(0, str(ROOT))
-    from placement_app import codes, i18n
+    from placement_app.core import codes, i18n
 
     return {**codes.export(), "strings": i18n.export(), "aliases": i18n.ALIASES}
 
@@ -141,9 +127,9 @@ def catalogue() -> dict[str, object]:
 def render_pages(site: Path, boot: dict[str, object]) -> None:
     import jinja2
 
-    from placement_app import i18n
+    from placement_app.core import i18n
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT), autoescape=True,
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader([ROOT, ROOT / "templates"]), autoescape=True,
                              undefined=jinja2.StrictUndefined)
     context = {"boot": boot, "catalogue": catalogue(), "title": i18n.text("title"),
                "waiting": i18n.text("state.unknown"), "t": i18n.page_texts(None)}
@@ -160,50 +146,29 @@ def build(site: Path = SITE) -> Path:
         _copy(pyodide / name, site / RUNTIME / name)
     for wheel in wheels:
         _copy(wheel, site / "wheels" / wheel.name)
-    app_wheel = build_wheel(site / "wheels")
+    app_wheel = build_wheel(site / "wheels" / "app")
     for path in (ROOT / "static").rglob("*"):
         if path.is_file():
             _copy(path, site / "static" / path.relative_to(ROOT / "static"))
     boot = {
         "pyodide": f"{RUNTIME}/",
         "wheels": [f"wheels/{wheel.name}" for wheel in wheels],
-        "appWheel": f"wheels/{app_wheel.name}",
+        "appWheel": app_wheel.relative_to(site).as_posix(),
     }
     render_pages(site, boot)
     say(f"done: {site / 'index.html'}")
     return site
 
 
-# --- serving -----------------------------------------------------------------
 
+
+# --- how the site must be served ----------------------------------------------
+
+#: Content types the site needs; ``.wasm`` above all (streaming compilation needs it).
 TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
          ".json": "application/json", ".whl": "application/zip", ".zip": "application/zip",
-         ".css": "text/css", ".html": "text/html; charset=utf-8", ".png": "image/png"}
-
-
-class StaticHandler(SimpleHTTPRequestHandler):
-    """Static files, answering POST like GET (Bitrix24 opens the handler with POST)."""
-
-    extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map, **TYPES}
-    quiet = True
-
-    def do_POST(self) -> None:
-        length = min(int(self.headers.get("Content-Length") or 0), 1 << 20)
-        if length:
-            self.rfile.read(length)
-        self.do_GET()
-
-    def end_headers(self) -> None:
-        # Pinned runtime files never change under their name; everything else
-        # is revalidated so that a rebuilt card is picked up at once.
-        path = self.path.split("?")[0]
-        pinned = path.startswith(f"/{RUNTIME}/") or path.removeprefix("/wheels/") in PINNED_WHEELS
-        self.send_header("Cache-Control", "public, max-age=31536000, immutable" if pinned else "no-cache")
-        super().end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:
-        if not self.quiet:
-            super().log_message(format, *args)
+         ".css": "text/css", ".html": "text/html; charset=utf-8", ".png": "image/png",
+         ".svg": "image/svg+xml"}
 
 
 def content_security_policy(portals: list[str]) -> str:
@@ -226,180 +191,30 @@ def content_security_policy(portals: list[str]) -> str:
     ])
 
 
-class SiteHandler(StaticHandler):
-    """The card's site: static files under a strict Content-Security-Policy."""
+def is_immutable(path: str) -> bool:
+    """Whether the file at URL ``path`` never changes under its name (so it may be cached for good).
 
-    policy = content_security_policy([])
-
-    def end_headers(self) -> None:
-        self.send_header("Content-Security-Policy", self.policy)
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Referrer-Policy", "no-referrer")
-        super().end_headers()
+    The pinned runtime lives under a versioned folder, and wheels are named
+    by version and kept in a folder named by their content hash.
+    """
+    return path.startswith(f"/{RUNTIME}/") or path.startswith("/wheels/")
 
 
-class EmulatorHandler(StaticHandler):
-    """The emulated Bitrix24 portal: its call-card page, its files and its REST API."""
-
-    app_url = ""
-    portal = Portal()
-
-    def do_GET(self) -> None:
-        path, _, query = self.path.partition("?")
-        if path in ("/", "/index.html"):
-            self._send_page()
-        elif path == "/emulator/state":
-            self._send_json(200, self.portal.state())
-        elif path.startswith("/rest/"):
-            self._rest(path, rest_params("", query))
-        else:
-            super().do_GET()
-
-    def do_POST(self) -> None:
-        path = self.path.partition("?")[0]
-        length = min(int(self.headers.get("Content-Length") or 0), 1 << 20)
-        body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
-        if path == "/emulator/calls":
-            try:
-                data = json.loads(body)
-            except ValueError:
-                data = None
-            self._send_json(*self.portal.report(data))
-        elif path.startswith("/emulator/"):
-            try:
-                data = json.loads(body)
-            except ValueError:
-                data = None
-            self._send_json(*self.portal.control(path.removeprefix("/emulator/"), data))
-        elif path.startswith("/rest/"):
-            self._rest(path, rest_params(self.headers.get("Content-Type", ""), body))
-        else:
-            self.send_error(405)
-
-    def do_OPTIONS(self) -> None:
-        self.send_response(204)
-        self._cors()
-        self.send_header("Access-Control-Allow-Methods", "GET, POST")
-        self.send_header("Access-Control-Allow-Headers", "Content-Type")
-        self.end_headers()
-
-    def _cors(self) -> None:
-        self.send_header("Access-Control-Allow-Origin", "*")
-
-    def _rest(self, path: str, params: dict[str, str]) -> None:
-        method = path.removeprefix("/rest/").removesuffix(".json")
-        if self.portal.install_fault == "unreachable" and method.startswith("placement."):
-            self.close_connection = True  # no answer at all: the app sees a network failure
-            return
-        self._send_json(*self.portal.rest(method, params))
-
-    def _send_json(self, status: int, body: dict[str, object]) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self._cors()
-        self.end_headers()
-        self.wfile.write(data)
-
-    def _send_page(self) -> None:
-        import jinja2
-
-        host, port = self.server.server_address[:2]
-        config = {"appUrl": self.app_url, "domain": f"{host}:{port}"}
-        env = jinja2.Environment(loader=jinja2.FileSystemLoader(EMULATOR), autoescape=True)
-        body = env.get_template("index.html").render(config=config).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-class Servers:
-    """The card's site and the emulator, each on its own port (so cross-origin)."""
-
-    def __init__(self, site: Path, port: int = 8000, emulator_port: int = 8001,
-                 host: str = "127.0.0.1", portals: tuple[str, ...] = (),
-                 state_path: Path | None = None, installed: bool = False):
-        card = type("Card", (SiteHandler,), {})
-        self.site = ThreadingHTTPServer((host, port), partial(card, directory=str(site)))
-        self.app_url = f"http://{host}:{self.site.server_address[1]}/"
-        self.portal = Portal(state_path=state_path, app_origin=self.app_url.rstrip("/"))
-        if installed:
-            self.install_app()
-        handler = type("Emulator", (EmulatorHandler,), {"app_url": self.app_url, "portal": self.portal})
-        self.emulator = ThreadingHTTPServer((host, emulator_port),
-                                            partial(handler, directory=str(EMULATOR)))
-        self.emulator_url = f"http://{host}:{self.emulator.server_address[1]}/"
-        card.policy = content_security_policy([*portals, self.emulator_url.rstrip("/")])
-        self.threads = [threading.Thread(target=server.serve_forever, daemon=True)
-                        for server in (self.site, self.emulator)]
-
-    def install_app(self) -> None:
-        """The app as its install page leaves it: the call-card tab bound, with its titles."""
-        sys.path.insert(0, str(ROOT))
-        from placement_app import install, rest
-
-        self.portal.install_for_tests(self.app_url, dict(rest.flatten(install.titles())))
-
-    def start(self) -> Servers:
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def stop(self) -> None:
-        for server in (self.site, self.emulator):
-            server.shutdown()
-            server.server_close()
-
-
-def portal_origin(text: str) -> str:
-    """``https://host[:port]`` from what the admin typed; refuses anything else."""
-    parts = urlsplit(text.strip())
-    try:
-        valid = (parts.scheme in ("http", "https") and parts.port != 0
-                 and re.fullmatch(r"[a-z0-9.-]{1,253}", parts.hostname or "") is not None
-                 and parts.path in ("", "/") and not (parts.query or parts.fragment or parts.username))
-    except ValueError:
-        valid = False
-    if not valid:
-        raise SystemExit(f"--portal {text!r}: give an origin such as https://company.bitrix24.com")
-    return f"{parts.scheme}://{parts.netloc.lower()}"
+def site_headers(path: str, portals: list[str]) -> dict[str, str]:
+    """The headers every response of the site carries, whatever server sends it."""
+    return {
+        "Content-Security-Policy": content_security_policy(portals),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "Cache-Control": "public, max-age=31536000, immutable" if is_immutable(path) else "no-cache",
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", nargs="?", choices=("build", "serve"), default="build")
-    parser.add_argument("--port", type=int, default=8000, help="the card's port (default 8000)")
-    parser.add_argument("--emulator-port", type=int, default=8001,
-                        help="the emulated portal's port (default 8001)")
-    parser.add_argument("--portal", action="append", default=[], metavar="ORIGIN",
-                        help="a Bitrix24 portal allowed to frame the card and to answer its REST "
-                             "calls, e.g. https://company.bitrix24.com (repeatable)")
-    parser.add_argument("--emulator-state", type=Path, default=EMULATOR / "portal-state.json",
-                        metavar="FILE", help="where the emulated portal keeps the app's installation "
-                                             "and options (default emulator/portal-state.json)")
-    parser.add_argument("--verbose", action="store_true", help="log every request")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--site", type=Path, default=SITE, help="where to lay out the site (default build/site)")
     args = parser.parse_args(argv)
-    site = build()
-    if args.command == "build":
-        return
-    SiteHandler.quiet = not args.verbose
-    try:
-        servers = Servers(site, args.port, args.emulator_port,
-                          portals=tuple(portal_origin(p) for p in args.portal),
-                          state_path=args.emulator_state).start()
-    except OSError as error:
-        raise SystemExit(f"cannot listen ({error}); choose other ports with "
-                         "--port and --emulator-port") from error
-    print(f"\nCall Timeline card:   {servers.app_url}  (answers POST like GET)")
-    print(f"Emulated call card:   {servers.emulator_url}  <- open this and play a call")
-    print("Press Ctrl+C to stop.", flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        servers.stop()
+    build(args.site.resolve())
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from conftest import CHROMIUM_FLAGS, chromium_path  # noqa: E402
 
 import build  # noqa: E402
+from emulator.server import Servers
 
 BENCH = Path(__file__).resolve().parent
 TARGETS = {"first": 100.0, "ratio": 1.10, "p99": 10.0}
@@ -132,7 +133,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     site = build.build()
-    servers = build.Servers(site, 0, 0, installed=True).start()
+    servers = Servers(site, 0, 0, installed=True).start()
     try:
         with sync_playwright() as playwright:
             figures = start_ups(playwright, servers, args.runs)

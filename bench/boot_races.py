@@ -21,6 +21,7 @@ import races  # noqa: E402
 from conftest import CHROMIUM_FLAGS, chromium_path  # noqa: E402
 
 import build  # noqa: E402
+from emulator.server import Servers
 
 
 def main() -> None:
@@ -30,7 +31,7 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    servers = build.Servers(build.build(), 0, 0, installed=True).start()
+    servers = Servers(build.build(), 0, 0, installed=True).start()
     started = time.monotonic()
     try:
         with sync_playwright() as playwright:

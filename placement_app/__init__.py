@@ -1,12 +1,19 @@
 """Call Timeline: a Bitrix24 call-card tab that shows the call as a timeline.
 
-The model (events, timeline, codes, i18n) is pure Python and runs anywhere;
-the view draws it with text nodes; the bridge is the only part that needs a
-browser.  Public API:
+Packaged by audience, layered inside (each subpackage's docstring says what
+it may import; ``tests/unit/test_layers.py`` holds them to it):
+
+- ``core``: the model, pure Python, knowing nothing of pages;
+- ``portal``: the one client of the portal's REST API;
+- ``browser``: the only seam to the browser (``js``, ``pyodide.ffi``);
+- ``card``: the call card the operator sees;
+- ``admin``: the settings and install pages.
+
+The public API is the model's:
 """
 
-from .codes import CodeInfo, describe
-from .events import (
+from .core.codes import CodeInfo, describe
+from .core.events import (
     BeforeClose,
     CallState,
     CallStateChanged,
@@ -17,7 +24,7 @@ from .events import (
     parse_event,
     parse_wire,
 )
-from .timeline import Outcome, Timeline, apply, replay
+from .core.timeline import Outcome, Timeline, apply, replay
 
 __version__ = "0.1.0"
 

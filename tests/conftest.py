@@ -1,4 +1,9 @@
-"""Shared fixtures: the built site, its servers, and Debian's Chromium."""
+"""Shared fixtures: the built site, its servers, and Debian's Chromium; one marker per kind.
+
+Every test is marked by the folder it lives in: ``unit`` (plain CPython),
+``pyodide`` (the wheel in real Pyodide, in Node.js) or ``e2e`` (Chromium
+through the emulated portal), so ``pytest -m unit`` runs in seconds.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,17 @@ from urllib.parse import urlsplit
 import pytest
 
 import build
+from emulator.server import Servers
+
+KINDS = ("unit", "pyodide", "e2e")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        kind = Path(str(item.fspath)).relative_to(Path(__file__).parent).parts[0]
+        if kind not in KINDS:
+            raise pytest.UsageError(f"{item.nodeid}: a test lives in tests/unit, tests/pyodide or tests/e2e")
+        item.add_marker(getattr(pytest.mark, kind))
 
 ARTIFACTS = build.ROOT / "build" / "artifacts"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -31,7 +47,7 @@ def site() -> Path:
 
 @pytest.fixture(scope="session")
 def servers(site):
-    running = build.Servers(site, 0, 0, installed=True).start()
+    running = Servers(site, 0, 0, installed=True).start()
     yield running
     running.stop()
 
@@ -86,6 +102,6 @@ def page(browser, request, requests_seen):
 @pytest.fixture
 def call(page, servers):
     """The emulator open in a fresh browser context, ready to play a call."""
-    from callcard import CallCard
+    from emulator.driver import CallCard
 
     return CallCard(page, servers)

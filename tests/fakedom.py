@@ -1,4 +1,4 @@
-"""A minimal stand-in for the browser DOM: just what placement_app.view uses.
+"""A minimal stand-in for the browser DOM: just what placement_app.card.view uses.
 
 It records every write, so tests can check that the view only writes text
 and touches few nodes per event.

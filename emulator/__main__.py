@@ -1,0 +1,64 @@
+"""``python -m emulator``: build the site, then serve it beside the emulated Bitrix24 portal."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import build
+
+from .server import Servers, StaticHandler
+
+STATE = Path(__file__).resolve().parent / "portal-state.json"
+
+
+def portal_origin(text: str) -> str:
+    """``https://host[:port]`` from what the admin typed; refuses anything else."""
+    parts = urlsplit(text.strip())
+    try:
+        valid = (parts.scheme in ("http", "https") and parts.port != 0
+                 and re.fullmatch(r"[a-z0-9.-]{1,253}", parts.hostname or "") is not None
+                 and parts.path in ("", "/") and not (parts.query or parts.fragment or parts.username))
+    except ValueError:
+        valid = False
+    if not valid:
+        raise SystemExit(f"--portal {text!r}: give an origin such as https://company.bitrix24.com")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m emulator", description=(__doc__ or "").strip("`"))
+    parser.add_argument("--port", type=int, default=8000, help="the card's port (default 8000)")
+    parser.add_argument("--emulator-port", type=int, default=8001,
+                        help="the emulated portal's port (default 8001)")
+    parser.add_argument("--portal", action="append", default=[], metavar="ORIGIN",
+                        help="a Bitrix24 portal allowed to frame the card and to answer its REST "
+                             "calls, e.g. https://company.bitrix24.com (repeatable)")
+    parser.add_argument("--emulator-state", type=Path, default=STATE, metavar="FILE",
+                        help="where the emulated portal keeps the app's installation and options "
+                             "(default emulator/portal-state.json)")
+    parser.add_argument("--verbose", action="store_true", help="log every request")
+    args = parser.parse_args(argv)
+    portals = tuple(portal_origin(p) for p in args.portal)
+    site = build.build()
+    StaticHandler.quiet = not args.verbose
+    try:
+        servers = Servers(site, args.port, args.emulator_port, portals=portals,
+                          state_path=args.emulator_state).start()
+    except OSError as error:
+        raise SystemExit(f"cannot listen ({error}); choose other ports with "
+                         "--port and --emulator-port") from error
+    print(f"\nCall Timeline card:   {servers.app_url}  (answers POST like GET)")
+    print(f"Emulated call card:   {servers.emulator_url}  <- open this and play a call")
+    print("Press Ctrl+C to stop.", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        servers.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""The development servers: the card's built site, and the emulated portal beside it.
+
+Two origins on loopback, as in production, where the portal and the app are
+different sites: the card's site (static files, answering POST like GET,
+with the headers :func:`build.site_headers` names) and the emulated
+Bitrix24 portal (its call-card page, its files and its REST API).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+import build
+
+from .portal import Portal, rest_params
+
+WEB = Path(__file__).resolve().parent / "web"
+#: Longest request body either server reads; a larger one is refused.
+MAX_BODY = 1 << 20
+
+
+class StaticHandler(SimpleHTTPRequestHandler):
+    """Static files, answering POST like GET (Bitrix24 opens the handler with POST)."""
+
+    extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map, **build.TYPES}
+    quiet = True
+
+    def read_body(self) -> str:
+        length = min(int(self.headers.get("Content-Length") or 0), MAX_BODY)
+        return self.rfile.read(length).decode("utf-8", "replace") if length > 0 else ""
+
+    def do_POST(self) -> None:
+        self.read_body()
+        self.do_GET()
+
+    def log_message(self, format: str, *args: object) -> None:
+        if not self.quiet:
+            super().log_message(format, *args)
+
+
+class SiteHandler(StaticHandler):
+    """The card's site, with the headers every host of it must send."""
+
+    portals: ClassVar[list[str]] = []
+
+    def end_headers(self) -> None:
+        for name, value in build.site_headers(self.path.split("?")[0], self.portals).items():
+            self.send_header(name, value)
+        super().end_headers()
+
+
+class EmulatorHandler(StaticHandler):
+    """The emulated Bitrix24 portal: its call-card page, its files and its REST API."""
+
+    app_url = ""
+    portal = Portal()
+
+    def do_GET(self) -> None:
+        path, _, query = self.path.partition("?")
+        if path in ("/", "/index.html"):
+            self._send_page()
+        elif path == "/emulator/state":
+            self._send_json(200, self.portal.state())
+        elif path.startswith("/rest/"):
+            self._rest(path, rest_params("", query))
+        else:
+            super().do_GET()
+
+    def do_POST(self) -> None:
+        path = self.path.partition("?")[0]
+        body = self.read_body()
+        if path.startswith("/emulator/"):
+            try:
+                data = json.loads(body)
+            except ValueError:
+                data = None
+            if path == "/emulator/calls":
+                self._send_json(*self.portal.report(data))
+            else:
+                self._send_json(*self.portal.control(path.removeprefix("/emulator/"), data))
+        elif path.startswith("/rest/"):
+            self._rest(path, rest_params(self.headers.get("Content-Type", ""), body))
+        else:
+            self.send_error(405)
+
+    def do_OPTIONS(self) -> None:
+        self.send_response(204)
+        self._cors()
+        self.send_header("Access-Control-Allow-Methods", "GET, POST")
+        self.send_header("Access-Control-Allow-Headers", "Content-Type")
+        self.end_headers()
+
+    def _cors(self) -> None:
+        self.send_header("Access-Control-Allow-Origin", "*")
+
+    def _rest(self, path: str, params: dict[str, str]) -> None:
+        method = path.removeprefix("/rest/").removesuffix(".json")
+        if self.portal.install_fault == "unreachable" and method.startswith("placement."):
+            self.close_connection = True  # no answer at all: the app sees a network failure
+            return
+        self._send_json(*self.portal.rest(method, params))
+
+    def _send_json(self, status: int, body: dict[str, object]) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self._cors()
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _send_page(self) -> None:
+        import jinja2
+
+        host, port = self.server.server_address[:2]
+        config = {"appUrl": self.app_url, "domain": f"{host}:{port}"}
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(WEB), autoescape=True)
+        body = env.get_template("index.html").render(config=config).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class Servers:
+    """The card's site and the emulator, each on its own port (so cross-origin)."""
+
+    def __init__(self, site: Path, port: int = 8000, emulator_port: int = 8001,
+                 host: str = "127.0.0.1", portals: tuple[str, ...] = (),
+                 state_path: Path | None = None, installed: bool = False):
+        card = type("Card", (SiteHandler,), {})
+        self.site = ThreadingHTTPServer((host, port), partial(card, directory=str(site)))
+        self.app_url = f"http://{host}:{self.site.server_address[1]}/"
+        self.portal = Portal(state_path=state_path, app_origin=self.app_url.rstrip("/"))
+        if installed:
+            self.install_app()
+        handler = type("Emulator", (EmulatorHandler,), {"app_url": self.app_url, "portal": self.portal})
+        self.emulator = ThreadingHTTPServer((host, emulator_port), partial(handler, directory=str(WEB)))
+        self.emulator_url = f"http://{host}:{self.emulator.server_address[1]}/"
+        card.portals = [*portals, self.emulator_url.rstrip("/")]
+        self.threads = [threading.Thread(target=server.serve_forever, daemon=True)
+                        for server in (self.site, self.emulator)]
+
+    def install_app(self) -> None:
+        """The app as its install page leaves it: the call-card tab bound, with its titles."""
+        from placement_app.admin import install
+        from placement_app.portal import client
+
+        self.portal.install_for_tests(self.app_url, dict(client.flatten(install.titles())))
+
+    def start(self) -> Servers:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def stop(self) -> None:
+        for server in (self.site, self.emulator):
+            server.shutdown()
+            server.server_close()

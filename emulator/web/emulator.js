@@ -1,0 +1,560 @@
+// @ts-check
+/**
+ * The parent side of a Bitrix24 call card, for playing calls locally.
+ *
+ * It opens the app the way a portal does (a POST into an iframe named
+ * DOMAIN|PROTOCOL|APP_SID), answers the frame protocol, checks origin and
+ * APP_SID before acting on anything, never answers unknown commands, and
+ * raises CallCard events as replies on the callback ids the app bound.
+ * Around the card it has what a portal has around an app: the install step
+ * (the app's install page in a frame, FIRST_RUN/INSTALL set), the app's
+ * settings page (as an admin or not), app options kept by the server across
+ * restarts, and a call card that shows only the tabs the app bound.
+ * window.emulator is the same control surface for the end-to-end tests.
+ */
+
+const config = JSON.parse(document.getElementById('config').textContent);
+const appOrigin = new URL(config.appUrl).origin;
+const EVENTS = ['CallCard::CallStateChanged', 'CallCard::EntityChanged', 'CallCard::BeforeClose'];
+const NO_REPLY = Symbol('no reply');
+const CLIENTS = [
+  { PHONE_NUMBER: '+74951234567', CRM_ENTITY_TYPE: 'CONTACT', CRM_ENTITY_ID: 17 },
+  { PHONE_NUMBER: '+491701234567', CRM_ENTITY_TYPE: 'LEAD', CRM_ENTITY_ID: 204 },
+  { PHONE_NUMBER: 'unknown', CRM_ENTITY_TYPE: '', CRM_ENTITY_ID: 0 },
+];
+
+const $ = (id) => document.getElementById(id);
+const world = {
+  call: null, commands: [], rejected: [], log: [], calls: 0, statistics: 'record', delayMs: 2000,
+  app: { installed: false, placements: [], appOptions: {}, installFault: '' },
+  /** A finished call's card closes this long after the end unless the app holds it (0: never). */
+  autoCloseAfterMs: 5000,
+};
+/** How long one disableAutoClose holds the card after the call ended (as on a portal). */
+const HOLD_MS = 65000;
+const PAGES = { install: 'install.html', settings: 'settings.html' };
+
+async function serverPost(path, body) {
+  const response = await fetch(path, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+  });
+  return response.ok;
+}
+
+/** What the portal keeps about the app: installed, bound tabs, app options. */
+async function loadApp() {
+  try {
+    const response = await fetch('/emulator/state', { cache: 'no-store' });
+    world.app = await response.json();
+  } catch (error) {
+    log('bad', `the emulator's server did not answer (${error})`);
+  }
+  showApp();
+  return world.app;
+}
+
+function callCardTabs() {
+  return world.app.placements.filter((tab) => tab.placement === 'CALL_CARD');
+}
+
+/** Tell the portal's server side what it would know: the call, its token, its state. */
+function report(call) {
+  return fetch('/emulator/calls', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      callId: call.callId, auth: call.auth, state: call.state, failedCode: call.failedCode || '',
+      statistics: world.statistics, delayMs: world.delayMs,
+    }),
+  }).catch((error) => log('bad', `the emulator's server did not answer (${error})`));
+}
+
+function randomHex(bytes) {
+  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const MAX_LOG = 200;
+let scrollPending = false;
+
+/** The frame-message log: bounded, and scrolled once per frame, so that a burst costs little. */
+function log(kind, text) {
+  world.log.push({ kind, text, at: Date.now() });
+  if (world.log.length > MAX_LOG) world.log.shift();
+  const item = document.createElement('li');
+  item.className = kind;
+  item.textContent = `${new Date().toLocaleTimeString()}  ${text.length > 300 ? `${text.slice(0, 299)}…` : text}`;
+  const list = $('log');
+  list.append(item);
+  while (list.childElementCount > MAX_LOG) list.firstElementChild.remove();
+  if (!scrollPending) {
+    scrollPending = true;
+    requestAnimationFrame(() => {
+      scrollPending = false;
+      list.scrollTop = list.scrollHeight;
+    });
+  }
+}
+
+function placementOptions(call) {
+  return {
+    CALL_ID: call.callId,
+    PHONE_NUMBER: call.client.PHONE_NUMBER,
+    LINE_NUMBER: 'reg1332',
+    LINE_NAME: 'Sales line',
+    CRM_ENTITY_TYPE: call.client.CRM_ENTITY_TYPE,
+    CRM_ENTITY_ID: String(call.client.CRM_ENTITY_ID),
+    CRM_ACTIVITY_ID: 'undefined',
+    CALL_DIRECTION: call.direction,
+    CALL_STATE: call.state,
+    CALL_LIST_MODE: 'false',
+  };
+}
+
+const COMMANDS = {
+  getInitData(call) {
+    const card = call.kind === 'card';
+    return {
+      LANG: call.lang, DOMAIN: config.domain, PROTOCOL: 0, PATH: '/rest',
+      AUTH_ID: call.auth, AUTH_EXPIRES: 3600, REFRESH_ID: randomHex(16), MEMBER_ID: 'emulator',
+      FIRST_RUN: call.firstRun, IS_ADMIN: call.admin, INSTALL: call.firstRun, USER_OPTIONS: call.userOptions,
+      APP_OPTIONS: call.appOptions, PLACEMENT: card ? 'CALL_CARD' : 'DEFAULT',
+      PLACEMENT_OPTIONS: card ? placementOptions(call) : {},
+    };
+  },
+  getInterface(call) {
+    if (call.kind !== 'card') return { command: [], event: [] };
+    return { command: ['getStatus', 'disableAutoClose', 'enableAutoClose'], event: EVENTS };
+  },
+  placementBindEvent(call, params, callback) {
+    const name = params && params.event;
+    if (call.kind !== 'card' || !EVENTS.includes(name)) return NO_REPLY;
+    call.bindings.get(name).push(callback);
+    refresh();
+    return NO_REPLY;
+  },
+  getStatus(call) {
+    if (call.kind !== 'card') return NO_REPLY; // placement commands answer only in their placement
+    const options = placementOptions(call);
+    return { ...options, CRM_ENTITY_ID: Number(options.CRM_ENTITY_ID), CALL_LIST_MODE: false };
+  },
+  disableAutoClose(call) {
+    if (call.kind !== 'card') return NO_REPLY;
+    call.heldUntil = Date.now() + HOLD_MS;
+    refresh();
+    return {};
+  },
+  enableAutoClose(call) {
+    if (call.kind !== 'card') return NO_REPLY;
+    call.heldUntil = 0;
+    refresh();
+    if (call.state === 'idle' && call.endedAt) {
+      log('out', 'auto-close enabled after the call ended: the portal closes the card');
+      setTimeout(() => { if (world.call === call) closeCard(); }, 200);
+    }
+    return {};
+  },
+  setAppOption(call, params, callback) {
+    if (!params || typeof params.name !== 'string') return NO_REPLY;
+    if (!call.admin) {
+      world.rejected.push({ reason: 'not_admin', command: 'setAppOption' });
+      log('bad', 'refused setAppOption: only an administrator may set app options');
+      return NO_REPLY;
+    }
+    serverPost('/emulator/app-option', { auth: call.auth, name: params.name, value: params.value }).then((ok) => {
+      if (!ok) return log('bad', 'the portal could not store the app option');
+      world.app.appOptions[params.name] = params.value;
+      showApp();
+      log('out', `portal stored app option ${params.name} (kept across emulator restarts)`);
+      return reply(call, callback, true);
+    });
+    return NO_REPLY;
+  },
+  setUserOption(call, params) {
+    if (!params || typeof params.name !== 'string') return NO_REPLY;
+    call.userOptions[params.name] = params.value;
+    return true;
+  },
+  resizeWindow(call, params) {
+    const height = Number.parseInt(params && params.height, 10);
+    if (Number.isFinite(height)) call.iframe.style.height = `${Math.min(Math.max(height, 120), 2000)}px`;
+    return {};
+  },
+  setInstall() { return {}; },
+  setInstallFinish(call) {
+    if (call.kind !== 'install') return NO_REPLY;
+    serverPost('/emulator/installed', { auth: call.auth }).then(() => {
+      log('out', 'portal: installation finished');
+      return loadApp();
+    });
+    return {};
+  },
+  refreshAuth(call) {
+    call.auth = randomHex(16);
+    report(call);
+    return { AUTH_ID: call.auth, AUTH_EXPIRES: 3600, REFRESH_ID: randomHex(16) };
+  },
+};
+
+/** Both forms the portal accepts: "cmd:params:callback:sid" and {method, params, callback, appSid}. */
+export function parseCommand(data) {
+  if (data && typeof data === 'object' && typeof data.method === 'string') {
+    let params = data.params;
+    if (typeof params === 'string' && params !== '') {
+      try { params = JSON.parse(params); } catch { return null; }
+    }
+    return { command: data.method, params: params || {}, callback: String(data.callback || ''), appSid: data.appSid };
+  }
+  if (typeof data !== 'string') return null;
+  const parts = data.split(':');
+  if (parts.length < 3) return null;
+  const appSid = parts.pop();
+  const callback = parts.pop();
+  const command = parts.shift();
+  const raw = parts.join(':');
+  let params = {};
+  if (raw !== '') {
+    try { params = JSON.parse(raw); } catch { return null; }
+  }
+  return { command, params, callback, appSid };
+}
+
+function reply(call, callback, value) {
+  if (!callback || !call.iframe.contentWindow) return;
+  const body = value === undefined ? '' : JSON.stringify(value);
+  call.iframe.contentWindow.postMessage(`${callback}:${body}`, appOrigin);
+}
+
+window.addEventListener('message', (event) => {
+  const call = world.call;
+  if (!call || event.source !== call.iframe.contentWindow) return;
+  if (event.origin !== appOrigin) {
+    world.rejected.push({ reason: 'origin', origin: event.origin });
+    log('bad', `rejected a message from ${event.origin}`);
+    return;
+  }
+  const message = parseCommand(event.data);
+  if (!message) {
+    world.rejected.push({ reason: 'unreadable' });
+    log('bad', 'rejected an unreadable message');
+    return;
+  }
+  if (message.appSid !== call.appSid) {
+    world.rejected.push({ reason: 'app_sid', command: message.command });
+    log('bad', `rejected ${message.command}: wrong APP_SID`);
+    return;
+  }
+  world.commands.push({ command: message.command, params: message.params, at: Date.now() });
+  log('in', `app → portal  ${message.command} ${JSON.stringify(message.params)}`);
+  const handler = COMMANDS[message.command];
+  if (!handler) return; // a real portal never answers an unknown command
+  const result = handler(call, message.params, message.callback);
+  if (result === NO_REPLY) return;
+  const delay = message.command === 'getInitData' ? call.initDelayMs : 0;
+  if (delay > 0) setTimeout(() => reply(call, message.callback, result), delay);
+  else reply(call, message.callback, result);
+});
+
+function postForm(call) {
+  const form = document.createElement('form');
+  form.method = 'POST';
+  form.action = call.url;
+  form.target = call.iframe.name;
+  const fields = {
+    DOMAIN: config.domain, PROTOCOL: '0', LANG: call.lang, APP_SID: call.appSid,
+    AUTH_ID: call.auth, AUTH_EXPIRES: '3600', REFRESH_ID: randomHex(16),
+    SERVER_ENDPOINT: 'https://oauth.bitrix.info/rest/', member_id: 'emulator', status: 'L',
+    PLACEMENT: 'CALL_CARD', PLACEMENT_OPTIONS: JSON.stringify(placementOptions(call)),
+  };
+  for (const [name, value] of Object.entries(fields)) {
+    const input = document.createElement('input');
+    input.type = 'hidden';
+    input.name = name;
+    input.value = value;
+    form.append(input);
+  }
+  document.body.append(form);
+  form.submit();
+  form.remove();
+}
+
+function newFrame(kind, options, url) {
+  const call = {
+    kind,
+    appSid: randomHex(16),
+    callId: `externalCall.${randomHex(12)}`,
+    auth: randomHex(16),
+    state: options.state || $('open-state').value,
+    lang: options.lang || $('lang').value,
+    direction: options.direction || $('direction').value,
+    admin: kind === 'install' || (options.admin ?? $('is-admin').checked),
+    firstRun: kind === 'install' && !world.app.installed,
+    client: CLIENTS[0],
+    clientIndex: 0,
+    heldUntil: 0,
+    endedAt: 0,
+    appOptions: { ...world.app.appOptions },
+    userOptions: {},
+    bindings: new Map(EVENTS.map((name) => [name, []])),
+    iframe: document.createElement('iframe'),
+    url,
+    initDelayMs: Math.min(Math.max(Number(options.initDelayMs) || 0, 0), 10000),
+  };
+  call.iframe.name = `${config.domain}|0|${call.appSid}`;
+  call.iframe.title = kind === 'card' ? 'Call Timeline' : `Call Timeline: ${kind}`;
+  return call;
+}
+
+function showTabs(labels) {
+  $('tabs').replaceChildren(...['CRM', ...labels].map((label, index) => Object.assign(
+    document.createElement('span'),
+    { className: index === 1 ? 'tab active' : 'tab', textContent: label },
+  )));
+}
+
+function tabTitle(tab, lang) {
+  const titles = tab.langAll || {};
+  return (titles[lang] && titles[lang].TITLE) || tab.title || 'App';
+}
+
+/**
+ * A new call: a new iframe, a new APP_SID, the app cold-started (as in a portal).
+ * Only a tab the app bound is opened (its handler, which must be on the app's
+ * origin); with none bound, the card offers to install the app.  Resolves the
+ * call id, or null when there is no tab to open.
+ */
+export async function openCard(options = {}) {
+  if (options.url && new URL(options.url, config.appUrl).origin !== appOrigin) {
+    throw new Error('the handler must be on the app origin');
+  }
+  closeCard();
+  await loadApp();
+  const tabs = callCardTabs();
+  const lang = options.lang || $('lang').value;
+  showTabs(tabs.map((tab) => tabTitle(tab, lang)));
+  if (!tabs.length) {
+    offerInstall('This call card has no app tabs: Call Timeline is not installed (or its tab was unbound).');
+    return null;
+  }
+  world.calls += 1;
+  const call = newFrame('card', options, options.url || tabs[0].handler);
+  $('frame-slot').replaceChildren(call.iframe);
+  world.call = call;
+  world.commands = [];
+  report(call);
+  postForm(call);
+  log('out', `portal opened the tab (POST ${call.url}, CALL_STATE=${call.state})`);
+  refresh();
+  return call.callId;
+}
+
+/** One of the app's own pages in the frame: its install page or its settings page (main page). */
+export async function openPage(kind, options = {}) {
+  if (!PAGES[kind]) throw new Error(`no such app page: ${kind}`);
+  closeCard();
+  await loadApp();
+  const call = newFrame(kind, options, new URL(PAGES[kind], config.appUrl).href);
+  await serverPost('/emulator/session', { auth: call.auth, admin: call.admin });
+  showTabs([kind === 'install' ? 'Installing Call Timeline' : 'Call Timeline (app page)']);
+  $('frame-slot').replaceChildren(call.iframe);
+  world.call = call;
+  world.commands = [];
+  postForm(call);
+  log('out', `portal opened the app's ${kind} page (POST ${call.url}, IS_ADMIN=${call.admin}, FIRST_RUN=${call.firstRun})`);
+  refresh();
+  return call.appSid;
+}
+
+function offerInstall(text) {
+  const button = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Install Call Timeline' });
+  button.addEventListener('click', () => openPage('install'));
+  const note = Object.assign(document.createElement('p'), { className: 'muted', textContent: text });
+  const box = Object.assign(document.createElement('div'), { className: 'offer' });
+  box.append(note, button);
+  $('frame-slot').replaceChildren(box);
+}
+
+function showApp() {
+  const tabs = callCardTabs();
+  const state = world.app.installed ? 'installed' : 'not installed';
+  $('app-state').textContent = `${state} · call-card tabs bound: ${tabs.length}`;
+  $('install-fault').value = world.app.installFault || '';
+  const options = Object.keys(world.app.appOptions);
+  $('app-options').textContent = options.length ? options.join(', ') : 'none';
+}
+
+/** Forget the app: not installed, no tabs, no options (as after deleting it from the portal). */
+export async function uninstall() {
+  closeCard();
+  await serverPost('/emulator/reset', {});
+  await loadApp();
+  offerInstall('Call Timeline is not installed on this portal.');
+}
+
+/** What goes wrong when the app binds its tab: '', 'no-telephony', 'bad-argument' or 'unreachable'. */
+export async function setInstallFault(fault) {
+  await serverPost('/emulator/fault', { fault });
+  return loadApp();
+}
+
+/** The same call's tab loaded again (the operator reloads it): same APP_SID and CALL_ID. */
+export function reloadCard() {
+  const call = world.call;
+  if (!call || call.kind !== 'card') return false;
+  for (const ids of call.bindings.values()) ids.length = 0;
+  postForm(call);
+  log('out', `portal reloaded the tab (CALL_STATE=${call.state})`);
+  refresh();
+  return true;
+}
+
+export function closeCard() {
+  if (!world.call) return;
+  world.call.iframe.remove();
+  world.call = null;
+  $('frame-slot').replaceChildren(Object.assign(document.createElement('p'), { className: 'muted', textContent: 'The call card is closed.' }));
+  refresh();
+}
+
+/** Raise an event: one reply on every callback id bound to it. `value` is what goes on the wire. */
+export function fire(eventName, value) {
+  const call = world.call;
+  if (!call || call.kind !== 'card') return 0;
+  const callbacks = call.bindings.get(eventName) || [];
+  for (const callback of callbacks) reply(call, callback, value);
+  log('out', `portal → app  ${eventName} ${value === undefined ? '' : JSON.stringify(value)}`);
+  return callbacks.length;
+}
+
+function wireForm() {
+  return document.querySelector('input[name=wire]:checked').value;
+}
+
+function chosenCode() {
+  const code = $('failed-code').value;
+  return code === 'custom' ? $('custom-code').value : code;
+}
+
+/** Move the call to `state`; the same state twice does not fire (as in Bitrix24). */
+export function setCallState(state, failedCode = '', form = wireForm()) {
+  const call = world.call;
+  if (!call || call.kind !== 'card' || call.state === state) return false;
+  call.state = state;
+  call.endedAt = state === 'idle' ? Date.now() : 0;
+  call.failedCode = state === 'idle' ? String(failedCode || '') : '';
+  report(call);
+  const params = state === 'idle' && failedCode ? { failedCode: String(failedCode) } : {};
+  fire('CallCard::CallStateChanged', form === 'array' ? [state, params] : state);
+  refresh();
+  return true;
+}
+
+/** How the portal's call statistics answer the card: record (after a delay), none, or an error. */
+export function setStatistics(mode, delayMs = world.delayMs) {
+  world.statistics = mode;
+  world.delayMs = delayMs;
+  $('statistics').value = mode;
+  return world.call ? report(world.call) : Promise.resolve();
+}
+
+export function changeClient() {
+  const call = world.call;
+  if (!call || call.kind !== 'card') return;
+  call.clientIndex = (call.clientIndex + 1) % CLIENTS.length;
+  call.client = CLIENTS[call.clientIndex];
+  fire('CallCard::EntityChanged', { ...call.client });
+}
+
+/** The portal tries to close: BeforeClose fires; the card stays if auto-close was disabled. */
+function held(call) {
+  return call.heldUntil > Date.now();
+}
+
+export function tryClose() {
+  const call = world.call;
+  if (!call || call.kind !== 'card') return false;
+  fire('CallCard::BeforeClose');
+  if (held(call)) {
+    log('bad', 'close refused: the app disabled auto-close');
+    return false;
+  }
+  setTimeout(() => { if (world.call === call) closeCard(); }, 300);
+  return true;
+}
+
+/** A finished call's card closes by itself, unless the app holds it open (disableAutoClose). */
+function closeFinishedCall() {
+  const call = world.call;
+  if (!call || call.kind !== 'card' || !call.endedAt || !world.autoCloseAfterMs || call.closing) return;
+  if (Date.now() - call.endedAt < world.autoCloseAfterMs || held(call)) return;
+  call.closing = true;
+  log('out', 'portal: the call has ended, closing the card');
+  tryClose();
+}
+
+function refresh() {
+  const call = world.call && world.call.kind === 'card' ? world.call : null;
+  $('call-state').textContent = call ? call.state : '—';
+  $('call-id').textContent = call ? call.callId : '';
+  const left = call ? Math.ceil((call.heldUntil - Date.now()) / 1000) : 0;
+  $('auto-close').textContent = left > 0 ? `off (held by the app for ${left} s more)` : 'on';
+  $('bound').textContent = call ? [...call.bindings.values()].reduce((n, ids) => n + ids.length, 0) : 0;
+  for (const id of ['connecting', 'connected', 'idle', 'client', 'close', 'reload']) $(id).disabled = !call;
+}
+
+$('portal-domain').textContent = config.domain;
+$('new-call').addEventListener('click', () => openCard());
+for (const state of ['connecting', 'connected']) $(state).addEventListener('click', () => setCallState(state));
+$('idle').addEventListener('click', () => setCallState('idle', chosenCode()));
+$('failed-code').addEventListener('change', () => { $('custom-code').hidden = $('failed-code').value !== 'custom'; });
+$('client').addEventListener('click', changeClient);
+$('statistics').addEventListener('change', () => setStatistics($('statistics').value));
+$('close').addEventListener('click', tryClose);
+$('reload').addEventListener('click', reloadCard);
+$('install').addEventListener('click', () => openPage('install'));
+$('settings').addEventListener('click', () => openPage('settings'));
+$('uninstall').addEventListener('click', uninstall);
+$('install-fault').addEventListener('change', () => setInstallFault($('install-fault').value));
+$('auto-close-after').addEventListener('change', () => { world.autoCloseAfterMs = Number($('auto-close-after').value); });
+setInterval(() => {
+  closeFinishedCall();
+  if (world.call && world.call.heldUntil) refresh();
+}, 500);
+
+window.emulator = {
+  openCard, openPage, uninstall, setInstallFault, loadApp, reloadCard, closeCard, fire, setStatistics,
+  setCallState, changeClient, tryClose, parseCommand,
+  /** A finished call's card closes this long after the end (0: never), unless held. */
+  setAutoCloseAfter(ms) {
+    world.autoCloseAfterMs = ms;
+    const select = $('auto-close-after');
+    if (![...select.options].some((option) => option.value === String(ms))) {
+      select.append(new Option(ms ? `after ${ms / 1000} s` : 'never', String(ms)));
+    }
+    select.value = String(ms);
+  },
+  get app() { return JSON.parse(JSON.stringify(world.app)); },
+  get commands() { return world.commands.map((c) => ({ ...c })); },
+  get rejected() { return world.rejected.map((r) => ({ ...r })); },
+  get log() { return world.log.map((entry) => ({ ...entry })); },
+  get call() {
+    const call = world.call;
+    return call && {
+      kind: call.kind, callId: call.callId, appSid: call.appSid, state: call.state, auth: call.auth,
+      autoClose: !held(call), heldFor: Math.max(0, call.heldUntil - Date.now()),
+    };
+  },
+  bound(eventName) { return world.call ? world.call.bindings.get(eventName).length : 0; },
+  callbacks(eventName) { return world.call ? [...world.call.bindings.get(eventName)] : []; },
+  /** Post anything at all to the card, as a broken or hostile portal might. */
+  post(data) { if (world.call) world.call.iframe.contentWindow.postMessage(data, appOrigin); },
+  appOrigin,
+};
+
+refresh();
+const query = new URLSearchParams(location.search);
+if (query.get('autoclose') === '0') window.emulator.setAutoCloseAfter(0);
+loadApp().then(() => {
+  if (query.get('autostart') === '0') return null;
+  if (!callCardTabs().length) return offerInstall('Call Timeline is not installed on this portal yet. Install it first (one click):');
+  return openCard();
+});

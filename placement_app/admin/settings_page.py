@@ -1,0 +1,88 @@
+"""The app's settings page: the form's logic, run in Python like the card.
+
+An admin edits and saves; anyone else sees the current settings read-only
+and is told why.  Saving goes through the portal (``setAppOption``); only a
+reply from the portal counts as saved.  Invalid input gets a message under
+its field and nothing is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..core import i18n, settings
+from ..core.settings import FieldError
+from ..core.untrusted import flag
+from .page import AdminPage
+
+
+def message(error: FieldError, lang: str | None) -> str:
+    return i18n.text(error.key, lang, **dict(error.values))
+
+
+class SettingsPage(AdminPage):
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.admin = False
+        self.opened = False
+        self.saving = False
+
+    def on_opened(self, init: object = None, _unused: object = None) -> None:
+        """The init data arrived (``None`` when the portal did not answer)."""
+        if not isinstance(init, Mapping):
+            self.texts()
+            self.status(i18n.text("page.no_portal", self.lang), "error")
+            return
+        lang = init.get("LANG")
+        self.lang = lang if isinstance(lang, str) else None
+        self.admin = flag(init.get("IS_ADMIN"))
+        self.opened = True
+        loaded = settings.load(init.get("APP_OPTIONS"))
+        self.texts()
+        self.post({"type": "form", "values": settings.to_form(loaded.settings), "readOnly": not self.admin})
+        notices = []
+        if loaded.problem is not None:
+            notices.append(i18n.text(f"settings.problem.{loaded.problem.value}", self.lang))
+        if not self.admin:
+            notices.append(i18n.text("settings.read_only", self.lang))
+        self.post({"type": "notice", "text": "\n".join(notices), "tone": "warning" if notices else ""})
+        self.status("")
+
+    def on_submit(self, form: object = None, _unused: object = None) -> None:
+        """The admin pressed Save: check every field; send the settings only if all are right."""
+        if not self.opened or not self.admin:
+            self.status(i18n.text("settings.refused", self.lang), "error")
+            return
+        if self.saving:
+            return
+        result = settings.from_form(form if isinstance(form, Mapping) else {})
+        if not isinstance(result, settings.Settings):
+            self.post({"type": "errors", "errors": {
+                field: [message(error, self.lang) for error in problems] for field, problems in result.items()
+            }})
+            self.status(i18n.text("settings.invalid", self.lang), "error")
+            return
+        self.post({"type": "errors", "errors": {}})
+        self.saving = True
+        self.status(i18n.text("settings.saving", self.lang), "busy")
+        self.frame_command("setAppOption", {"name": settings.OPTION_NAME, "value": settings.dumps(result)})
+
+    def on_reply(self, reply: object = None, _unused: object = None) -> None:
+        """The portal's answer to ``setAppOption`` (``ok`` is false when none came in time)."""
+        if not isinstance(reply, Mapping) or reply.get("command") != "setAppOption" or not self.saving:
+            return
+        self.saving = False
+        if reply.get("ok") is True and reply.get("value") is not False:
+            self.status(i18n.text("settings.saved", self.lang), "ok")
+            self.post({"type": "notice", "text": "", "tone": ""})
+        else:
+            self.status(i18n.text("settings.not_confirmed", self.lang), "error")
+
+
+def main(boot_json: str = "{}") -> object:
+    """Start the settings page in the worker; return the function the engine forwards events to."""
+    from ..browser import bridge
+
+    page = SettingsPage(bridge.post, bridge.frame_command, bridge.warn)
+    return bridge.export(page.receive)

@@ -1,0 +1,11 @@
+"""The browser seam: the only place that imports ``js`` and ``pyodide.ffi``.
+
+- ``bridge``: messages to the page, timers, proxies, HTTP; imported only by
+  the pages' ``main()`` functions, inside Pyodide;
+- ``remote_dom``: a document that records DOM operations for the page to
+  apply (the view runs in a worker, which has no DOM);
+- ``mirror``: the page's storage as the worker sees it.
+
+May import: ``core`` only (``remote_dom`` and ``mirror`` import nothing of
+the app, so they are tested under CPython).
+"""

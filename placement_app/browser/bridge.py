@@ -1,0 +1,96 @@
+"""The one seam between Python and the browser: every ``js`` and ``pyodide.ffi`` use.
+
+Python runs in a Web Worker (see ``static/engine.js``), so the page is
+reached by messages only: drawing as batches of DOM operations, saving as
+storage writes.  Proxies handed to JavaScript are created here and kept in
+one list, so that their lifetime is deliberate: they live as long as the card.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import js
+from pyodide.ffi import create_proxy, to_js
+from pyodide.http import pyfetch
+
+from .mirror import MirroredStorage
+from .remote_dom import RemoteDocument, RemoteElement
+
+_proxies: list[Any] = []
+
+#: A REST call that takes longer than this is given up (and retried later).
+HTTP_TIMEOUT_MS = 5000
+
+
+def post(message: Mapping[str, Any]) -> None:
+    """Send ``message`` to the page."""
+    js.postMessage(to_js(dict(message), dict_converter=js.Object.fromEntries))
+
+
+def frame_command(name: str, params: Mapping[str, Any] | None = None) -> None:
+    """Ask the page to send ``name`` to the portal (the page allows only its own few)."""
+    post({"type": "frame", "command": name, "params": json.dumps(dict(params or {}))})
+
+
+@dataclass(frozen=True)
+class CardPage:
+    document: RemoteDocument
+    root: RemoteElement
+    now: Callable[[], float]
+    utc_offset_minutes: int
+    warn: Callable[[str], None]
+    storage: MirroredStorage | None
+
+    def send_drawing(self) -> None:
+        """Post what the view drew since last time, as one batch."""
+        operations = self.document.take()
+        if operations:
+            post({"type": "dom", "ops": json.dumps(operations, ensure_ascii=False)})
+
+
+def _now() -> float:
+    return float(js.Date.now())
+
+
+def warn(message: str) -> None:
+    js.console.warn(message)
+
+
+def _post_storage(operation: str, key: str, value: str | None) -> None:
+    post({"type": "storage", "op": operation, "key": key, "value": value})
+
+
+def page(boot: Mapping[str, Any]) -> CardPage:
+    """The drawing surface, clock, console and saved calls, from the page's boot message."""
+    document = RemoteDocument()
+    offset = boot.get("utcOffset")
+    snapshot = boot.get("storage")
+    storage = MirroredStorage(snapshot, _post_storage) if isinstance(snapshot, dict) else None
+    if storage is None:
+        warn("Call Timeline: no local storage here; the timeline will not survive a reload")
+    return CardPage(document, document.root, _now,
+                offset if isinstance(offset, int) and abs(offset) <= 14 * 60 else 0, warn, storage)
+
+
+def export(function: Callable[..., Any]) -> Any:
+    """``function`` as a JS-callable proxy that stays alive with the card."""
+    proxy = create_proxy(function)
+    _proxies.append(proxy)
+    return proxy
+
+
+def every(milliseconds: int, function: Callable[[], None]) -> None:
+    """Call ``function`` on a timer for the life of the card."""
+    js.setInterval(export(function), milliseconds)
+
+
+async def post_form(url: str, body: str) -> tuple[int, str]:
+    """POST a form to the portal's REST API; the status and the text of the reply."""
+    response = await pyfetch(url, method="POST", body=body, credentials="omit", cache="no-store",
+                             headers={"Content-Type": "application/x-www-form-urlencoded"},
+                             signal=js.AbortSignal.timeout(HTTP_TIMEOUT_MS))
+    return int(response.status), str(await response.string())

@@ -1,0 +1,11 @@
+"""The call card: the operator's view of the call, kept across reloads.
+
+- ``view``: draws the timeline with text nodes only, incrementally;
+- ``storage``: the timeline per ``CALL_ID`` in the page's storage;
+- ``keep_open``: holding the card open after a failed call (pure, clock in);
+- ``statistics``: finding a lost failure code in the portal's call statistics;
+- ``app``: the wiring, and ``main()``, which the page's worker starts.
+
+May import: ``core``, ``portal``; and ``browser`` only inside ``main()``, the
+one place that meets the browser, so everything else runs under CPython.
+"""

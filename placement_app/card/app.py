@@ -1,0 +1,217 @@
+"""Wiring: events in, timeline updated, view redrawn, timeline kept.
+
+:class:`Card` is plain Python: it runs under CPython with a fake document, a
+fake clock and a fake HTTP client.  :func:`main` is what the shim calls once
+Pyodide is up, and the only place that asks the bridge for the browser.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+
+from ..core import settings
+from ..core.events import (
+    CALL_CARD_EVENTS,
+    CardOpened,
+    Event,
+    StatisticsFound,
+    StatisticsRequested,
+    StatisticsUnavailable,
+    parse_wire,
+)
+from ..core.settings import DEFAULTS
+from ..core.timeline import Timeline, apply, needs_lookup, resume, with_error
+from ..portal import client
+from ..portal.client import Http, Spawn
+from . import keep_open, statistics
+from .keep_open import KeepOpen
+from .storage import Store
+from .view import CardView
+
+#: Events kept while the call id is unknown, to replay over a saved timeline.
+MAX_EARLY = 500
+TICK_MS = 250
+#: Saving is immediate for a lone event, but at most this often in a burst
+#: (the rest waits for the next tick, at most TICK_MS later).
+SAVE_EVERY_MS = 1000
+
+#: Sends one placement command (``disableAutoClose``...) to the portal.
+Command = Callable[[str], None]
+
+
+class Card:
+    """Owns the call's timeline and keeps the view (and the saved copy) in step.
+
+    Events are handled one at a time in the order received.  A failure while
+    handling one is logged and shown as an error entry; the next event is
+    handled as if nothing happened.  When the call ends without a code and
+    the portal can be asked, the call statistics are looked up in the
+    background (``http`` and ``spawn`` come from the bridge).
+    """
+
+    def __init__(self, view: CardView, clock: Callable[[], float],
+                 warn: Callable[[str], None] = lambda message: None, store: Store | None = None,
+                 http: Http | None = None, spawn: Spawn | None = None,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 on_drawn: Callable[[], None] = lambda: None,
+                 command: Command = lambda name: None):
+        self.view = view
+        self.clock = clock
+        self.warn = warn
+        self.store = store or Store(None)
+        self.http = http
+        self.spawn = spawn
+        self.sleep = sleep
+        self.on_drawn = on_drawn
+        self.command = command
+        self.settings = DEFAULTS
+        self.keep = KeepOpen()
+        self.timeline = Timeline()
+        self.early: list[Event] = []
+        self.unsaved = False
+        self.portal: tuple[str, str] | None = None  # REST URL and token: memory only
+        self.looking_up = False
+        self.received = 0
+        self.saved_at = float("-inf")
+
+    def receive(self, kind: object, payload_json: object, at: object) -> None:
+        """Take one event as the shim forwards it: name, JSON arguments, arrival time."""
+        if isinstance(kind, str) and kind in CALL_CARD_EVENTS:
+            self.received += 1
+            self.view.show_received(self.received)
+        try:
+            event = parse_wire(kind, payload_json, at)
+        except Exception as error:  # parse_wire does not raise; this is a last guard
+            self._failed(kind, at, error)
+            self.redraw()
+            return
+        self.handle(event)
+
+    def handle(self, event: Event) -> None:
+        """Apply one typed event, then redraw."""
+        try:
+            before = self.timeline
+            self.timeline = apply(before, event)
+            if isinstance(event, CardOpened) and event.rest_url and event.auth:
+                self.portal = (event.rest_url, event.auth)
+            if isinstance(event, CardOpened) and event.app_options is not None:
+                loaded = settings.load(event.app_options)
+                self.settings = loaded.settings
+                self.view.configure(loaded)
+            if before.call_id is None:
+                self._learn_call(event)
+            self.unsaved = self.timeline.call_id is not None
+            self._look_up_if_needed()
+        except Exception as error:
+            self._failed(type(event).__name__, event.at, error)
+        self._hold(event)
+        self.redraw()
+        if self.clock() - self.saved_at >= SAVE_EVERY_MS:
+            self.flush()
+
+    def _failed(self, kind: object, at: object, error: Exception) -> None:
+        moment = float(at) if isinstance(at, int | float) else self.clock()
+        self.warn(f"Call Timeline: handling {kind!r} failed: {error!r}")
+        self.timeline = with_error(self.timeline, moment, type(error).__name__)
+
+    def _learn_call(self, event: Event) -> None:
+        """Once the call id is known, pick up where a reloaded tab left off."""
+        call_id = self.timeline.call_id
+        if call_id is None:
+            if len(self.early) < MAX_EARLY:
+                self.early.append(event)
+            return
+        saved = self.store.load(call_id)
+        if saved is not None and isinstance(event, CardOpened):
+            self.timeline = resume(saved, event, self.early)
+        self.early = []
+
+    def _look_up_if_needed(self) -> None:
+        if (self.looking_up or self.spawn is None or self.http is None or self.portal is None
+                or not needs_lookup(self.timeline)):
+            return
+        self.looking_up = True
+        call_id = self.timeline.call_id
+        assert call_id is not None
+        self.spawn(self._look_up(call_id, *self.portal))
+
+    async def _look_up(self, call_id: str, rest_url: str, auth: str) -> None:
+        """Ask the call statistics, with backoff, until they know or it is clear they won't."""
+        assert self.http is not None
+        try:
+            self.handle(StatisticsRequested(self.clock()))
+            why = "no_record"
+            for delay in statistics.DELAYS_MS:
+                await self.sleep(delay / 1000)
+                if self.timeline.call_id != call_id or self.timeline.lookup != "pending":
+                    return  # a new attempt began, or the answer came another way
+                answer = await client.call(self.http, rest_url, auth, statistics.METHOD,
+                                           statistics.params(call_id))
+                reply = statistics.read_reply(answer, call_id)
+                if isinstance(reply, statistics.Found):
+                    self.handle(StatisticsFound(self.clock(), reply.failed_code, reply.reason))
+                    return
+                if isinstance(reply, statistics.GaveUp):
+                    why = reply.why
+                    break
+                if reply.why == "unreachable":
+                    self.warn("Call Timeline: call statistics unreachable")
+                why = reply.why
+            self.handle(StatisticsUnavailable(self.clock(), why))
+        finally:
+            self.looking_up = False
+
+    def _hold(self, event: Event | None = None) -> None:
+        """Hold the card open after a failed call, if the admin asked (see :mod:`keep_open`)."""
+        try:
+            now = self.clock()
+            self.keep, commands = keep_open.step(self.keep, self.settings, self.timeline, now, event)
+            for name in commands:
+                self.command(name)
+            self.view.show_hold(self.keep.closes_in(self.settings, now))
+        except Exception as error:
+            self.warn(f"Call Timeline: keeping the card open failed: {error!r}")
+
+    def flush(self) -> None:
+        """Save the timeline if it changed since the last save (after every event)."""
+        if self.unsaved:
+            self.unsaved = False
+            self.saved_at = self.clock()
+            self.store.save(self.timeline)
+
+    def redraw(self) -> None:
+        try:
+            self.view.render(self.timeline, self.clock())
+            self.on_drawn()
+        except Exception as error:
+            self.warn(f"Call Timeline: drawing failed: {error!r}")
+
+    def tick(self) -> None:
+        """Advance the live timers and save (called by the page every fraction of a second)."""
+        try:
+            self._hold()
+            self.view.tick(self.timeline, self.clock())
+            self.on_drawn()
+            self.flush()
+        except Exception as error:
+            self.warn(f"Call Timeline: timer failed: {error!r}")
+
+
+def main(boot_json: str = "{}") -> object:
+    """Start the card in the worker; return the function the engine forwards events to.
+
+    ``boot_json`` is what the page knows that the worker cannot: the saved
+    calls (a worker has no ``localStorage``) and the operator's time zone.
+    """
+    from ..browser import bridge
+
+    boot = json.loads(boot_json)
+    page = bridge.page(boot if isinstance(boot, dict) else {})
+    card = Card(CardView(page.document, page.root, page.utc_offset_minutes), page.now, page.warn,
+                store=Store(page.storage, page.warn), http=bridge.post_form,
+                spawn=asyncio.ensure_future, on_drawn=page.send_drawing, command=bridge.frame_command)
+    card.redraw()
+    bridge.every(TICK_MS, card.tick)
+    return bridge.export(card.receive)

@@ -1,0 +1,74 @@
+"""Finding a lost failure code in the portal's call statistics.
+
+Many portals forward only the state on the wire, so a failed call reaches
+the card as ``idle`` with no code.  The portal still knows the code: the REST
+method ``voximplant.statistic.get`` returns the call's record once the call
+is finished, a few seconds after it ended.  This module is the pure part of
+that lookup: what to ask, the schedule of retries, and what every reply
+means for the card (the portal client has already read it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..core.events import normalise_failed_code
+from ..core.untrusted import clip
+from ..portal.client import Failed, Ok
+
+METHOD = "voximplant.statistic.get"
+#: Waits before each try (ms): about 13 s in all, since the record appears
+#: only after the call ends.
+DELAYS_MS = (1000, 1500, 2250, 3400, 5000)
+
+
+@dataclass(frozen=True)
+class Found:
+    failed_code: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class NotYet:
+    """No record (yet), or a passing failure: try again later.
+
+    ``why`` is what to say if no later try does better.
+    """
+
+    why: str = "no_record"
+
+
+@dataclass(frozen=True)
+class GaveUp:
+    why: str  # one of events.LOOKUP_FAILURES
+
+
+Reply = Found | NotYet | GaveUp
+
+
+def params(call_id: str) -> dict[str, object]:
+    """The parameters that ask for the record of ``call_id``."""
+    return {"FILTER": {"CALL_ID": call_id}}
+
+
+def read_reply(reply: Ok | Failed, call_id: str) -> Reply:
+    """What a reply of ``voximplant.statistic.get`` means for the card."""
+    if isinstance(reply, Failed):
+        kind = reply.kind
+        if kind in ("no_scope", "auth"):
+            return GaveUp(kind)
+        if kind in ("unreachable", "transient"):
+            return NotYet("unreachable" if kind == "unreachable" else "no_record")
+        return GaveUp("refused")
+    records = reply.result
+    if not isinstance(records, list):
+        return GaveUp("refused")
+    for record in records:
+        if isinstance(record, dict) and record.get("CALL_ID") == call_id:
+            code = normalise_failed_code(record.get("CALL_FAILED_CODE"))
+            if code is None:
+                return NotYet()
+            reason = record.get("CALL_FAILED_REASON")
+            text_reason = clip(reason.strip(), 120) if isinstance(reason, str) and reason.strip() else None
+            return Found(code, text_reason)
+    return NotYet()

@@ -1,0 +1,210 @@
+"""The call's timeline kept across reloads of the tab, per ``CALL_ID``.
+
+Only the timeline is stored (states, times, codes, notices): never the init
+data, so never an auth token.  What is read back is untrusted (another
+version of the app, a full disk, a curious user): it is validated field by
+field and anything odd means "start fresh", never a crash.  The storage
+itself may be missing, disabled or full; every failure is absorbed here.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from ..core.events import LOOKUP_FAILURES, CallState
+from ..core.timeline import MAX_ENTRIES, Entry, Notice, NoticeKind, StateSpan, Timeline
+from ..core.untrusted import MAX_TEXT, clip
+
+VERSION = 1
+PREFIX = f"call-timeline:v{VERSION}:"
+INDEX_KEY = PREFIX + "calls"
+#: How many calls are kept; the oldest is forgotten first.
+MAX_CALLS = 20
+
+
+class Backend(Protocol):
+    """What a Web Storage object offers (``localStorage`` in the browser)."""
+
+    def getItem(self, key: str) -> str | None: ...
+    def setItem(self, key: str, value: str) -> None: ...
+    def removeItem(self, key: str) -> None: ...
+
+
+class Invalid(ValueError):
+    """A stored value that is not a timeline this version can trust."""
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise Invalid("not a finite number")
+    return float(value)
+
+
+def _optional_number(value: Any) -> float | None:
+    return None if value is None else _number(value)
+
+
+def _text(value: Any, limit: int = 2 * MAX_TEXT + 40) -> str:
+    if not isinstance(value, str):
+        raise Invalid("not text")
+    return clip(value, limit)
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _lookup(value: Any) -> str | None:
+    if value is None or value in ("pending", "done") or value in LOOKUP_FAILURES:
+        return str(value) if value is not None else None
+    raise Invalid("lookup")
+
+
+def _entry_to_dict(entry: Entry) -> dict[str, Any]:
+    if isinstance(entry, StateSpan):
+        return {"span": entry.call_state.value, "start": entry.started_at, "end": entry.ended_at,
+                "code": entry.failed_code, "open": entry.since_open,
+                "statistics": entry.code_from_statistics}
+    return {"notice": entry.kind.value, "at": entry.at, "detail": entry.detail}
+
+
+def _entry_from_dict(data: Any) -> Entry:
+    if not isinstance(data, dict):
+        raise Invalid("entry is not an object")
+    if "span" in data:
+        return StateSpan(CallState(data["span"]), _number(data["start"]),
+                         _optional_number(data["end"]), _optional_text(data["code"]),
+                         data["open"] is True, data.get("statistics") is True)
+    return Notice(_number(data["at"]), NoticeKind(data["notice"]), _text(data["detail"]))
+
+
+def dumps(timeline: Timeline) -> str:
+    """The timeline as versioned JSON."""
+    client = list(timeline.client) if timeline.client else None
+    return json.dumps({
+        "version": VERSION,
+        "call_id": timeline.call_id,
+        "entries": [_entry_to_dict(entry) for entry in timeline.entries],
+        "dropped": timeline.dropped,
+        "lang": timeline.lang,
+        "ringing_at": timeline.ringing_at,
+        "connected_at": timeline.connected_at,
+        "ended_at": timeline.ended_at,
+        "failed_code": timeline.failed_code,
+        "joined_late": timeline.joined_late,
+        "client": client,
+        "closing": timeline.closing,
+        "call_state": timeline.call_state.value if timeline.call_state else None,
+        "state_since": timeline.state_since,
+        "failure_reason": timeline.failure_reason,
+        "code_from_statistics": timeline.code_from_statistics,
+        "lookup": timeline.lookup,
+    }, ensure_ascii=False, separators=(",", ":"))
+
+
+def loads(text: str, call_id: str) -> Timeline:
+    """The timeline stored for ``call_id``; :class:`Invalid` if it is anything else."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        raise Invalid("not JSON") from error
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        raise Invalid("another version")
+    if data.get("call_id") != call_id:
+        raise Invalid("another call")
+    entries = data.get("entries")
+    if not isinstance(entries, list) or len(entries) > MAX_ENTRIES:
+        raise Invalid("entries")
+    client = data.get("client")
+    if client is not None:
+        if not isinstance(client, list) or len(client) != 3:
+            raise Invalid("client")
+        entity_id = client[2]
+        if entity_id is not None and (isinstance(entity_id, bool) or not isinstance(entity_id, int)):
+            raise Invalid("client id")
+        client = (_optional_text(client[0]), _optional_text(client[1]), entity_id)
+    dropped = data.get("dropped")
+    if isinstance(dropped, bool) or not isinstance(dropped, int) or dropped < 0:
+        raise Invalid("dropped")
+    try:
+        return Timeline(
+            entries=tuple(_entry_from_dict(entry) for entry in entries),
+            dropped=dropped,
+            call_id=call_id,
+            lang=_optional_text(data.get("lang")),
+            ringing_at=_optional_number(data.get("ringing_at")),
+            connected_at=_optional_number(data.get("connected_at")),
+            ended_at=_optional_number(data.get("ended_at")),
+            failed_code=_optional_text(data.get("failed_code")),
+            joined_late=data.get("joined_late") is True,
+            client=client,
+            closing=data.get("closing") is True,
+            call_state=None if data.get("call_state") is None else CallState(data["call_state"]),
+            state_since=_optional_number(data.get("state_since")),
+            failure_reason=_optional_text(data.get("failure_reason")),
+            code_from_statistics=data.get("code_from_statistics") is True,
+            lookup=_lookup(data.get("lookup")),
+        )
+    except (KeyError, TypeError) as error:
+        raise Invalid(type(error).__name__) from error
+    except ValueError as error:  # an unknown enum value
+        raise Invalid(str(error)) from error
+
+
+class Store:
+    """Saves and restores timelines; a broken backend just means no memory."""
+
+    def __init__(self, backend: Backend | None, warn: Callable[[str], None] = lambda message: None):
+        self.backend = backend
+        self.warn = warn
+
+    def _index(self) -> list[str]:
+        try:
+            calls = json.loads(self.backend.getItem(INDEX_KEY) or "[]") if self.backend else []
+        except Exception:
+            return []
+        return [call for call in calls if isinstance(call, str)] if isinstance(calls, list) else []
+
+    def load(self, call_id: str) -> Timeline | None:
+        """The stored timeline of ``call_id``, or ``None`` (nothing stored, or not trusted)."""
+        if self.backend is None:
+            return None
+        try:
+            text = self.backend.getItem(PREFIX + "call:" + call_id)
+        except Exception as error:
+            self.warn(f"Call Timeline: cannot read the saved timeline ({error!r})")
+            return None
+        if text is None:
+            return None
+        try:
+            return loads(str(text), call_id)
+        except Invalid as error:
+            self.warn(f"Call Timeline: the saved timeline was not used ({error})")
+            return None
+
+    def save(self, timeline: Timeline) -> bool:
+        """Keep ``timeline`` under its call id; forget the oldest calls if room runs out."""
+        if self.backend is None or not timeline.call_id:
+            return False
+        calls = [call for call in self._index() if call != timeline.call_id] + [timeline.call_id]
+        forgotten, calls = calls[:-MAX_CALLS], calls[-MAX_CALLS:]
+        text = dumps(timeline)
+        while True:
+            try:
+                for call in forgotten:
+                    self.backend.removeItem(PREFIX + "call:" + call)
+                forgotten = []
+                self.backend.setItem(PREFIX + "call:" + timeline.call_id, text)
+                self.backend.setItem(INDEX_KEY, json.dumps(calls))
+                return True
+            except Exception as error:
+                others = calls[:-1]
+                if not others:
+                    self.warn(f"Call Timeline: cannot save the timeline ({error!r})")
+                    return False
+                # Full: forget the older half of the other calls and try again.
+                forgotten = others[: max(1, len(others) // 2)]
+                calls = calls[len(forgotten):]

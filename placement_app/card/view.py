@@ -1,0 +1,293 @@
+"""The timeline drawn into the card, with text nodes only.
+
+The view is handed a ``document`` (the browser's, through the bridge, or a
+fake one in tests) and never imports ``js`` itself.  Untrusted text only ever
+reaches ``textContent``; class names come from enums, never from data.
+
+Updates are incremental: each element remembers the text it shows and is
+written only when that text changes, so an event costs a handful of DOM
+writes however long the call is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from ..core import codes, i18n
+from ..core.codes import CodeKind
+from ..core.events import LOOKUP_FAILURES, CallState
+from ..core.settings import DEFAULTS, Loaded, Settings
+from ..core.timeline import Entry, Notice, NoticeKind, Outcome, StateSpan, Timeline
+
+Element = Any  # a DOM element (JsProxy in the browser)
+
+
+class Slot:
+    """One element whose text (and class, visibility) is cached on our side."""
+
+    __slots__ = ("_attribute", "_class", "_hidden", "_text", "element")
+
+    def __init__(self, document: Any, tag: str, class_name: str = "", parent: Element = None):
+        self.element = document.createElement(tag)
+        self._text: str | None = None
+        self._class: str | None = None
+        self._hidden: bool | None = None
+        self._attribute: str | None = None
+        if class_name:
+            self.set_class(class_name)
+        if parent is not None:
+            parent.appendChild(self.element)
+
+    def set(self, value: str) -> None:
+        if value != self._text:
+            self._text = value
+            self.element.textContent = value
+
+    def set_attribute(self, name: str, value: str) -> None:
+        """One attribute per slot (``datetime`` on a clock) is enough here."""
+        if value != self._attribute:
+            self._attribute = value
+            self.element.setAttribute(name, value)
+
+    def set_class(self, value: str) -> None:
+        if value != self._class:
+            self._class = value
+            self.element.className = value
+
+    def show(self, visible: bool) -> None:
+        if self._hidden is not (not visible):
+            self._hidden = not visible
+            self.element.hidden = not visible
+
+
+class Row:
+    """One timeline entry: clock time, what happened, detail, duration."""
+
+    __slots__ = ("clock", "detail", "duration", "item", "what")
+
+    def __init__(self, document: Any, parent: Element):
+        self.item = Slot(document, "li", "entry", parent)
+        self.clock = Slot(document, "time", "clock", self.item.element)
+        self.what = Slot(document, "span", "what", self.item.element)
+        self.detail = Slot(document, "span", "detail", self.item.element)
+        self.duration = Slot(document, "span", "duration", self.item.element)
+
+
+def _state_name(call_state: CallState | None, lang: str | None) -> str:
+    return i18n.text(f"state.{call_state.value if call_state else 'unknown'}", lang)
+
+
+def code_line(code: str, lang: str | None,
+              settings: Settings = DEFAULTS) -> tuple[codes.CodeInfo, str]:
+    """The code's explanation and its one-line heading (``486 · Busy``).
+
+    The admin's own words for a code replace the built-in label or next step.
+    """
+    info = codes.describe(code, lang)
+    override = settings.override(code)
+    if override is not None:
+        info = replace(info, label=override.label or info.label,
+                       next_step=override.next_step or info.next_step)
+    if info.kind is CodeKind.UNRECOGNISED:
+        return info, f"{info.label}: {code}"
+    return info, f"{info.code} · {info.label}"
+
+
+class CardView:
+    """Draws a :class:`Timeline` into ``root`` and keeps it current."""
+
+    def __init__(self, document: Any, root: Element, utc_offset_minutes: int = 0):
+        self.document = document
+        self.root = root
+        self.offset = utc_offset_minutes
+        self.lang: str | None = None
+        self.portal_lang: str | None = None
+        self.settings = DEFAULTS
+        self.problem: str | None = None
+        self.stale = True
+
+        def slot(tag: str, class_name: str, parent: Element = root) -> Slot:
+            return Slot(document, tag, class_name, parent)
+
+        self.settings_notice = slot("p", "settings-notice")
+        self.settings_notice.show(False)
+        status = slot("div", "status")
+        self.state = slot("span", "state", status.element)
+        self.timer = slot("span", "timer", status.element)
+        self.outcome = slot("p", "outcome")
+        times = slot("dl", "times")
+        self.ring_label = slot("dt", "ring-label", times.element)
+        self.ring = slot("dd", "ring", times.element)
+        self.talk_label = slot("dt", "talk-label", times.element)
+        self.talk = slot("dd", "talk", times.element)
+        self.failure = slot("section", "failure")
+        self.failure_code = slot("p", "failure-code", self.failure.element)
+        self.failure_reason = slot("p", "failure-reason", self.failure.element)
+        self.failure_next = slot("p", "failure-next", self.failure.element)
+        self.failure_source = slot("p", "failure-source", self.failure.element)
+        self.hold = slot("div", "hold")
+        self.hold_text = slot("p", "hold-text", self.hold.element)
+        self.done = slot("button", "done", self.hold.element)
+        self.done.element.setAttribute("type", "button")
+        self.done.set_attribute("data-action", "done")
+        self.hold.show(False)
+        self.dropped = slot("p", "dropped")
+        self.list = slot("ol", "entries")
+        self.rows: list[tuple[Entry, Row]] = []
+        self.spare: list[Row] = []
+        self.shown_dropped = 0
+
+    def configure(self, loaded: Loaded) -> None:
+        """Use the admin's settings from now on (the next render redraws everything)."""
+        self.settings = loaded.settings
+        self.problem = loaded.problem.value if loaded.problem else None
+        self.stale = True
+
+    def render(self, timeline: Timeline, now: float) -> None:
+        """Bring the DOM in line with ``timeline``; touch only what changed."""
+        if timeline.lang != self.portal_lang or self.stale:
+            self.portal_lang = timeline.lang
+            self.lang = self.settings.language_for(timeline.lang)
+            self.stale = False
+            self._relabel()
+        lang = self.lang
+        self._trim(timeline.dropped)
+        for index, entry in enumerate(timeline.entries):
+            if index < len(self.rows):
+                shown, row = self.rows[index]
+                if shown is entry:
+                    continue
+                self.rows[index] = (entry, row)
+            else:
+                row = self._new_row()
+                self.rows.append((entry, row))
+            self._draw_row(row, entry, now)
+        self.dropped.show(timeline.dropped > 0)
+        if timeline.dropped:
+            self.dropped.set(i18n.text("dropped", lang, count=timeline.dropped))
+        outcome = timeline.outcome
+        verdict = "expected" if self._expected(timeline) else outcome.value
+        self.outcome.set(i18n.text(f"outcome.{verdict}", lang))
+        self.outcome.set_class(f"outcome outcome-{verdict}")
+        self._draw_failure(timeline, outcome)
+        self.tick(timeline, now)
+
+    def show_received(self, count: int) -> None:
+        """How many call-card events the card has taken in (``data-events`` on the root)."""
+        self.root.setAttribute("data-events", str(count))
+
+    def tick(self, timeline: Timeline, now: float) -> None:
+        """Advance the live figures: the running state's timer and totals."""
+        lang = self.lang
+        state = timeline.call_state
+        self.state.set(_state_name(state, lang))
+        self.state.set_class(f"state state-{state.value if state else 'unknown'}")
+        since = timeline.state_duration(now)
+        self.timer.set("" if since is None else i18n.format_duration(since))
+        late = " " + i18n.text("since_open", lang) if timeline.joined_late else ""
+        ring = timeline.ring_time(now)
+        self.ring.set("—" if ring is None else i18n.format_duration(ring))
+        talk = timeline.talk_time(now)
+        self.talk.set("—" if talk is None else i18n.format_duration(talk) + late)
+        current = timeline.current
+        if self.rows and current is not None:
+            entry, row = self.rows[-1]
+            if entry is current:
+                row.duration.set(i18n.format_duration(current.duration(now)))
+
+    def show_hold(self, closes_in_ms: float | None) -> None:
+        """The "kept open" notice and its "Done" button, while the card holds itself open."""
+        self.hold.show(closes_in_ms is not None)
+        if closes_in_ms is not None:
+            left = i18n.format_duration(closes_in_ms + 999)
+            self.hold_text.set(i18n.text("keep_open.notice", self.lang, left=left))
+            self.done.set(i18n.text("keep_open.done", self.lang))
+
+    def _relabel(self) -> None:
+        lang = self.lang
+        # "12:59:59 PM" needs a wider time column than "12:59:59".
+        self.list.set_class("entries twelve-hour" if self.settings.clock == "12h" else "entries")
+        self.settings_notice.show(self.problem is not None)
+        if self.problem is not None:
+            self.settings_notice.set(i18n.text(f"settings.problem.{self.problem}", lang))
+        self.ring_label.set(i18n.text("ring_time", lang))
+        self.talk_label.set(i18n.text("talk_time", lang))
+        for _, row in self.rows:
+            row.item.element.remove()
+            self.spare.append(row)
+        self.rows = []
+
+    def _new_row(self) -> Row:
+        """A row at the end of the list: a recycled one if any scrolled off."""
+        if self.spare:
+            row = self.spare.pop()
+            self.list.element.appendChild(row.item.element)
+            return row
+        return Row(self.document, self.list.element)
+
+    def _trim(self, dropped: int) -> None:
+        excess = dropped - self.shown_dropped
+        if excess > 0:
+            for _, row in self.rows[:excess]:
+                row.item.element.remove()
+                self.spare.append(row)
+            del self.rows[:excess]
+        self.shown_dropped = dropped
+
+    def _draw_row(self, row: Row, entry: Entry, now: float) -> None:
+        lang = self.lang
+        moment = entry.started_at if isinstance(entry, StateSpan) else entry.at
+        row.clock.set(i18n.format_clock(moment, self.offset, self.settings.clock == "12h"))
+        row.item.show(not (isinstance(entry, Notice) and entry.kind is NoticeKind.CLIENT
+                           and not self.settings.show_client_changes))
+        row.clock.set_attribute("datetime", i18n.iso_time(moment))
+        if isinstance(entry, StateSpan):
+            running = entry.ended_at is None
+            state = entry.call_state.value
+            row.item.set_class(f"entry state-{state}" + (" running" if running else ""))
+            late = " " + i18n.text("since_open", lang) if entry.since_open else ""
+            row.what.set(_state_name(entry.call_state, lang) + late)
+            detail = code_line(entry.failed_code, lang, self.settings)[1] if entry.failed_code else ""
+            if entry.code_from_statistics:
+                detail += f" ({i18n.text('lookup.source', lang)})"
+            row.detail.set(detail)
+            row.duration.set(i18n.format_duration(entry.duration(now)))
+        else:
+            notice: Notice = entry
+            row.item.set_class(f"entry notice notice-{notice.kind.value}")
+            row.what.set(i18n.text(f"notice.{notice.kind.value}", lang))
+            row.detail.set(notice.detail)
+            row.duration.set("")
+
+    def _draw_failure(self, timeline: Timeline, outcome: Outcome) -> None:
+        lang = self.lang
+        source = ""
+        if outcome is Outcome.FAILED and timeline.failed_code:
+            info, heading = code_line(timeline.failed_code, lang, self.settings)
+            reason = info.reason
+            if timeline.code_from_statistics:
+                source = i18n.text("lookup.found", lang)
+                source += f": {timeline.failure_reason}" if timeline.failure_reason else ""
+        elif outcome is Outcome.NOT_ANSWERED:
+            info = codes.not_reported(lang)
+            heading = info.label
+            pending = timeline.lookup == "pending"
+            reason = i18n.text("lookup.pending", lang) if pending else info.reason
+            if timeline.lookup in LOOKUP_FAILURES:
+                source = i18n.text(f"lookup.{timeline.lookup}", lang)
+        else:
+            self.failure.show(False)
+            return
+        self.failure.show(True)
+        kind = "expected" if self._expected(timeline) else info.kind.value
+        self.failure.set_class(f"failure code-{kind}")
+        self.failure_code.set(heading)
+        self.failure_reason.set(reason)
+        self.failure_next.set(f"{i18n.text('next_step', lang)}: {info.next_step}")
+        self.failure_source.show(bool(source))
+        self.failure_source.set(source)
+
+    def _expected(self, timeline: Timeline) -> bool:
+        """A code the company counts as a normal outcome: drawn neutrally."""
+        return timeline.outcome is Outcome.FAILED and self.settings.is_expected(timeline.failed_code)

@@ -1,0 +1,67 @@
+"""Rules for values that come from outside: the parent frame, app options, the URL.
+
+The very bottom of the app: it imports nothing of it.  Every layer that
+meets such a value (events, the saved timeline, REST replies, the admin's
+pages) reads it through these few rules, so that a value is clipped, checked
+and previewed the same way wherever it shows up.  The quick view in the
+browser follows the same rules; a shared table of cases
+(``tests/cases/quick_view_rules.json``) holds both to them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+#: Longest text kept from any untrusted field; the rest is cut with an ellipsis.
+MAX_TEXT = 64
+#: Longest preview of an unrecognised payload.
+MAX_PREVIEW = 120
+
+_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(?::\d{1,5})?")
+_TOKEN = re.compile(r"[A-Za-z0-9._-]{1,512}")
+
+
+def clip(text: str, limit: int = MAX_TEXT) -> str:
+    """``text`` as printable text of at most ``limit`` characters, the cut marked with "…".
+
+    Control and format characters (a right-to-left override among them)
+    become spaces, so that a value can never reorder or hide what the
+    operator reads around it.
+    """
+    text = "".join(ch if ch.isprintable() else " " for ch in text[: limit + 1])
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def preview(value: object, limit: int = MAX_PREVIEW) -> str:
+    """A short, printable rendering of any JSON-like value."""
+    if isinstance(value, str):
+        return clip(value, limit)
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=repr)
+    except (TypeError, ValueError, RecursionError):
+        text = repr(type(value).__name__)
+    return clip(text, limit)
+
+
+def valid_token(value: object) -> str | None:
+    """An ``AUTH_ID`` that looks like one, or ``None``."""
+    return value if isinstance(value, str) and _TOKEN.fullmatch(value) else None
+
+
+def flag(value: object) -> bool:
+    """A yes/no of the init data (``FIRST_RUN``, ``IS_ADMIN``...): portals send booleans or ``"Y"``."""
+    return value is True or value in (1, "1", "Y", "y", "true")
+
+
+def rest_base(domain: object, protocol: object) -> str | None:
+    """``http(s)://DOMAIN/rest/`` from the init data, or ``None`` if either looks wrong."""
+    if not isinstance(domain, str) or not _DOMAIN.fullmatch(domain):
+        return None
+    if protocol in (1, "1", True):
+        scheme = "https"
+    elif protocol in (0, "0", False):
+        scheme = "http"
+    else:
+        return None
+    return f"{scheme}://{domain}/rest/"

@@ -1,0 +1,305 @@
+"""End to end: installing the app and configuring it, as a portal admin does, in the emulator.
+
+Each test gets a portal of its own (its state in a temporary JSON file), so
+that installing, saving and corrupting settings never leak into other tests.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from emulator.driver import ALL_EVENTS
+from playwright.sync_api import expect
+
+import build
+from emulator.server import Servers
+from placement_app.core import settings
+from emulator.portal import Portal
+
+
+BUSY_OVERRIDE = "486 | Линия занята | Запланируйте обратный звонок в CRM"
+
+
+@pytest.fixture
+def portal_servers(site, tmp_path):
+    """A portal where the app is not installed yet, kept in a file of its own."""
+    running = Servers(site, 0, 0, state_path=tmp_path / "portal.json").start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def emulator(page, portal_servers):
+    page.goto(portal_servers.emulator_url + "?autostart=0&autoclose=0")
+    page.emulator = portal_servers
+    return page
+
+
+def app_frame(page):
+    return page.frame_locator("#frame-slot iframe")
+
+
+def frame(page):
+    return page.locator("#frame-slot iframe").element_handle().content_frame()
+
+
+def wait_status(page, tone: str, timeout: int = 60_000) -> str:
+    status = app_frame(page).locator(f"#status[data-tone={tone}]")
+    status.wait_for(timeout=timeout)
+    return status.inner_text()
+
+
+def placement_calls(servers) -> list[str]:
+    return [entry["method"] for entry in servers.portal.rest_log if entry["method"].startswith("placement.")]
+
+
+def open_settings(page, admin: bool = True, lang: str = "en") -> None:
+    page.evaluate("options => emulator.openPage('settings', options)", {"admin": admin, "lang": lang})
+    app_frame(page).locator("#settings[data-ready]").wait_for(timeout=60_000)
+
+
+def fill_settings(page, **values: object) -> None:
+    form = app_frame(page)
+    for name, value in values.items():
+        field = form.locator(f"[name={name}]")
+        if isinstance(value, bool):
+            field.set_checked(value)
+        elif field.evaluate("element => element.tagName") == "SELECT":
+            field.select_option(str(value))
+        else:
+            field.fill(str(value))
+
+
+def save(page) -> str:
+    app_frame(page).locator("#save").click()
+    return wait_status(page, "ok")
+
+
+def play_card(page, lang: str = "en") -> None:
+    page.evaluate("options => emulator.openCard(options)", {"state": "idle", "lang": lang})
+    page.wait_for_function("names => names.every(name => emulator.bound(name) === 1)", arg=list(ALL_EVENTS))
+    app_frame(page).locator("html[data-engine=python]").wait_for(timeout=60_000)
+
+
+def commands(page) -> list[str]:
+    return page.evaluate("emulator.commands.map(c => c.command)")
+
+
+def test_fresh_portal_offers_install_and_install_binds_the_tab_once(page, portal_servers):
+    page.goto(portal_servers.emulator_url)  # as a newcomer: the emulator starts by itself
+    offer = page.locator("#frame-slot .offer button")
+    offer.wait_for()
+    assert page.locator("#frame-slot iframe").count() == 0  # no tab before the app is installed
+    offer.click()
+    text = wait_status(page, "ok")
+    assert "Call Timeline is installed" in text
+    steps = app_frame(page).locator("#steps li")
+    assert steps.evaluate_all("items => items.map(item => item.dataset.state)") == ["done", "done", "done"]
+    assert "setInstallFinish" in commands(page)
+    state = portal_servers.portal.state()
+    assert state["installed"] is True
+    [tab] = state["placements"]
+    assert tab["handler"] == portal_servers.app_url
+    assert tab["langAll"] == {"en": {"TITLE": "Call timeline"}, "ru": {"TITLE": "Хронология звонка"}}
+    assert placement_calls(portal_servers) == ["placement.get", "placement.bind"]
+
+    # Running the install page again finds the tab and does not add a second one.
+    page.evaluate("emulator.openPage('install')")
+    again = wait_status(page, "ok")
+    assert "tab is in place" in again
+    assert len(portal_servers.portal.state()["placements"]) == 1
+    assert placement_calls(portal_servers).count("placement.bind") == 1
+
+    # The call card now has the tab, and the app opens in it.
+    play_card(page)
+    assert page.locator("#tabs .tab").all_inner_texts() == ["CRM", "Call timeline"]
+
+    # What the portal keeps outlives the emulator.
+    restarted = Portal(state_path=portal_servers.portal.state_path)
+    assert restarted.state()["placements"] == portal_servers.portal.state()["placements"]
+    assert restarted.installed
+
+
+def test_install_errors_say_what_to_do_and_try_again_works(emulator):
+    servers = emulator.emulator
+    emulator.evaluate("emulator.setInstallFault('no-telephony')")
+    emulator.evaluate("emulator.openPage('install')")
+    text = wait_status(emulator, "error")
+    assert "telephony scope is missing" in text and "placement and telephony" in text
+    retry = app_frame(emulator).locator("#retry")
+    assert retry.is_visible()
+
+    emulator.evaluate("emulator.setInstallFault('unreachable')")
+    retry.click()
+    assert "could not be reached" in wait_status(emulator, "error")
+
+    emulator.evaluate("emulator.setInstallFault('bad-argument')")
+    retry.click()
+    text = wait_status(emulator, "error")
+    assert "refused the tab's settings" in text and "ERROR_ARGUMENT" in text
+    assert servers.portal.state()["placements"] == []
+    assert "setInstallFinish" not in commands(emulator)
+
+    emulator.evaluate("emulator.setInstallFault('')")
+    retry.click()
+    assert "installed" in wait_status(emulator, "ok")
+    assert len(servers.portal.state()["placements"]) == 1
+    assert "setInstallFinish" in commands(emulator)
+
+
+@pytest.fixture
+def installed(emulator):
+    emulator.emulator.install_app()
+    return emulator
+
+
+def test_admin_saves_settings_and_the_next_card_follows_them(installed):
+    page = installed
+    open_settings(page)
+    assert app_frame(page).locator("#settings").get_attribute("data-ready") == "editable"
+    fill_settings(page, language="ru", keep_open=True, keep_open_minutes=3, overrides=BUSY_OVERRIDE,
+                  expected_codes="487, 603-s", show_client_changes=False, clock="12h")
+    assert "Saved" in save(page)
+    expect(app_frame(page).locator("#status")).to_be_in_viewport()  # beside Save, not scrolled away
+    assert page.locator("#app-options").inner_text() == settings.OPTION_NAME  # the portal shows it
+    stored = json.loads(installed.emulator.portal.state()["appOptions"][settings.OPTION_NAME])
+    assert stored["version"] == settings.VERSION and stored["language"] == "ru"
+    assert stored["expected_codes"] == ["487", "603-S"]
+
+    # A busy call: the admin's words, kept open until "Done".
+    play_card(page, lang="en")
+    card = app_frame(page)
+    page.evaluate("emulator.setCallState('connecting', '', 'array')")
+    page.evaluate("emulator.changeClient()")
+    page.evaluate("emulator.setCallState('idle', '486', 'array')")
+    card.locator(".failure").wait_for()
+    assert card.locator(".outcome").inner_text() == "Звонок не состоялся"  # forced Russian
+    assert card.locator(".failure-code").inner_text() == "486 · Линия занята"
+    assert card.locator(".failure-next").inner_text() == "Что сделать: Запланируйте обратный звонок в CRM"
+    assert re.fullmatch(r"\d{1,2}:\d\d:\d\d [AP]M", card.locator(".entry .clock").first.inner_text())
+    assert card.locator(".entry.notice-client").count() == 1
+    assert not card.locator(".entry.notice-client").is_visible()  # client changes hidden
+    page.wait_for_function("emulator.commands.some(c => c.command === 'disableAutoClose')")
+    assert page.evaluate("emulator.call.autoClose") is False
+    done = card.locator(".hold .done")
+    assert done.inner_text() == "Готово"
+    assert re.search(r"через (3:00|2:[45]\d)\.$", card.locator(".hold-text").inner_text())
+    assert page.evaluate("emulator.tryClose()") is False  # the portal cannot close it now
+    done.click()
+    page.wait_for_function("emulator.commands.some(c => c.command === 'enableAutoClose')")
+    page.locator("#frame-slot iframe").wait_for(state="detached")  # the portal closes the card at once
+
+    # An expected outcome is drawn neutrally and does not hold the card.
+    play_card(page, lang="en")
+    page.evaluate("emulator.setCallState('connecting', '', 'array')")
+    page.evaluate("emulator.setCallState('idle', '487', 'array')")
+    card.locator(".outcome-expected").wait_for()
+    assert card.locator(".outcome").inner_text() == "Звонок завершён (ожидаемый исход)"
+    assert card.locator(".failure.code-expected").is_visible()
+    page.wait_for_timeout(500)
+    assert "disableAutoClose" not in commands(page)
+    assert not card.locator(".hold").is_visible()
+
+
+def test_kept_open_card_closes_when_the_admins_time_is_up(installed):
+    page = installed
+    stored = settings.dumps(settings.Settings(keep_open=True, keep_open_minutes=1))
+    installed.emulator.portal.app_options[settings.OPTION_NAME] = stored
+    page.evaluate("emulator.setAutoCloseAfter(1000)")
+    play_card(page)
+    page.evaluate("emulator.setCallState('connecting', '', 'array')")
+    page.evaluate("emulator.setCallState('idle', '480', 'array')")
+    page.wait_for_function("emulator.commands.some(c => c.command === 'disableAutoClose')")
+    page.wait_for_timeout(2_500)
+    assert page.locator("#frame-slot iframe").count() == 1  # held past the portal's own close
+    page.locator("#frame-slot iframe").wait_for(state="detached", timeout=75_000)
+    assert commands(page).count("enableAutoClose") == 1
+
+
+def test_non_admin_sees_settings_read_only_and_cannot_save(installed):
+    page = installed
+    before = settings.dumps(settings.Settings(language="ru"))
+    installed.emulator.portal.app_options[settings.OPTION_NAME] = before
+    open_settings(page, admin=False)
+    form = app_frame(page)
+    assert form.locator("#settings").get_attribute("data-ready") == "read-only"
+    assert form.locator("#language").is_disabled() and form.locator("#save").is_disabled()
+    assert form.locator("#language").input_value() == "ru"  # the current settings are shown
+    expect(form.locator("#notice")).to_contain_text("Only a portal administrator can change these settings")
+
+    # Even a forced submit is refused, by the page and by the portal.
+    frame(page).evaluate("""() => {
+      document.getElementById('fields').disabled = false;
+      document.getElementById('language').value = 'en';
+      document.getElementById('settings').requestSubmit();
+    }""")
+    assert "nothing was saved" in wait_status(page, "error")
+    appsid = page.evaluate("emulator.call.appSid")
+    frame(page).evaluate("""([sid, origin]) => window.parent.postMessage(
+      `setAppOption:${JSON.stringify({name: 'call_timeline_settings', value: '{}'})}:x1:${sid}`, origin)""",
+                         [appsid, installed.emulator.emulator_url.rstrip("/")])
+    page.wait_for_function("emulator.rejected.some(r => r.reason === 'not_admin')")
+    assert installed.emulator.portal.state()["appOptions"][settings.OPTION_NAME] == before
+
+
+def test_each_invalid_input_is_refused_with_its_message(installed):
+    page = installed
+    open_settings(page)
+    form = app_frame(page)
+    frame(page).evaluate("""() => {
+      const language = document.getElementById('language');
+      language.append(Object.assign(document.createElement('option'), {value: 'fr', textContent: 'fr'}));
+      language.value = 'fr';
+    }""")
+    fill_settings(page, keep_open_minutes="0", expected_codes="487, hello",
+                  overrides="4866 | Busy\n\n486 |\n404 | Wrong number\n404 | Again\n" + "480 | " + "x" * 81)
+    form.locator("#save").click()
+    assert "Nothing was saved" in wait_status(page, "error")
+
+    def errors(name):
+        return form.locator(f".error[data-for={name}] span").all_inner_texts()
+
+    assert errors("language") == ["Choose one of the offered options."]
+    assert errors("keep_open_minutes") == ["Enter a whole number of minutes from 1 to 60."]
+    assert errors("expected_codes") == [
+        "“hello” is not a failure code (three digits such as 487, or 603-S, or OTHER)."]
+    assert errors("overrides") == [
+        "Line 1: “4866” is not a failure code (three digits such as 486, or 603-S, or OTHER).",
+        "Line 3: write a label or a next step for 486.",
+        "Line 5: code 404 is already listed above.",
+        "Line 6: the label is longer than 80 characters.",
+    ]
+    assert form.locator("#keep_open_minutes").get_attribute("aria-invalid") == "true"
+    assert "setAppOption" not in commands(page)
+    assert settings.OPTION_NAME not in installed.emulator.portal.state()["appOptions"]
+
+    # Fixing the fields clears their messages and saves.
+    frame(page).evaluate("() => { document.getElementById('language').value = 'portal'; }")
+    fill_settings(page, keep_open_minutes="10", expected_codes="487", overrides="404 | Wrong number")
+    assert "Saved" in save(page)
+    assert form.locator(".error:visible").count() == 0
+
+
+@pytest.mark.parametrize(("stored", "notice"), [
+    ("{not json", "could not be read"),
+    (json.dumps({"language": "ru"}), "older version"),
+    (json.dumps({"version": 1, "language": "xx", "keep_open": "yes"}), "could not be read"),
+])
+def test_unusable_stored_settings_fall_back_to_defaults_with_a_notice(installed, stored, notice):
+    page = installed
+    installed.emulator.portal.app_options[settings.OPTION_NAME] = stored
+    open_settings(page)
+    form = app_frame(page)
+    expect(form.locator("#notice")).to_contain_text(notice)
+    assert form.locator("#language").input_value() == "portal"
+    assert form.locator("#show_client_changes").is_checked()
+    play_card(page)
+    card = app_frame(page)
+    card.locator(".settings-notice").wait_for()
+    assert notice in card.locator(".settings-notice").inner_text()
+    page.evaluate("emulator.setCallState('connecting', '', 'array')")
+    page.evaluate("emulator.setCallState('idle', '486', 'array')")
+    card.locator(".failure").wait_for()
+    assert card.locator(".failure-code").inner_text() == "486 · Busy"  # defaults: English, built-in text

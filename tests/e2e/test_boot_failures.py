@@ -1,0 +1,95 @@
+"""When Python cannot start, the operator still sees every state and the decoded code."""
+
+from __future__ import annotations
+
+import pytest
+
+
+
+def break_wasm(call):
+    call.page.context.route("**/pyodide.asm.wasm", lambda route: route.fulfill(status=404, body="gone"))
+
+
+def break_stdlib(call):
+    call.page.context.route("**/python_stdlib.zip", lambda route: route.fulfill(status=404, body="gone"))
+
+
+def hold_forever(call):
+    call.hold_python()
+
+
+def no_webassembly(call):
+    call.page.context.add_init_script("delete globalThis.WebAssembly;")
+
+
+@pytest.mark.parametrize("breakage", [break_wasm, break_stdlib, hold_forever, no_webassembly],
+                         ids=["wasm-404", "stdlib-404", "time-limit", "no-webassembly"])
+def test_fallback_view_shows_states_and_code_when_python_cannot_start(call, breakage):
+    breakage(call)
+    call.open("idle", url=call.servers.app_url + "?python_timeout=3000")
+    call.state("connecting")
+    call.card.locator("html[data-engine=fallback]").wait_for(timeout=20_000)
+    notice = call.card.locator("#quick-notice").inner_text()
+    assert notice.startswith("The full timeline could not start; call states are still shown.")
+    call.state("idle", "486", wire="array")
+    call.card.locator("#quick-code").wait_for()
+    assert call.card.locator("#quick-state").inner_text() == "No connection"
+    assert call.card.locator("#quick-code").inner_text() == "486 · Busy"
+    assert "book a callback" in call.card.locator("#quick-reason").inner_text()
+    log = call.card.locator("#quick-log li span").all_inner_texts()
+    assert log == ["Ringing", "No connection — 486 · Busy"]
+    assert call.card.locator("#timeline .entry").count() == 0
+
+
+def test_unlisted_code_is_decoded_by_class_without_python(call):
+    break_wasm(call)
+    call.open("connecting", url=call.servers.app_url + "?python_timeout=3000")
+    call.card.locator("html[data-engine=fallback]").wait_for(timeout=20_000)
+    call.state("idle", "599", wire="array")
+    call.card.locator("#quick-code").wait_for()
+    assert call.card.locator("#quick-code").inner_text() == "599 · Telephony failure"
+
+
+def test_slow_python_takes_over_after_the_time_limit_with_nothing_lost(call):
+    release = call.hold_python()
+    call.open("idle", url=call.servers.app_url + "?python_timeout=1000")
+    call.state("connecting")
+    call.card.locator("html[data-engine=fallback]").wait_for(timeout=20_000)
+    call.state("idle", "486", wire="array")
+    release()
+    call.wait_for_python()
+    assert call.rows() == ["No connection (since the card opened)", "Ringing", "No connection"]
+    assert not call.card.locator("#quick").is_visible()
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "999999999", "-5", "1e9"])
+def test_a_bad_time_limit_in_the_url_is_ignored(call, value):
+    call.open("connecting", url=call.servers.app_url + f"?python_timeout={value}")
+    call.wait_for_python()
+    assert call.engine() == "python"
+
+
+def test_fallback_judges_a_second_attempt_on_its_own(call):
+    break_wasm(call)
+    call.open("idle", url=call.servers.app_url + "?python_timeout=2000")
+    call.card.locator("html[data-engine=fallback]").wait_for(timeout=20_000)
+    call.state("connecting")
+    call.state("idle", "", wire="array")
+    call.card.locator("#quick-code").wait_for()
+    assert call.card.locator("#quick-code").inner_text() == "Reason not reported"
+    call.state("connecting")
+    call.state("connected")
+    call.state("idle", "", wire="array")
+    call.card.locator("#quick-state.state-idle").wait_for()
+    assert not call.card.locator("#quick-code").is_visible()
+    assert call.card.locator("#quick-log li span").all_inner_texts() == [
+        "Ringing", "No connection", "Ringing", "Talking", "No connection"]
+
+
+def test_fallback_follows_the_portal_language_through_the_shared_aliases(call):
+    break_wasm(call)
+    call.open("idle", lang="by", url=call.servers.app_url + "?python_timeout=2000")
+    call.state("connecting")
+    call.state("idle", "486", wire="array")
+    call.card.locator("#quick-code").wait_for()
+    assert call.card.locator("#quick-code").inner_text() == "486 · Занято"

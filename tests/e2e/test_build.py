@@ -1,0 +1,98 @@
+"""The built site and the server: self-contained, POST like GET, right types."""
+
+import json
+import re
+import urllib.request
+import zipfile
+
+import pytest
+
+import build
+from emulator.server import Servers
+from emulator.__main__ import portal_origin
+from placement_app.core import codes, i18n
+
+
+def embedded(page: str, element_id: str) -> object:
+    match = re.search(rf'<script type="application/json" id="{element_id}">(.*?)</script>', page, re.S)
+    assert match, element_id
+    return json.loads(match.group(1))
+
+
+def test_card_page_embeds_the_python_catalogue(site):
+    page = (site / "index.html").read_text()
+    catalogue = embedded(page, "catalogue")
+    assert catalogue["codes"] == codes.export()["codes"]
+    assert catalogue["strings"] == i18n.export()
+    assert catalogue["aliases"] == i18n.ALIASES
+
+
+def test_site_references_nothing_outside_itself(site):
+    for path in site.rglob("*"):
+        if path.suffix in {".html", ".js", ".css"}:
+            assert not re.search(r"(src|href)=\"(https?:)?//", path.read_text()), path
+
+
+def test_wheel_has_no_runtime_dependencies_and_holds_the_package(site):
+    wheel = next((site / "wheels").glob("placement_app-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        metadata = archive.read("placement_app-0.1.0.dist-info/METADATA").decode()
+    assert "placement_app/bridge.py" in names and "placement_app/timeline.py" in names
+    assert "Requires-Dist" not in metadata
+
+
+def fetch(url: str, method: str = "GET", data: bytes | None = None):
+    request = urllib.request.Request(url, data=data, method=method)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, response.headers, response.read()
+
+
+def test_server_answers_post_like_get(servers):
+    form = b"DOMAIN=portal.example&PROTOCOL=1&PLACEMENT=CALL_CARD&PLACEMENT_OPTIONS=%7B%7D"
+    status, _, posted = fetch(servers.app_url, "POST", form)
+    assert status == 200
+    _, headers, got = fetch(servers.app_url)
+    assert posted == got and headers["Cache-Control"] == "no-cache"
+    assert b'id="timeline"' in posted
+
+
+def test_server_sends_wasm_and_modules_with_their_types(servers):
+    _, headers, _ = fetch(servers.app_url + f"{build.RUNTIME}/pyodide.asm.wasm")
+    assert headers["Content-Type"] == "application/wasm"
+    assert "immutable" in headers["Cache-Control"]
+    _, headers, _ = fetch(servers.app_url + "static/shim.js")
+    assert headers["Content-Type"].startswith("text/javascript")
+
+
+def test_emulator_page_knows_where_the_card_is(servers):
+    _, _, page = fetch(servers.emulator_url)
+    config = embedded(page.decode(), "config")
+    assert config["appUrl"] == servers.app_url
+    assert config["domain"] == servers.emulator_url.split("/")[2]
+
+
+def test_card_is_served_under_a_strict_content_security_policy(servers):
+    _, headers, _ = fetch(servers.app_url)
+    policy = dict(part.strip().split(" ", 1) for part in headers["Content-Security-Policy"].split(";"))
+    assert policy["script-src"] == "'self' 'wasm-unsafe-eval'"
+    assert policy["default-src"] == "'none'"
+    emulator = servers.emulator_url.rstrip("/")
+    assert policy["connect-src"] == f"'self' {emulator}"
+    assert policy["frame-ancestors"] == emulator
+    assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_portal_origins_are_configurable_and_checked(site):
+    running = Servers(site, 0, 0, portals=("https://company.bitrix24.com",)).start()
+    try:
+        _, headers, _ = fetch(running.app_url)
+    finally:
+        running.stop()
+    assert "frame-ancestors https://company.bitrix24.com http://127.0.0.1:" in headers[
+        "Content-Security-Policy"]
+    assert portal_origin("https://company.bitrix24.com/") == "https://company.bitrix24.com"
+    for bad in ("company.bitrix24.com", "https://x.com/path", "javascript:alert(1)", "https://a b"):
+        with pytest.raises(SystemExit):
+            portal_origin(bad)

@@ -1,0 +1,197 @@
+"""End to end: the card in Debian's Chromium, inside the emulated Bitrix24 call card.
+
+The card and the emulator are served on different ports, so they are
+cross-origin as in production; everything crosses postMessage exactly as it
+would with a portal.  Screenshots land in build/artifacts/.
+"""
+
+from __future__ import annotations
+
+import pytest
+from emulator.driver import ALL_EVENTS
+
+
+BUSY_HINT = "Next step: Try again in a few minutes or book a callback."
+HTML_CODE = '<img src=x onerror="window.__xss=1"><b>bold</b>'
+
+
+def test_successful_call_shows_ring_and_talk_times(call):
+    call.open("idle")
+    call.wait_for_python()
+    call.state("connecting")
+    call.page.wait_for_timeout(1_100)
+    call.state("connected")
+    call.page.wait_for_timeout(2_100)
+    call.state("idle")
+    call.card.locator(".outcome-answered").wait_for()
+    assert call.read(".outcome") == "Call answered and ended"
+    assert call.read(".ring") == "0:01"
+    assert call.read(".talk") == "0:02"
+    assert call.rows() == ["No connection (since the card opened)", "Ringing", "Talking",
+                           "No connection"]
+    assert not call.card.locator(".failure").is_visible()
+
+
+def test_busy_call_shows_busy_reason_and_hint(call):
+    call.open("connecting")
+    call.wait_for_python()
+    call.state("idle", "486", wire="array")
+    call.card.locator(".failure").wait_for()
+    assert call.read(".outcome") == "Call failed"
+    assert call.read(".failure-code") == "486 · Busy"
+    assert "another call" in call.read(".failure-reason")
+    assert call.read(".failure-next") == BUSY_HINT
+    assert call.card.locator(".entry.state-idle .detail").inner_text() == "486 · Busy"
+    assert call.rows()[0] == "Ringing (since the card opened)"
+
+
+def test_idle_from_connecting_without_code_is_not_answered(call):
+    call.open("idle")
+    call.wait_for_python()
+    call.state("connecting")
+    call.state("idle", "486", wire="state")  # the portal drops the code on the wire
+    call.card.locator(".outcome-not_answered").wait_for()
+    assert call.read(".outcome") == "Not answered"
+    assert call.read(".failure-code") == "Reason not reported"
+    assert "answered and ended" not in call.text()
+
+
+@pytest.mark.parametrize(("wire", "outcome", "heading"), [
+    ("state", "Not answered", "Reason not reported"),
+    ("array", "Call failed", "603 · Declined"),
+])
+def test_both_wire_forms_are_understood(call, wire, outcome, heading):
+    call.open("connecting")
+    call.wait_for_python()
+    call.state("idle", "603", wire=wire)
+    call.card.locator(".failure").wait_for()
+    assert call.read(".outcome") == outcome
+    assert call.read(".failure-code") == heading
+
+
+def test_two_argument_callback_form_reaches_python(call):
+    call.open("connecting")
+    call.wait_for_python()
+    call.frame.evaluate("""async () => {
+        const shim = await import(new URL('static/shim.js', document.baseURI).href);
+        shim.intake('CallCard::CallStateChanged')('idle', {failedCode: '486'});
+    }""")
+    call.card.locator(".failure").wait_for()
+    assert call.read(".failure-code") == "486 · Busy"
+
+
+def test_events_before_python_is_up_are_all_shown_in_order(call):
+    release = call.hold_python()
+    call.open("idle")
+    call.state("connecting")
+    call.card.locator("#quick-state.state-connecting").wait_for()
+    assert call.card.locator("#quick-state").inner_text() == "Ringing"
+    call.state("connected")
+    call.page.evaluate("emulator.changeClient()")
+    call.state("idle", "", wire="array")
+    call.fire("CallCard::BeforeClose")
+    call.card.locator("#quick-state.state-idle").wait_for()
+    assert call.engine() == "loading"
+    release()
+    call.wait_for_python()
+    assert call.rows() == ["No connection (since the card opened)", "Ringing", "Talking", "Client",
+                           "No connection", "Card closing"]
+    clocks = call.card.locator(".entries .clock").all_inner_texts()
+    assert clocks == sorted(clocks)
+    assert "+491701234567 · LEAD #204" in call.text()
+    assert call.read(".outcome") == "Call answered and ended"
+
+
+def test_failure_code_carrying_html_is_shown_as_text(call):
+    release = call.hold_python()
+    call.open("connecting")
+    call.state("idle", HTML_CODE, wire="array")
+    call.card.locator("#quick-code").wait_for()
+    assert call.card.locator("#quick-code").inner_text() == f"Unrecognised code: {HTML_CODE}"
+    release()
+    call.wait_for_python()
+    assert call.read(".failure-code") == f"Unrecognised code: {HTML_CODE}"
+    assert call.frame.evaluate("document.querySelectorAll('img, b').length") == 0
+    assert call.frame.evaluate("window.__xss") is None
+
+
+def test_unknown_state_is_shown_and_the_card_keeps_going(call):
+    call.open("idle")
+    call.wait_for_python()
+    call.fire("CallCard::CallStateChanged", "ringing")
+    call.fire("CallCard::CallStateChanged", {"state": ["nested"]})
+    call.state("connecting")
+    call.card.locator(".entry.state-connecting").wait_for()
+    assert call.rows()[1:] == ["Unrecognised event", "Unrecognised event", "Ringing"]
+    assert "unknown call state — ringing" in call.text()
+
+
+def test_russian_portal_gets_a_russian_card(call):
+    call.open("connecting", lang="ru")
+    call.wait_for_python()
+    call.state("idle", "486", wire="array")
+    call.card.locator(".failure").wait_for()
+    assert call.read(".failure-code") == "486 · Занято"
+    assert call.read(".outcome") == "Звонок не состоялся"
+
+
+def test_no_request_leaves_127_0_0_1(call, requests_seen):
+    call.open("connecting")
+    call.wait_for_python()
+    call.state("connected")
+    call.state("idle", "486", wire="array")
+    call.card.locator(".failure").wait_for()
+    assert any(url.endswith(".wasm") for url in requests_seen.urls)
+    assert any("placement_app-" in url for url in requests_seen.urls)
+    assert requests_seen.outside == []
+
+
+def test_emulator_ignores_wrong_app_sid_and_never_answers_unknown_commands(call):
+    call.open("idle")
+    call.wait_for_python()
+    replies = call.frame.evaluate("""() => new Promise(resolve => {
+        const seen = [];
+        addEventListener('message', e => seen.push(String(e.data)));
+        const portal = new URL(document.referrer).origin;
+        parent.postMessage('getStatus:{}:probe1:not-the-app-sid', portal);
+        parent.postMessage('noSuchCommand:{}:probe2:' + window.name.split('|')[2], portal);
+        parent.postMessage('getStatus:{}:probe3:' + window.name.split('|')[2], portal);
+        setTimeout(() => resolve(seen), 600);
+    })""")
+    assert [r.split(":")[0] for r in replies] == ["probe3"]
+    assert {"reason": "app_sid", "command": "getStatus"} in call.page.evaluate("emulator.rejected")
+
+
+def test_official_sdk_talks_to_the_emulator(call, page, servers):
+    """The emulator answers Bitrix24's own JS SDK, not just our frame client."""
+    from build import ROOT
+
+    sdk = ROOT / "node_modules/@bitrix24/b24jssdk/dist/umd/index.min.js"
+    probe = servers.app_url + "sdk-probe.html"
+    page.context.route(servers.app_url + "sdk.js", lambda route: route.fulfill(
+        path=str(sdk), content_type="text/javascript"))
+    page.context.route(probe, lambda route: route.fulfill(content_type="text/html", body="""
+        <script src="sdk.js"></script><script>
+        window.got = [];
+        B24Js.initializeB24Frame().then(async (b24) => {
+          window.options = b24.placement.options;
+          await b24.placement.bindEvent('CallCard::CallStateChanged', (v) => window.got.push(v));
+          window.ready = true;
+        });
+        </script>"""))
+    call.open("connecting", url=probe, events=ALL_EVENTS[:1])
+    call.frame.wait_for_function("window.ready === true", timeout=10_000)
+    assert call.frame.evaluate("window.options.CALL_STATE") == "connecting"
+    call.state("idle", "486", wire="array")
+    call.frame.wait_for_function("window.got.length === 1")
+    assert call.frame.evaluate("window.got") == [["idle", {"failedCode": "486"}]]
+
+
+def test_card_refuses_to_be_framed_by_an_origin_that_is_not_the_portal(page, servers):
+    framer = servers.app_url + "framer.html"
+    page.context.route(framer, lambda route: route.fulfill(
+        content_type="text/html", body=f'<iframe src="{servers.app_url}"></iframe>'))
+    page.goto(framer)
+    page.wait_for_timeout(1_500)
+    child = page.frames[1]
+    assert child.evaluate("document.getElementById('timeline')") is None

@@ -1,0 +1,48 @@
+"""A call that ends as idle without a code: the card asks the portal's call statistics."""
+
+from __future__ import annotations
+
+import pytest
+
+
+
+def play_lost_busy_call(call, mode: str, delay_ms: int = 1500) -> None:
+    call.open("connecting")
+    call.page.evaluate("([mode, delay]) => emulator.setStatistics(mode, delay)", [mode, delay_ms])
+    call.wait_for_python()
+    call.state("idle", "486", wire="state")  # the portal drops the code on the wire
+
+
+def test_missing_code_is_completed_from_call_statistics(call, servers):
+    play_lost_busy_call(call, "record")
+    call.card.locator(".failure-reason", has_text="Looking up the reason").wait_for()
+    call.card.locator(".outcome-failed").wait_for(timeout=20_000)
+    assert call.read(".failure-code") == "486 · Busy"
+    assert call.read(".failure-source") == "Code from the portal's call statistics: Busy here"
+    assert call.card.locator(".entry.state-idle .detail").inner_text() == "486 · Busy (from call statistics)"
+    me = call.page.evaluate("emulator.call")
+    asked = [entry for entry in servers.portal.rest_log
+             if entry["params"].get("FILTER[CALL_ID]") == me["callId"]]
+    assert asked and all(entry == {"method": "voximplant.statistic.get",
+                                   "params": {"FILTER[CALL_ID]": me["callId"], "auth": me["auth"]}}
+                         for entry in asked)
+
+
+@pytest.mark.parametrize(("mode", "words"), [
+    ("no-scope", "the telephony scope is missing"),
+    ("bad-auth", "did not accept the app's authorisation"),
+])
+def test_an_error_from_call_statistics_leaves_the_entry_honest(call, mode, words):
+    play_lost_busy_call(call, mode)
+    call.card.locator(".failure-source", has_text=words).wait_for(timeout=20_000)
+    assert call.read(".failure-code") == "Reason not reported"
+    assert call.read(".outcome") == "Not answered"
+    call.state("connecting")
+    call.card.locator(".entry.state-connecting >> nth=-1").wait_for()
+    assert call.read(".outcome") == "Ringing…"
+
+
+def test_no_record_gives_up_after_about_fifteen_seconds(call):
+    play_lost_busy_call(call, "no-record")
+    call.card.locator(".failure-source", has_text="have no record").wait_for(timeout=25_000)
+    assert call.read(".failure-code") == "Reason not reported"

@@ -1,0 +1,94 @@
+"""Holding the card open after a failed call: when, for how long, and letting go."""
+
+import json
+
+from fakedom import FakeDocument
+
+from placement_app.core import settings
+from placement_app.card.app import Card
+from placement_app.card.keep_open import RENEW_MS
+from placement_app.card.view import CardView
+
+HOLD = settings.Settings(keep_open=True, keep_open_minutes=2, expected_codes=frozenset({"487"}))
+
+
+def card_with(chosen: settings.Settings):
+    document = FakeDocument()
+    root = document.createElement("section")
+    clock = {"now": 0.0}
+    sent: list[tuple[float, str]] = []
+    card = Card(CardView(document, root), lambda: clock["now"],
+                command=lambda name: sent.append((clock["now"], name)))
+    options = {settings.OPTION_NAME: settings.dumps(chosen)}
+    opened = {"LANG": "en", "APP_OPTIONS": options,
+              "PLACEMENT_OPTIONS": {"CALL_ID": "c1", "CALL_STATE": "idle"}}
+    card.receive("app:opened", json.dumps([opened]), 0)
+    return card, root, clock, sent
+
+
+def event(card, clock, at, kind, *args):
+    clock["now"] = at
+    card.receive(kind, json.dumps(list(args)), at)
+
+
+def run_until(card, clock, end, step=250):
+    while clock["now"] < end:
+        clock["now"] += step
+        card.tick()
+
+
+def test_a_failed_call_is_held_and_renewed_until_done():
+    card, root, clock, sent = card_with(HOLD)
+    event(card, clock, 1_000, "CallCard::CallStateChanged", "connecting")
+    assert sent == []
+    event(card, clock, 5_000, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}])
+    assert sent == [(5_000, "disableAutoClose")]
+    assert root.find("hold").hidden is False
+    assert root.find("done").textContent == "Done"
+    run_until(card, clock, 100_000)
+    renewals = [at for at, name in sent if name == "disableAutoClose"]
+    assert renewals == [5_000, 5_000 + RENEW_MS, 5_000 + 2 * RENEW_MS]  # well inside the portal's 65 s
+    assert root.find("hold-text").textContent.endswith("closes by itself in 0:25.")  # 5 s + 2 min
+    event(card, clock, 101_000, "app:done")
+    assert sent[-1] == (101_000, "enableAutoClose")
+    assert root.find("hold").hidden is True
+    run_until(card, clock, 300_000)
+    assert [name for _, name in sent].count("enableAutoClose") == 1  # let go once, never held again
+
+
+def test_the_admins_time_limit_lets_the_card_close():
+    card, root, clock, sent = card_with(HOLD)
+    event(card, clock, 0, "CallCard::CallStateChanged", "connecting")
+    event(card, clock, 1_000, "CallCard::CallStateChanged", "idle")  # not answered: held too
+    run_until(card, clock, 1_000 + 2 * 60_000 + 500)
+    assert sent[-1] == (121_000, "enableAutoClose")
+    assert root.find("hold").hidden is True
+
+
+def test_answered_expected_and_unconfigured_calls_are_not_held():
+    for chosen, code, connected in ((HOLD, "487", False), (HOLD, "", True),
+                                    (settings.DEFAULTS, "486", False)):
+        card, root, clock, sent = card_with(chosen)
+        event(card, clock, 0, "CallCard::CallStateChanged", "connecting")
+        if connected:
+            event(card, clock, 1_000, "CallCard::CallStateChanged", "connected")
+        event(card, clock, 2_000, "CallCard::CallStateChanged", ["idle", {"failedCode": code}])
+        run_until(card, clock, 10_000)
+        assert sent == [], (chosen, code)
+        assert root.find("hold").hidden is True
+
+
+def test_a_next_call_in_the_same_card_releases_the_hold_and_can_be_held_again():
+    card, _, clock, sent = card_with(HOLD)
+    event(card, clock, 0, "CallCard::CallStateChanged", "connecting")
+    event(card, clock, 1_000, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}])
+    event(card, clock, 2_000, "app:done")
+    event(card, clock, 3_000, "CallCard::CallStateChanged", "connecting")  # call-list mode: next client
+    event(card, clock, 4_000, "CallCard::CallStateChanged", ["idle", {"failedCode": "480"}])
+    assert [name for _, name in sent] == ["disableAutoClose", "enableAutoClose", "disableAutoClose"]
+
+
+def test_done_before_any_failure_does_nothing():
+    card, root, clock, sent = card_with(HOLD)
+    event(card, clock, 0, "app:done")
+    assert sent == [] and root.find("hold").hidden is True

@@ -1,0 +1,196 @@
+"""The admin's pages under CPython: installing (the tab bound once, every failure explained)
+and the settings form."""
+
+import asyncio
+import json
+import threading
+from urllib.parse import urlsplit
+
+from placement_app.core import settings
+from placement_app.admin.install import Installer, Progress
+from placement_app.admin.install_page import InstallPage
+from placement_app.admin.settings_page import SettingsPage
+from emulator.portal import Portal, rest_params
+
+HANDLER = "https://app.example/"
+REST = "https://portal.example/rest/"
+
+
+def in_own_loop(coroutine):
+    """Run ``coroutine`` in a loop of its own (Playwright's sync API keeps one running here)."""
+    result = {}
+
+    def run():
+        result["value"] = asyncio.run(coroutine)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive()
+    return result.get("value")
+
+
+def emulated(portal: Portal, unreachable: bool = False):
+    """The emulated portal's REST API as the app's HTTP client sees it."""
+    async def http(url: str, body: str) -> tuple[int, str]:
+        if unreachable:
+            raise OSError("connection refused")
+        method = urlsplit(url).path.removeprefix("/rest/").removesuffix(".json")
+        status, answer = portal.rest(method, rest_params("", body))
+        return status, json.dumps(answer)
+    return http
+
+
+def installer(portal, finish=True, unreachable=False, lang="en"):
+    seen: list[Progress] = []
+    finished: list[bool] = []
+    portal.control("session", {"auth": "admin-token", "admin": True})
+    run = Installer(emulated(portal, unreachable), REST, "admin-token", HANDLER, finish, lang,
+                    seen.append, lambda: finished.append(True))
+    return run, seen, finished
+
+
+def test_install_binds_the_tab_with_titles_then_finishes():
+    portal = Portal(app_origin="https://app.example")
+    run, seen, finished = installer(portal)
+    assert in_own_loop(run.run()) is True
+    [tab] = portal.state()["placements"]
+    assert tab["handler"] == HANDLER and tab["title"] == "Call timeline"
+    assert tab["langAll"]["ru"] == {"TITLE": "Хронология звонка"}
+    assert finished == [True]
+    assert [dict(p.steps) for p in seen][-1] == {"check": "done", "bind": "done", "finish": "done"}
+    assert seen[-1].tone == "ok" and "installed" in seen[-1].message
+
+
+def test_running_it_again_does_not_bind_twice():
+    portal = Portal(app_origin="https://app.example")
+    for _ in range(3):
+        run, seen, _ = installer(portal)
+        assert in_own_loop(run.run()) is True
+    assert len(portal.state()["placements"]) == 1
+    assert [entry["method"] for entry in portal.rest_log].count("placement.bind") == 1
+    assert dict(seen[-1].steps)["bind"] == "skipped"
+    assert "not added again" in seen[-1].message
+
+
+def test_a_tab_bound_by_another_admin_meanwhile_counts_as_installed():
+    portal = Portal(app_origin="https://app.example")
+    real = emulated(portal)
+
+    async def racing(url: str, body: str) -> tuple[int, str]:
+        if url.endswith("placement.get.json"):
+            answer = await real(url, body)  # what we saw: no tab yet...
+            portal.install_for_tests(HANDLER)  # ...then another admin's install bound it
+            return answer
+        return await real(url, body)
+
+    portal.control("session", {"auth": "admin-token", "admin": True})
+    seen: list[Progress] = []
+    run = Installer(racing, REST, "admin-token", HANDLER, True, "en", seen.append, list)
+    assert in_own_loop(run.run()) is True
+    assert [entry["method"] for entry in portal.rest_log] == ["placement.get", "placement.bind"]
+    assert len(portal.state()["placements"]) == 1
+    assert dict(seen[-1].steps) == {"check": "done", "bind": "skipped", "finish": "done"}
+    assert seen[-1].tone == "ok" and "not added again" in seen[-1].message
+
+
+def test_each_failure_says_what_to_do_and_offers_a_retry():
+    cases = [
+        ("no-telephony", False, "telephony scope is missing"),
+        ("bad-argument", False, "ERROR_ARGUMENT: Handler URL host doesn't match application host"),
+        ("", True, "could not be reached"),
+    ]
+    for fault, unreachable, words in cases:
+        portal = Portal(app_origin="https://app.example", install_fault=fault)
+        run, seen, finished = installer(portal, unreachable=unreachable)
+        assert in_own_loop(run.run()) is False
+        assert words in seen[-1].message and seen[-1].tone == "error" and seen[-1].retry
+        assert finished == [] and portal.state()["placements"] == []
+
+
+def test_an_expired_token_and_a_foreign_handler_are_explained_in_russian():
+    portal = Portal(app_origin="https://elsewhere.example")
+    run, seen, _ = installer(portal, lang="ru")
+    assert in_own_loop(run.run()) is False
+    assert "Портал отклонил параметры вкладки" in seen[-1].message
+    stranger = Installer(emulated(portal), REST, "unknown-token", HANDLER, True, "en", seen.append, list)
+    assert in_own_loop(stranger.run()) is False
+    assert "did not accept the app's authorisation" in seen[-1].message
+
+
+class Recorder:
+    def __init__(self):
+        self.posted: list[dict] = []
+        self.commands: list[tuple[str, dict]] = []
+
+    def post(self, message):
+        self.posted.append(dict(message))
+
+    def command(self, name, params):
+        self.commands.append((name, dict(params)))
+
+    def last(self, kind):
+        return next(message for message in reversed(self.posted) if message["type"] == kind)
+
+
+def send(page, kind, *args):
+    page.receive(kind, json.dumps(list(args)), 0)
+
+
+def test_install_page_refuses_init_data_it_cannot_use():
+    seen = Recorder()
+    page = InstallPage(seen.post, seen.command, emulated(Portal()), lambda coroutine: coroutine.close())
+    send(page, "page:opened", {"DOMAIN": "portal.example", "PROTOCOL": 1, "AUTH_ID": "t"},
+         "javascript:alert(1)")
+    assert seen.last("status")["tone"] == "error"
+    assert "did not send what this page needs" in seen.last("status")["text"]
+
+
+def settings_page(admin=True, options=None):
+    seen = Recorder()
+    page = SettingsPage(seen.post, seen.command)
+    send(page, "page:opened", {"LANG": "ru", "IS_ADMIN": admin, "APP_OPTIONS": options or {}})
+    return page, seen
+
+
+def test_settings_page_shows_the_form_and_saves_only_what_the_portal_confirms():
+    page, seen = settings_page()
+    defaults = settings.to_form(settings.DEFAULTS)
+    assert seen.last("form") == {"type": "form", "values": defaults, "readOnly": False}
+    assert seen.last("texts")["texts"]["settings.save"] == "Сохранить"
+    form = {**settings.to_form(settings.DEFAULTS), "clock": "12h"}
+    send(page, "settings:submit", form)
+    [(name, params)] = seen.commands
+    assert name == "setAppOption" and params["name"] == settings.OPTION_NAME
+    assert settings.load({settings.OPTION_NAME: params["value"]}).settings.clock == "12h"
+    assert seen.last("status")["tone"] == "busy"
+    send(page, "page:reply", {"command": "setAppOption", "ok": False, "value": None})
+    assert seen.last("status")["tone"] == "error"
+    assert seen.last("status")["text"].startswith("Портал не подтвердил сохранение.")
+    send(page, "settings:submit", form)
+    send(page, "page:reply", {"command": "setAppOption", "ok": True, "value": True})
+    assert seen.last("status")["tone"] == "ok"
+
+
+def test_settings_page_is_read_only_for_others_and_refuses_their_submit():
+    page, seen = settings_page(admin=False, options={settings.OPTION_NAME: "{broken"})
+    assert seen.last("form")["readOnly"] is True
+    notice = seen.last("notice")["text"]
+    assert "не читаются" in notice and "только администратор" in notice
+    send(page, "settings:submit", settings.to_form(settings.DEFAULTS))
+    assert seen.commands == [] and seen.last("status")["tone"] == "error"
+
+
+def test_settings_page_survives_nonsense_from_the_page():
+    page, seen = settings_page()
+    page.receive("settings:submit", "not json", 0)
+    page.receive("settings:__class__", "[]", 0)
+    send(page, "settings:submit", ["a", "list"])
+    assert seen.last("status")["tone"] == "error" and seen.commands == []
+
+
+def test_every_text_of_the_card_and_the_pages_is_in_russian_too():
+    from placement_app.core import i18n
+
+    english, russian = set(i18n.STRINGS["en"]), set(i18n.STRINGS["ru"])
+    assert english - russian == set() and russian - english == set()

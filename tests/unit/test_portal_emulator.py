@@ -1,0 +1,97 @@
+"""The emulated portal answers REST calls with Bitrix24's shapes."""
+
+import time
+
+from emulator.portal import Portal, rest_params
+
+
+def portal_with_call(**settings):
+    portal = Portal()
+    portal.report({"callId": "c1", "auth": "t1", "state": "connecting", **settings})
+    return portal
+
+
+def test_record_appears_only_after_the_delay():
+    portal = portal_with_call(delayMs=200)
+    portal.report({"callId": "c1", "auth": "t1", "state": "idle", "failedCode": "486", "delayMs": 200})
+    params = {"auth": "t1", "FILTER[CALL_ID]": "c1"}
+    assert portal.rest("voximplant.statistic.get", params)[1]["result"] == []
+    time.sleep(0.25)
+    status, body = portal.rest("voximplant.statistic.get", params)
+    assert status == 200 and body["total"] == 1 and "time" in body
+    assert body["result"][0]["CALL_FAILED_CODE"] == "486"
+    assert body["result"][0]["CALL_FAILED_REASON"] == "Busy here"
+
+
+def test_errors_have_bitrix24_shapes():
+    assert portal_with_call().rest("voximplant.statistic.get", {"auth": "wrong"}) == (
+        401, {"error": "NO_AUTH_FOUND", "error_description": "Wrong authorization data"})
+    status, body = portal_with_call(statistics="no-scope").rest("voximplant.statistic.get", {"auth": "t1"})
+    assert (status, body["error"]) == (401, "insufficient_scope")
+    status, body = portal_with_call().rest("no.such.method", {"auth": "t1"})
+    assert (status, body["error"]) == (404, "ERROR_METHOD_NOT_FOUND")
+
+
+def test_unanswered_call_without_code_is_recorded_as_missed():
+    portal = portal_with_call(delayMs=0)
+    portal.report({"callId": "c1", "auth": "t1", "state": "idle", "delayMs": 0})
+    body = portal.rest("voximplant.statistic.get", {"auth": "t1", "FILTER[CALL_ID]": "c1"})[1]
+    assert body["result"][0]["CALL_FAILED_CODE"] == "304"
+
+
+def test_bad_reports_are_refused():
+    portal = Portal()
+    for report in (None, [], {"callId": 1, "auth": "x"}, {"callId": "c", "auth": "t", "statistics": "x"},
+                   {"callId": "c", "auth": "t", "delayMs": -1}):
+        assert portal.report(report)[0] == 400
+    assert portal.calls == {}
+
+
+def test_rest_parameters_from_form_and_json():
+    assert rest_params("application/x-www-form-urlencoded", "FILTER%5BCALL_ID%5D=c1&auth=t") == {
+        "FILTER[CALL_ID]": "c1", "auth": "t"}
+    assert rest_params("application/json", '{"FILTER": {"CALL_ID": "c1"}, "auth": "t"}') == {
+        "FILTER[CALL_ID]": "c1", "auth": "t"}
+    assert rest_params("application/json", "nope") == {}
+
+
+def test_placements_and_app_options_outlive_a_restart(tmp_path):
+    state = tmp_path / "portal.json"
+    portal = Portal(state_path=state, app_origin="https://app.example")
+    portal.control("session", {"auth": "admin", "admin": True})
+    portal.control("session", {"auth": "user", "admin": False})
+    params = {"auth": "admin", "PLACEMENT": "CALL_CARD", "HANDLER": "https://app.example/",
+              "TITLE": "Call timeline", "LANG_ALL[ru][TITLE]": "Хронология звонка"}
+    assert portal.rest("placement.bind", params)[1]["result"] is True
+    assert portal.control("app-option", {"auth": "user", "name": "x", "value": "1"})[0] == 403
+    assert portal.control("app-option", {"auth": "admin", "name": "x", "value": "1"})[0] == 200
+    assert portal.control("installed", {"auth": "admin"})[0] == 200
+    again = Portal(state_path=state)
+    assert again.state()["placements"][0]["langAll"] == {"ru": {"TITLE": "Хронология звонка"}}
+    assert again.state()["appOptions"] == {"x": "1"} and again.installed
+    assert again.control("reset", {})[0] == 200
+    assert Portal(state_path=state).state() == {"installed": False, "placements": [], "appOptions": {},
+                                                "installFault": ""}
+
+
+def test_placement_methods_answer_with_bitrix24_shapes():
+    portal = Portal(app_origin="https://app.example")
+    portal.control("session", {"auth": "admin", "admin": True})
+    portal.control("session", {"auth": "user", "admin": False})
+    bind = {"PLACEMENT": "CALL_CARD", "HANDLER": "https://app.example/"}
+    assert portal.rest("placement.bind", {"auth": "user", **bind})[1]["error"] == "ACCESS_DENIED"
+    assert portal.rest("placement.bind", {"auth": "nobody", **bind})[1]["error"] == "NO_AUTH_FOUND"
+    foreign = {**bind, "HANDLER": "https://evil.example/"}
+    assert portal.rest("placement.bind", {"auth": "admin", **foreign})[1]["error"] == "ERROR_ARGUMENT"
+    portal.control("fault", {"fault": "no-telephony"})
+    assert portal.rest("placement.bind", {"auth": "admin", **bind})[1]["error"] == "ERROR_PLACEMENT_NOT_FOUND"
+    portal.control("fault", {"fault": ""})
+    assert portal.rest("placement.bind", {"auth": "admin", **bind})[0] == 200
+    assert portal.rest("placement.bind", {"auth": "admin", **bind}) == (400, {
+        "error": "ERROR_CORE",
+        "error_description": "Unable to set placement handler: Handler already binded"})
+    assert [tab["handler"] for tab in portal.rest("placement.get", {"auth": "user"})[1]["result"]] == [
+        "https://app.example/"]
+    assert portal.rest("placement.unbind", {"auth": "admin", "PLACEMENT": "CALL_CARD"})[1]["result"] == {
+        "count": 1}
+    assert portal.control("fault", {"fault": "anything"})[0] == 400

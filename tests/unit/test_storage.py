@@ -1,0 +1,201 @@
+"""The timeline across reloads: kept per call, bounded, never with tokens, never trusted blindly."""
+
+import json
+from dataclasses import fields
+
+import pytest
+from fakedom import FakeDocument
+from hypothesis import given
+from hypothesis import strategies as st
+
+from placement_app.card import storage
+from placement_app.card.app import Card
+from placement_app.core.events import BeforeClose, CallState, CallStateChanged, EntityChanged
+from placement_app.card.storage import INDEX_KEY, MAX_CALLS, PREFIX, Invalid, Store, dumps, loads
+from placement_app.core.timeline import Timeline, replay
+from placement_app.card.view import CardView
+
+TOKEN = "secret-auth-token-0123"
+
+
+class MemoryStorage:
+    """localStorage semantics, with an optional quota in characters."""
+
+    def __init__(self, quota: int | None = None):
+        self.items: dict[str, str] = {}
+        self.quota = quota
+
+    def getItem(self, key):
+        return self.items.get(key)
+
+    def setItem(self, key, value):
+        size = sum(len(k) + len(v) for k, v in self.items.items() if k != key) + len(key) + len(value)
+        if self.quota is not None and size > self.quota:
+            raise RuntimeError("QuotaExceededError")
+        self.items[key] = value
+
+    def removeItem(self, key):
+        self.items.pop(key, None)
+
+
+class BrokenStorage:
+    def getItem(self, key):
+        raise RuntimeError("SecurityError")
+
+    setItem = removeItem = getItem
+
+
+def opened(call_id, state="idle"):
+    data = {"LANG": "en", "AUTH_ID": TOKEN, "REFRESH_ID": TOKEN,
+            "PLACEMENT_OPTIONS": {"CALL_ID": call_id, "CALL_STATE": state}}
+    return json.dumps([data])
+
+
+def new_card(store, now=100_000.0):
+    document = FakeDocument()
+    root = document.createElement("section")
+    return Card(CardView(document, root), lambda: now, store=store), root
+
+
+def rows(root):
+    return [row.find("what").textContent for row in root.find_all("entry")]
+
+
+def test_a_reloaded_tab_picks_up_the_same_call():
+    backend = MemoryStorage()
+    first, _ = new_card(Store(backend))
+    first.receive("app:opened", opened("call-1"), 1_000)
+    first.receive("CallCard::CallStateChanged", '["connecting"]', 2_000)
+    first.receive("CallCard::CallStateChanged", '["connected"]', 9_000)
+    first.flush()
+    again, root = new_card(Store(backend), now=69_000.0)
+    again.receive("app:opened", opened("call-1", "connected"), 60_000)
+    assert rows(root) == ["No connection (since the card opened)", "Ringing", "Talking"]
+    assert root.find("talk").textContent == "1:00"  # counted from 9 s, not from the reload
+    assert root.find("ring").textContent == "0:07"
+
+
+def test_a_state_change_missed_during_the_reload_is_taken_from_the_init_data():
+    backend = MemoryStorage()
+    first, _ = new_card(Store(backend))
+    first.receive("app:opened", opened("call-1", "connecting"), 1_000)
+    first.flush()
+    again, root = new_card(Store(backend))
+    again.receive("app:opened", opened("call-1", "connected"), 5_000)
+    assert rows(root) == ["Ringing (since the card opened)", "Talking"]
+
+
+def test_events_before_the_init_data_are_replayed_over_the_saved_timeline():
+    backend = MemoryStorage()
+    first, _ = new_card(Store(backend))
+    first.receive("app:opened", opened("call-1", "connecting"), 1_000)
+    first.flush()
+    again, root = new_card(Store(backend))
+    again.receive("CallCard::CallStateChanged", '[["idle", {"failedCode": "486"}]]', 4_000)
+    again.receive("app:opened", opened("call-1", "connecting"), 4_100)
+    assert rows(root) == ["Ringing (since the card opened)", "No connection"]
+    assert again.timeline.failed_code == "486"
+
+
+def test_another_call_starts_a_fresh_timeline():
+    backend = MemoryStorage()
+    first, _ = new_card(Store(backend))
+    first.receive("app:opened", opened("call-1", "connected"), 1_000)
+    first.flush()
+    other, root = new_card(Store(backend))
+    other.receive("app:opened", opened("call-2", "connecting"), 5_000)
+    assert rows(root) == ["Ringing (since the card opened)"]
+
+
+def test_no_auth_token_is_ever_stored():
+    backend = MemoryStorage()
+    card, _ = new_card(Store(backend))
+    card.receive("app:opened", opened("call-1"), 1_000)
+    card.receive("app:opened", json.dumps([{"CALL_ID": "call-1", "AUTH_ID": TOKEN}]), 1_100)
+    card.receive("CallCard::CallStateChanged", '["connecting"]', 2_000)
+    card.flush()
+    assert backend.items and all(TOKEN not in value for value in backend.items.values())
+
+
+def test_only_the_last_calls_are_kept():
+    backend = MemoryStorage()
+    store = Store(backend)
+    for number in range(MAX_CALLS + 7):
+        store.save(Timeline(call_id=f"call-{number}"))
+    kept = json.loads(backend.items[INDEX_KEY])
+    assert kept == [f"call-{n}" for n in range(7, MAX_CALLS + 7)]
+    assert len(backend.items) == MAX_CALLS + 1
+    assert store.load("call-0") is None and store.load(f"call-{MAX_CALLS + 6}") is not None
+
+
+def test_full_storage_forgets_old_calls_to_keep_the_current_one():
+    big = replay([EntityChanged(float(i), f"+{i:020d}", None, None) for i in range(150)])
+    backend = MemoryStorage(quota=3 * len(dumps(replace_call(big, "x"))))
+    store = Store(backend)
+    for number in range(6):
+        assert store.save(replace_call(big, f"call-{number}"))
+    assert store.load("call-5") is not None
+    assert store.load("call-0") is None
+
+
+def replace_call(line, call_id):
+    from dataclasses import replace
+
+    return replace(line, call_id=call_id)
+
+
+def test_storage_that_refuses_everything_does_not_break_the_card():
+    warnings = []
+    store = Store(BrokenStorage(), warnings.append)
+    card, root = new_card(store)
+    card.receive("app:opened", opened("call-1"), 1_000)
+    card.receive("CallCard::CallStateChanged", '["connecting"]', 2_000)
+    card.flush()
+    assert rows(root)[-1] == "Ringing"
+    assert store.save(Timeline(call_id="x")) is False
+
+
+@pytest.mark.parametrize("stored", [
+    "not json", "[]", '{"version": 99}', '{"version": 1, "call_id": "other"}',
+    '{"version": 1, "call_id": "call-1", "entries": [{"span": "ringing", "start": 1}], "dropped": 0}',
+    '{"version": 1, "call_id": "call-1", "entries": [{"span": "idle", "start": "x"}], "dropped": 0}',
+    '{"version": 1, "call_id": "call-1", "entries": "<img>", "dropped": 0}',
+])
+def test_corrupt_or_foreign_saved_values_start_fresh(stored):
+    backend = MemoryStorage()
+    backend.items[PREFIX + "call:call-1"] = stored
+    warnings = []
+    card, root = new_card(Store(backend, warnings.append))
+    card.receive("app:opened", opened("call-1", "connecting"), 1_000)
+    assert rows(root) == ["Ringing (since the card opened)"]
+    assert warnings
+
+
+def test_dumps_covers_every_field_of_the_timeline():
+    line = replay([CallStateChanged(1.0, CallState.CONNECTING), EntityChanged(2.0, "+1", "LEAD", 5),
+                   CallStateChanged(3.0, CallState.IDLE, "486"), BeforeClose(4.0)])
+    line = replace_call(line, "c")
+    assert set(json.loads(dumps(line))) - {"version"} == {f.name for f in fields(Timeline)}
+    assert loads(dumps(line), "c") == line
+
+
+# Text as the parser hands it on: printable and clipped.
+texts = st.text(max_size=10).filter(str.isprintable)
+events = st.lists(st.one_of(
+    st.builds(CallStateChanged, st.floats(0, 1e9), st.sampled_from(list(CallState)),
+              st.one_of(st.none(), texts)),
+    st.builds(EntityChanged, st.floats(0, 1e9), st.one_of(st.none(), texts),
+              st.sampled_from([None, "LEAD"]), st.one_of(st.none(), st.integers(1, 10**9))),
+    st.builds(BeforeClose, st.floats(0, 1e9))), max_size=30)
+
+
+@given(events)
+def test_any_timeline_survives_a_round_trip(stream):
+    line = replace_call(replay(stream), "call")
+    assert loads(dumps(line), "call") == line
+
+
+def test_loads_refuses_nonsense():
+    with pytest.raises(Invalid):
+        loads('{"version": 1, "call_id": "c", "entries": [], "dropped": -1}', "c")
+    assert storage.MAX_CALLS == 20

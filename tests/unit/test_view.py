@@ -1,0 +1,212 @@
+"""The card as drawn: text a person reads, text nodes only, few writes per event."""
+
+import json
+
+from fakedom import FakeDocument
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from placement_app.card.app import Card
+from placement_app.card.view import CardView
+
+HTML = '<img src=x onerror="alert(1)">'
+BUSY_NEXT = "Next step: Try again in a few minutes or book a callback."
+
+
+def make_card(now=0.0, offset=0):
+    document = FakeDocument()
+    root = document.createElement("section")
+    clock = {"now": now}
+    warnings = []
+    card = Card(CardView(document, root, offset), lambda: clock["now"], warnings.append)
+    return card, root, document, clock, warnings
+
+
+def send(card, kind, *args, at):
+    card.receive(kind, json.dumps(list(args)), at)
+
+
+def test_busy_call_shows_busy_reason_and_next_step():
+    card, root, *_ = make_card()
+    send(card, "app:opened", {"LANG": "en", "PLACEMENT_OPTIONS": {"CALL_STATE": "idle"}}, at=0)
+    send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
+    send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=7_000)
+    text = root.visible_text()
+    assert "Call failed" in text
+    assert "486 · Busy" in text
+    assert "The client is on another call" in text
+    assert "Next step: Try again in a few minutes or book a callback." in text
+    assert root.find("ring").textContent == "0:06"
+
+
+def test_timeline_rows_show_clock_state_and_duration():
+    card, root, _, clock, _ = make_card(offset=180)
+    send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
+    send(card, "CallCard::CallStateChanged", "connected", at=9_000)
+    clock["now"] = 75_000
+    card.tick()
+    rows = root.find_all("entry")
+    assert [r.find("what").textContent for r in rows] == ["Ringing", "Talking"]
+    assert rows[0].find("clock").textContent == "03:00:01"
+    assert rows[0].find("duration").textContent == "0:08"
+    assert rows[1].find("duration").textContent == "1:06"
+    assert root.find("timer").textContent == "1:06"
+    assert root.find("talk").textContent == "1:06"
+
+
+def test_not_answered_without_code_says_reason_not_reported():
+    card, root, *_ = make_card()
+    send(card, "CallCard::CallStateChanged", "connecting", at=0)
+    send(card, "CallCard::CallStateChanged", "idle", at=30_000)
+    text = root.visible_text()
+    assert "Not answered" in text and "Reason not reported" in text
+    assert "Call answered" not in text
+
+
+def test_html_in_a_code_is_shown_as_text():
+    card, root, document, *_ = make_card()
+    send(card, "CallCard::CallStateChanged", "connecting", at=0)
+    send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": HTML}], at=1)
+    assert f"Unrecognised code: {HTML}" in root.visible_text()
+    allowed = {"SECTION", "DIV", "SPAN", "P", "DL", "DT", "DD", "OL", "LI", "TIME", "BUTTON"}
+    assert document.tags <= allowed
+
+
+def test_russian_portal_gets_a_russian_card():
+    card, root, *_ = make_card()
+    opened = {"LANG": "ru", "PLACEMENT_OPTIONS": {"CALL_STATE": "connecting"}}
+    send(card, "app:opened", opened, at=0)
+    send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=3_000)
+    text = root.visible_text()
+    assert "486 · Занято" in text and "Что сделать" in text
+
+
+def test_an_event_costs_few_dom_writes_on_a_long_timeline():
+    card, _, document, *_ = make_card()
+    for i in range(150):
+        send(card, "CallCard::EntityChanged", {"PHONE_NUMBER": f"+{i}"}, at=i)
+    before = document.writes
+    send(card, "CallCard::CallStateChanged", "connecting", at=200)
+    assert document.writes - before < 25
+
+
+def test_failing_handler_shows_error_and_later_events_render(monkeypatch):
+    card, root, _, _, warnings = make_card()
+    from placement_app.card import app
+
+    real = app.apply
+    monkeypatch.setattr(app, "apply", lambda *a: (_ for _ in ()).throw(RuntimeError("boom")))
+    send(card, "CallCard::CallStateChanged", "connecting", at=0)
+    monkeypatch.setattr(app, "apply", real)
+    send(card, "CallCard::CallStateChanged", "connected", at=5)
+    assert "Display error" in root.visible_text() and "Talking" in root.visible_text()
+    assert warnings and "boom" in warnings[0]
+
+
+def test_dropped_entries_are_counted_on_screen():
+    from placement_app.core import timeline
+
+    card, root, *_ = make_card()
+    for i in range(timeline.MAX_ENTRIES + 5):
+        send(card, "CallCard::EntityChanged", {"PHONE_NUMBER": f"+{i}"}, at=i)
+    assert len(root.find_all("entry")) == timeline.MAX_ENTRIES
+    assert "5 earlier entries not shown" in root.visible_text()
+
+
+def test_three_hour_call_with_ten_thousand_events_stays_bounded_and_the_timer_is_right():
+    import tracemalloc
+
+    from placement_app.core import timeline
+
+    card, root, document, clock, _ = make_card()
+    three_hours = 3 * 3600 * 1000
+    send(card, "CallCard::CallStateChanged", "connecting", at=0)
+    send(card, "CallCard::CallStateChanged", "connected", at=5_000)
+    tracemalloc.start()
+    sizes = []
+    for i in range(10_000):
+        at = 5_000 + i * (three_hours - 10_000) / 10_000
+        send(card, "CallCard::EntityChanged", {"PHONE_NUMBER": f"+7{i}"}, at=at)
+        if i in (4_999, 9_999):
+            sizes.append(tracemalloc.get_traced_memory()[0])
+    tracemalloc.stop()
+    clock["now"] = three_hours + 5_000
+    card.tick()
+    assert root.find("timer").textContent == "3:00:00"
+    assert root.find("talk").textContent == "3:00:00"
+    assert root.find("ring").textContent == "0:05"
+    assert len(root.find_all("entry")) == timeline.MAX_ENTRIES
+    assert sizes[1] - sizes[0] < 200_000, sizes  # the second 5,000 events add (almost) nothing
+    assert document.created < 6 * (timeline.MAX_ENTRIES + 20)  # rows are recycled, not piled up
+
+
+@settings(max_examples=300, deadline=None)
+@given(kind=st.sampled_from(["CallCard::CallStateChanged", "CallCard::EntityChanged",
+                             "CallCard::BeforeClose", "app:opened", "other"]),
+       payload=st.one_of(st.text(max_size=300), st.recursive(
+           st.none() | st.booleans() | st.integers() | st.text(max_size=50),
+           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+               st.sampled_from(["failedCode", "PHONE_NUMBER", "CRM_ENTITY_ID", "LANG",
+                                "PLACEMENT_OPTIONS", "<b>"]), inner, max_size=4),
+           max_leaves=10).map(json.dumps)),
+       at=st.one_of(st.floats(), st.integers(), st.text(max_size=3), st.none()))
+def test_any_raw_delivery_is_drawn_as_text_without_raising(kind, payload, at):
+    card, root, document, _, warnings = make_card()
+    card.receive(kind, payload, at)
+    card.receive("CallCard::CallStateChanged", '["connected"]', 1.0)
+    assert root.find("state").textContent == "Talking"
+    allowed = {"SECTION", "DIV", "SPAN", "P", "DL", "DT", "DD", "OL", "LI", "TIME", "BUTTON"}
+    assert document.tags <= allowed
+    assert warnings == []
+
+
+def opened_with(chosen, lang="en"):
+    from placement_app.core import settings
+
+    card, root, *_ = make_card()
+    send(card, "app:opened", {"LANG": lang, "APP_OPTIONS": {settings.OPTION_NAME: settings.dumps(chosen)},
+                              "PLACEMENT_OPTIONS": {"CALL_ID": "c1", "CALL_STATE": "idle"}}, at=0)
+    return card, root
+
+
+def test_the_admins_words_replace_the_built_in_ones_as_text():
+    from placement_app.core.settings import Override, Settings
+
+    overrides = (Override("486", HTML, ""), Override("480", "", "Call back"))
+    card, root = opened_with(Settings(overrides=overrides))
+    send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
+    send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=2_000)
+    assert root.find("failure-code").textContent == f"486 · {HTML}"
+    assert root.find("failure-next").textContent == BUSY_NEXT
+    send(card, "CallCard::CallStateChanged", "connecting", at=3_000)
+    send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "480"}], at=4_000)
+    assert root.find("failure-next").textContent == "Next step: Call back"
+    assert root.find("failure-code").textContent.startswith("480 · ")
+
+
+def test_expected_outcomes_are_drawn_neutrally_in_the_forced_language():
+    from placement_app.core.settings import Settings
+
+    card, root = opened_with(Settings(language="ru", expected_codes=frozenset({"603-S"})), lang="en")
+    send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
+    send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "603-s"}], at=2_000)
+    assert root.find("outcome").className == "outcome outcome-expected"
+    assert root.find("outcome").textContent == "Звонок завершён (ожидаемый исход)"
+    assert root.find("failure").className == "failure code-expected"
+
+
+def test_client_changes_can_be_hidden_and_the_clock_can_be_twelve_hour():
+    from placement_app.core.settings import Settings
+
+    card, root = opened_with(Settings(show_client_changes=False, clock="12h"))
+    send(card, "CallCard::EntityChanged", {"PHONE_NUMBER": "+100", "CRM_ENTITY_TYPE": "LEAD",
+                                           "CRM_ENTITY_ID": 3}, at=13 * 3600_000 + 5_000)
+    send(card, "CallCard::CallStateChanged", "connecting", at=13 * 3600_000 + 9_000)
+    rows = root.find_all("entry")
+    shown = [row for row in rows if not row.hidden]
+    assert [row.find("what").textContent for row in shown] == [
+        "No connection (since the card opened)", "Ringing"]
+    assert len(rows) == 3
+    assert shown[-1].find("clock").textContent == "1:00:09 PM"
+    assert shown[0].find("clock").textContent == "12:00:00 AM"
+    assert root.find("entries").className.split() == ["entries", "twelve-hour"]  # a wider time column
