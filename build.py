@@ -21,6 +21,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -124,7 +125,7 @@ def catalogue() -> dict[str, object]:
     return {**codes.export(), "strings": i18n.export(), "aliases": i18n.ALIASES}
 
 
-def render_pages(site: Path, boot: dict[str, object]) -> None:
+def render_pages(site: Path, boot: Mapping[str, object]) -> None:
     import jinja2
 
     from placement_app.core import i18n
@@ -212,7 +213,8 @@ def site_headers(path: str, portals: list[str]) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--site", type=Path, default=SITE, help="where to lay out the site (default build/site)")
+    parser.add_argument("--site", type=Path, default=SITE,
+                        help="where to lay out the site (default build/site)")
     args = parser.parse_args(argv)
     build(args.site.resolve())
 

@@ -9,6 +9,7 @@ Bitrix24 portal (its call-card page, its files and its REST API).
 from __future__ import annotations
 
 import json
+import os
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -27,8 +28,10 @@ MAX_BODY = 1 << 20
 class StaticHandler(SimpleHTTPRequestHandler):
     """Static files, answering POST like GET (Bitrix24 opens the handler with POST)."""
 
-    extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map, **build.TYPES}
     quiet = True
+
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        return build.TYPES.get(Path(path).suffix) or super().guess_type(path)
 
     def read_body(self) -> str:
         length = min(int(self.headers.get("Content-Length") or 0), MAX_BODY)
@@ -117,8 +120,9 @@ class EmulatorHandler(StaticHandler):
     def _send_page(self) -> None:
         import jinja2
 
-        host, port = self.server.server_address[:2]
-        config = {"appUrl": self.app_url, "domain": f"{host}:{port}"}
+        address = self.server.server_address
+        assert isinstance(address, tuple)  # an IP server, never a Unix socket
+        config = {"appUrl": self.app_url, "domain": f"{address[0]}:{address[1]}"}
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(WEB), autoescape=True)
         body = env.get_template("index.html").render(config=config).encode()
         self.send_response(200)
@@ -134,7 +138,7 @@ class Servers:
     def __init__(self, site: Path, port: int = 8000, emulator_port: int = 8001,
                  host: str = "127.0.0.1", portals: tuple[str, ...] = (),
                  state_path: Path | None = None, installed: bool = False):
-        card = type("Card", (SiteHandler,), {})
+        card: type[SiteHandler] = type("Card", (SiteHandler,), {})
         self.site = ThreadingHTTPServer((host, port), partial(card, directory=str(site)))
         self.app_url = f"http://{host}:{self.site.server_address[1]}/"
         self.portal = Portal(state_path=state_path, app_origin=self.app_url.rstrip("/"))
