@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .untrusted import MAX_PREVIEW, MAX_TEXT, clip, preview, rest_base, valid_token
+from .untrusted import MAX_TEXT, clip, preview, rest_base, valid_token
 
 CALL_STATE_CHANGED = "CallCard::CallStateChanged"
 ENTITY_CHANGED = "CallCard::EntityChanged"
@@ -315,7 +315,7 @@ def parse_wire(kind: object, payload_json: object, at: object) -> Event:
     try:
         args = json.loads(payload_json)
     except (ValueError, RecursionError):
-        return Unrecognised(moment, name, "payload is not JSON", clip(payload_json, MAX_PREVIEW))
+        return Unrecognised(moment, name, "payload is not JSON", preview(payload_json))
     if not isinstance(args, list):
         args = [args]
     return parse_event(name, args, moment)

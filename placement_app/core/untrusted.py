@@ -18,6 +18,14 @@ MAX_TEXT = 64
 #: Longest preview of an unrecognised payload.
 MAX_PREVIEW = 120
 
+#: Keys whose values are secrets (the portal's tokens and ids): never shown, kept or logged.
+SECRET_KEYS = frozenset({"auth_id", "refresh_id", "auth", "access_token", "refresh_token",
+                         "member_id", "app_sid"})
+#: What stands in a preview where a secret was.
+HIDDEN = "(hidden)"
+#: How deep :func:`redact` looks; deeper values are replaced whole.
+MAX_DEPTH = 20
+
 _DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(?::\d{1,5})?")
 _TOKEN = re.compile(r"[A-Za-z0-9._-]{1,512}")
 
@@ -33,12 +41,38 @@ def clip(text: str, limit: int = MAX_TEXT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def redact(value: object, depth: int = 0) -> object:
+    """``value`` with the value of every secret key (:data:`SECRET_KEYS`, any case) hidden.
+
+    Applied to everything a preview shows, so that a payload which fails to
+    parse (the init data, with its tokens, among them) can be shown, kept in
+    the saved timeline and logged without its secrets.
+    """
+    if depth > MAX_DEPTH:
+        return HIDDEN
+    if isinstance(value, dict):
+        return {key: HIDDEN if isinstance(key, str) and key.lower() in SECRET_KEYS
+                else redact(item, depth + 1) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact(item, depth + 1) for item in value]
+    return value
+
+
+_SECRET_NAMES = "|".join(sorted(SECRET_KEYS))
+_SECRET_IN_TEXT = re.compile(r"""(?i)(["']?(?:""" + _SECRET_NAMES + r""")["']?\s*[:=]\s*["']?)[^"'&,;}\s]*""")
+
+
+def redact_text(text: str) -> str:
+    """``text`` (JSON, a query string...) with the value after every secret key hidden."""
+    return _SECRET_IN_TEXT.sub(lambda match: match.group(1) + HIDDEN, text)
+
+
 def preview(value: object, limit: int = MAX_PREVIEW) -> str:
-    """A short, printable rendering of any JSON-like value."""
+    """A short, printable rendering of any JSON-like value, its secrets hidden."""
     if isinstance(value, str):
-        return clip(value, limit)
+        return clip(redact_text(value), limit)
     try:
-        text = json.dumps(value, ensure_ascii=False, default=repr)
+        text = json.dumps(redact(value), ensure_ascii=False, default=repr)
     except (TypeError, ValueError, RecursionError):
         text = repr(type(value).__name__)
     return clip(text, limit)
