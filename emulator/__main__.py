@@ -3,30 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import re
 import threading
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import build
 
 from .server import Servers, StaticHandler
 
 STATE = Path(__file__).resolve().parent / "portal-state.json"
-
-
-def portal_origin(text: str) -> str:
-    """``https://host[:port]`` from what the admin typed; refuses anything else."""
-    parts = urlsplit(text.strip())
-    try:
-        valid = (parts.scheme in ("http", "https") and parts.port != 0
-                 and re.fullmatch(r"[a-z0-9.-]{1,253}", parts.hostname or "") is not None
-                 and parts.path in ("", "/") and not (parts.query or parts.fragment or parts.username))
-    except ValueError:
-        valid = False
-    if not valid:
-        raise SystemExit(f"--portal {text!r}: give an origin such as https://company.bitrix24.com")
-    return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -42,7 +26,7 @@ def main(argv: list[str] | None = None) -> None:
                              "(default emulator/portal-state.json)")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
-    portals = tuple(portal_origin(p) for p in args.portal)
+    portals = tuple(build.portal_origin(p) for p in args.portal)
     site = build.build()
     StaticHandler.quiet = not args.verbose
     try:

@@ -9,7 +9,6 @@ import pytest
 
 import build
 from emulator.server import Servers
-from emulator.__main__ import portal_origin
 from placement_app.core import codes, i18n
 
 
@@ -92,7 +91,7 @@ def test_portal_origins_are_configurable_and_checked(site):
         running.stop()
     assert "frame-ancestors https://company.bitrix24.com http://127.0.0.1:" in headers[
         "Content-Security-Policy"]
-    assert portal_origin("https://company.bitrix24.com/") == "https://company.bitrix24.com"
+    assert build.portal_origin("https://company.bitrix24.com/") == "https://company.bitrix24.com"
     for bad in ("company.bitrix24.com", "https://x.com/path", "javascript:alert(1)", "https://a b"):
         with pytest.raises(SystemExit):
-            portal_origin(bad)
+            build.portal_origin(bad)
