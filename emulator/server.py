@@ -33,13 +33,26 @@ class StaticHandler(SimpleHTTPRequestHandler):
     def guess_type(self, path: str | os.PathLike[str]) -> str:
         return build.TYPES.get(Path(path).suffix) or super().guess_type(path)
 
-    def read_body(self) -> str:
-        length = min(int(self.headers.get("Content-Length") or 0), MAX_BODY)
-        return self.rfile.read(length).decode("utf-8", "replace") if length > 0 else ""
+    def read_body(self) -> str | None:
+        """The request's body as text; ``None`` (and the error sent) when its length is unusable.
+
+        ``Content-Length`` is the client's word, so it is checked: a value that
+        is not a number is refused with 400, and more than :data:`MAX_BODY`
+        with 413, before anything is read.
+        """
+        raw = self.headers.get("Content-Length") or "0"
+        if not raw.isdigit():
+            self.send_error(400, "Content-Length is not a number")
+            return None
+        if int(raw) > MAX_BODY:
+            self.close_connection = True
+            self.send_error(413, f"a request body may have at most {MAX_BODY} bytes")
+            return None
+        return self.rfile.read(int(raw)).decode("utf-8", "replace")
 
     def do_POST(self) -> None:
-        self.read_body()
-        self.do_GET()
+        if self.read_body() is not None:
+            self.do_GET()
 
     def log_message(self, format: str, *args: object) -> None:
         if not self.quiet:
@@ -77,7 +90,11 @@ class EmulatorHandler(StaticHandler):
     def do_POST(self) -> None:
         path = self.path.partition("?")[0]
         body = self.read_body()
+        if body is None:
+            return
         if path.startswith("/emulator/"):
+            if not self._from_the_emulator_page():
+                return
             try:
                 data = json.loads(body)
             except ValueError:
@@ -99,7 +116,28 @@ class EmulatorHandler(StaticHandler):
         self.end_headers()
 
     def _cors(self) -> None:
-        self.send_header("Access-Control-Allow-Origin", "*")
+        """Let the card (and only the card) read the portal's answers, as a portal lets its apps."""
+        origin = self.headers.get("Origin")
+        if origin and origin == self.app_url.rstrip("/"):
+            self.send_header("Access-Control-Allow-Origin", origin)
+        self.send_header("Vary", "Origin")
+
+    def _from_the_emulator_page(self) -> bool:
+        """Whether a request to the emulator's own controls may act; refuses (and answers) if not.
+
+        Only the emulator's page may reset or configure it: such a request is
+        JSON, which another site's page cannot send without the browser asking
+        first (and being refused), and it carries no foreign ``Origin``.
+        """
+        if self.headers.get("Content-Type", "").split(";")[0].strip() != "application/json":
+            self._send_json(415, {"error": "the emulator's controls take application/json"})
+            return False
+        origin = self.headers.get("Origin")
+        own = f"http://{self.headers.get('Host', '')}"
+        if origin is not None and origin != own:
+            self._send_json(403, {"error": "only the emulator's own page may do that"})
+            return False
+        return True
 
     def _rest(self, path: str, params: dict[str, str]) -> None:
         method = path.removeprefix("/rest/").removesuffix(".json")

@@ -1,0 +1,96 @@
+"""The emulator is a local tool, not an open door: another site's page cannot drive it.
+
+The two servers run in this process, on loopback; requests are made the way
+a browser would make them from the emulator's page, from the card, and from
+some other site.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from emulator.server import MAX_BODY, Servers
+
+EVIL = "http://evil.example"
+
+
+@pytest.fixture
+def servers(tmp_path: Path) -> Iterator[Servers]:
+    running = Servers(tmp_path, 0, 0, state_path=tmp_path / "portal.json", installed=True).start()
+    yield running
+    running.stop()
+
+
+def request(url: str, method: str, path: str, body: bytes = b"",
+            headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=30)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+def installed(servers: Servers) -> bool:
+    status, _, body = request(servers.emulator_url, "GET", "/emulator/state")
+    assert status == 200
+    state: dict[str, object] = json.loads(body)
+    return state["installed"] is True
+
+
+def own_origin(servers: Servers) -> str:
+    return servers.emulator_url.rstrip("/")
+
+
+def test_a_simple_post_from_another_site_cannot_reset_the_portal(servers: Servers) -> None:
+    # What a form or a fetch without a preflight from any web page would send.
+    for content_type in ("text/plain", "application/x-www-form-urlencoded"):
+        status, _, _ = request(servers.emulator_url, "POST", "/emulator/reset", b"{}",
+                               {"Content-Type": content_type, "Origin": EVIL})
+        assert status == 415
+    assert installed(servers)
+
+
+def test_json_from_another_origin_is_refused_and_from_the_emulator_page_obeyed(servers: Servers) -> None:
+    json_headers = {"Content-Type": "application/json"}
+    status, _, _ = request(servers.emulator_url, "POST", "/emulator/reset", b"{}",
+                           {**json_headers, "Origin": EVIL})
+    assert status == 403
+    assert installed(servers)
+    status, _, _ = request(servers.emulator_url, "POST", "/emulator/reset", b"{}",
+                           {**json_headers, "Origin": own_origin(servers)})
+    assert status == 200
+    assert not installed(servers)
+
+
+def test_only_the_card_may_read_the_portals_rest_answers(servers: Servers) -> None:
+    card = servers.app_url.rstrip("/")
+    _, headers, _ = request(servers.emulator_url, "GET", "/rest/placement.get.json?auth=x",
+                            headers={"Origin": card})
+    assert headers.get("access-control-allow-origin") == card
+    for origin in (EVIL, own_origin(servers) + "0"):
+        _, headers, _ = request(servers.emulator_url, "GET", "/rest/placement.get.json?auth=x",
+                                headers={"Origin": origin})
+        assert "access-control-allow-origin" not in headers
+    _, headers, _ = request(servers.emulator_url, "OPTIONS", "/rest/placement.get.json",
+                            headers={"Origin": EVIL, "Access-Control-Request-Method": "POST"})
+    assert "access-control-allow-origin" not in headers
+
+
+@pytest.mark.parametrize("url", ["emulator_url", "app_url"])
+def test_a_body_length_that_cannot_be_trusted_is_refused_before_reading(servers: Servers, url: str) -> None:
+    base = getattr(servers, url)
+    too_long = {"Content-Type": "application/json", "Content-Length": str(MAX_BODY + 1)}
+    status, _, _ = request(base, "POST", "/emulator/calls" if url == "emulator_url" else "/", b"",
+                           too_long)
+    assert status == 413
+    status, _, _ = request(base, "POST", "/", b"", {"Content-Length": "-5"})
+    assert status == 400
