@@ -190,7 +190,8 @@ class Servers:
         self.emulator = ThreadingHTTPServer((host, emulator_port), partial(handler, directory=str(WEB)))
         self.emulator_url = f"http://{host}:{self.emulator.server_address[1]}/"
         card.portals = [*portals, self.emulator_url.rstrip("/")]
-        self.threads = [threading.Thread(target=server.serve_forever, daemon=True)
+        # A short poll, so that stop() returns at once (tests start and stop many).
+        self.threads = [threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
                         for server in (self.site, self.emulator)]
 
     def install_app(self) -> None:

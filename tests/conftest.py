@@ -7,16 +7,20 @@ through the emulated portal), so ``pytest -m unit`` runs in seconds.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
 
 import build
+from emulator.driver import CHROMIUM_FLAGS, CallCard, chromium_path
 from emulator.server import Servers
+
+if TYPE_CHECKING:  # Playwright is imported only when a browser test runs
+    from playwright.sync_api import Browser, Page
 
 KINDS = ("unit", "pyodide", "e2e")
 
@@ -28,16 +32,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             raise pytest.UsageError(f"{item.nodeid}: a test lives in tests/unit, tests/pyodide or tests/e2e")
         item.add_marker(getattr(pytest.mark, kind))
 
+
 ARTIFACTS = build.ROOT / "build" / "artifacts"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def chromium_path() -> str:
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        pytest.fail("Debian's chromium is needed for the browser tests (apt-get install chromium)")
-    return path
 
 
 @pytest.fixture(scope="session")
@@ -46,18 +42,22 @@ def site() -> Path:
 
 
 @pytest.fixture(scope="session")
-def servers(site):
+def servers(site: Path) -> Iterator[Servers]:
     running = Servers(site, 0, 0, installed=True).start()
     yield running
     running.stop()
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser() -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
+    try:
+        executable = chromium_path()
+    except FileNotFoundError as missing:
+        pytest.fail(str(missing))
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
 
@@ -81,15 +81,12 @@ def requests_seen() -> Requests:
 
 
 @pytest.fixture
-def page(browser, request, requests_seen):
+def page(browser: Browser, request: pytest.FixtureRequest, requests_seen: Requests) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 760})
     context.on("request", lambda r: requests_seen.urls.append(r.url))
     # Anything not on loopback is cut off, and still counted above.
     context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"), lambda route: route.abort())
     tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.errors = errors
     yield tab
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
@@ -100,8 +97,6 @@ def page(browser, request, requests_seen):
 
 
 @pytest.fixture
-def call(page, servers):
+def call(page: Page, servers: Servers) -> CallCard:
     """The emulator open in a fresh browser context, ready to play a call."""
-    from emulator.driver import CallCard
-
     return CallCard(page, servers)

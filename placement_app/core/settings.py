@@ -134,6 +134,11 @@ def _override(parts: list[object], line: int, seen: set[str],
     seen.add(code)
     label = _text(parts[1], MAX_LABEL, "label", line, problems)
     step = _text(parts[2], MAX_NEXT_STEP, "next_step", line, problems)
+    if "|" in label or "|" in step:
+        # The form writes "code | label | next step": a bar inside a text would
+        # split it into other parts on the admin's next save.
+        problems.append(_error("settings.error.bar", line=line))
+        return None
     if not label and not step:
         problems.append(_error("settings.error.override_empty", line=line, code=code))
         return None

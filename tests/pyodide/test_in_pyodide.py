@@ -3,13 +3,15 @@
 import json
 import shutil
 import subprocess
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from pathlib import Path
-
 import build
 
+#: What a scenario's last line gives back: untyped JSON, read by each test.
+Report = dict[str, Any]
 
 SCENARIO = '''
 import json, sys
@@ -90,15 +92,23 @@ json.dumps({"timer": root.find("timer").textContent, "rows": len(root.find_all("
 
 def app_wheel(site: Path) -> Path:
     """The app's wheel, as the card's boot data names it."""
-    return site / read_boot(site)["appWheel"]
+    name = read_boot(site)["appWheel"]
+    assert isinstance(name, str)
+    return site / name
 
 
-def read_boot(site: Path) -> dict:
+def json_object(text: str) -> Report:
+    value = json.loads(text)
+    assert isinstance(value, dict), text[:200]
+    return value
+
+
+def read_boot(site: Path) -> Report:
     page = (site / "index.html").read_text(encoding="utf-8")
-    return json.loads(page.split('<script type="application/json" id="boot">')[1].split("</script>")[0])
+    return json_object(page.split('<script type="application/json" id="boot">')[1].split("</script>")[0])
 
 
-def run_in_pyodide(site, tmp_path, source: str) -> dict:
+def run_in_pyodide(site: Path, tmp_path: Path, source: str) -> Report:
     if shutil.which("node") is None:
         pytest.fail("Node.js is needed to run Pyodide outside the browser")
     scenario = tmp_path / "scenario.py"
@@ -109,16 +119,17 @@ def run_in_pyodide(site, tmp_path, source: str) -> dict:
          str(site / "wheels"), str(wheel), str(scenario)],
         capture_output=True, text=True, timeout=180, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return json_object(result.stdout.strip().splitlines()[-1])
 
 
-def test_a_failing_handler_is_shown_and_later_events_still_render_in_pyodide(site, tmp_path):
+def test_a_failing_handler_is_shown_and_later_events_still_render_in_pyodide(site: Path,
+                                                                             tmp_path: Path) -> None:
     report = run_in_pyodide(site, tmp_path, FAILING_HANDLER)
     assert report["rows"] == ["Display error", "Talking", "Client"]
     assert "a bug in one handler" in report["warnings"][0]
 
 
-def test_a_three_hour_call_stays_bounded_in_pyodide(site, tmp_path):
+def test_a_three_hour_call_stays_bounded_in_pyodide(site: Path, tmp_path: Path) -> None:
     report = run_in_pyodide(site, tmp_path, LONG_CALL)
     assert report["timer"] == "3:00:00"
     assert report["rows"] == 200
@@ -126,7 +137,7 @@ def test_a_three_hour_call_stays_bounded_in_pyodide(site, tmp_path):
     assert report["created"] < 6 * 220
 
 
-def test_wheel_runs_a_busy_call_inside_pyodide(site, tmp_path):
+def test_wheel_runs_a_busy_call_inside_pyodide(site: Path, tmp_path: Path) -> None:
     report = run_in_pyodide(site, tmp_path, SCENARIO)
     assert report["platform"] == "emscripten"
     assert report["python"].startswith("3.14")
@@ -136,7 +147,7 @@ def test_wheel_runs_a_busy_call_inside_pyodide(site, tmp_path):
     assert "486 · Занято" in report["text"]
 
 
-def test_build_is_reproducible(site, tmp_path):
+def test_build_is_reproducible(site: Path, tmp_path: Path) -> None:
     wheel = app_wheel(site)
     again = build.build_wheel(tmp_path)
     assert again.read_bytes() == wheel.read_bytes()
@@ -182,7 +193,7 @@ json.dumps({"errors": errors, "command": commands[-1][0], "code": root.find("fai
 '''
 
 
-def test_settings_and_install_logic_run_inside_pyodide(site, tmp_path):
+def test_settings_and_install_logic_run_inside_pyodide(site: Path, tmp_path: Path) -> None:
     report = run_in_pyodide(site, tmp_path, ADMIN_PAGES)
     assert report["errors"] == {"keep_open_minutes": ["Enter a whole number of minutes from 1 to 60."]}
     assert report["command"] == "setAppOption"

@@ -11,25 +11,25 @@ CONTRACT_CODES = ["200", "304", "603", "603-S", "403", "404", "486", "484", "503
 
 @pytest.mark.parametrize("code", CONTRACT_CODES)
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
-def test_every_contract_code_has_label_reason_and_next_step(code, lang):
+def test_every_contract_code_has_label_reason_and_next_step(code: str, lang: str) -> None:
     info = describe(code, lang)
     assert info.kind is CodeKind.KNOWN and info.code == code
     assert info.label and info.reason and info.next_step
 
 
-def test_busy_is_explained_with_a_next_step():
+def test_busy_is_explained_with_a_next_step() -> None:
     info = describe("486", "en")
     assert info.label == "Busy"
     assert "busy" in info.reason.lower()
     assert "callback" in info.next_step.lower()
 
 
-def test_russian_portal_gets_russian_words():
+def test_russian_portal_gets_russian_words() -> None:
     assert describe("486", "ru").label == "Занято"
     assert describe("486", "by").label == "Занято"
 
 
-def test_unknown_language_falls_back_to_english():
+def test_unknown_language_falls_back_to_english() -> None:
     assert describe("486", "xx").label == describe("486", "en").label
     assert describe("486", None).label == "Busy"
 
@@ -37,24 +37,26 @@ def test_unknown_language_falls_back_to_english():
 @pytest.mark.parametrize(("code", "fragment"), [("499", "client error 499"),
                                                  ("599", "server error 599"),
                                                  ("699", "global failure 699")])
-def test_unlisted_sip_codes_are_described_by_class(code, fragment):
+def test_unlisted_sip_codes_are_described_by_class(code: str, fragment: str) -> None:
     info = describe(code, "en")
     assert info.kind is CodeKind.CLASS and fragment in info.reason
 
 
 @pytest.mark.parametrize("code", ["<img src=x onerror=alert(1)>", "abc", "999", "42", "486x"])
-def test_implausible_codes_stay_text(code):
+def test_implausible_codes_stay_text(code: str) -> None:
     info = describe(code, "en")
     assert info.kind is CodeKind.UNRECOGNISED and info.code == code
 
 
-def test_plausibility():
+def test_plausibility() -> None:
     assert codes.is_plausible("486") and codes.is_plausible("603-S") and codes.is_plausible("OTHER")
     assert not codes.is_plausible("<b>") and not codes.is_plausible("")
 
 
-def test_export_carries_the_whole_catalogue_for_the_fallback_view():
+def test_export_carries_the_whole_catalogue_for_the_fallback_view() -> None:
     data = codes.export()
-    assert set(data["codes"]) == set(codes.CATALOGUE)
-    assert data["codes"]["486"]["ru"][0] == "Занято"
-    assert set(data["classes"]) == {"4", "5", "6"}
+    catalogue, classes = data["codes"], data["classes"]
+    assert isinstance(catalogue, dict) and isinstance(classes, dict)
+    assert set(catalogue) == set(codes.CATALOGUE)
+    assert catalogue["486"]["ru"][0] == "Занято"
+    assert set(classes) == {"4", "5", "6"}

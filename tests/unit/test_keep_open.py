@@ -2,21 +2,26 @@
 
 import json
 
-from fakedom import FakeDocument
+from fakedom import FakeDocument, FakeElement
 
-from placement_app.core import settings
 from placement_app.card.app import Card
 from placement_app.card.keep_open import RENEW_MS
 from placement_app.card.view import CardView
+from placement_app.core import settings
 
 HOLD = settings.Settings(keep_open=True, keep_open_minutes=2, expected_codes=frozenset({"487"}))
 
 
-def card_with(chosen: settings.Settings):
+Clock = dict[str, float]
+#: The placement commands the card sent, with the time of each.
+Sent = list[tuple[float, str]]
+
+
+def card_with(chosen: settings.Settings) -> tuple[Card, FakeElement, Clock, Sent]:
     document = FakeDocument()
     root = document.createElement("section")
     clock = {"now": 0.0}
-    sent: list[tuple[float, str]] = []
+    sent: Sent = []
     card = Card(CardView(document, root), lambda: clock["now"],
                 command=lambda name: sent.append((clock["now"], name)))
     options = {settings.OPTION_NAME: settings.dumps(chosen)}
@@ -26,18 +31,18 @@ def card_with(chosen: settings.Settings):
     return card, root, clock, sent
 
 
-def event(card, clock, at, kind, *args):
+def event(card: Card, clock: Clock, at: float, kind: str, *args: object) -> None:
     clock["now"] = at
     card.receive(kind, json.dumps(list(args)), at)
 
 
-def run_until(card, clock, end, step=250):
+def run_until(card: Card, clock: Clock, end: float, step: float = 250) -> None:
     while clock["now"] < end:
         clock["now"] += step
         card.tick()
 
 
-def test_a_failed_call_is_held_and_renewed_until_done():
+def test_a_failed_call_is_held_and_renewed_until_done() -> None:
     card, root, clock, sent = card_with(HOLD)
     event(card, clock, 1_000, "CallCard::CallStateChanged", "connecting")
     assert sent == []
@@ -56,7 +61,7 @@ def test_a_failed_call_is_held_and_renewed_until_done():
     assert [name for _, name in sent].count("enableAutoClose") == 1  # let go once, never held again
 
 
-def test_the_admins_time_limit_lets_the_card_close():
+def test_the_admins_time_limit_lets_the_card_close() -> None:
     card, root, clock, sent = card_with(HOLD)
     event(card, clock, 0, "CallCard::CallStateChanged", "connecting")
     event(card, clock, 1_000, "CallCard::CallStateChanged", "idle")  # not answered: held too
@@ -65,7 +70,7 @@ def test_the_admins_time_limit_lets_the_card_close():
     assert root.find("hold").hidden is True
 
 
-def test_answered_expected_and_unconfigured_calls_are_not_held():
+def test_answered_expected_and_unconfigured_calls_are_not_held() -> None:
     for chosen, code, connected in ((HOLD, "487", False), (HOLD, "", True),
                                     (settings.DEFAULTS, "486", False)):
         card, root, clock, sent = card_with(chosen)
@@ -78,7 +83,7 @@ def test_answered_expected_and_unconfigured_calls_are_not_held():
         assert root.find("hold").hidden is True
 
 
-def test_a_next_call_in_the_same_card_releases_the_hold_and_can_be_held_again():
+def test_a_next_call_in_the_same_card_releases_the_hold_and_can_be_held_again() -> None:
     card, _, clock, sent = card_with(HOLD)
     event(card, clock, 0, "CallCard::CallStateChanged", "connecting")
     event(card, clock, 1_000, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}])
@@ -88,7 +93,7 @@ def test_a_next_call_in_the_same_card_releases_the_hold_and_can_be_held_again():
     assert [name for _, name in sent] == ["disableAutoClose", "enableAutoClose", "disableAutoClose"]
 
 
-def test_done_before_any_failure_does_nothing():
+def test_done_before_any_failure_does_nothing() -> None:
     card, root, clock, sent = card_with(HOLD)
     event(card, clock, 0, "app:done")
     assert sent == [] and root.find("hold").hidden is True

@@ -1,36 +1,30 @@
 """The admin's pages under CPython: installing (the tab bound once, every failure explained)
 and the settings form."""
 
-import asyncio
 import json
-import threading
+from collections.abc import Coroutine, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
-from placement_app.core import settings
+from own_loop import run_in_own_loop
+
+from emulator.portal import Portal, rest_params
 from placement_app.admin.install import Installer, Progress
 from placement_app.admin.install_page import InstallPage
+from placement_app.admin.page import AdminPage
 from placement_app.admin.settings_page import SettingsPage
-from emulator.portal import Portal, rest_params
+from placement_app.core import i18n, settings
+from placement_app.portal.client import Http
 
 HANDLER = "https://app.example/"
 REST = "https://portal.example/rest/"
 
 
-def in_own_loop(coroutine):
-    """Run ``coroutine`` in a loop of its own (Playwright's sync API keeps one running here)."""
-    result = {}
-
-    def run():
-        result["value"] = asyncio.run(coroutine)
-
-    worker = threading.Thread(target=run)
-    worker.start()
-    worker.join(timeout=30)
-    assert not worker.is_alive()
-    return result.get("value")
+def nothing() -> None:
+    """A callback whose calls do not matter here."""
 
 
-def emulated(portal: Portal, unreachable: bool = False):
+def emulated(portal: Portal, unreachable: bool = False) -> Http:
     """The emulated portal's REST API as the app's HTTP client sees it."""
     async def http(url: str, body: str) -> tuple[int, str]:
         if unreachable:
@@ -41,7 +35,8 @@ def emulated(portal: Portal, unreachable: bool = False):
     return http
 
 
-def installer(portal, finish=True, unreachable=False, lang="en"):
+def installer(portal: Portal, finish: bool = True, unreachable: bool = False,
+              lang: str = "en") -> tuple[Installer, list[Progress], list[bool]]:
     seen: list[Progress] = []
     finished: list[bool] = []
     portal.control("session", {"auth": "admin-token", "admin": True})
@@ -50,10 +45,10 @@ def installer(portal, finish=True, unreachable=False, lang="en"):
     return run, seen, finished
 
 
-def test_install_binds_the_tab_with_titles_then_finishes():
+def test_install_binds_the_tab_with_titles_then_finishes() -> None:
     portal = Portal(app_origin="https://app.example")
     run, seen, finished = installer(portal)
-    assert in_own_loop(run.run()) is True
+    assert run_in_own_loop(run.run()) is True
     [tab] = portal.state()["placements"]
     assert tab["handler"] == HANDLER and tab["title"] == "Call timeline"
     assert tab["langAll"]["ru"] == {"TITLE": "Хронология звонка"}
@@ -62,18 +57,18 @@ def test_install_binds_the_tab_with_titles_then_finishes():
     assert seen[-1].tone == "ok" and "installed" in seen[-1].message
 
 
-def test_running_it_again_does_not_bind_twice():
+def test_running_it_again_does_not_bind_twice() -> None:
     portal = Portal(app_origin="https://app.example")
     for _ in range(3):
         run, seen, _ = installer(portal)
-        assert in_own_loop(run.run()) is True
+        assert run_in_own_loop(run.run()) is True
     assert len(portal.state()["placements"]) == 1
     assert [entry["method"] for entry in portal.rest_log].count("placement.bind") == 1
     assert dict(seen[-1].steps)["bind"] == "skipped"
     assert "not added again" in seen[-1].message
 
 
-def test_a_tab_bound_by_another_admin_meanwhile_counts_as_installed():
+def test_a_tab_bound_by_another_admin_meanwhile_counts_as_installed() -> None:
     portal = Portal(app_origin="https://app.example")
     real = emulated(portal)
 
@@ -86,15 +81,15 @@ def test_a_tab_bound_by_another_admin_meanwhile_counts_as_installed():
 
     portal.control("session", {"auth": "admin-token", "admin": True})
     seen: list[Progress] = []
-    run = Installer(racing, REST, "admin-token", HANDLER, True, "en", seen.append, list)
-    assert in_own_loop(run.run()) is True
+    run = Installer(racing, REST, "admin-token", HANDLER, True, "en", seen.append, nothing)
+    assert run_in_own_loop(run.run()) is True
     assert [entry["method"] for entry in portal.rest_log] == ["placement.get", "placement.bind"]
     assert len(portal.state()["placements"]) == 1
     assert dict(seen[-1].steps) == {"check": "done", "bind": "skipped", "finish": "done"}
     assert seen[-1].tone == "ok" and "not added again" in seen[-1].message
 
 
-def test_each_failure_says_what_to_do_and_offers_a_retry():
+def test_each_failure_says_what_to_do_and_offers_a_retry() -> None:
     cases = [
         ("no-telephony", False, "telephony scope is missing"),
         ("bad-argument", False, "ERROR_ARGUMENT: Handler URL host doesn't match application host"),
@@ -103,57 +98,68 @@ def test_each_failure_says_what_to_do_and_offers_a_retry():
     for fault, unreachable, words in cases:
         portal = Portal(app_origin="https://app.example", install_fault=fault)
         run, seen, finished = installer(portal, unreachable=unreachable)
-        assert in_own_loop(run.run()) is False
+        assert run_in_own_loop(run.run()) is False
         assert words in seen[-1].message and seen[-1].tone == "error" and seen[-1].retry
         assert finished == [] and portal.state()["placements"] == []
 
 
-def test_an_expired_token_and_a_foreign_handler_are_explained_in_russian():
+def test_an_expired_token_and_a_foreign_handler_are_explained_in_russian() -> None:
     portal = Portal(app_origin="https://elsewhere.example")
     run, seen, _ = installer(portal, lang="ru")
-    assert in_own_loop(run.run()) is False
+    assert run_in_own_loop(run.run()) is False
     assert "Портал отклонил параметры вкладки" in seen[-1].message
-    stranger = Installer(emulated(portal), REST, "unknown-token", HANDLER, True, "en", seen.append, list)
-    assert in_own_loop(stranger.run()) is False
+    stranger = Installer(emulated(portal), REST, "unknown-token", HANDLER, True, "en", seen.append, nothing)
+    assert run_in_own_loop(stranger.run()) is False
     assert "did not accept the app's authorisation" in seen[-1].message
 
 
-class Recorder:
-    def __init__(self):
-        self.posted: list[dict] = []
-        self.commands: list[tuple[str, dict]] = []
+#: A message to the page's JavaScript, or a command's parameters: plain JSON-like values.
+Message = dict[str, Any]
 
-    def post(self, message):
+
+class Recorder:
+    """What a page posted to its JavaScript and the commands it sent to the portal."""
+
+    def __init__(self) -> None:
+        self.posted: list[Message] = []
+        self.commands: list[tuple[str, Message]] = []
+
+    def post(self, message: Mapping[str, Any]) -> None:
         self.posted.append(dict(message))
 
-    def command(self, name, params):
+    def command(self, name: str, params: Mapping[str, Any]) -> None:
         self.commands.append((name, dict(params)))
 
-    def last(self, kind):
+    def last(self, kind: str) -> Message:
         return next(message for message in reversed(self.posted) if message["type"] == kind)
 
 
-def send(page, kind, *args):
+def send(page: AdminPage, kind: str, *args: object) -> None:
     page.receive(kind, json.dumps(list(args)), 0)
 
 
-def test_install_page_refuses_init_data_it_cannot_use():
+def test_install_page_refuses_init_data_it_cannot_use() -> None:
     seen = Recorder()
-    page = InstallPage(seen.post, seen.command, emulated(Portal()), lambda coroutine: coroutine.close())
+
+    def never_run(coroutine: Coroutine[Any, Any, Any]) -> None:
+        coroutine.close()
+
+    page = InstallPage(seen.post, seen.command, emulated(Portal()), never_run)
     send(page, "page:opened", {"DOMAIN": "portal.example", "PROTOCOL": 1, "AUTH_ID": "t"},
          "javascript:alert(1)")
     assert seen.last("status")["tone"] == "error"
     assert "did not send what this page needs" in seen.last("status")["text"]
 
 
-def settings_page(admin=True, options=None):
+def settings_page(admin: bool = True,
+                  options: dict[str, object] | None = None) -> tuple[SettingsPage, Recorder]:
     seen = Recorder()
     page = SettingsPage(seen.post, seen.command)
     send(page, "page:opened", {"LANG": "ru", "IS_ADMIN": admin, "APP_OPTIONS": options or {}})
     return page, seen
 
 
-def test_settings_page_shows_the_form_and_saves_only_what_the_portal_confirms():
+def test_settings_page_shows_the_form_and_saves_only_what_the_portal_confirms() -> None:
     page, seen = settings_page()
     defaults = settings.to_form(settings.DEFAULTS)
     assert seen.last("form") == {"type": "form", "values": defaults, "readOnly": False}
@@ -172,7 +178,7 @@ def test_settings_page_shows_the_form_and_saves_only_what_the_portal_confirms():
     assert seen.last("status")["tone"] == "ok"
 
 
-def test_settings_page_is_read_only_for_others_and_refuses_their_submit():
+def test_settings_page_is_read_only_for_others_and_refuses_their_submit() -> None:
     page, seen = settings_page(admin=False, options={settings.OPTION_NAME: "{broken"})
     assert seen.last("form")["readOnly"] is True
     notice = seen.last("notice")["text"]
@@ -181,7 +187,7 @@ def test_settings_page_is_read_only_for_others_and_refuses_their_submit():
     assert seen.commands == [] and seen.last("status")["tone"] == "error"
 
 
-def test_settings_page_survives_nonsense_from_the_page():
+def test_settings_page_survives_nonsense_from_the_page() -> None:
     page, seen = settings_page()
     page.receive("settings:submit", "not json", 0)
     page.receive("settings:__class__", "[]", 0)
@@ -189,8 +195,6 @@ def test_settings_page_survives_nonsense_from_the_page():
     assert seen.last("status")["tone"] == "error" and seen.commands == []
 
 
-def test_every_text_of_the_card_and_the_pages_is_in_russian_too():
-    from placement_app.core import i18n
-
+def test_every_text_of_the_card_and_the_pages_is_in_russian_too() -> None:
     english, russian = set(i18n.STRINGS["en"]), set(i18n.STRINGS["ru"])
     assert english - russian == set() and russian - english == set()

@@ -1,29 +1,49 @@
 """The emulated portal answers REST calls with Bitrix24's shapes."""
 
-import time
+from pathlib import Path
 
+import pytest
+
+from emulator import portal as portal_module
 from emulator.portal import Portal, rest_params
 
 
-def portal_with_call(**settings):
+class FakeTime:
+    """The emulator's clock, moved by the test."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def time(self) -> float:
+        return self.now
+
+
+def portal_with_call(**settings: object) -> Portal:
     portal = Portal()
     portal.report({"callId": "c1", "auth": "t1", "state": "connecting", **settings})
     return portal
 
 
-def test_record_appears_only_after_the_delay():
-    portal = portal_with_call(delayMs=200)
-    portal.report({"callId": "c1", "auth": "t1", "state": "idle", "failedCode": "486", "delayMs": 200})
+def test_record_appears_only_after_the_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = FakeTime()
+    monkeypatch.setattr(portal_module, "time", clock)
+    portal = portal_with_call(delayMs=250)
+    portal.report({"callId": "c1", "auth": "t1", "state": "idle", "failedCode": "486", "delayMs": 250})
     params = {"auth": "t1", "FILTER[CALL_ID]": "c1"}
     assert portal.rest("voximplant.statistic.get", params)[1]["result"] == []
-    time.sleep(0.25)
+    clock.now += 0.125  # seconds, exact in binary
+    assert portal.rest("voximplant.statistic.get", params)[1]["result"] == []
+    clock.now += 0.125
     status, body = portal.rest("voximplant.statistic.get", params)
     assert status == 200 and body["total"] == 1 and "time" in body
     assert body["result"][0]["CALL_FAILED_CODE"] == "486"
     assert body["result"][0]["CALL_FAILED_REASON"] == "Busy here"
 
 
-def test_errors_have_bitrix24_shapes():
+def test_errors_have_bitrix24_shapes() -> None:
     assert portal_with_call().rest("voximplant.statistic.get", {"auth": "wrong"}) == (
         401, {"error": "NO_AUTH_FOUND", "error_description": "Wrong authorization data"})
     status, body = portal_with_call(statistics="no-scope").rest("voximplant.statistic.get", {"auth": "t1"})
@@ -32,22 +52,23 @@ def test_errors_have_bitrix24_shapes():
     assert (status, body["error"]) == (404, "ERROR_METHOD_NOT_FOUND")
 
 
-def test_unanswered_call_without_code_is_recorded_as_missed():
+def test_unanswered_call_without_code_is_recorded_as_missed() -> None:
     portal = portal_with_call(delayMs=0)
     portal.report({"callId": "c1", "auth": "t1", "state": "idle", "delayMs": 0})
     body = portal.rest("voximplant.statistic.get", {"auth": "t1", "FILTER[CALL_ID]": "c1"})[1]
     assert body["result"][0]["CALL_FAILED_CODE"] == "304"
 
 
-def test_bad_reports_are_refused():
+def test_bad_reports_are_refused() -> None:
     portal = Portal()
+    report: object
     for report in (None, [], {"callId": 1, "auth": "x"}, {"callId": "c", "auth": "t", "statistics": "x"},
                    {"callId": "c", "auth": "t", "delayMs": -1}):
         assert portal.report(report)[0] == 400
     assert portal.calls == {}
 
 
-def test_rest_parameters_from_form_and_json():
+def test_rest_parameters_from_form_and_json() -> None:
     assert rest_params("application/x-www-form-urlencoded", "FILTER%5BCALL_ID%5D=c1&auth=t") == {
         "FILTER[CALL_ID]": "c1", "auth": "t"}
     assert rest_params("application/json", '{"FILTER": {"CALL_ID": "c1"}, "auth": "t"}') == {
@@ -55,7 +76,7 @@ def test_rest_parameters_from_form_and_json():
     assert rest_params("application/json", "nope") == {}
 
 
-def test_placements_and_app_options_outlive_a_restart(tmp_path):
+def test_placements_and_app_options_outlive_a_restart(tmp_path: Path) -> None:
     state = tmp_path / "portal.json"
     portal = Portal(state_path=state, app_origin="https://app.example")
     portal.control("session", {"auth": "admin", "admin": True})
@@ -74,7 +95,7 @@ def test_placements_and_app_options_outlive_a_restart(tmp_path):
                                                 "installFault": ""}
 
 
-def test_placement_methods_answer_with_bitrix24_shapes():
+def test_placement_methods_answer_with_bitrix24_shapes() -> None:
     portal = Portal(app_origin="https://app.example")
     portal.control("session", {"auth": "admin", "admin": True})
     portal.control("session", {"auth": "user", "admin": False})

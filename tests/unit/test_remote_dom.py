@@ -1,15 +1,16 @@
 """The view drawn in the worker: recorded operations rebuild exactly what direct drawing gives."""
 
 import json
+from typing import Any
 
-from fakedom import FakeDocument
+from fakedom import FakeDocument, FakeElement
 
-from placement_app.card.app import Card
-from placement_app.browser.remote_dom import RemoteDocument
 from placement_app.browser.mirror import MirroredStorage
+from placement_app.browser.remote_dom import RemoteDocument
+from placement_app.card.app import Card
 from placement_app.card.storage import Store
-from placement_app.core.timeline import Timeline
 from placement_app.card.view import CardView
+from placement_app.core.timeline import Timeline
 
 CALL = [
     ("app:opened", [{"LANG": "en", "PLACEMENT_OPTIONS": {"CALL_ID": "c", "CALL_STATE": "idle"}}], 0),
@@ -22,33 +23,38 @@ CALL = [
 class Applier:
     """What static/dom-ops.js does, in Python: the protocol's meaning."""
 
-    def __init__(self, document, root):
+    def __init__(self, document: FakeDocument, root: FakeElement) -> None:
         self.document = document
         self.nodes = {0: root}
 
-    def __call__(self, operations):
+    def __call__(self, operations: object) -> None:
+        assert isinstance(operations, list)
         for operation in operations:
-            self.one(*operation)
+            assert isinstance(operation, list)
+            self.one(operation)
 
-    def one(self, code, element, *rest):
-        nodes, document = self.nodes, self.document
-        if code == "c":
-            nodes[element] = document.createElement(rest[0])
-        elif code == "a":
-            nodes[element].appendChild(nodes[rest[0]])
-        elif code == "r":
-            nodes[element].remove()
-        elif code == "t":
-            nodes[element].textContent = rest[0]
-        elif code == "k":
-            nodes[element].className = rest[0]
-        elif code == "h":
-            nodes[element].hidden = rest[0]
-        elif code == "s":
-            nodes[element].setAttribute(*rest)
+    def one(self, operation: list[object]) -> None:
+        nodes = self.nodes
+        match operation:
+            case ["c", int(element), str(tag)]:
+                nodes[element] = self.document.createElement(tag)
+            case ["a", int(element), int(child)]:
+                nodes[element].appendChild(nodes[child])
+            case ["r", int(element)]:
+                nodes[element].remove()
+            case ["t", int(element), str(text)]:
+                nodes[element].textContent = text
+            case ["k", int(element), str(class_name)]:
+                nodes[element].className = class_name
+            case ["h", int(element), bool(hidden)]:
+                nodes[element].hidden = hidden
+            case ["s", int(element), str(name), str(value)]:
+                nodes[element].setAttribute(name, value)
+            case _:
+                raise AssertionError(f"not an operation of the protocol: {operation!r}")
 
 
-def test_recorded_drawing_rebuilds_the_same_card():
+def test_recorded_drawing_rebuilds_the_same_card() -> None:
     direct = FakeDocument()
     direct_root = direct.createElement("section")
     remote = RemoteDocument()
@@ -67,7 +73,7 @@ def test_recorded_drawing_rebuilds_the_same_card():
     assert mirror.tags <= {"DIV", "SPAN", "P", "DL", "DT", "DD", "OL", "LI", "TIME", "SECTION", "BUTTON"}
 
 
-def test_an_event_sends_a_small_batch():
+def test_an_event_sends_a_small_batch() -> None:
     remote = RemoteDocument()
     card = Card(CardView(remote, remote.root), lambda: 0.0)
     for kind, args, at in CALL:
@@ -77,11 +83,11 @@ def test_an_event_sends_a_small_batch():
     assert len(remote.take()) < 40
 
 
-def test_mirrored_storage_posts_writes_and_keeps_to_its_budget():
-    posted = []
-    storage = MirroredStorage({"call-timeline:v1:calls": "[]", 3: "x"}, lambda *a: posted.append(a),
-                              budget=5_000)
-    assert storage.getItem("call-timeline:v1:calls") == "[]" and 3 not in storage.items
+def test_mirrored_storage_posts_writes_and_keeps_to_its_budget() -> None:
+    posted: list[tuple[str, str, str | None]] = []
+    snapshot: dict[Any, Any] = {"call-timeline:v1:calls": "[]", 3: "x", "other": 3}  # not checked yet
+    storage = MirroredStorage(snapshot, lambda *write: posted.append(write), budget=5_000)
+    assert storage.items == {"call-timeline:v1:calls": "[]"}
     store = Store(storage)
     assert store.save(Timeline(call_id="c1"))
     assert posted[0][0] == "set" and posted[0][1] == "call-timeline:v1:call:c1"

@@ -2,25 +2,32 @@
 
 import asyncio
 import json
-import threading
+from collections.abc import Coroutine
+from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
-from fakedom import FakeDocument
+from fakedom import FakeDocument, FakeElement
+from own_loop import run_in_own_loop
 
 from placement_app.card import statistics
 from placement_app.card.app import Card
-from placement_app.card.statistics import Found, GaveUp, NotYet, read_reply
-from placement_app.core.timeline import Outcome
+from placement_app.card.statistics import Found, GaveUp, NotYet, Reply, read_reply
 from placement_app.card.view import CardView
+from placement_app.core.timeline import Outcome
 from placement_app.portal import client
 
 CALL = "externalCall.abc"
 TOKEN = "token123"
 RECORD = {"ID": "7", "CALL_ID": CALL, "CALL_FAILED_CODE": "486", "CALL_FAILED_REASON": "Busy here"}
+#: When the call ends (ms on the card's clock).
+ENDED = 9_000.0
+
+#: What the portal's HTTP endpoint gives: a status and a text, or an error raised.
+Answer = tuple[int, str] | Exception
 
 
-def reply(result=None, error=None, status=200):
+def reply(result: object = None, error: str | None = None, status: int = 200) -> tuple[int, str]:
     body = {"error": error, "error_description": "..."} if error else {"result": result, "total": 1}
     return status, json.dumps(body)
 
@@ -41,70 +48,77 @@ def reply(result=None, error=None, status=200):
     ((200, "[1, 2]"), GaveUp("refused")),
     ((200, '{"result": "x"}'), GaveUp("refused")),
 ])
-def test_every_reply_shape_is_understood(answer, expected):
+def test_every_reply_shape_is_understood(answer: tuple[int, str], expected: Reply) -> None:
     assert read_reply(client.read(*answer), CALL) == expected
 
 
-def test_the_request_asks_for_this_call_with_the_token():
+def test_the_request_asks_for_this_call_with_the_token() -> None:
     url, body = client.request("https://portal.example/rest/", TOKEN, statistics.METHOD,
                                statistics.params(CALL))
     assert url == "https://portal.example/rest/voximplant.statistic.get.json"
     assert parse_qs(body) == {"FILTER[CALL_ID]": [CALL], "auth": [TOKEN]}
 
 
-def test_retries_last_about_fifteen_seconds():
-    assert 10_000 <= sum(statistics.DELAYS_MS) <= 16_000
+class SimulatedTime:
+    """The card's clock, moved on only by the card's own waits; ``log`` tells what happened when."""
+
+    def __init__(self, now: float = ENDED) -> None:
+        self.now = now
+        self.log: list[tuple[str, float]] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds * 1000
+        self.log.append(("waited", self.now))
+        await asyncio.sleep(0)
 
 
 class Portal:
-    """Answers the card's REST calls from a script of replies."""
+    """Answers the card's REST calls from a script of replies (the last one again and again)."""
 
-    def __init__(self, *answers):
+    def __init__(self, *answers: Answer, time: SimulatedTime | None = None) -> None:
         self.answers = list(answers)
         self.asked: list[tuple[str, str]] = []
+        self.time = time
 
-    async def __call__(self, url, body):
+    async def __call__(self, url: str, body: str) -> tuple[int, str]:
         self.asked.append((url, body))
+        if self.time is not None:
+            self.time.log.append(("asked", self.time.now))
         answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
         if isinstance(answer, Exception):
             raise answer
         return answer
 
 
-def play(portal, *events, connected=False):
+def play(portal: Portal, *events: tuple[str, str, float], connected: bool = False,
+         time: SimulatedTime | None = None) -> tuple[Card, FakeElement]:
     """A call that ends as idle without a code; returns the card and its root after the lookup."""
+    time = time or SimulatedTime()
     document = FakeDocument()
     root = document.createElement("section")
-    tasks = []
-
-    async def instant(seconds):
-        await asyncio.sleep(0)
-
-    card = Card(CardView(document, root), lambda: 50_000.0, http=portal, spawn=tasks.append,
-                sleep=instant)
+    tasks: list[Coroutine[Any, Any, Any]] = []
+    card = Card(CardView(document, root), time, http=portal, spawn=tasks.append, sleep=time.sleep)
     opened = {"LANG": "en", "DOMAIN": "portal.example", "PROTOCOL": 1, "AUTH_ID": TOKEN,
               "PLACEMENT_OPTIONS": {"CALL_ID": CALL, "CALL_STATE": "connecting"}}
     card.receive("app:opened", json.dumps([opened]), 1_000)
     if connected:
         card.receive("CallCard::CallStateChanged", '["connected"]', 5_000)
-    card.receive("CallCard::CallStateChanged", '["idle"]', 9_000)
+    card.receive("CallCard::CallStateChanged", '["idle"]', ENDED)
     for event in events:
         card.receive(*event)
     assert len(tasks) <= 1
 
-    async def run():
+    async def run() -> None:
         await asyncio.gather(*tasks)
 
-    # A loop of its own, in its own thread: Playwright's sync API keeps one running in this
-    # thread for the whole test session.
-    worker = threading.Thread(target=asyncio.run, args=(run(),))
-    worker.start()
-    worker.join(timeout=30)
-    assert not worker.is_alive()
+    run_in_own_loop(run())
     return card, root
 
 
-def test_missing_code_is_completed_from_call_statistics():
+def test_missing_code_is_completed_from_call_statistics() -> None:
     portal = Portal(reply([]), reply([]), reply([RECORD]))
     card, root = play(portal)
     assert card.timeline.outcome is Outcome.FAILED
@@ -115,13 +129,30 @@ def test_missing_code_is_completed_from_call_statistics():
     assert portal.asked[0][0] == "https://portal.example/rest/voximplant.statistic.get.json"
 
 
+def test_without_a_record_the_card_asks_once_per_try_for_about_fifteen_seconds_then_says_so() -> None:
+    time = SimulatedTime()
+    portal = Portal(reply([]), time=time)
+    card, root = play(portal, time=time)
+    kinds = [kind for kind, _ in time.log]
+    assert len(kinds) >= 6 and kinds == ["waited", "asked"] * (len(kinds) // 2), time.log
+    given_up = time.log[-1][1]
+    assert 10_000 <= given_up - ENDED <= 16_000, time.log  # the record shows up a few seconds late
+    assert time.now == given_up  # and no wait after the last answer
+    assert len(portal.asked) == len(kinds) // 2
+    assert card.timeline.outcome is Outcome.NOT_ANSWERED and card.timeline.lookup == "no_record"
+    assert root.find("failure-source").textContent == (
+        "The portal's call statistics have no record of this call.")
+    assert "Looking up" not in root.visible_text()
+
+
 @pytest.mark.parametrize(("answers", "why", "words"), [
     ([reply([])], "no_record", "have no record of this call"),
     ([reply(error="insufficient_scope", status=401)], "no_scope", "telephony scope is missing"),
     ([reply(error="expired_token", status=401)], "auth", "did not accept the app's authorisation"),
     ([OSError("network down")], "unreachable", "could not be reached"),
 ])
-def test_a_lookup_that_cannot_tell_leaves_the_entry_honest(answers, why, words):
+def test_a_lookup_that_cannot_tell_leaves_the_entry_honest(answers: list[Answer], why: str,
+                                                            words: str) -> None:
     card, root = play(Portal(*answers))
     assert card.timeline.outcome is Outcome.NOT_ANSWERED and card.timeline.lookup == why
     assert root.find("failure-code").textContent == "Reason not reported"
@@ -129,35 +160,29 @@ def test_a_lookup_that_cannot_tell_leaves_the_entry_honest(answers, why, words):
     assert "Next step" in root.find("failure-next").textContent
 
 
-def test_gives_up_at_once_on_a_missing_scope():
+def test_gives_up_at_once_on_a_missing_scope() -> None:
     portal = Portal(reply(error="insufficient_scope", status=401))
     play(portal)
     assert len(portal.asked) == 1
 
 
-def test_no_record_is_asked_for_every_try_then_given_up():
-    portal = Portal(reply([]))
-    play(portal)
-    assert len(portal.asked) == len(statistics.DELAYS_MS)
-
-
-def test_an_answered_call_gets_the_success_code_and_stays_answered():
+def test_an_answered_call_gets_the_success_code_and_stays_answered() -> None:
     card, _ = play(Portal(reply([{**RECORD, "CALL_FAILED_CODE": "200", "CALL_FAILED_REASON": "OK"}])),
                    connected=True)
     assert card.timeline.outcome is Outcome.ANSWERED and card.timeline.failed_code == "200"
 
 
-def test_a_new_attempt_during_the_lookup_stops_it():
+def test_a_new_attempt_during_the_lookup_stops_it() -> None:
     portal = Portal(reply([RECORD]))
     card, _ = play(portal, ("CallCard::CallStateChanged", '["connecting"]', 10_000))
     assert card.timeline.outcome is Outcome.RINGING and card.timeline.failed_code is None
     assert portal.asked == []
 
 
-def test_a_code_on_the_wire_needs_no_lookup():
+def test_a_code_on_the_wire_needs_no_lookup() -> None:
     portal = Portal(reply([RECORD]))
     document = FakeDocument()
-    tasks = []
+    tasks: list[Coroutine[Any, Any, Any]] = []
     card = Card(CardView(document, document.createElement("section")), lambda: 0.0, http=portal,
                 spawn=tasks.append)
     card.receive("app:opened", json.dumps([{"DOMAIN": "p.example", "PROTOCOL": 1, "AUTH_ID": TOKEN,
@@ -167,9 +192,9 @@ def test_a_code_on_the_wire_needs_no_lookup():
     assert tasks == []
 
 
-def test_a_portal_address_that_is_not_a_host_is_never_called():
+def test_a_portal_address_that_is_not_a_host_is_never_called() -> None:
     document = FakeDocument()
-    tasks = []
+    tasks: list[Coroutine[Any, Any, Any]] = []
     card = Card(CardView(document, document.createElement("section")), lambda: 0.0,
                 http=Portal(reply([])), spawn=tasks.append)
     for domain in ("evil.example/x?", "a b", "", None, "javascript:alert(1)"):

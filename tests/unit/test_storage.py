@@ -1,19 +1,20 @@
 """The timeline across reloads: kept per call, bounded, never with tokens, never trusted blindly."""
 
 import json
-from dataclasses import fields
+from dataclasses import fields, replace
+from typing import NoReturn
 
 import pytest
-from fakedom import FakeDocument
+from fakedom import FakeDocument, FakeElement
 from hypothesis import given
 from hypothesis import strategies as st
 
 from placement_app.card import storage
 from placement_app.card.app import Card
-from placement_app.core.events import BeforeClose, CallState, CallStateChanged, EntityChanged
 from placement_app.card.storage import INDEX_KEY, MAX_CALLS, PREFIX, Invalid, Store, dumps, loads
-from placement_app.core.timeline import Timeline, replay
 from placement_app.card.view import CardView
+from placement_app.core.events import BeforeClose, CallState, CallStateChanged, EntityChanged, Event
+from placement_app.core.timeline import Timeline, replay
 
 TOKEN = "secret-auth-token-0123"
 
@@ -21,47 +22,53 @@ TOKEN = "secret-auth-token-0123"
 class MemoryStorage:
     """localStorage semantics, with an optional quota in characters."""
 
-    def __init__(self, quota: int | None = None):
+    def __init__(self, quota: int | None = None) -> None:
         self.items: dict[str, str] = {}
         self.quota = quota
 
-    def getItem(self, key):
+    def getItem(self, key: str) -> str | None:
         return self.items.get(key)
 
-    def setItem(self, key, value):
+    def setItem(self, key: str, value: str) -> None:
         size = sum(len(k) + len(v) for k, v in self.items.items() if k != key) + len(key) + len(value)
         if self.quota is not None and size > self.quota:
             raise RuntimeError("QuotaExceededError")
         self.items[key] = value
 
-    def removeItem(self, key):
+    def removeItem(self, key: str) -> None:
         self.items.pop(key, None)
 
 
 class BrokenStorage:
-    def getItem(self, key):
+    """Storage the browser refuses (disabled, or a sandboxed frame): every call raises."""
+
+    def getItem(self, key: str) -> NoReturn:
         raise RuntimeError("SecurityError")
 
-    setItem = removeItem = getItem
+    def setItem(self, key: str, value: str) -> NoReturn:
+        raise RuntimeError("SecurityError")
+
+    def removeItem(self, key: str) -> NoReturn:
+        raise RuntimeError("SecurityError")
 
 
-def opened(call_id, state="idle"):
+def opened(call_id: str, state: str = "idle") -> str:
     data = {"LANG": "en", "AUTH_ID": TOKEN, "REFRESH_ID": TOKEN,
             "PLACEMENT_OPTIONS": {"CALL_ID": call_id, "CALL_STATE": state}}
     return json.dumps([data])
 
 
-def new_card(store, now=100_000.0):
+def new_card(store: Store, now: float = 100_000.0) -> tuple[Card, FakeElement]:
     document = FakeDocument()
     root = document.createElement("section")
     return Card(CardView(document, root), lambda: now, store=store), root
 
 
-def rows(root):
+def rows(root: FakeElement) -> list[str]:
     return [row.find("what").textContent for row in root.find_all("entry")]
 
 
-def test_a_reloaded_tab_picks_up_the_same_call():
+def test_a_reloaded_tab_picks_up_the_same_call() -> None:
     backend = MemoryStorage()
     first, _ = new_card(Store(backend))
     first.receive("app:opened", opened("call-1"), 1_000)
@@ -75,7 +82,7 @@ def test_a_reloaded_tab_picks_up_the_same_call():
     assert root.find("ring").textContent == "0:07"
 
 
-def test_a_state_change_missed_during_the_reload_is_taken_from_the_init_data():
+def test_a_state_change_missed_during_the_reload_is_taken_from_the_init_data() -> None:
     backend = MemoryStorage()
     first, _ = new_card(Store(backend))
     first.receive("app:opened", opened("call-1", "connecting"), 1_000)
@@ -85,7 +92,7 @@ def test_a_state_change_missed_during_the_reload_is_taken_from_the_init_data():
     assert rows(root) == ["Ringing (since the card opened)", "Talking"]
 
 
-def test_events_before_the_init_data_are_replayed_over_the_saved_timeline():
+def test_events_before_the_init_data_are_replayed_over_the_saved_timeline() -> None:
     backend = MemoryStorage()
     first, _ = new_card(Store(backend))
     first.receive("app:opened", opened("call-1", "connecting"), 1_000)
@@ -97,7 +104,7 @@ def test_events_before_the_init_data_are_replayed_over_the_saved_timeline():
     assert again.timeline.failed_code == "486"
 
 
-def test_another_call_starts_a_fresh_timeline():
+def test_another_call_starts_a_fresh_timeline() -> None:
     backend = MemoryStorage()
     first, _ = new_card(Store(backend))
     first.receive("app:opened", opened("call-1", "connected"), 1_000)
@@ -107,7 +114,7 @@ def test_another_call_starts_a_fresh_timeline():
     assert rows(root) == ["Ringing (since the card opened)"]
 
 
-def test_no_auth_token_is_ever_stored():
+def test_no_auth_token_is_ever_stored() -> None:
     backend = MemoryStorage()
     card, _ = new_card(Store(backend))
     card.receive("app:opened", opened("call-1"), 1_000)
@@ -117,7 +124,7 @@ def test_no_auth_token_is_ever_stored():
     assert backend.items and all(TOKEN not in value for value in backend.items.values())
 
 
-def test_only_the_last_calls_are_kept():
+def test_only_the_last_calls_are_kept() -> None:
     backend = MemoryStorage()
     store = Store(backend)
     for number in range(MAX_CALLS + 7):
@@ -128,7 +135,7 @@ def test_only_the_last_calls_are_kept():
     assert store.load("call-0") is None and store.load(f"call-{MAX_CALLS + 6}") is not None
 
 
-def test_full_storage_forgets_old_calls_to_keep_the_current_one():
+def test_full_storage_forgets_old_calls_to_keep_the_current_one() -> None:
     big = replay([EntityChanged(float(i), f"+{i:020d}", None, None) for i in range(150)])
     backend = MemoryStorage(quota=3 * len(dumps(replace_call(big, "x"))))
     store = Store(backend)
@@ -138,14 +145,12 @@ def test_full_storage_forgets_old_calls_to_keep_the_current_one():
     assert store.load("call-0") is None
 
 
-def replace_call(line, call_id):
-    from dataclasses import replace
-
+def replace_call(line: Timeline, call_id: str) -> Timeline:
     return replace(line, call_id=call_id)
 
 
-def test_storage_that_refuses_everything_does_not_break_the_card():
-    warnings = []
+def test_storage_that_refuses_everything_does_not_break_the_card() -> None:
+    warnings: list[str] = []
     store = Store(BrokenStorage(), warnings.append)
     card, root = new_card(store)
     card.receive("app:opened", opened("call-1"), 1_000)
@@ -161,17 +166,17 @@ def test_storage_that_refuses_everything_does_not_break_the_card():
     '{"version": 1, "call_id": "call-1", "entries": [{"span": "idle", "start": "x"}], "dropped": 0}',
     '{"version": 1, "call_id": "call-1", "entries": "<img>", "dropped": 0}',
 ])
-def test_corrupt_or_foreign_saved_values_start_fresh(stored):
+def test_corrupt_or_foreign_saved_values_start_fresh(stored: str) -> None:
     backend = MemoryStorage()
     backend.items[PREFIX + "call:call-1"] = stored
-    warnings = []
+    warnings: list[str] = []
     card, root = new_card(Store(backend, warnings.append))
     card.receive("app:opened", opened("call-1", "connecting"), 1_000)
     assert rows(root) == ["Ringing (since the card opened)"]
     assert warnings
 
 
-def test_dumps_covers_every_field_of_the_timeline():
+def test_dumps_covers_every_field_of_the_timeline() -> None:
     line = replay([CallStateChanged(1.0, CallState.CONNECTING), EntityChanged(2.0, "+1", "LEAD", 5),
                    CallStateChanged(3.0, CallState.IDLE, "486"), BeforeClose(4.0)])
     line = replace_call(line, "c")
@@ -180,8 +185,8 @@ def test_dumps_covers_every_field_of_the_timeline():
 
 
 # Text as the parser hands it on: printable and clipped.
-texts = st.text(max_size=10).filter(str.isprintable)
-events = st.lists(st.one_of(
+texts: st.SearchStrategy[str] = st.text(max_size=10).filter(str.isprintable)
+events: st.SearchStrategy[list[Event]] = st.lists(st.one_of(
     st.builds(CallStateChanged, st.floats(0, 1e9), st.sampled_from(list(CallState)),
               st.one_of(st.none(), texts)),
     st.builds(EntityChanged, st.floats(0, 1e9), st.one_of(st.none(), texts),
@@ -190,12 +195,12 @@ events = st.lists(st.one_of(
 
 
 @given(events)
-def test_any_timeline_survives_a_round_trip(stream):
+def test_any_timeline_survives_a_round_trip(stream: list[Event]) -> None:
     line = replace_call(replay(stream), "call")
     assert loads(dumps(line), "call") == line
 
 
-def test_loads_refuses_nonsense():
+def test_loads_refuses_nonsense() -> None:
     with pytest.raises(Invalid):
         loads('{"version": 1, "call_id": "c", "entries": [], "dropped": -1}', "c")
     assert storage.MAX_CALLS == 20

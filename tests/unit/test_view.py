@@ -1,32 +1,44 @@
 """The card as drawn: text a person reads, text nodes only, few writes per event."""
 
 import json
+import tracemalloc
+from typing import NoReturn
 
-from fakedom import FakeDocument
-from hypothesis import given, settings
+import pytest
+from fakedom import FakeDocument, FakeElement
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from placement_app.card import app
 from placement_app.card.app import Card
 from placement_app.card.view import CardView
+from placement_app.core import settings, timeline
+from placement_app.core.settings import Override, Settings
 
 HTML = '<img src=x onerror="alert(1)">'
 BUSY_NEXT = "Next step: Try again in a few minutes or book a callback."
 
 
-def make_card(now=0.0, offset=0):
+Clock = dict[str, float]
+
+
+def make_card(now: float = 0.0,
+              offset: int = 0) -> tuple[Card, FakeElement, FakeDocument, Clock, list[str]]:
+    """A card drawn into a fake document, its clock at ``now`` (moved by setting ``clock["now"]``)."""
     document = FakeDocument()
     root = document.createElement("section")
     clock = {"now": now}
-    warnings = []
+    warnings: list[str] = []
     card = Card(CardView(document, root, offset), lambda: clock["now"], warnings.append)
     return card, root, document, clock, warnings
 
 
-def send(card, kind, *args, at):
+def send(card: Card, kind: str, *args: object, at: float) -> None:
     card.receive(kind, json.dumps(list(args)), at)
 
 
-def test_busy_call_shows_busy_reason_and_next_step():
+def test_busy_call_shows_busy_reason_and_next_step() -> None:
     card, root, *_ = make_card()
     send(card, "app:opened", {"LANG": "en", "PLACEMENT_OPTIONS": {"CALL_STATE": "idle"}}, at=0)
     send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
@@ -39,7 +51,7 @@ def test_busy_call_shows_busy_reason_and_next_step():
     assert root.find("ring").textContent == "0:06"
 
 
-def test_timeline_rows_show_clock_state_and_duration():
+def test_timeline_rows_show_clock_state_and_duration() -> None:
     card, root, _, clock, _ = make_card(offset=180)
     send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
     send(card, "CallCard::CallStateChanged", "connected", at=9_000)
@@ -54,7 +66,7 @@ def test_timeline_rows_show_clock_state_and_duration():
     assert root.find("talk").textContent == "1:06"
 
 
-def test_not_answered_without_code_says_reason_not_reported():
+def test_not_answered_without_code_says_reason_not_reported() -> None:
     card, root, *_ = make_card()
     send(card, "CallCard::CallStateChanged", "connecting", at=0)
     send(card, "CallCard::CallStateChanged", "idle", at=30_000)
@@ -63,16 +75,7 @@ def test_not_answered_without_code_says_reason_not_reported():
     assert "Call answered" not in text
 
 
-def test_html_in_a_code_is_shown_as_text():
-    card, root, document, *_ = make_card()
-    send(card, "CallCard::CallStateChanged", "connecting", at=0)
-    send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": HTML}], at=1)
-    assert f"Unrecognised code: {HTML}" in root.visible_text()
-    allowed = {"SECTION", "DIV", "SPAN", "P", "DL", "DT", "DD", "OL", "LI", "TIME", "BUTTON"}
-    assert document.tags <= allowed
-
-
-def test_russian_portal_gets_a_russian_card():
+def test_russian_portal_gets_a_russian_card() -> None:
     card, root, *_ = make_card()
     opened = {"LANG": "ru", "PLACEMENT_OPTIONS": {"CALL_STATE": "connecting"}}
     send(card, "app:opened", opened, at=0)
@@ -81,7 +84,7 @@ def test_russian_portal_gets_a_russian_card():
     assert "486 · Занято" in text and "Что сделать" in text
 
 
-def test_an_event_costs_few_dom_writes_on_a_long_timeline():
+def test_an_event_costs_few_dom_writes_on_a_long_timeline() -> None:
     card, _, document, *_ = make_card()
     for i in range(150):
         send(card, "CallCard::EntityChanged", {"PHONE_NUMBER": f"+{i}"}, at=i)
@@ -90,22 +93,21 @@ def test_an_event_costs_few_dom_writes_on_a_long_timeline():
     assert document.writes - before < 25
 
 
-def test_failing_handler_shows_error_and_later_events_render(monkeypatch):
+def test_failing_handler_shows_error_and_later_events_render(monkeypatch: pytest.MonkeyPatch) -> None:
     card, root, _, _, warnings = make_card()
-    from placement_app.card import app
 
-    real = app.apply
-    monkeypatch.setattr(app, "apply", lambda *a: (_ for _ in ()).throw(RuntimeError("boom")))
+    def broken(*args: object) -> NoReturn:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(app, "apply", broken)
     send(card, "CallCard::CallStateChanged", "connecting", at=0)
-    monkeypatch.setattr(app, "apply", real)
+    monkeypatch.setattr(app, "apply", timeline.apply)
     send(card, "CallCard::CallStateChanged", "connected", at=5)
     assert "Display error" in root.visible_text() and "Talking" in root.visible_text()
     assert warnings and "boom" in warnings[0]
 
 
-def test_dropped_entries_are_counted_on_screen():
-    from placement_app.core import timeline
-
+def test_dropped_entries_are_counted_on_screen() -> None:
     card, root, *_ = make_card()
     for i in range(timeline.MAX_ENTRIES + 5):
         send(card, "CallCard::EntityChanged", {"PHONE_NUMBER": f"+{i}"}, at=i)
@@ -113,17 +115,13 @@ def test_dropped_entries_are_counted_on_screen():
     assert "5 earlier entries not shown" in root.visible_text()
 
 
-def test_three_hour_call_with_ten_thousand_events_stays_bounded_and_the_timer_is_right():
-    import tracemalloc
-
-    from placement_app.core import timeline
-
+def test_three_hour_call_with_ten_thousand_events_stays_bounded_and_the_timer_is_right() -> None:
     card, root, document, clock, _ = make_card()
     three_hours = 3 * 3600 * 1000
     send(card, "CallCard::CallStateChanged", "connecting", at=0)
     send(card, "CallCard::CallStateChanged", "connected", at=5_000)
     tracemalloc.start()
-    sizes = []
+    sizes: list[int] = []
     for i in range(10_000):
         at = 5_000 + i * (three_hours - 10_000) / 10_000
         send(card, "CallCard::EntityChanged", {"PHONE_NUMBER": f"+7{i}"}, at=at)
@@ -140,7 +138,7 @@ def test_three_hour_call_with_ten_thousand_events_stays_bounded_and_the_timer_is
     assert document.created < 6 * (timeline.MAX_ENTRIES + 20)  # rows are recycled, not piled up
 
 
-@settings(max_examples=300, deadline=None)
+@hypothesis_settings(max_examples=300, deadline=None)
 @given(kind=st.sampled_from(["CallCard::CallStateChanged", "CallCard::EntityChanged",
                              "CallCard::BeforeClose", "app:opened", "other"]),
        payload=st.one_of(st.text(max_size=300), st.recursive(
@@ -150,7 +148,7 @@ def test_three_hour_call_with_ten_thousand_events_stays_bounded_and_the_timer_is
                                 "PLACEMENT_OPTIONS", "<b>"]), inner, max_size=4),
            max_leaves=10).map(json.dumps)),
        at=st.one_of(st.floats(), st.integers(), st.text(max_size=3), st.none()))
-def test_any_raw_delivery_is_drawn_as_text_without_raising(kind, payload, at):
+def test_any_raw_delivery_is_drawn_as_text_without_raising(kind: str, payload: str, at: object) -> None:
     card, root, document, _, warnings = make_card()
     card.receive(kind, payload, at)
     card.receive("CallCard::CallStateChanged", '["connected"]', 1.0)
@@ -160,18 +158,14 @@ def test_any_raw_delivery_is_drawn_as_text_without_raising(kind, payload, at):
     assert warnings == []
 
 
-def opened_with(chosen, lang="en"):
-    from placement_app.core import settings
-
+def opened_with(chosen: Settings, lang: str = "en") -> tuple[Card, FakeElement]:
     card, root, *_ = make_card()
     send(card, "app:opened", {"LANG": lang, "APP_OPTIONS": {settings.OPTION_NAME: settings.dumps(chosen)},
                               "PLACEMENT_OPTIONS": {"CALL_ID": "c1", "CALL_STATE": "idle"}}, at=0)
     return card, root
 
 
-def test_the_admins_words_replace_the_built_in_ones_as_text():
-    from placement_app.core.settings import Override, Settings
-
+def test_the_admins_words_replace_the_built_in_ones_as_text() -> None:
     overrides = (Override("486", HTML, ""), Override("480", "", "Call back"))
     card, root = opened_with(Settings(overrides=overrides))
     send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
@@ -184,9 +178,7 @@ def test_the_admins_words_replace_the_built_in_ones_as_text():
     assert root.find("failure-code").textContent.startswith("480 · ")
 
 
-def test_expected_outcomes_are_drawn_neutrally_in_the_forced_language():
-    from placement_app.core.settings import Settings
-
+def test_expected_outcomes_are_drawn_neutrally_in_the_forced_language() -> None:
     card, root = opened_with(Settings(language="ru", expected_codes=frozenset({"603-S"})), lang="en")
     send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
     send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "603-s"}], at=2_000)
@@ -195,9 +187,7 @@ def test_expected_outcomes_are_drawn_neutrally_in_the_forced_language():
     assert root.find("failure").className == "failure code-expected"
 
 
-def test_client_changes_can_be_hidden_and_the_clock_can_be_twelve_hour():
-    from placement_app.core.settings import Settings
-
+def test_client_changes_can_be_hidden_and_the_clock_can_be_twelve_hour() -> None:
     card, root = opened_with(Settings(show_client_changes=False, clock="12h"))
     send(card, "CallCard::EntityChanged", {"PHONE_NUMBER": "+100", "CRM_ENTITY_TYPE": "LEAD",
                                            "CRM_ENTITY_ID": 3}, at=13 * 3600_000 + 5_000)
