@@ -126,6 +126,7 @@ class Card:
         saved = self.store.load(call_id)
         if saved is not None and isinstance(event, CardOpened):
             self.timeline = resume(saved, event, self.early)
+            self.keep = self.store.load_hold(call_id)  # the admin's time limit runs on
         self.early = []
 
     def _look_up_if_needed(self) -> None:
@@ -167,7 +168,10 @@ class Card:
         """Hold the card open after a failed call, if the admin asked (see :mod:`keep_open`)."""
         try:
             now = self.clock()
+            before = self.keep
             self.keep, commands = keep_open.step(self.keep, self.settings, self.timeline, now, event)
+            if self.keep != before and self.timeline.call_id is not None:
+                self.unsaved = True
             for name in commands:
                 self.command(name)
             self.view.show_hold(self.keep.closes_in(self.settings, now))
@@ -179,7 +183,7 @@ class Card:
         if self.unsaved:
             self.unsaved = False
             self.saved_at = self.clock()
-            self.store.save(self.timeline)
+            self.store.save(self.timeline, self.keep)
 
     def redraw(self) -> None:
         try:

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from ..core.events import LOOKUP_FAILURES, CallState
 from ..core.timeline import MAX_ENTRIES, Entry, Notice, NoticeKind, StateSpan, Timeline
 from ..core.untrusted import MAX_TEXT, clip
+from .keep_open import KeepOpen
 
 VERSION = 1
 PREFIX = f"call-timeline:v{VERSION}:"
@@ -81,9 +82,11 @@ def _entry_from_dict(data: Any) -> Entry:
     return Notice(_number(data["at"]), NoticeKind(data["notice"]), _text(data["detail"]))
 
 
-def dumps(timeline: Timeline) -> str:
-    """The timeline as versioned JSON."""
+def dumps(timeline: Timeline, hold: KeepOpen | None = None) -> str:
+    """The timeline as versioned JSON, with the card's hold (see :mod:`.keep_open`) if given."""
     client = list(timeline.client) if timeline.client else None
+    held = None if hold is None else {"since": hold.since, "renewed_at": hold.renewed_at,
+                                      "released": hold.released}
     return json.dumps({
         "version": VERSION,
         "call_id": timeline.call_id,
@@ -102,7 +105,24 @@ def dumps(timeline: Timeline) -> str:
         "failure_reason": timeline.failure_reason,
         "code_from_statistics": timeline.code_from_statistics,
         "lookup": timeline.lookup,
+        "hold": held,
     }, ensure_ascii=False, separators=(",", ":"))
+
+
+def loads_hold(text: str) -> KeepOpen:
+    """The hold kept with a timeline; no hold when there is none or it is not trusted.
+
+    The time of the last renewal is not restored: a reloaded card is a new
+    frame, so it renews the hold at once rather than trusting the old one.
+    """
+    try:
+        data = json.loads(text)
+        held = data["hold"] if isinstance(data, dict) else None
+        if not isinstance(held, dict):
+            return KeepOpen()
+        return KeepOpen(since=_optional_number(held.get("since")), released=held.get("released") is True)
+    except (ValueError, RecursionError, KeyError, Invalid):
+        return KeepOpen()
 
 
 def loads(text: str, call_id: str) -> Timeline:
@@ -185,13 +205,21 @@ class Store:
             self.warn(f"Call Timeline: the saved timeline was not used ({error})")
             return None
 
-    def save(self, timeline: Timeline) -> bool:
-        """Keep ``timeline`` under its call id; forget the oldest calls if room runs out."""
+    def load_hold(self, call_id: str) -> KeepOpen:
+        """The hold kept with the timeline of ``call_id`` (see :func:`loads_hold`)."""
+        try:
+            text = self.backend.getItem(PREFIX + "call:" + call_id) if self.backend else None
+        except Exception:
+            return KeepOpen()
+        return loads_hold(str(text)) if text is not None else KeepOpen()
+
+    def save(self, timeline: Timeline, hold: KeepOpen | None = None) -> bool:
+        """Keep ``timeline`` and the card's hold under its call id; forget the oldest calls if need be."""
         if self.backend is None or not timeline.call_id:
             return False
         calls = [call for call in self._index() if call != timeline.call_id] + [timeline.call_id]
         forgotten, calls = calls[:-MAX_CALLS], calls[-MAX_CALLS:]
-        text = dumps(timeline)
+        text = dumps(timeline, hold)
         while True:
             try:
                 for call in forgotten:

@@ -4,8 +4,10 @@ import json
 
 from fakedom import FakeDocument, FakeElement
 
+from placement_app.browser.mirror import MirroredStorage
 from placement_app.card.app import Card
 from placement_app.card.keep_open import RENEW_MS
+from placement_app.card.storage import Store
 from placement_app.card.view import CardView
 from placement_app.core import settings
 
@@ -97,3 +99,31 @@ def test_done_before_any_failure_does_nothing() -> None:
     card, root, clock, sent = card_with(HOLD)
     event(card, clock, 0, "app:done")
     assert sent == [] and root.find("hold").hidden is True
+
+
+def test_a_reload_keeps_the_hold_and_the_admins_time_limit() -> None:
+    saved = MirroredStorage({}, lambda *change: None)  # the page's storage, as the worker sees it
+
+    def open_card(at: float) -> tuple[Card, FakeElement, Clock, Sent]:
+        document = FakeDocument()
+        root = document.createElement("section")
+        clock = {"now": at}
+        sent: Sent = []
+        card = Card(CardView(document, root), lambda: clock["now"], store=Store(saved),
+                    command=lambda name: sent.append((clock["now"], name)))
+        opened = {"LANG": "en", "APP_OPTIONS": {settings.OPTION_NAME: settings.dumps(HOLD)},
+                  "PLACEMENT_OPTIONS": {"CALL_ID": "c1", "CALL_STATE": "idle"}}
+        card.receive("app:opened", json.dumps([opened]), at)
+        return card, root, clock, sent
+
+    card, _, clock, sent = open_card(0)
+    event(card, clock, 0, "CallCard::CallStateChanged", "connecting")
+    event(card, clock, 1_000, "CallCard::CallStateChanged", "idle")  # not answered: held
+    run_until(card, clock, 61_000)
+    assert [name for _, name in sent] == ["disableAutoClose", "disableAutoClose"]
+
+    card, root, clock, sent = open_card(61_000)  # the operator reloads the tab a minute later
+    assert sent == [(61_000, "disableAutoClose")]  # the new frame holds the card at once
+    assert root.find("hold-text").textContent.endswith("closes by itself in 1:00.")
+    run_until(card, clock, 1_000 + 2 * 60_000 + 500)
+    assert sent[-1] == (121_000, "enableAutoClose")  # two minutes after the failure, not the reload
