@@ -1,3 +1,4 @@
+// @ts-check
 // The baseline: the same Pyodide runtime from the same site, loaded with nothing else.
 // The page is opened as bench/bare.html?runtime=<the site's versioned runtime folder>.
 const runtime = new URLSearchParams(location.search).get('runtime');

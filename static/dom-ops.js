@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Applies the DOM operations that the Python view, running in the worker,
  * records (see placement_app/remote_dom.py).  Only known tags and
@@ -6,24 +7,38 @@
 
 const TAGS = new Set(['div', 'span', 'p', 'dl', 'dt', 'dd', 'ol', 'li', 'time', 'section', 'button']);
 /** Attributes the view sets, each with the values it may take. */
-const ATTRIBUTES = new Map([
+const ATTRIBUTES = new Map(/** @type {[string, (value: string) => boolean][]} */ ([
   ['datetime', () => true],
   ['data-events', (value) => /^\d+$/.test(value)],
   ['data-action', (value) => value === 'done'],
   ['type', (value) => value === 'button'],
-]);
+]));
+
+/**
+ * One recorded step: [code, element id, first, second], as remote_dom.py writes it.
+ *
+ * @typedef {[string, unknown, unknown?, unknown?]} Operation
+ */
 
 export class DomPatcher {
-  constructor(root) {
+  /**
+   * @param {HTMLElement} root the element the view draws into (element 0)
+   * @param {Document} document where new elements are made (the root's own)
+   */
+  constructor(root, document = root.ownerDocument) {
+    this.document = document;
+    /** @type {Map<unknown, HTMLElement>} */
     this.nodes = new Map([[0, root]]);
   }
 
+  /** @param {unknown} id */
   node(id) {
     const node = this.nodes.get(id);
     if (!node) throw new Error(`no element ${id}`);
     return node;
   }
 
+  /** @param {Operation[]} operations */
   apply(operations) {
     for (const operation of operations) {
       try {
@@ -34,11 +49,12 @@ export class DomPatcher {
     }
   }
 
+  /** @param {Operation} operation */
   one([code, id, first, second]) {
     switch (code) {
       case 'c':
-        if (!TAGS.has(first) || this.nodes.has(id)) throw new Error(`refused <${first}>`);
-        this.nodes.set(id, document.createElement(first));
+        if (typeof first !== 'string' || !TAGS.has(first) || this.nodes.has(id)) throw new Error(`refused <${first}>`);
+        this.nodes.set(id, this.document.createElement(first));
         break;
       case 'a': this.node(id).append(this.node(first)); break;
       case 'r': this.node(id).remove(); break;
@@ -46,11 +62,12 @@ export class DomPatcher {
       case 'k': this.node(id).className = String(first); break;
       case 'h': this.node(id).hidden = Boolean(first); break;
       case 's':
-        if (!ATTRIBUTES.has(first) || !ATTRIBUTES.get(first)(String(second))) {
-          throw new Error(`refused attribute ${first}`);
-        }
+      {
+        const allowed = typeof first === 'string' && ATTRIBUTES.get(first);
+        if (!allowed || !allowed(String(second))) throw new Error(`refused attribute ${first}`);
         this.node(id).setAttribute(first, String(second));
         break;
+      }
       default: throw new Error(`unknown operation ${code}`);
     }
   }

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The worker that runs Python: loads Pyodide from the site, installs the
  * app's wheel with micropip, and hands every event to Python in the order it
@@ -6,45 +7,84 @@
  */
 
 /** The Python modules a page may start (each has a main()). */
-const ENTRIES = new Set(['placement_app.app', 'placement_app.settings_page', 'placement_app.install_page']);
-const queue = [];
-let deliver = null;
-let booted = false;
+export const ENTRIES = new Set([
+  'placement_app.card.app',
+  'placement_app.admin.settings_page',
+  'placement_app.admin.install_page',
+]);
 
-function hand(forward, { kind, payload, at }) {
-  try {
-    forward(kind, payload, at);
-  } catch (error) {
-    console.error('Call Timeline: Python did not take an event', error);
+/**
+ * @typedef {{ pyodide: string, wheels: string[], appWheel: string }} Boot
+ * @typedef {{ type: 'boot', entry: string, boot: Boot, data?: unknown }} BootMessage
+ * @typedef {{ type: 'event', kind: string, payload: string, at: number }} EventMessage
+ * @typedef {(kind: string, payload: string, at: number) => void} Forward
+ * @typedef {{ pyimport(name: string): any }} Runtime  the part of Pyodide the engine uses
+ * @typedef {(boot: Boot) => Promise<Runtime>} LoadRuntime
+ * @typedef {(message: object) => void} Post
+ */
+
+/**
+ * The engine's logic without the worker: `loadRuntime(boot)` starts Python,
+ * `post(message)` talks to the page.  Returns the function that takes each
+ * message the page posts.
+ *
+ * @param {{ loadRuntime: LoadRuntime, post: Post }} options
+ * @returns {(message: BootMessage | EventMessage) => void}
+ */
+export function createEngine({ loadRuntime, post }) {
+  /** @type {EventMessage[]} */
+  const queue = [];
+  /** @type {Forward | null} */
+  let deliver = null;
+  let booted = false;
+
+  /** @param {Forward} forward @param {EventMessage} message */
+  function hand(forward, { kind, payload, at }) {
+    try {
+      forward(kind, payload, at);
+    } catch (error) {
+      console.error('Call Timeline: Python did not take an event', error);
+    }
   }
+
+  /** @param {BootMessage} message */
+  async function start({ entry, boot, data }) {
+    if (!ENTRIES.has(entry)) throw new Error(`unknown page ${entry}`);
+    const pyodide = await loadRuntime(boot);
+    post({ type: 'mark', name: 'pyodide-ready' });
+    await pyodide.pyimport('micropip').install(boot.appWheel);
+    post({ type: 'mark', name: 'wheel-installed' });
+    /** @type {Forward} */
+    const forward = pyodide.pyimport(entry).main(JSON.stringify(data ?? {}));
+    for (const message of queue.splice(0)) hand(forward, message);
+    deliver = forward;
+    post({ type: 'live' });
+  }
+
+  return (message) => {
+    if (message.type === 'event') {
+      if (deliver) hand(deliver, message);
+      else queue.push(message);
+    } else if (message.type === 'boot' && !booted) {
+      booted = true;
+      start(message).catch((error) => {
+        post({ type: 'failed', reason: error && error.message ? error.message : String(error) });
+      });
+    }
+  };
 }
 
-async function start({ entry, boot, data }) {
-  if (!ENTRIES.has(entry)) throw new Error(`unknown page ${entry}`);
+/** @type {LoadRuntime} */
+async function loadPyodideFromSite(boot) {
   const { loadPyodide } = await import(new URL('pyodide.mjs', boot.pyodide).href);
-  const pyodide = await loadPyodide({
+  return loadPyodide({
     indexURL: boot.pyodide,
     packageBaseUrl: boot.pyodide,
     packages: boot.wheels,
   });
-  postMessage({ type: 'mark', name: 'pyodide-ready' });
-  await pyodide.pyimport('micropip').install(boot.appWheel);
-  postMessage({ type: 'mark', name: 'wheel-installed' });
-  const forward = pyodide.pyimport(entry).main(JSON.stringify(data ?? {}));
-  for (const message of queue.splice(0)) hand(forward, message);
-  deliver = forward;
-  postMessage({ type: 'live' });
 }
 
-self.onmessage = (event) => {
-  const message = event.data;
-  if (message.type === 'event') {
-    if (deliver) hand(deliver, message);
-    else queue.push(message);
-  } else if (message.type === 'boot' && !booted) {
-    booted = true;
-    start(message).catch((error) => {
-      postMessage({ type: 'failed', reason: error && error.message ? error.message : String(error) });
-    });
-  }
-};
+if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope) {
+  const receive = createEngine({ loadRuntime: loadPyodideFromSite, post: (message) => postMessage(message) });
+  self.onmessage = (event) => receive(event.data);
+}

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * A small Bitrix24 frame client: the classic BX24.js wire format, nothing else.
  *
@@ -13,7 +14,19 @@ export const CALL_CARD_EVENTS = [
   'CallCard::BeforeClose',
 ];
 
-/** DOMAIN|PROTOCOL|APP_SID from the frame's name, or null when it is not a Bitrix24 frame. */
+/**
+ * @typedef {{ domain: string, protocol: string, appSid: string, origin: string }} Frame
+ * @typedef {{ postMessage(message: string, targetOrigin: string): void }} ParentWindow
+ * @typedef {{ addEventListener(type: 'message', listener: (event: MessageEvent) => void): void }} OwnWindow
+ * @typedef {{ ok: true, value: unknown } | { ok: false, reason: string }} Reply
+ */
+
+/**
+ * DOMAIN|PROTOCOL|APP_SID from the frame's name, or null when it is not a Bitrix24 frame.
+ *
+ * @param {unknown} name
+ * @returns {Frame | null}
+ */
 export function readFrameName(name) {
   const parts = String(name || '').split('|');
   if (parts.length !== 3) return null;
@@ -27,13 +40,20 @@ export function readFrameName(name) {
 }
 
 export class FrameClient {
-  constructor(frame, parentWindow = window.parent) {
+  /**
+   * @param {Frame} frame
+   * @param {ParentWindow} parentWindow the portal's window: commands go there, and only its messages count
+   * @param {OwnWindow} ownWindow where the portal's replies arrive
+   */
+  constructor(frame, parentWindow = window.parent, ownWindow = window) {
     this.frame = frame;
     this.parent = parentWindow;
+    /** @type {Map<string, (value: unknown) => void>} */
     this.pending = new Map();
+    /** @type {Map<string, (...args: unknown[]) => void>} */
     this.bound = new Map();
     this.counter = 0;
-    window.addEventListener('message', (event) => this.receive(event));
+    ownWindow.addEventListener('message', (event) => this.receive(event));
   }
 
   nextId() {
@@ -41,12 +61,20 @@ export class FrameClient {
     return `ct${this.counter}x${Math.random().toString(36).slice(2, 8)}`;
   }
 
+  /** @param {string} command @param {unknown} params @param {string} id */
   post(command, params, id) {
     const body = params === undefined ? '' : JSON.stringify(params);
     this.parent.postMessage(`${command}:${body}:${id}:${this.frame.appSid}`, this.frame.origin);
   }
 
-  /** Send a command; resolves {ok, value} or, when no reply comes in time, {ok: false}. */
+  /**
+   * Send a command; resolves {ok, value} or, when no reply comes in time, {ok: false}.
+   *
+   * @param {string} command
+   * @param {unknown} [params]
+   * @param {number} [timeoutMs]
+   * @returns {Promise<Reply>}
+   */
   call(command, params, timeoutMs = 900) {
     const id = this.nextId();
     return new Promise((resolve) => {
@@ -62,13 +90,19 @@ export class FrameClient {
     });
   }
 
-  /** Every later occurrence of the event calls `callback` with the value on the wire. */
+  /**
+   * Every later occurrence of the event calls `callback` with the value on the wire.
+   *
+   * @param {string} eventName
+   * @param {(...args: unknown[]) => void} callback
+   */
   bindEvent(eventName, callback) {
     const id = this.nextId();
     this.bound.set(id, callback);
     this.post('placementBindEvent', { event: eventName }, id);
   }
 
+  /** @param {{ origin: string, source: unknown, data: unknown }} event */
   receive(event) {
     if (event.origin !== this.frame.origin || event.source !== this.parent) return;
     if (typeof event.data !== 'string') return;
@@ -79,7 +113,9 @@ export class FrameClient {
     const callback = this.bound.get(id);
     const reply = this.pending.get(id);
     if (!callback && !reply) return;
+    /** @type {unknown} */
     let value;
+    /** @type {unknown[]} */
     let args = [];
     if (body !== '') {
       try {
@@ -93,12 +129,12 @@ export class FrameClient {
     if (reply) {
       this.pending.delete(id);
       reply(value);
-      return;
-    }
-    try {
-      callback(...args);
-    } catch (error) {
-      console.error('Call Timeline: event handler failed', error);
+    } else if (callback) {
+      try {
+        callback(...args);
+      } catch (error) {
+        console.error('Call Timeline: event handler failed', error);
+      }
     }
   }
 }

@@ -1,12 +1,24 @@
+// @ts-check
 /**
  * The install page: shows the steps Python reports (look for the tab, bind
  * it, finish) and offers "Try again" after an error.
  */
 import { runPage, showStatus } from './page.js';
 
-const steps = document.getElementById('steps');
-const retry = document.getElementById('retry');
+const steps = /** @type {HTMLElement} */ (document.getElementById('steps'));
+const retry = /** @type {HTMLElement} */ (document.getElementById('retry'));
 
+/**
+ * @typedef {{
+ *   steps: [string, string][],
+ *   labels: Record<string, string>,
+ *   message: string,
+ *   tone: string,
+ *   retry: boolean,
+ * }} Progress  each step with its state, and what to say
+ */
+
+/** @param {Progress} report */
 function progress({ steps: states, labels, message, tone, retry: canRetry }) {
   steps.replaceChildren(...states.map(([step, state]) => {
     const item = document.createElement('li');
@@ -20,7 +32,7 @@ function progress({ steps: states, labels, message, tone, retry: canRetry }) {
 }
 
 const send = runPage({
-  entry: 'placement_app.install_page',
+  entry: 'placement_app.admin.install_page',
   commands: ['setInstall', 'setInstallFinish'],
   extra: [new URL('./', document.baseURI).href],
   onMessage(message) {

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * What the admin's pages (settings, install) share: the frame, Python, and
  * the few generic messages Python sends back (texts, status, portal
@@ -6,18 +7,30 @@
 import { FrameClient, readFrameName } from './frame.js';
 import { startPython } from './python.js';
 
-const $ = (id) => document.getElementById(id);
+/**
+ * An element of the page's template, which has it.
+ *
+ * @param {string} id
+ */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
+/** @param {string} text @param {string} [tone] */
 export function showStatus(text, tone = '') {
   const status = $('status');
   status.textContent = text;
   status.dataset.tone = tone;
 }
 
-/** Put Python's words for the admin's language on every [data-text] element. */
+/**
+ * Put Python's words for the admin's language on every [data-text] element.
+ *
+ * @param {Record<string, unknown>} texts
+ * @param {unknown} lang
+ */
 function applyTexts(texts, lang) {
   for (const element of document.querySelectorAll('[data-text]')) {
-    const words = texts[element.dataset.text];
+    if (!(element instanceof HTMLElement)) continue;
+    const words = texts[element.dataset.text ?? ''];
     if (typeof words === 'string') element.textContent = words;
   }
   if (typeof lang === 'string') document.documentElement.lang = lang;
@@ -28,24 +41,31 @@ function applyTexts(texts, lang) {
  * the init data (plus `extra`).  `commands` are the portal commands Python
  * may ask for; their replies go back to Python as `page:reply`.  Returns
  * `send(kind, args)` for the page's own events, or null outside Bitrix24.
+ *
+ * @param {{ entry: string, commands: string[], extra?: unknown[], onMessage: (message: any) => void }} options
+ * @returns {((kind: string, args: unknown[]) => void) | null}
  */
 export function runPage({ entry, commands, extra = [], onMessage }) {
   const words = $('status').dataset;
   const frame = readFrameName(window.name);
   if (!frame) {
-    showStatus(words.noFrame, 'error');
+    showStatus(words.noFrame ?? '', 'error');
     return null;
   }
   const client = new FrameClient(frame);
-  const progress = $('progress');
+  const progress = /** @type {HTMLProgressElement} */ ($('progress'));
+  /** @type {Worker | null} */
   let worker = null;
+  /** @param {string} kind @param {unknown[]} args */
   const send = (kind, args) => {
     if (worker) worker.postMessage({ type: 'event', kind, payload: JSON.stringify(args), at: Date.now() });
   };
+  /** @param {string} reason */
   const failed = (reason) => {
     progress.hidden = true;
-    showStatus(words.failed.replace('{reason}', reason), 'error');
+    showStatus((words.failed ?? '').replace('{reason}', reason), 'error');
   };
+  /** @param {any} message what Python sent */
   const handle = (message) => {
     switch (message.type) {
       case 'mark': progress.value += 1; break;
@@ -64,7 +84,7 @@ export function runPage({ entry, commands, extra = [], onMessage }) {
   try {
     worker = startPython({ entry, data: {}, onMessage: handle, onFailed: failed });
   } catch (error) {
-    failed(error.message);
+    failed(error instanceof Error ? error.message : String(error));
     return null;
   }
   client.call('getInitData', undefined, 5000).then((reply) => {

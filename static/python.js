@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Starting Python for a page: one worker (static/engine.js) per page, a time
  * limit, and the page's own messages passed on.  The card, the settings page
@@ -7,7 +8,11 @@
 /** How long Python may take to start before a page says it runs without it. */
 const PYTHON_TIMEOUT_MS = 45000;
 
-/** The start-up limit: ?python_timeout=<ms> (1 s to 5 min), else the default. */
+/**
+ * The start-up limit: ?python_timeout=<ms> (1 s to 5 min), else the default.
+ *
+ * @param {string} [search]
+ */
 export function pythonTimeout(search = location.search) {
   const raw = new URLSearchParams(search).get('python_timeout');
   const value = raw !== null && /^\d{1,6}$/.test(raw) ? Number(raw) : NaN;
@@ -19,6 +24,10 @@ export function pythonTimeout(search = location.search) {
  * `onFailed(reason)` is called once if Python cannot start or is late; a late
  * Python still delivers its messages afterwards.  Throws when the browser
  * cannot run Python at all.
+ *
+ * @template M what Python sends this page
+ * @param {{ entry: string, data: unknown, onMessage: (message: M) => void, onFailed: (reason: string) => void }} options
+ * @returns {Worker}
  */
 export function startPython({ entry, data, onMessage, onFailed }) {
   if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') {
@@ -45,7 +54,8 @@ export function startPython({ entry, data, onMessage, onFailed }) {
     clearTimeout(limit);
     onFailed(event.message || 'the Python worker failed');
   };
-  const boot = JSON.parse(document.getElementById('boot').textContent);
+  const boot = JSON.parse(/** @type {HTMLElement} */ (document.getElementById('boot')).textContent);
+  /** @param {string} path */
   const absolute = (path) => new URL(path, document.baseURI).href;
   worker.postMessage({
     type: 'boot',

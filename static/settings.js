@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The settings page: fills the form with what Python sends, and hands the
  * form's values to Python on Save.  Python checks them, says what is wrong
@@ -5,22 +6,36 @@
  */
 import { runPage } from './page.js';
 
-const form = document.getElementById('settings');
-const fields = document.getElementById('fields');
+const form = /** @type {HTMLFormElement} */ (document.getElementById('settings'));
+const fields = /** @type {HTMLFieldSetElement} */ (document.getElementById('fields'));
 const BOOLEANS = new Set(['keep_open', 'show_client_changes']);
 
+/**
+ * A field of the form: the booleans are checkboxes, the others have a text value.
+ *
+ * @param {Element | RadioNodeList | null} element
+ * @returns {HTMLInputElement | null}
+ */
+const field = (element) => /** @type {HTMLInputElement | null} */ (element);
+
 function values() {
+  /** @type {Record<string, string | boolean>} */
   const collected = {};
-  for (const element of form.elements) {
-    if (!element.name) continue;
+  for (const item of form.elements) {
+    const element = field(item);
+    if (!element || !element.name) continue;
     collected[element.name] = BOOLEANS.has(element.name) ? element.checked : element.value;
   }
   return collected;
 }
 
+/**
+ * @param {Record<string, unknown>} formValues
+ * @param {boolean} readOnly
+ */
 function fill(formValues, readOnly) {
   for (const [name, value] of Object.entries(formValues)) {
-    const element = form.elements.namedItem(name);
+    const element = field(form.elements.namedItem(name));
     if (!element) continue;
     if (BOOLEANS.has(name)) element.checked = value === true;
     else element.value = String(value);
@@ -29,24 +44,27 @@ function fill(formValues, readOnly) {
   form.dataset.ready = readOnly ? 'read-only' : 'editable';
 }
 
+/** @param {Record<string, string[]>} errors the messages under each field */
 function showErrors(errors) {
   for (const box of form.querySelectorAll('.error')) {
-    const messages = errors[box.dataset.for] || [];
+    if (!(box instanceof HTMLElement)) continue;
+    const name = box.dataset.for ?? '';
+    const messages = errors[name] || [];
     box.replaceChildren(...messages.map((text) => Object.assign(document.createElement('span'), { textContent: text })));
     box.hidden = messages.length === 0;
-    const input = form.elements.namedItem(box.dataset.for);
+    const input = field(form.elements.namedItem(name));
     if (input) input.setAttribute('aria-invalid', String(messages.length > 0));
   }
 }
 
 const send = runPage({
-  entry: 'placement_app.settings_page',
+  entry: 'placement_app.admin.settings_page',
   commands: ['setAppOption'],
   onMessage(message) {
     if (message.type === 'form') fill(message.values, message.readOnly);
     else if (message.type === 'errors') showErrors(message.errors);
     else if (message.type === 'notice') {
-      const notice = document.getElementById('notice');
+      const notice = /** @type {HTMLElement} */ (document.getElementById('notice'));
       notice.textContent = message.text;
       notice.hidden = !message.text;
     }

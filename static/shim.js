@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Call Timeline shim: binds the call-card events at once, stamps each one
  * with its arrival time, shows the state in the text fallback straight away,
@@ -19,10 +20,13 @@ const MAX_PAYLOAD = 65536;
 const STORAGE_PREFIX = 'call-timeline:v1:';
 
 const root = document.documentElement;
-const catalogue = JSON.parse(document.getElementById('catalogue').textContent);
+const timeline = /** @type {HTMLElement} */ (document.getElementById('timeline'));
+const catalogue = JSON.parse(/** @type {HTMLElement} */ (document.getElementById('catalogue')).textContent);
 const fallback = new FallbackView(document, catalogue);
-const drawing = new DomPatcher(document.getElementById('timeline'));
+const drawing = new DomPatcher(timeline);
+/** @type {Worker | null} */
 let engine = null;
+/** @type {FrameClient | null} */
 let client = null;
 let live = false;
 let sawCallEvent = false;
@@ -33,6 +37,7 @@ function markFirstState() {
   }
 }
 
+/** @param {unknown[]} args */
 function serialise(args) {
   let text;
   try {
@@ -44,6 +49,7 @@ function serialise(args) {
   return text.length <= MAX_PAYLOAD ? text : JSON.stringify([{ oversized: text.length }]);
 }
 
+/** @param {string} kind @param {unknown[]} args */
 function record(kind, args) {
   const at = Date.now();
   try {
@@ -65,11 +71,15 @@ function record(kind, args) {
 /**
  * The callback for one event name.  It takes the arguments as they come:
  * one wire value (our frame client) or two (a library that spreads arrays).
+ *
+ * @param {string} kind
+ * @returns {(...args: unknown[]) => void}
  */
 export function intake(kind) {
   return (...args) => record(kind, args);
 }
 
+/** @param {any} data the init data, as the portal sent it */
 function opened(data) {
   if (!data || typeof data !== 'object') return;
   fallback.setLang(data.LANG);
@@ -90,8 +100,9 @@ function connect() {
     fallback.say('no_frame');
     return;
   }
-  client = new FrameClient(frame);
-  client.call('getInitData', undefined, 5000).then((reply) => {
+  const portal = new FrameClient(frame);
+  client = portal;
+  portal.call('getInitData', undefined, 5000).then((reply) => {
     if (!reply.ok) {
       console.warn('Call Timeline: the portal did not answer getInitData');
       return;
@@ -99,13 +110,14 @@ function connect() {
     performance.mark('call-timeline:init-data');
     opened(reply.value);
     record(OPENED, [reply.value]);
-    client.call('getStatus', {}, 900).then((status) => {
+    portal.call('getStatus', {}, 900).then((status) => {
       if (status.ok && status.value && typeof status.value === 'object') record(OPENED, [status.value]);
     });
   });
-  for (const name of CALL_CARD_EVENTS) client.bindEvent(name, intake(name));
+  for (const name of CALL_CARD_EVENTS) portal.bindEvent(name, intake(name));
 }
 
+/** @param {string} reason */
 function runWithoutPython(reason) {
   if (live) return;
   root.dataset.engine = 'fallback';
@@ -115,6 +127,7 @@ function runWithoutPython(reason) {
 /** This app's saved calls, for the worker (which has no localStorage); null if refused. */
 function savedCalls() {
   try {
+    /** @type {Record<string, string | null>} */
     const saved = {};
     for (let index = 0; index < localStorage.length; index++) {
       const key = localStorage.key(index);
@@ -127,6 +140,17 @@ function savedCalls() {
   }
 }
 
+/**
+ * What Python, in the worker, sends this page.
+ *
+ * @typedef {{ type: 'dom', ops: string }
+ *   | { type: 'storage', op: string, key: string, value?: string }
+ *   | { type: 'frame', command: string }
+ *   | { type: 'mark', name: string }
+ *   | { type: 'live' }} EngineMessage
+ */
+
+/** @param {{ op: string, key: string, value?: string }} message */
 function store({ op, key, value }) {
   if (typeof key !== 'string' || !key.startsWith(STORAGE_PREFIX)) return;
   try {
@@ -137,6 +161,7 @@ function store({ op, key, value }) {
   }
 }
 
+/** @param {EngineMessage} message */
 function fromEngine(message) {
   switch (message.type) {
     case 'dom':
@@ -168,7 +193,7 @@ function startEngine() {
   fallback.say('engine.loading');
   fallback.step(0, 3);
   return startPython({
-    entry: 'placement_app.app',
+    entry: 'placement_app.card.app',
     data: { storage: savedCalls(), utcOffset: -new Date().getTimezoneOffset() },
     onMessage: fromEngine,
     onFailed: runWithoutPython,
@@ -179,7 +204,7 @@ function startEngine() {
 // exists, since replies come in later tasks than this one.
 connect();
 // "Done" on a card held open after a failed call: an event like the others, in order.
-document.getElementById('timeline').addEventListener('click', (event) => {
+timeline.addEventListener('click', (event) => {
   if (event.target instanceof Element && event.target.closest('button[data-action="done"]')) record(DONE, []);
 });
 
@@ -187,5 +212,5 @@ try {
   engine = startEngine();
 } catch (error) {
   console.error('Call Timeline: Python cannot start here', error);
-  runWithoutPython(error.message);
+  runWithoutPython(error instanceof Error ? error.message : String(error));
 }

@@ -13,7 +13,30 @@
  * window.emulator is the same control surface for the end-to-end tests.
  */
 
-const config = JSON.parse(document.getElementById('config').textContent);
+/**
+ * @typedef {{ PHONE_NUMBER: string, CRM_ENTITY_TYPE: string, CRM_ENTITY_ID: number }} Client
+ * @typedef {{ placement: string, handler: string, title?: string, langAll?: Record<string, { TITLE?: string }> }} Tab
+ * @typedef {{ installed: boolean, placements: Tab[], appOptions: Record<string, unknown>, installFault: string }} App
+ * @typedef {'card' | 'install' | 'settings'} FrameKind
+ * @typedef {{
+ *   kind: FrameKind, appSid: string, callId: string, auth: string, state: string, lang: string,
+ *   direction: string, admin: boolean, firstRun: boolean, client: Client, clientIndex: number,
+ *   heldUntil: number, endedAt: number, failedCode?: string, closing?: boolean,
+ *   appOptions: Record<string, unknown>, userOptions: Record<string, unknown>,
+ *   bindings: Map<string, string[]>, iframe: HTMLIFrameElement, url: string, initDelayMs: number,
+ * }} Call  one app frame: a call card's tab, or one of the app's pages
+ * @typedef {{ state?: string, lang?: string, direction?: string, admin?: boolean, initDelayMs?: number, url?: string }} OpenOptions
+ * @typedef {{ command: string, params: any, callback: string, appSid: unknown }} Command  a frame message from the app
+ */
+
+/** @param {string} id an element of the emulator's page */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+/** @param {string} id */
+const $input = (id) => /** @type {HTMLInputElement} */ ($(id));
+/** @param {string} id */
+const $select = (id) => /** @type {HTMLSelectElement} */ ($(id));
+
+const config = JSON.parse($('config').textContent);
 const appOrigin = new URL(config.appUrl).origin;
 const EVENTS = ['CallCard::CallStateChanged', 'CallCard::EntityChanged', 'CallCard::BeforeClose'];
 const NO_REPLY = Symbol('no reply');
@@ -23,17 +46,29 @@ const CLIENTS = [
   { PHONE_NUMBER: 'unknown', CRM_ENTITY_TYPE: '', CRM_ENTITY_ID: 0 },
 ];
 
-const $ = (id) => document.getElementById(id);
 const world = {
-  call: null, commands: [], rejected: [], log: [], calls: 0, statistics: 'record', delayMs: 2000,
+  /** @type {Call | null} */
+  call: null,
+  /** @type {{ command: string, params: unknown, at: number }[]} */
+  commands: [],
+  /** @type {{ reason: string, origin?: string, command?: string }[]} */
+  rejected: [],
+  /** @type {{ kind: string, text: string, at: number }[]} */
+  log: [],
+  calls: 0,
+  statistics: 'record',
+  delayMs: 2000,
+  /** @type {App} */
   app: { installed: false, placements: [], appOptions: {}, installFault: '' },
   /** A finished call's card closes this long after the end unless the app holds it (0: never). */
   autoCloseAfterMs: 5000,
 };
 /** How long one disableAutoClose holds the card after the call ended (as on a portal). */
 const HOLD_MS = 65000;
+/** @type {Record<string, string>} */
 const PAGES = { install: 'install.html', settings: 'settings.html' };
 
+/** @param {string} path @param {unknown} body */
 async function serverPost(path, body) {
   const response = await fetch(path, {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
@@ -57,7 +92,11 @@ function callCardTabs() {
   return world.app.placements.filter((tab) => tab.placement === 'CALL_CARD');
 }
 
-/** Tell the portal's server side what it would know: the call, its token, its state. */
+/**
+ * Tell the portal's server side what it would know: the call, its token, its state.
+ *
+ * @param {Call} call
+ */
 function report(call) {
   return fetch('/emulator/calls', {
     method: 'POST',
@@ -69,6 +108,7 @@ function report(call) {
   }).catch((error) => log('bad', `the emulator's server did not answer (${error})`));
 }
 
+/** @param {number} bytes */
 function randomHex(bytes) {
   return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
@@ -76,7 +116,12 @@ function randomHex(bytes) {
 const MAX_LOG = 200;
 let scrollPending = false;
 
-/** The frame-message log: bounded, and scrolled once per frame, so that a burst costs little. */
+/**
+ * The frame-message log: bounded, and scrolled once per frame, so that a burst costs little.
+ *
+ * @param {string} kind
+ * @param {string} text
+ */
 function log(kind, text) {
   world.log.push({ kind, text, at: Date.now() });
   if (world.log.length > MAX_LOG) world.log.shift();
@@ -85,7 +130,7 @@ function log(kind, text) {
   item.textContent = `${new Date().toLocaleTimeString()}  ${text.length > 300 ? `${text.slice(0, 299)}…` : text}`;
   const list = $('log');
   list.append(item);
-  while (list.childElementCount > MAX_LOG) list.firstElementChild.remove();
+  while (list.childElementCount > MAX_LOG) list.firstElementChild?.remove();
   if (!scrollPending) {
     scrollPending = true;
     requestAnimationFrame(() => {
@@ -95,6 +140,7 @@ function log(kind, text) {
   }
 }
 
+/** @param {Call} call */
 function placementOptions(call) {
   return {
     CALL_ID: call.callId,
@@ -110,6 +156,11 @@ function placementOptions(call) {
   };
 }
 
+/**
+ * What the portal does for each command it knows; NO_REPLY when it does not answer.
+ *
+ * @type {Record<string, (call: Call, params: any, callback: string) => unknown>}
+ */
 const COMMANDS = {
   getInitData(call) {
     const card = call.kind === 'card';
@@ -128,7 +179,7 @@ const COMMANDS = {
   placementBindEvent(call, params, callback) {
     const name = params && params.event;
     if (call.kind !== 'card' || !EVENTS.includes(name)) return NO_REPLY;
-    call.bindings.get(name).push(callback);
+    call.bindings.get(name)?.push(callback);
     refresh();
     return NO_REPLY;
   },
@@ -195,7 +246,12 @@ const COMMANDS = {
   },
 };
 
-/** Both forms the portal accepts: "cmd:params:callback:sid" and {method, params, callback, appSid}. */
+/**
+ * Both forms the portal accepts: "cmd:params:callback:sid" and {method, params, callback, appSid}.
+ *
+ * @param {any} data
+ * @returns {Command | null}
+ */
 export function parseCommand(data) {
   if (data && typeof data === 'object' && typeof data.method === 'string') {
     let params = data.params;
@@ -208,8 +264,8 @@ export function parseCommand(data) {
   const parts = data.split(':');
   if (parts.length < 3) return null;
   const appSid = parts.pop();
-  const callback = parts.pop();
-  const command = parts.shift();
+  const callback = /** @type {string} */ (parts.pop());
+  const command = /** @type {string} */ (parts.shift());
   const raw = parts.join(':');
   let params = {};
   if (raw !== '') {
@@ -218,6 +274,7 @@ export function parseCommand(data) {
   return { command, params, callback, appSid };
 }
 
+/** @param {Call} call @param {string} callback @param {unknown} value */
 function reply(call, callback, value) {
   if (!callback || !call.iframe.contentWindow) return;
   const body = value === undefined ? '' : JSON.stringify(value);
@@ -254,6 +311,7 @@ window.addEventListener('message', (event) => {
   else reply(call, message.callback, result);
 });
 
+/** @param {Call} call */
 function postForm(call) {
   const form = document.createElement('form');
   form.method = 'POST';
@@ -277,16 +335,23 @@ function postForm(call) {
   form.remove();
 }
 
+/**
+ * @param {FrameKind} kind
+ * @param {OpenOptions} options
+ * @param {string} url
+ * @returns {Call}
+ */
 function newFrame(kind, options, url) {
+  /** @type {Call} */
   const call = {
     kind,
     appSid: randomHex(16),
     callId: `externalCall.${randomHex(12)}`,
     auth: randomHex(16),
-    state: options.state || $('open-state').value,
-    lang: options.lang || $('lang').value,
-    direction: options.direction || $('direction').value,
-    admin: kind === 'install' || (options.admin ?? $('is-admin').checked),
+    state: options.state || $select('open-state').value,
+    lang: options.lang || $select('lang').value,
+    direction: options.direction || $select('direction').value,
+    admin: kind === 'install' || (options.admin ?? $input('is-admin').checked),
     firstRun: kind === 'install' && !world.app.installed,
     client: CLIENTS[0],
     clientIndex: 0,
@@ -304,6 +369,7 @@ function newFrame(kind, options, url) {
   return call;
 }
 
+/** @param {string[]} labels */
 function showTabs(labels) {
   $('tabs').replaceChildren(...['CRM', ...labels].map((label, index) => Object.assign(
     document.createElement('span'),
@@ -311,6 +377,7 @@ function showTabs(labels) {
   )));
 }
 
+/** @param {Tab} tab @param {string} lang */
 function tabTitle(tab, lang) {
   const titles = tab.langAll || {};
   return (titles[lang] && titles[lang].TITLE) || tab.title || 'App';
@@ -321,6 +388,8 @@ function tabTitle(tab, lang) {
  * Only a tab the app bound is opened (its handler, which must be on the app's
  * origin); with none bound, the card offers to install the app.  Resolves the
  * call id, or null when there is no tab to open.
+ *
+ * @param {OpenOptions} [options]
  */
 export async function openCard(options = {}) {
   if (options.url && new URL(options.url, config.appUrl).origin !== appOrigin) {
@@ -329,7 +398,7 @@ export async function openCard(options = {}) {
   closeCard();
   await loadApp();
   const tabs = callCardTabs();
-  const lang = options.lang || $('lang').value;
+  const lang = options.lang || $select('lang').value;
   showTabs(tabs.map((tab) => tabTitle(tab, lang)));
   if (!tabs.length) {
     offerInstall('This call card has no app tabs: Call Timeline is not installed (or its tab was unbound).');
@@ -347,7 +416,12 @@ export async function openCard(options = {}) {
   return call.callId;
 }
 
-/** One of the app's own pages in the frame: its install page or its settings page (main page). */
+/**
+ * One of the app's own pages in the frame: its install page or its settings page (main page).
+ *
+ * @param {'install' | 'settings'} kind
+ * @param {OpenOptions} [options]
+ */
 export async function openPage(kind, options = {}) {
   if (!PAGES[kind]) throw new Error(`no such app page: ${kind}`);
   closeCard();
@@ -364,6 +438,7 @@ export async function openPage(kind, options = {}) {
   return call.appSid;
 }
 
+/** @param {string} text */
 function offerInstall(text) {
   const button = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Install Call Timeline' });
   button.addEventListener('click', () => openPage('install'));
@@ -377,7 +452,7 @@ function showApp() {
   const tabs = callCardTabs();
   const state = world.app.installed ? 'installed' : 'not installed';
   $('app-state').textContent = `${state} · call-card tabs bound: ${tabs.length}`;
-  $('install-fault').value = world.app.installFault || '';
+  $select('install-fault').value = world.app.installFault || '';
   const options = Object.keys(world.app.appOptions);
   $('app-options').textContent = options.length ? options.join(', ') : 'none';
 }
@@ -390,7 +465,11 @@ export async function uninstall() {
   offerInstall('Call Timeline is not installed on this portal.');
 }
 
-/** What goes wrong when the app binds its tab: '', 'no-telephony', 'bad-argument' or 'unreachable'. */
+/**
+ * What goes wrong when the app binds its tab: '', 'no-telephony', 'bad-argument' or 'unreachable'.
+ *
+ * @param {string} fault
+ */
 export async function setInstallFault(fault) {
   await serverPost('/emulator/fault', { fault });
   return loadApp();
@@ -415,7 +494,12 @@ export function closeCard() {
   refresh();
 }
 
-/** Raise an event: one reply on every callback id bound to it. `value` is what goes on the wire. */
+/**
+ * Raise an event: one reply on every callback id bound to it. `value` is what goes on the wire.
+ *
+ * @param {string} eventName
+ * @param {unknown} [value]
+ */
 export function fire(eventName, value) {
   const call = world.call;
   if (!call || call.kind !== 'card') return 0;
@@ -426,15 +510,21 @@ export function fire(eventName, value) {
 }
 
 function wireForm() {
-  return document.querySelector('input[name=wire]:checked').value;
+  return /** @type {HTMLInputElement} */ (document.querySelector('input[name=wire]:checked')).value;
 }
 
 function chosenCode() {
-  const code = $('failed-code').value;
-  return code === 'custom' ? $('custom-code').value : code;
+  const code = $select('failed-code').value;
+  return code === 'custom' ? $input('custom-code').value : code;
 }
 
-/** Move the call to `state`; the same state twice does not fire (as in Bitrix24). */
+/**
+ * Move the call to `state`; the same state twice does not fire (as in Bitrix24).
+ *
+ * @param {string} state
+ * @param {string | number} [failedCode]
+ * @param {string} [form] 'array' for [state, params] on the wire, else the state alone
+ */
 export function setCallState(state, failedCode = '', form = wireForm()) {
   const call = world.call;
   if (!call || call.kind !== 'card' || call.state === state) return false;
@@ -448,11 +538,16 @@ export function setCallState(state, failedCode = '', form = wireForm()) {
   return true;
 }
 
-/** How the portal's call statistics answer the card: record (after a delay), none, or an error. */
+/**
+ * How the portal's call statistics answer the card: record (after a delay), none, or an error.
+ *
+ * @param {string} mode
+ * @param {number} [delayMs]
+ */
 export function setStatistics(mode, delayMs = world.delayMs) {
   world.statistics = mode;
   world.delayMs = delayMs;
-  $('statistics').value = mode;
+  $select('statistics').value = mode;
   return world.call ? report(world.call) : Promise.resolve();
 }
 
@@ -464,11 +559,12 @@ export function changeClient() {
   fire('CallCard::EntityChanged', { ...call.client });
 }
 
-/** The portal tries to close: BeforeClose fires; the card stays if auto-close was disabled. */
+/** @param {Call} call */
 function held(call) {
   return call.heldUntil > Date.now();
 }
 
+/** The portal tries to close: BeforeClose fires; the card stays if auto-close was disabled. */
 export function tryClose() {
   const call = world.call;
   if (!call || call.kind !== 'card') return false;
@@ -497,40 +593,46 @@ function refresh() {
   $('call-id').textContent = call ? call.callId : '';
   const left = call ? Math.ceil((call.heldUntil - Date.now()) / 1000) : 0;
   $('auto-close').textContent = left > 0 ? `off (held by the app for ${left} s more)` : 'on';
-  $('bound').textContent = call ? [...call.bindings.values()].reduce((n, ids) => n + ids.length, 0) : 0;
-  for (const id of ['connecting', 'connected', 'idle', 'client', 'close', 'reload']) $(id).disabled = !call;
+  $('bound').textContent = String(call ? [...call.bindings.values()].reduce((n, ids) => n + ids.length, 0) : 0);
+  for (const id of ['connecting', 'connected', 'idle', 'client', 'close', 'reload']) {
+    /** @type {HTMLButtonElement} */ ($(id)).disabled = !call;
+  }
 }
 
 $('portal-domain').textContent = config.domain;
 $('new-call').addEventListener('click', () => openCard());
 for (const state of ['connecting', 'connected']) $(state).addEventListener('click', () => setCallState(state));
 $('idle').addEventListener('click', () => setCallState('idle', chosenCode()));
-$('failed-code').addEventListener('change', () => { $('custom-code').hidden = $('failed-code').value !== 'custom'; });
+$('failed-code').addEventListener('change', () => { $('custom-code').hidden = $select('failed-code').value !== 'custom'; });
 $('client').addEventListener('click', changeClient);
-$('statistics').addEventListener('change', () => setStatistics($('statistics').value));
+$('statistics').addEventListener('change', () => setStatistics($select('statistics').value));
 $('close').addEventListener('click', tryClose);
 $('reload').addEventListener('click', reloadCard);
 $('install').addEventListener('click', () => openPage('install'));
 $('settings').addEventListener('click', () => openPage('settings'));
 $('uninstall').addEventListener('click', uninstall);
-$('install-fault').addEventListener('change', () => setInstallFault($('install-fault').value));
-$('auto-close-after').addEventListener('change', () => { world.autoCloseAfterMs = Number($('auto-close-after').value); });
+$('install-fault').addEventListener('change', () => setInstallFault($select('install-fault').value));
+$('auto-close-after').addEventListener('change', () => { world.autoCloseAfterMs = Number($select('auto-close-after').value); });
 setInterval(() => {
   closeFinishedCall();
   if (world.call && world.call.heldUntil) refresh();
 }, 500);
 
-window.emulator = {
+const emulator = {
   openCard, openPage, uninstall, setInstallFault, loadApp, reloadCard, closeCard, fire, setStatistics,
   setCallState, changeClient, tryClose, parseCommand,
-  /** A finished call's card closes this long after the end (0: never), unless held. */
+  /**
+   * A finished call's card closes this long after the end (0: never), unless held.
+   *
+   * @param {number} ms
+   */
   setAutoCloseAfter(ms) {
     world.autoCloseAfterMs = ms;
-    const select = $('auto-close-after');
-    if (![...select.options].some((option) => option.value === String(ms))) {
-      select.append(new Option(ms ? `after ${ms / 1000} s` : 'never', String(ms)));
+    const choice = $select('auto-close-after');
+    if (![...choice.options].some((option) => option.value === String(ms))) {
+      choice.append(new Option(ms ? `after ${ms / 1000} s` : 'never', String(ms)));
     }
-    select.value = String(ms);
+    choice.value = String(ms);
   },
   get app() { return JSON.parse(JSON.stringify(world.app)); },
   get commands() { return world.commands.map((c) => ({ ...c })); },
@@ -543,18 +645,26 @@ window.emulator = {
       autoClose: !held(call), heldFor: Math.max(0, call.heldUntil - Date.now()),
     };
   },
-  bound(eventName) { return world.call ? world.call.bindings.get(eventName).length : 0; },
-  callbacks(eventName) { return world.call ? [...world.call.bindings.get(eventName)] : []; },
-  /** Post anything at all to the card, as a broken or hostile portal might. */
-  post(data) { if (world.call) world.call.iframe.contentWindow.postMessage(data, appOrigin); },
+  /** @param {string} eventName */
+  bound(eventName) { return world.call ? world.call.bindings.get(eventName)?.length ?? 0 : 0; },
+  /** @param {string} eventName */
+  callbacks(eventName) { return world.call ? [...world.call.bindings.get(eventName) ?? []] : []; },
+  /**
+   * Post anything at all to the card, as a broken or hostile portal might.
+   *
+   * @param {unknown} data
+   */
+  post(data) { if (world.call) world.call.iframe.contentWindow?.postMessage(data, appOrigin); },
   appOrigin,
 };
+/** @type {any} */ (window).emulator = emulator;
 
 refresh();
 const query = new URLSearchParams(location.search);
-if (query.get('autoclose') === '0') window.emulator.setAutoCloseAfter(0);
+if (query.get('autoclose') === '0') emulator.setAutoCloseAfter(0);
 loadApp().then(() => {
   if (query.get('autostart') === '0') return null;
-  if (!callCardTabs().length) return offerInstall('Call Timeline is not installed on this portal yet. Install it first (one click):');
-  return openCard();
+  if (callCardTabs().length) return openCard();
+  offerInstall('Call Timeline is not installed on this portal yet. Install it first (one click):');
+  return null;
 });
