@@ -16,28 +16,30 @@ import statistics
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-
-from conftest import CHROMIUM_FLAGS, chromium_path  # noqa: E402
 
 import build  # noqa: E402
-from emulator.server import Servers
+from emulator.driver import CHROMIUM_FLAGS, chromium_path, cross_site_servers  # noqa: E402
+from emulator.server import Servers  # noqa: E402
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Frame, Page, Playwright
 
 BENCH = Path(__file__).resolve().parent
 TARGETS = {"first": 100.0, "ratio": 1.10, "p99": 10.0}
 
 
-def mark(frame, name: str, timeout: float = 60_000) -> float:
+def mark(frame: Frame, name: str, timeout: float = 60_000) -> float:
     # Predicates as functions: the card's CSP refuses the eval of string predicates.
     frame.wait_for_function("name => performance.getEntriesByName(name).length > 0", arg=name,
                             timeout=timeout)
-    return frame.evaluate("name => performance.getEntriesByName(name)[0].startTime", name)
+    return float(frame.evaluate("name => performance.getEntriesByName(name)[0].startTime", name))
 
 
-def open_card(page, url: str | None = None, state: str = "connecting"):
+def open_card(page: Page, url: str | None = None, state: str = "connecting") -> Frame:
     options = {"state": state, **({"url": url} if url else {})}
     page.evaluate("options => emulator.openCard(options)", options)
     page.wait_for_function("document.querySelector('iframe')?.contentWindow != null")
@@ -45,7 +47,7 @@ def open_card(page, url: str | None = None, state: str = "connecting"):
     return frame
 
 
-def start_ups(playwright, servers, runs: int) -> dict[str, list[float]]:
+def start_ups(playwright: Playwright, servers: Servers, runs: int) -> dict[str, list[float]]:
     bare_url = servers.app_url + "bench/bare.html"
     figures: dict[str, list[float]] = {key: [] for key in (
         "bare_cold", "bare_warm", "first_cold", "first_warm", "live_cold", "live_warm")}
@@ -98,17 +100,19 @@ OBSERVE = """() => {
 }"""
 
 
-def latencies(browser, servers, count: int) -> list[float]:
+def latencies(browser: Browser, servers: Servers, count: int) -> list[float]:
     """Milliseconds from the portal sending each event to the card's DOM showing it."""
     context = browser.new_context()
     page = context.new_page()
     page.goto(servers.emulator_url + "?autostart=0&autoclose=0")
     frame = open_card(page, state="idle")
     mark(frame, "call-timeline:python-live")
-    page.wait_for_timeout(300)  # let the first timer ticks pass
+    page.wait_for_timeout(300)  # not a wait for anything: the first timer ticks pass before measuring
     base = frame.evaluate(OBSERVE)
     sent = page.evaluate(LATENCY, {"count": count, "gap": 12})
-    page.wait_for_timeout(500)
+    frame.wait_for_function(  # every event drawn
+        "count => Number(document.getElementById('timeline').dataset.events || 0) >= count",
+        arg=base + count, timeout=30_000)
     drawn = frame.evaluate("window.__drawn")
     context.close()
     result, index = [], 0
@@ -126,22 +130,19 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--events", type=int, default=1000)
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     site = build.build()
-    servers = Servers(site, 0, 0, installed=True).start()
+    servers = cross_site_servers(site)
     try:
         with sync_playwright() as playwright:
             figures = start_ups(playwright, servers, args.runs)
-            # In production the portal and the app are different sites, so the card has a
-            # process (and a main thread) of its own; here both are on 127.0.0.1, so isolate it.
-            isolate = "--isolate-origins=" + servers.app_url.rstrip("/")
-            browser = playwright.chromium.launch(executable_path=chromium_path(),
-                                                 args=[*CHROMIUM_FLAGS, isolate])
+            # The card on localhost, the portal on 127.0.0.1: a process each, as in production.
+            browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
             delays = latencies(browser, servers, args.events)
             browser.close()
     finally:

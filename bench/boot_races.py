@@ -15,23 +15,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
-import races  # noqa: E402
-from conftest import CHROMIUM_FLAGS, chromium_path  # noqa: E402
+import races  # noqa: E402  (beside this file)
 
 import build  # noqa: E402
-from emulator.server import Servers
+from emulator.driver import CHROMIUM_FLAGS, chromium_path, cross_site_servers  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Frame, sync_playwright
 
-    servers = Servers(build.build(), 0, 0, installed=True).start()
+    servers = cross_site_servers(build.build())
     started = time.monotonic()
     try:
         with sync_playwright() as playwright:
@@ -39,8 +37,10 @@ def main() -> None:
             page = browser.new_page()
             page.goto(servers.emulator_url + "?autostart=0&autoclose=0")
 
-            def card():
-                return page.locator("#frame-slot iframe").element_handle().content_frame()
+            def card() -> Frame:
+                frame = page.locator("#frame-slot iframe").element_handle().content_frame()
+                assert frame is not None
+                return frame
 
             report = races.Report()
             for chunk in range(0, args.runs, 50):

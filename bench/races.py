@@ -1,72 +1,76 @@
 """Random boot races: events sent at random moments of the card's start-up, checked against the card.
 
-Shared by tests/test_boot_races.py (200 runs) and bench/boot_races.py (any number).
-Each run opens a new call card in the emulator (a cold start of the app, as
-for every call), sends a random sequence of events at random delays (some
-before the frame library has its init data, some while Pyodide loads, while
-the wheel installs, around the hand-over, after it), then compares the card's
-timeline with what was sent: every event once, in order, with its arrival time.
+Used by bench/boot_races.py (run by hand, any number of runs); the test suite
+holds each phase open instead (tests/e2e/test_boot_phases.py).  Each run opens
+a new call card in the emulator (a cold start of the app, as for every call),
+sends a random sequence of events at random delays (some before the frame
+library has its init data, some while Pyodide loads, while the wheel installs,
+around the hand-over, after it), then compares the card's timeline with what
+was sent: every event once, in order, with its arrival time within
+``ARRIVAL_TOLERANCE_MS`` of its sending.
 """
 
 from __future__ import annotations
 
 import random
+import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-PHASES = ("before init data", "while Pyodide loads", "while the wheel installs",
-          "during hand-over", "right after hand-over", "later")
+from emulator.driver import (
+    ALL_EVENTS,
+    BEFORE_CLOSE,
+    ENTITY_CHANGED,
+    PHASES,
+    STATE_CHANGED,
+    STATE_ROWS,
+    Sent,
+    check_timeline,
+    read_timeline,
+)
 
-STATE_NAMES = {"idle": "No connection", "connecting": "Ringing", "connected": "Talking"}
+if TYPE_CHECKING:
+    from playwright.sync_api import Frame, Page
 
-RUN = """async ({schedule, initDelayMs}) => {
-  const opened = performance.timeOrigin + performance.now();
+# Plays one schedule from the emulator's page: each event at its delay after binding,
+# stamped with Date.now() (the clock of the card's arrival times) as it is sent.
+RUN = """async ({schedule, initDelayMs, events}) => {
+  const opened = Date.now();
   emulator.openCard({state: 'idle', initDelayMs});
-  const sent = [];
-  const start = performance.now();
   await new Promise((resolve) => {
-    const wait = () => {
-      if (['CallCard::CallStateChanged', 'CallCard::EntityChanged', 'CallCard::BeforeClose']
-          .every((name) => emulator.bound(name) === 1)) resolve();
-      else setTimeout(wait, 1);
-    };
+    const wait = () => (events.every((name) => emulator.bound(name) === 1) ? resolve() : setTimeout(wait, 1));
     wait();
   });
+  const sent = [];
+  const start = performance.now();
   for (const step of schedule) {
     const due = start + step.delay - performance.now();
     if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
-    sent.push(performance.timeOrigin + performance.now());
-    emulator.fire(step.event, step.value);
+    sent.push(Date.now());
+    emulator.fire(step.event, ...(step.value === null ? [] : [step.value]));
   }
   return {opened, sent};
 }"""
-
-READ = """() => {
-  const marks = {};
-  for (const mark of performance.getEntriesByType('mark')) {
-    marks[mark.name.split(':')[1]] = performance.timeOrigin + mark.startTime;
-  }
-  return {
-    events: Number(document.getElementById('timeline').dataset.events || 0),
-    rows: [...document.querySelectorAll('#timeline .entry')].map((row) => ({
-      what: row.querySelector('.what').textContent,
-      detail: row.querySelector('.detail').textContent,
-      at: row.querySelector('.clock').getAttribute('datetime'),
-    })),
-    marks,
-  };
-}"""
-
 
 @dataclass
 class Report:
     runs: int = 0
     events: int = 0
-    phases: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PHASES, 0))
+    phases: dict[str, int] = field(default_factory=lambda: dict.fromkeys((name for name, _ in PHASES), 0))
     failures: list[str] = field(default_factory=list)
 
 
-def schedule(rng: random.Random, boot_ms: float) -> list[dict]:
+@dataclass(frozen=True)
+class Step:
+    delay: float
+    event: str
+    value: Any
+    row: str
+    detail: str | None = None
+
+
+def schedule(rng: random.Random, boot_ms: float) -> list[Step]:
     """A random event sequence: distinct successive states, unique clients, maybe a close.
 
     The events cluster around a random moment of the expected start-up
@@ -81,81 +85,43 @@ def schedule(rng: random.Random, boot_ms: float) -> list[dict]:
     steps, state = [], "idle"
     for index, delay in enumerate(delays):
         if rng.random() < 0.65:
-            state = rng.choice([s for s in STATE_NAMES if s != state])
+            state = rng.choice([s for s in STATE_ROWS if s != state])
             code = rng.choice(["", "486", "603-S"]) if state == "idle" else ""
             value = [state, {"failedCode": code} if code else {}] if rng.random() < 0.5 else state
-            steps.append({"delay": delay, "event": "CallCard::CallStateChanged", "value": value,
-                          "row": STATE_NAMES[state]})
+            steps.append(Step(delay, STATE_CHANGED, value, STATE_ROWS[state]))
         else:
             phone = f"+7{rng.randrange(10**9):09d}{index:02d}"
-            steps.append({"delay": delay, "event": "CallCard::EntityChanged",
-                          "value": {"PHONE_NUMBER": phone}, "row": "Client", "detail": phone})
+            steps.append(Step(delay, ENTITY_CHANGED, {"PHONE_NUMBER": phone}, "Client", phone))
     if rng.random() < 0.3:
-        steps.append({"delay": delays[-1] + rng.uniform(0, 200), "event": "CallCard::BeforeClose",
-                      "value": None, "row": "Card closing"})
+        steps.append(Step(delays[-1] + rng.uniform(0, 200), BEFORE_CLOSE, None, "Card closing"))
     return steps
 
 
-def epoch_ms(iso: str) -> float:
-    return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp() * 1000
-
-
-def phase(arrived: float, marks: dict[str, float]) -> str:
-    for name, mark in (("before init data", "init-data"), ("while Pyodide loads", "pyodide-ready"),
-                       ("while the wheel installs", "wheel-installed"),
-                       ("during hand-over", "python-live")):
-        if mark in marks and arrived < marks[mark]:
-            return name
-    return "right after hand-over" if arrived < marks.get("python-live", 0) + 150 else "later"
-
-
-def check_run(steps: list[dict], sent: list[float], seen: dict) -> list[str]:
-    """What is wrong with the card's timeline for this run (empty when all is right)."""
-    problems = []
-    if seen["events"] != len(steps):
-        problems.append(f"the card took in {seen['events']} events, {len(steps)} were sent")
-    rows = [row for row in seen["rows"] if "(since the card opened)" not in row["what"]]
-    wanted = [step["row"] for step in steps]
-    got = [row["what"] for row in rows]
-    if got != wanted:
-        problems.append(f"rows {got} != sent {wanted}")
-        return problems
-    for step, sent_at, row in zip(steps, sent, rows, strict=True):
-        arrived = epoch_ms(row["at"])
-        if not sent_at - 2 <= arrived <= sent_at + 1500:
-            problems.append(f"{step['row']} sent at {sent_at:.0f}, shown as arriving at {arrived:.0f}")
-        if "detail" in step and row["detail"] != step["detail"]:
-            problems.append(f"client {row['detail']!r} != {step['detail']!r}")
-    arrivals = [epoch_ms(row["at"]) for row in rows]
-    if arrivals != sorted(arrivals):
-        problems.append("arrival times out of order")
-    return problems
-
-
-def play(page, card, runs: int, seed: int, report: Report | None = None) -> Report:
+def play(page: Page, card: Callable[[], Frame], runs: int, seed: int, report: Report | None = None) -> Report:
     """Play ``runs`` random boot races in the emulator open in ``page``."""
     report = report or Report()
     rng = random.Random(seed)
     boots = [4000.0]
     for run in range(runs):
-        steps = schedule(rng, sorted(boots[-5:])[len(boots[-5:]) // 2])
+        steps = schedule(rng, statistics.median(boots[-5:]))
         init_delay = rng.choice([0, 0, 0, rng.uniform(100, 500)])
-        played = page.evaluate(RUN, {"schedule": steps, "initDelayMs": init_delay})
-        sent = played["sent"]
+        played = page.evaluate(RUN, {"schedule": [step.__dict__ for step in steps],
+                                     "initDelayMs": init_delay, "events": list(ALL_EVENTS)})
         frame = card()
         frame.wait_for_function("() => document.documentElement.dataset.engine === 'python'",
                                 timeout=60_000)
         frame.wait_for_function(
             "count => Number(document.getElementById('timeline').dataset.events) >= count",
             arg=len(steps), timeout=10_000)
-        seen = frame.evaluate(READ)
-        if "python-live" in seen["marks"]:
-            boots.append(seen["marks"]["python-live"] - played["opened"])
-        for problem in check_run(steps, sent, seen):
+        seen = read_timeline(frame)
+        if "python-live" in seen.marks:
+            boots.append(seen.marks["python-live"] - played["opened"])
+        sent = [Sent(step.event, step.row, step.detail, at)
+                for step, at in zip(steps, played["sent"], strict=True)]
+        for problem in check_timeline(sent, seen):
             report.failures.append(f"run {run} (seed {seed}): {problem}")
-        rows = [r for r in seen["rows"] if "(since the card opened)" not in r["what"]]
-        for row in rows:
-            report.phases[phase(epoch_ms(row["at"]), seen["marks"])] += 1
+        for row in seen.rows:
+            report.phases[seen.phase(row.at)] += 1
         report.runs += 1
         report.events += len(steps)
     return report

@@ -8,22 +8,22 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from emulator.driver import ALL_EVENTS
-from playwright.sync_api import expect
+from playwright.sync_api import FrameLocator, Page, expect
 
-import build
+from emulator.driver import ALL_EVENTS, WorkerClock, app_frame, sync_with_portal
+from emulator.portal import Portal
 from emulator.server import Servers
 from placement_app.core import settings
-from emulator.portal import Portal
-
 
 BUSY_OVERRIDE = "486 | Линия занята | Запланируйте обратный звонок в CRM"
 
 
 @pytest.fixture
-def portal_servers(site, tmp_path):
+def portal_servers(site: Path, tmp_path: Path) -> Iterator[Servers]:
     """A portal where the app is not installed yet, kept in a file of its own."""
     running = Servers(site, 0, 0, state_path=tmp_path / "portal.json").start()
     yield running
@@ -31,37 +31,33 @@ def portal_servers(site, tmp_path):
 
 
 @pytest.fixture
-def emulator(page, portal_servers):
+def emulator(page: Page, portal_servers: Servers) -> Page:
     page.goto(portal_servers.emulator_url + "?autostart=0&autoclose=0")
-    page.emulator = portal_servers
     return page
 
 
-def app_frame(page):
+def app(page: Page) -> FrameLocator:
     return page.frame_locator("#frame-slot iframe")
 
 
-def frame(page):
-    return page.locator("#frame-slot iframe").element_handle().content_frame()
-
-
-def wait_status(page, tone: str, timeout: int = 60_000) -> str:
-    status = app_frame(page).locator(f"#status[data-tone={tone}]")
+def wait_status(page: Page, tone: str, timeout: int = 60_000) -> str:
+    status = app(page).locator(f"#status[data-tone={tone}]")
     status.wait_for(timeout=timeout)
     return status.inner_text()
 
 
-def placement_calls(servers) -> list[str]:
-    return [entry["method"] for entry in servers.portal.rest_log if entry["method"].startswith("placement.")]
+def placement_calls(servers: Servers) -> list[str]:
+    return [str(entry["method"]) for entry in servers.portal.rest_log
+            if str(entry["method"]).startswith("placement.")]
 
 
-def open_settings(page, admin: bool = True, lang: str = "en") -> None:
+def open_settings(page: Page, admin: bool = True, lang: str = "en") -> None:
     page.evaluate("options => emulator.openPage('settings', options)", {"admin": admin, "lang": lang})
-    app_frame(page).locator("#settings[data-ready]").wait_for(timeout=60_000)
+    app(page).locator("#settings[data-ready]").wait_for(timeout=60_000)
 
 
-def fill_settings(page, **values: object) -> None:
-    form = app_frame(page)
+def fill_settings(page: Page, **values: object) -> None:
+    form = app(page)
     for name, value in values.items():
         field = form.locator(f"[name={name}]")
         if isinstance(value, bool):
@@ -72,22 +68,23 @@ def fill_settings(page, **values: object) -> None:
             field.fill(str(value))
 
 
-def save(page) -> str:
-    app_frame(page).locator("#save").click()
+def save(page: Page) -> str:
+    app(page).locator("#save").click()
     return wait_status(page, "ok")
 
 
-def play_card(page, lang: str = "en") -> None:
+def play_card(page: Page, lang: str = "en") -> None:
     page.evaluate("options => emulator.openCard(options)", {"state": "idle", "lang": lang})
     page.wait_for_function("names => names.every(name => emulator.bound(name) === 1)", arg=list(ALL_EVENTS))
-    app_frame(page).locator("html[data-engine=python]").wait_for(timeout=60_000)
+    app(page).locator("html[data-engine=python]").wait_for(timeout=60_000)
 
 
-def commands(page) -> list[str]:
-    return page.evaluate("emulator.commands.map(c => c.command)")
+def commands(page: Page) -> list[str]:
+    return [str(command) for command in page.evaluate("emulator.commands.map(c => c.command)")]
 
 
-def test_fresh_portal_offers_install_and_install_binds_the_tab_once(page, portal_servers):
+def test_fresh_portal_offers_install_and_install_binds_the_tab_once(
+        page: Page, portal_servers: Servers) -> None:
     page.goto(portal_servers.emulator_url)  # as a newcomer: the emulator starts by itself
     offer = page.locator("#frame-slot .offer button")
     offer.wait_for()
@@ -95,7 +92,7 @@ def test_fresh_portal_offers_install_and_install_binds_the_tab_once(page, portal
     offer.click()
     text = wait_status(page, "ok")
     assert "Call Timeline is installed" in text
-    steps = app_frame(page).locator("#steps li")
+    steps = app(page).locator("#steps li")
     assert steps.evaluate_all("items => items.map(item => item.dataset.state)") == ["done", "done", "done"]
     assert "setInstallFinish" in commands(page)
     state = portal_servers.portal.state()
@@ -122,13 +119,13 @@ def test_fresh_portal_offers_install_and_install_binds_the_tab_once(page, portal
     assert restarted.installed
 
 
-def test_install_errors_say_what_to_do_and_try_again_works(emulator):
-    servers = emulator.emulator
+def test_install_errors_say_what_to_do_and_try_again_works(emulator: Page, portal_servers: Servers) -> None:
+    servers = portal_servers
     emulator.evaluate("emulator.setInstallFault('no-telephony')")
     emulator.evaluate("emulator.openPage('install')")
     text = wait_status(emulator, "error")
     assert "telephony scope is missing" in text and "placement and telephony" in text
-    retry = app_frame(emulator).locator("#retry")
+    retry = app(emulator).locator("#retry")
     assert retry.is_visible()
 
     emulator.evaluate("emulator.setInstallFault('unreachable')")
@@ -150,27 +147,28 @@ def test_install_errors_say_what_to_do_and_try_again_works(emulator):
 
 
 @pytest.fixture
-def installed(emulator):
-    emulator.emulator.install_app()
+def installed(emulator: Page, portal_servers: Servers) -> Page:
+    portal_servers.install_app()
     return emulator
 
 
-def test_admin_saves_settings_and_the_next_card_follows_them(installed):
+def test_admin_saves_settings_and_the_next_card_follows_them(
+        installed: Page, portal_servers: Servers) -> None:
     page = installed
     open_settings(page)
-    assert app_frame(page).locator("#settings").get_attribute("data-ready") == "editable"
+    assert app(page).locator("#settings").get_attribute("data-ready") == "editable"
     fill_settings(page, language="ru", keep_open=True, keep_open_minutes=3, overrides=BUSY_OVERRIDE,
                   expected_codes="487, 603-s", show_client_changes=False, clock="12h")
     assert "Saved" in save(page)
-    expect(app_frame(page).locator("#status")).to_be_in_viewport()  # beside Save, not scrolled away
+    expect(app(page).locator("#status")).to_be_in_viewport()  # beside Save, not scrolled away
     assert page.locator("#app-options").inner_text() == settings.OPTION_NAME  # the portal shows it
-    stored = json.loads(installed.emulator.portal.state()["appOptions"][settings.OPTION_NAME])
+    stored = json.loads(portal_servers.portal.state()["appOptions"][settings.OPTION_NAME])
     assert stored["version"] == settings.VERSION and stored["language"] == "ru"
     assert stored["expected_codes"] == ["487", "603-S"]
 
     # A busy call: the admin's words, kept open until "Done".
     play_card(page, lang="en")
-    card = app_frame(page)
+    card = app(page)
     page.evaluate("emulator.setCallState('connecting', '', 'array')")
     page.evaluate("emulator.changeClient()")
     page.evaluate("emulator.setCallState('idle', '486', 'array')")
@@ -198,57 +196,78 @@ def test_admin_saves_settings_and_the_next_card_follows_them(installed):
     card.locator(".outcome-expected").wait_for()
     assert card.locator(".outcome").inner_text() == "Звонок завершён (ожидаемый исход)"
     assert card.locator(".failure.code-expected").is_visible()
-    page.wait_for_timeout(500)
+    # The card sends its frame commands before it draws the event: the portal has them all.
+    sync_with_portal(page)
     assert "disableAutoClose" not in commands(page)
     assert not card.locator(".hold").is_visible()
 
 
-def test_kept_open_card_closes_when_the_admins_time_is_up(installed):
+def test_kept_open_card_closes_when_the_admins_time_is_up(installed: Page, portal_servers: Servers) -> None:
+    """Held past the portal's own close, renewed before the portal lets go, released at the limit.
+
+    The portal's timers run on Playwright's clock; the card's Python, in a
+    worker that clock does not reach, on a :class:`WorkerClock`.
+    """
     page = installed
     stored = settings.dumps(settings.Settings(keep_open=True, keep_open_minutes=1))
-    installed.emulator.portal.app_options[settings.OPTION_NAME] = stored
+    portal_servers.portal.app_options[settings.OPTION_NAME] = stored
+    worker = WorkerClock(page.context)
+    page.clock.install()
+    page.reload()  # the emulator's timers start on the installed clock
     page.evaluate("emulator.setAutoCloseAfter(1000)")
     play_card(page)
     page.evaluate("emulator.setCallState('connecting', '', 'array')")
     page.evaluate("emulator.setCallState('idle', '480', 'array')")
     page.wait_for_function("emulator.commands.some(c => c.command === 'disableAutoClose')")
-    page.wait_for_timeout(2_500)
-    assert page.locator("#frame-slot iframe").count() == 1  # held past the portal's own close
-    page.locator("#frame-slot iframe").wait_for(state="detached", timeout=75_000)
+    hold = app(page).locator(".hold-text")
+    expect(hold).to_contain_text("closes by itself in 1:00")
+
+    page.clock.run_for(2_500)  # the portal's own close was due after 1 s, checked every 0.5 s
+    assert page.locator("#frame-slot iframe").count() == 1  # held past it
+    assert page.evaluate("emulator.call.autoClose") is False
+
+    worker.advance(app_frame(page), 46_000)  # the portal would let go at 65 s: renewed before
+    page.wait_for_function("emulator.commands.filter(c => c.command === 'disableAutoClose').length === 2")
+    expect(hold).to_contain_text(re.compile(r"in 0:1[0-4]\.$"))
+    assert "enableAutoClose" not in commands(page)
+
+    worker.advance(app_frame(page), 14_000)  # the admin's minute is up
+    page.locator("#frame-slot iframe").wait_for(state="detached")
     assert commands(page).count("enableAutoClose") == 1
+    assert commands(page).count("disableAutoClose") == 2
 
 
-def test_non_admin_sees_settings_read_only_and_cannot_save(installed):
+def test_non_admin_sees_settings_read_only_and_cannot_save(installed: Page, portal_servers: Servers) -> None:
     page = installed
     before = settings.dumps(settings.Settings(language="ru"))
-    installed.emulator.portal.app_options[settings.OPTION_NAME] = before
+    portal_servers.portal.app_options[settings.OPTION_NAME] = before
     open_settings(page, admin=False)
-    form = app_frame(page)
+    form = app(page)
     assert form.locator("#settings").get_attribute("data-ready") == "read-only"
     assert form.locator("#language").is_disabled() and form.locator("#save").is_disabled()
     assert form.locator("#language").input_value() == "ru"  # the current settings are shown
     expect(form.locator("#notice")).to_contain_text("Only a portal administrator can change these settings")
 
     # Even a forced submit is refused, by the page and by the portal.
-    frame(page).evaluate("""() => {
+    app_frame(page).evaluate("""() => {
       document.getElementById('fields').disabled = false;
       document.getElementById('language').value = 'en';
       document.getElementById('settings').requestSubmit();
     }""")
     assert "nothing was saved" in wait_status(page, "error")
     appsid = page.evaluate("emulator.call.appSid")
-    frame(page).evaluate("""([sid, origin]) => window.parent.postMessage(
+    app_frame(page).evaluate("""([sid, origin]) => window.parent.postMessage(
       `setAppOption:${JSON.stringify({name: 'call_timeline_settings', value: '{}'})}:x1:${sid}`, origin)""",
-                         [appsid, installed.emulator.emulator_url.rstrip("/")])
+                         [appsid, portal_servers.emulator_url.rstrip("/")])
     page.wait_for_function("emulator.rejected.some(r => r.reason === 'not_admin')")
-    assert installed.emulator.portal.state()["appOptions"][settings.OPTION_NAME] == before
+    assert portal_servers.portal.state()["appOptions"][settings.OPTION_NAME] == before
 
 
-def test_each_invalid_input_is_refused_with_its_message(installed):
+def test_each_invalid_input_is_refused_with_its_message(installed: Page, portal_servers: Servers) -> None:
     page = installed
     open_settings(page)
-    form = app_frame(page)
-    frame(page).evaluate("""() => {
+    form = app(page)
+    app_frame(page).evaluate("""() => {
       const language = document.getElementById('language');
       language.append(Object.assign(document.createElement('option'), {value: 'fr', textContent: 'fr'}));
       language.value = 'fr';
@@ -258,7 +277,7 @@ def test_each_invalid_input_is_refused_with_its_message(installed):
     form.locator("#save").click()
     assert "Nothing was saved" in wait_status(page, "error")
 
-    def errors(name):
+    def errors(name: str) -> list[str]:
         return form.locator(f".error[data-for={name}] span").all_inner_texts()
 
     assert errors("language") == ["Choose one of the offered options."]
@@ -273,10 +292,10 @@ def test_each_invalid_input_is_refused_with_its_message(installed):
     ]
     assert form.locator("#keep_open_minutes").get_attribute("aria-invalid") == "true"
     assert "setAppOption" not in commands(page)
-    assert settings.OPTION_NAME not in installed.emulator.portal.state()["appOptions"]
+    assert settings.OPTION_NAME not in portal_servers.portal.state()["appOptions"]
 
     # Fixing the fields clears their messages and saves.
-    frame(page).evaluate("() => { document.getElementById('language').value = 'portal'; }")
+    app_frame(page).evaluate("() => { document.getElementById('language').value = 'portal'; }")
     fill_settings(page, keep_open_minutes="10", expected_codes="487", overrides="404 | Wrong number")
     assert "Saved" in save(page)
     assert form.locator(".error:visible").count() == 0
@@ -285,18 +304,18 @@ def test_each_invalid_input_is_refused_with_its_message(installed):
 @pytest.mark.parametrize(("stored", "notice"), [
     ("{not json", "could not be read"),
     (json.dumps({"language": "ru"}), "older version"),
-    (json.dumps({"version": 1, "language": "xx", "keep_open": "yes"}), "could not be read"),
 ])
-def test_unusable_stored_settings_fall_back_to_defaults_with_a_notice(installed, stored, notice):
+def test_unusable_stored_settings_fall_back_to_defaults_with_a_notice(
+        installed: Page, portal_servers: Servers, stored: str, notice: str) -> None:
     page = installed
-    installed.emulator.portal.app_options[settings.OPTION_NAME] = stored
+    portal_servers.portal.app_options[settings.OPTION_NAME] = stored
     open_settings(page)
-    form = app_frame(page)
+    form = app(page)
     expect(form.locator("#notice")).to_contain_text(notice)
     assert form.locator("#language").input_value() == "portal"
     assert form.locator("#show_client_changes").is_checked()
     play_card(page)
-    card = app_frame(page)
+    card = app(page)
     card.locator(".settings-notice").wait_for()
     assert notice in card.locator(".settings-notice").inner_text()
     page.evaluate("emulator.setCallState('connecting', '', 'array')")

@@ -7,21 +7,41 @@ would with a portal.  Screenshots land in build/artifacts/.
 
 from __future__ import annotations
 
-import pytest
-from emulator.driver import ALL_EVENTS
+from typing import Protocol
 
+import pytest
+from playwright.sync_api import Page
+
+from build import ROOT
+from emulator.driver import ALL_EVENTS, STATE_CHANGED, CallCard
+from emulator.server import Servers
 
 BUSY_HINT = "Next step: Try again in a few minutes or book a callback."
-HTML_CODE = '<img src=x onerror="window.__xss=1"><b>bold</b>'
+HTML_CODE = '<img src=x onerror="window.__pwned=1"><b>486</b>'
+SDK = ROOT / "node_modules/@bitrix24/b24jssdk/dist/umd/index.min.js"
+# Elements that markup in a code would make, anywhere in the card; and whether a handler ran.
+MARKUP = "() => [document.querySelectorAll('img, b').length, window.__pwned === undefined]"
 
 
-def test_successful_call_shows_ring_and_talk_times(call):
+class Requests(Protocol):
+    """The ``requests_seen`` fixture: every URL the page and its frames asked for."""
+
+    urls: list[str]
+
+    @property
+    def outside(self) -> list[str]: ...
+
+
+def test_successful_call_shows_ring_and_talk_times(call: CallCard) -> None:
+    # The card stamps each event with its page's clock (Playwright's, here): 1.1 s of ringing
+    # and 2.1 s of talking pass at once.
+    call.page.clock.install()
     call.open("idle")
     call.wait_for_python()
     call.state("connecting")
-    call.page.wait_for_timeout(1_100)
+    call.page.clock.run_for(1_100)
     call.state("connected")
-    call.page.wait_for_timeout(2_100)
+    call.page.clock.run_for(2_100)
     call.state("idle")
     call.card.locator(".outcome-answered").wait_for()
     assert call.read(".outcome") == "Call answered and ended"
@@ -32,7 +52,7 @@ def test_successful_call_shows_ring_and_talk_times(call):
     assert not call.card.locator(".failure").is_visible()
 
 
-def test_busy_call_shows_busy_reason_and_hint(call):
+def test_busy_call_shows_busy_reason_and_hint(call: CallCard) -> None:
     call.open("connecting")
     call.wait_for_python()
     call.state("idle", "486", wire="array")
@@ -45,7 +65,7 @@ def test_busy_call_shows_busy_reason_and_hint(call):
     assert call.rows()[0] == "Ringing (since the card opened)"
 
 
-def test_idle_from_connecting_without_code_is_not_answered(call):
+def test_idle_from_connecting_without_code_is_not_answered(call: CallCard) -> None:
     call.open("idle")
     call.wait_for_python()
     call.state("connecting")
@@ -56,20 +76,7 @@ def test_idle_from_connecting_without_code_is_not_answered(call):
     assert "answered and ended" not in call.text()
 
 
-@pytest.mark.parametrize(("wire", "outcome", "heading"), [
-    ("state", "Not answered", "Reason not reported"),
-    ("array", "Call failed", "603 · Declined"),
-])
-def test_both_wire_forms_are_understood(call, wire, outcome, heading):
-    call.open("connecting")
-    call.wait_for_python()
-    call.state("idle", "603", wire=wire)
-    call.card.locator(".failure").wait_for()
-    assert call.read(".outcome") == outcome
-    assert call.read(".failure-code") == heading
-
-
-def test_two_argument_callback_form_reaches_python(call):
+def test_two_argument_callback_form_reaches_python(call: CallCard) -> None:
     call.open("connecting")
     call.wait_for_python()
     call.frame.evaluate("""async () => {
@@ -80,7 +87,7 @@ def test_two_argument_callback_form_reaches_python(call):
     assert call.read(".failure-code") == "486 · Busy"
 
 
-def test_events_before_python_is_up_are_all_shown_in_order(call):
+def test_events_before_python_is_up_are_all_shown_in_order(call: CallCard) -> None:
     release = call.hold_python()
     call.open("idle")
     call.state("connecting")
@@ -102,20 +109,25 @@ def test_events_before_python_is_up_are_all_shown_in_order(call):
     assert call.read(".outcome") == "Call answered and ended"
 
 
-def test_failure_code_carrying_html_is_shown_as_text(call):
+def test_html_in_a_code_is_shown_as_text(call: CallCard) -> None:
+    """Markup in a failure code is shown as its characters, in the quick view and in Python's."""
     release = call.hold_python()
     call.open("connecting")
     call.state("idle", HTML_CODE, wire="array")
-    call.card.locator("#quick-code").wait_for()
-    assert call.card.locator("#quick-code").inner_text() == f"Unrecognised code: {HTML_CODE}"
+    quick = call.card.locator("#quick-code")
+    quick.wait_for()
+    assert call.engine() == "loading"  # the quick view drew it
+    assert quick.inner_text() == f"Unrecognised code: {HTML_CODE}"
+    assert call.frame.evaluate(MARKUP) == [0, True]
     release()
     call.wait_for_python()
     assert call.read(".failure-code") == f"Unrecognised code: {HTML_CODE}"
-    assert call.frame.evaluate("document.querySelectorAll('img, b').length") == 0
-    assert call.frame.evaluate("window.__xss") is None
+    assert call.card.locator(".entry.state-idle .detail").inner_text() == f"Unrecognised code: {HTML_CODE}"
+    assert call.card.locator("#timeline img, #timeline b").count() == 0
+    assert call.frame.evaluate(MARKUP) == [0, True]
 
 
-def test_unknown_state_is_shown_and_the_card_keeps_going(call):
+def test_unknown_state_is_shown_and_the_card_keeps_going(call: CallCard) -> None:
     call.open("idle")
     call.wait_for_python()
     call.fire("CallCard::CallStateChanged", "ringing")
@@ -126,7 +138,7 @@ def test_unknown_state_is_shown_and_the_card_keeps_going(call):
     assert "unknown call state — ringing" in call.text()
 
 
-def test_russian_portal_gets_a_russian_card(call):
+def test_russian_portal_gets_a_russian_card(call: CallCard) -> None:
     call.open("connecting", lang="ru")
     call.wait_for_python()
     call.state("idle", "486", wire="array")
@@ -135,7 +147,7 @@ def test_russian_portal_gets_a_russian_card(call):
     assert call.read(".outcome") == "Звонок не состоялся"
 
 
-def test_no_request_leaves_127_0_0_1(call, requests_seen):
+def test_no_request_leaves_127_0_0_1(call: CallCard, requests_seen: Requests) -> None:
     call.open("connecting")
     call.wait_for_python()
     call.state("connected")
@@ -146,7 +158,7 @@ def test_no_request_leaves_127_0_0_1(call, requests_seen):
     assert requests_seen.outside == []
 
 
-def test_emulator_ignores_wrong_app_sid_and_never_answers_unknown_commands(call):
+def test_emulator_ignores_wrong_app_sid_and_never_answers_unknown_commands(call: CallCard) -> None:
     call.open("idle")
     call.wait_for_python()
     replies = call.frame.evaluate("""() => new Promise(resolve => {
@@ -156,29 +168,32 @@ def test_emulator_ignores_wrong_app_sid_and_never_answers_unknown_commands(call)
         parent.postMessage('getStatus:{}:probe1:not-the-app-sid', portal);
         parent.postMessage('noSuchCommand:{}:probe2:' + window.name.split('|')[2], portal);
         parent.postMessage('getStatus:{}:probe3:' + window.name.split('|')[2], portal);
-        setTimeout(() => resolve(seen), 600);
+        // The portal answers in order: once probe3 is answered, the others had their turn.
+        addEventListener('message', e => { if (String(e.data).startsWith('probe3:')) resolve(seen); });
     })""")
     assert [r.split(":")[0] for r in replies] == ["probe3"]
     assert {"reason": "app_sid", "command": "getStatus"} in call.page.evaluate("emulator.rejected")
 
 
-def test_official_sdk_talks_to_the_emulator(call, page, servers):
-    """The emulator answers Bitrix24's own JS SDK, not just our frame client."""
-    from build import ROOT
-
-    sdk = ROOT / "node_modules/@bitrix24/b24jssdk/dist/umd/index.min.js"
+def sdk_page(page: Page, servers: Servers, script: str) -> str:
+    """A page on the app's origin that loads Bitrix24's JS SDK and runs ``script``; its URL."""
     probe = servers.app_url + "sdk-probe.html"
     page.context.route(servers.app_url + "sdk.js", lambda route: route.fulfill(
-        path=str(sdk), content_type="text/javascript"))
-    page.context.route(probe, lambda route: route.fulfill(content_type="text/html", body="""
-        <script src="sdk.js"></script><script>
+        path=str(SDK), content_type="text/javascript"))
+    page.context.route(probe, lambda route: route.fulfill(
+        content_type="text/html", body=f'<script src="sdk.js"></script><script>{script}</script>'))
+    return probe
+
+
+def test_official_sdk_talks_to_the_emulator(call: CallCard, page: Page, servers: Servers) -> None:
+    """The emulator answers Bitrix24's own JS SDK, not just our frame client."""
+    probe = sdk_page(page, servers, """
         window.got = [];
         B24Js.initializeB24Frame().then(async (b24) => {
           window.options = b24.placement.options;
           await b24.placement.bindEvent('CallCard::CallStateChanged', (v) => window.got.push(v));
           window.ready = true;
-        });
-        </script>"""))
+        });""")
     call.open("connecting", url=probe, events=ALL_EVENTS[:1])
     call.frame.wait_for_function("window.ready === true", timeout=10_000)
     assert call.frame.evaluate("window.options.CALL_STATE") == "connecting"
@@ -187,11 +202,36 @@ def test_official_sdk_talks_to_the_emulator(call, page, servers):
     assert call.frame.evaluate("window.got") == [["idle", {"failedCode": "486"}]]
 
 
-def test_card_refuses_to_be_framed_by_an_origin_that_is_not_the_portal(page, servers):
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "@bitrix24/b24jssdk: placement.bindEvent keeps a 900 ms safety promise on the callback id, "
+    "and an event that comes in that window resolves it instead of reaching the callback "
+    "(README: why our own frame client)"))
+def test_official_sdk_delivers_an_event_sent_within_900_ms_of_binding(
+        call: CallCard, page: Page, servers: Servers) -> None:
+    probe = sdk_page(page, servers, """
+        window.got = [];
+        B24Js.initializeB24Frame().then((b24) => {
+          window.boundAt = Date.now();
+          b24.placement.bindEvent('CallCard::CallStateChanged', (v) => window.got.push(v))
+            .then(() => { window.settled = true; });
+        });""")
+    call.open("connecting", url=probe, events=ALL_EVENTS[:1])
+    fired = call.fire(STATE_CHANGED, ["idle", {"failedCode": "486"}])
+    bound_at = call.frame.evaluate("window.boundAt")
+    if not fired - bound_at < 900:
+        pytest.fail(f"the event was sent {fired - bound_at:.0f} ms after binding: not inside the window")
+    # The SDK has taken the event one way or the other; a later one reaches the callback.
+    call.frame.wait_for_function("window.settled === true", timeout=5_000)
+    call.fire(STATE_CHANGED, ["connecting", {}])
+    call.frame.wait_for_function("window.got.some(value => value[0] === 'connecting')", timeout=5_000)
+    assert call.frame.evaluate("window.got") == [["idle", {"failedCode": "486"}], ["connecting", {}]]
+
+
+def test_card_refuses_to_be_framed_by_an_origin_that_is_not_the_portal(page: Page, servers: Servers) -> None:
     framer = servers.app_url + "framer.html"
-    page.context.route(framer, lambda route: route.fulfill(
-        content_type="text/html", body=f'<iframe src="{servers.app_url}"></iframe>'))
+    page.context.route(framer, lambda route: route.fulfill(content_type="text/html", body=(
+        f'<iframe src="{servers.app_url}" onload="window.childLoaded = true"></iframe>')))
     page.goto(framer)
-    page.wait_for_timeout(1_500)
+    page.wait_for_function("window.childLoaded === true")  # the frame's navigation is over
     child = page.frames[1]
     assert child.evaluate("document.getElementById('timeline')") is None

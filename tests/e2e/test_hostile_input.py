@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
+from playwright.sync_api import ConsoleMessage, Page
 
+from emulator.driver import CallCard
 
 FUZZ = r"""async ({count, seed}) => {
   let state = seed >>> 0;
@@ -38,7 +39,7 @@ FUZZ = r"""async ({count, seed}) => {
                           value(0), {method: 'x'}, 42, null, ':::::',
                           `${callback}:${JSON.stringify(value(0))}`]));
     }
-    if (i % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    if (i % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 0));  // a yield, not a wait
   }
   return count;
 }"""
@@ -60,20 +61,24 @@ SHAPE = """() => {
 }"""
 
 
-def console_errors(page) -> list[str]:
+def console_errors(page: Page) -> list[str]:
     errors: list[str] = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("console", console)
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_random_payloads_are_shown_as_text_and_the_card_still_answers(call, seed):
+def test_random_payloads_are_shown_as_text_and_the_card_still_answers(call: CallCard) -> None:
     errors = console_errors(call.page)
     call.open("connecting")
     call.wait_for_python()
-    sent = call.page.evaluate(FUZZ, {"count": 1000, "seed": seed})
-    assert sent == 1000
+    sent = call.page.evaluate(FUZZ, {"count": 2000, "seed": 1})
+    assert sent == 2000
     call.state("idle")  # leave whatever state the fuzz reached
     call.state("connected", wire="array")
     call.card.locator(".status .state-connected").wait_for()
@@ -87,7 +92,7 @@ def test_random_payloads_are_shown_as_text_and_the_card_still_answers(call, seed
     assert call.card.locator(".entries .entry").count() <= 200
 
 
-def test_messages_from_a_wrong_origin_or_window_are_ignored(call):
+def test_messages_from_a_wrong_origin_or_window_are_ignored(call: CallCard) -> None:
     call.open("connecting")
     call.wait_for_python()
     callback = call.page.evaluate("emulator.callbacks('CallCard::CallStateChanged')[0]")
@@ -108,10 +113,9 @@ def test_messages_from_a_wrong_origin_or_window_are_ignored(call):
             frame.onload = resolve;
             document.body.append(frame);
         })""", url)
-    call.page.wait_for_timeout(500)
-    assert call.rows() == ["Ringing (since the card opened)"]
-    assert call.card.locator(".failure").count() == 0 or not call.card.locator(".failure").is_visible()
-    # the real portal is still heard
+    # The real portal is still heard; its event, sent after the forged ones, is the only one taken.
     call.state("idle", "486", wire="array")
     call.card.locator(".failure").wait_for()
     assert call.read(".failure-code") == "486 · Busy"
+    assert call.rows() == ["Ringing (since the card opened)", "No connection"]
+    assert call.timeline().events == 1

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
+from emulator.driver import CallCard
+from emulator.server import Servers
+from placement_app.card import statistics
 
 
-def play_lost_busy_call(call, mode: str, delay_ms: int = 1500) -> None:
+def play_lost_busy_call(call: CallCard, mode: str, delay_ms: int = 1500) -> None:
     call.open("connecting")
     call.page.evaluate("([mode, delay]) => emulator.setStatistics(mode, delay)", [mode, delay_ms])
     call.wait_for_python()
     call.state("idle", "486", wire="state")  # the portal drops the code on the wire
 
 
-def test_missing_code_is_completed_from_call_statistics(call, servers):
+def test_missing_code_is_completed_from_call_statistics(call: CallCard, servers: Servers) -> None:
     play_lost_busy_call(call, "record")
     call.card.locator(".failure-reason", has_text="Looking up the reason").wait_for()
     call.card.locator(".outcome-failed").wait_for(timeout=20_000)
@@ -32,7 +37,7 @@ def test_missing_code_is_completed_from_call_statistics(call, servers):
     ("no-scope", "the telephony scope is missing"),
     ("bad-auth", "did not accept the app's authorisation"),
 ])
-def test_an_error_from_call_statistics_leaves_the_entry_honest(call, mode, words):
+def test_an_error_from_call_statistics_leaves_the_entry_honest(call: CallCard, mode: str, words: str) -> None:
     play_lost_busy_call(call, mode)
     call.card.locator(".failure-source", has_text=words).wait_for(timeout=20_000)
     assert call.read(".failure-code") == "Reason not reported"
@@ -42,7 +47,11 @@ def test_an_error_from_call_statistics_leaves_the_entry_honest(call, mode, words
     assert call.read(".outcome") == "Ringing…"
 
 
-def test_no_record_gives_up_after_about_fifteen_seconds(call):
+def test_no_record_gives_up_after_about_fifteen_seconds(call: CallCard) -> None:
+    waits = sum(statistics.DELAYS_MS) / 1000  # the card's waits between its tries
     play_lost_busy_call(call, "no-record")
+    ended = time.monotonic()
     call.card.locator(".failure-source", has_text="have no record").wait_for(timeout=25_000)
+    took = time.monotonic() - ended
+    assert waits <= took <= waits + 5, f"gave up after {took:.1f} s"
     assert call.read(".failure-code") == "Reason not reported"

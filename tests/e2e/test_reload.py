@@ -3,24 +3,37 @@
 from __future__ import annotations
 
 import pytest
-from emulator.driver import ALL_EVENTS
+
+from emulator.driver import ALL_EVENTS, CallCard
+
+# The card's saved copy of the call in the card's storage, once it holds ``text``.
+SAVED = """([text]) => {
+  const key = Object.keys(localStorage).find((name) => name.startsWith('call-timeline:v1:call:'));
+  return key !== undefined && localStorage.getItem(key).includes(text);
+}"""
 
 
+def wait_until_saved(call: CallCard, text: str) -> None:
+    """Wait until the card has saved the call with ``text`` in it (it saves on its next tick)."""
+    call.frame.wait_for_function(SAVED, arg=[text])
 
-def reload_tab(call):
+
+def reload_tab(call: CallCard) -> None:
     call.page.evaluate("emulator.reloadCard()")
     call.page.wait_for_function("names => names.every(name => emulator.bound(name) === 1)",
                                 arg=list(ALL_EVENTS))
     call.wait_for_python()
 
 
-def test_timeline_survives_a_reload_of_the_tab(call):
+def test_timeline_survives_a_reload_of_the_tab(call: CallCard) -> None:
+    call.page.clock.install()  # the page's clock stamps the events: 1.1 s of ringing at once
     call.open("idle")
     call.wait_for_python()
     call.state("connecting")
-    call.page.wait_for_timeout(1_100)
+    call.page.clock.run_for(1_100)
     call.state("connected")
     call.card.locator(".entry.state-connected").wait_for()
+    wait_until_saved(call, "connected")
     before = call.card.locator(".entries .clock").all_inner_texts()
     reload_tab(call)
     assert call.rows() == ["No connection (since the card opened)", "Ringing", "Talking"]
@@ -31,32 +44,32 @@ def test_timeline_survives_a_reload_of_the_tab(call):
     assert call.rows()[-1] == "No connection"
 
 
-def test_a_new_call_starts_a_fresh_timeline(call):
+def test_a_new_call_starts_a_fresh_timeline(call: CallCard) -> None:
     call.open("connecting")
     call.wait_for_python()
     call.state("idle", "486", wire="array")
     call.card.locator(".failure").wait_for()
-    call.page.wait_for_timeout(400)  # saved on the next tick
+    wait_until_saved(call, "486")  # a saved call that a new one must not pick up
     call.open("connecting")
     call.wait_for_python()
     assert call.rows() == ["Ringing (since the card opened)"]
 
 
-def test_no_auth_token_is_kept_in_storage(call):
+def test_no_auth_token_is_kept_in_storage(call: CallCard) -> None:
     call.open("connecting")
     call.wait_for_python()
     call.state("connected")
-    call.page.wait_for_timeout(400)
+    wait_until_saved(call, "connected")
     token = call.page.evaluate("emulator.call.auth")
     stored = call.frame.evaluate("JSON.stringify(Object.entries(localStorage))")
     assert "call-timeline:v1:call:" in stored
     assert token not in stored
 
 
-def test_a_corrupt_saved_timeline_is_ignored(call):
+def test_a_corrupt_saved_timeline_is_ignored(call: CallCard) -> None:
     call.open("connecting")
     call.wait_for_python()
-    call.page.wait_for_timeout(400)
+    wait_until_saved(call, "connecting")
     call_id = call.page.evaluate("emulator.call.callId")
     call.frame.evaluate("key => localStorage.setItem(key, '<img src=x onerror=alert(1)>')",
                         f"call-timeline:v1:call:{call_id}")
@@ -64,21 +77,25 @@ def test_a_corrupt_saved_timeline_is_ignored(call):
     assert call.rows() == ["Ringing (since the card opened)"]
 
 
-@pytest.mark.parametrize("script", [
-    "Object.defineProperty(window, 'localStorage', "
-    "{get() { throw new DOMException('no', 'SecurityError'); }});",
-    "Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };",
+@pytest.mark.parametrize(("script", "warning"), [
+    ("Object.defineProperty(window, 'localStorage', "
+     "{get() { throw new DOMException('no', 'SecurityError'); }});", "local storage is not available"),
+    ("Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };",
+     "the timeline could not be saved"),
 ], ids=["disabled", "full"])
-def test_the_card_works_when_storage_is_disabled_or_full(call, script):
+def test_the_card_works_when_storage_is_disabled_or_full(call: CallCard, script: str, warning: str) -> None:
     call.page.context.add_init_script(script)
     errors: list[str] = []
+    warnings: list[str] = []
     call.page.on("pageerror", lambda error: errors.append(str(error)))
+    call.page.on("console", lambda message: warnings.append(message.text))
     call.open("idle")
     call.wait_for_python()
     call.state("connecting")
     call.state("idle", "486", wire="array")
     call.card.locator(".failure").wait_for()
-    call.page.wait_for_timeout(400)
+    while not any(warning in text for text in warnings):  # the card found out, and said so
+        call.page.wait_for_event("console")
     reload_tab(call)  # nothing could be kept: the tab starts afresh, and still works
     assert call.rows() == ["No connection (since the card opened)"]
     call.state("connecting")
