@@ -148,6 +148,9 @@ def build(site: Path = SITE) -> Path:
     wheels = ensure_wheels()
     for name in PYODIDE_FILES:
         _copy(pyodide / name, site / RUNTIME / name)
+    for stale in (site / "wheels").glob("*.whl"):
+        if stale.name not in PINNED_WHEELS:
+            stale.unlink()  # an app wheel of an older build, from before its content-named folder
     for wheel in wheels:
         _copy(wheel, site / "wheels" / wheel.name)
     app_wheel = build_wheel(site / "wheels" / "app")
@@ -174,17 +177,26 @@ TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/ja
          ".svg": "image/svg+xml"}
 
 
+#: The site's one Trusted Types policy (``static/python.js`` creates it, for the worker's URL).
+TRUSTED_TYPES_POLICY = "call-timeline"
+
+
 def content_security_policy(portals: list[str]) -> str:
     """The tightest policy under which the card works.
 
     Scripts only from the site (``wasm-unsafe-eval`` lets WebAssembly
     compile; plain ``unsafe-eval`` is not granted), data only from the site
     and the portal's REST endpoint, and only the portal may frame the card.
+    Trusted Types are required for every script sink (no HTML or script URL
+    from a string), with one policy, :data:`TRUSTED_TYPES_POLICY`, which
+    ``static/python.js`` uses for the worker's URL and nothing else.
     """
     origins = " ".join(portals)
     return "; ".join([
         "default-src 'none'",
         "script-src 'self' 'wasm-unsafe-eval'",
+        "require-trusted-types-for 'script'",
+        f"trusted-types {TRUSTED_TYPES_POLICY}",
         "style-src 'self'",
         "img-src 'self'",
         f"connect-src 'self' {origins}".strip(),

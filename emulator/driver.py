@@ -13,7 +13,6 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -74,10 +73,7 @@ def cross_site_servers(site: Path) -> Servers:
     """
     from .server import Servers
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return Servers(site, port, 0, installed=True, app_url=f"http://localhost:{port}/").start()
+    return Servers(site, 0, 0, installed=True, app_host="localhost").start()
 
 
 class Hold:

@@ -174,15 +174,18 @@ class Servers:
     """The card's site and the emulator, each on its own port (so cross-origin).
 
     ``app_url`` points the emulated portal at the card served elsewhere (by
-    nginx, say) instead of at the site server started here.
+    nginx, say) instead of at the site server started here; ``app_host``
+    names the card's server by another host name (``localhost``), so that the
+    card and the portal are different sites, as in production.
     """
 
     def __init__(self, site: Path, port: int = 8000, emulator_port: int = 8001,
                  host: str = "127.0.0.1", portals: tuple[str, ...] = (),
-                 state_path: Path | None = None, installed: bool = False, app_url: str | None = None):
+                 state_path: Path | None = None, installed: bool = False, app_url: str | None = None,
+                 app_host: str | None = None):
         card: type[SiteHandler] = type("Card", (SiteHandler,), {})
         self.site = ThreadingHTTPServer((host, port), partial(card, directory=str(site)))
-        self.app_url = app_url or f"http://{host}:{self.site.server_address[1]}/"
+        self.app_url = app_url or f"http://{app_host or host}:{self.site.server_address[1]}/"
         self.portal = Portal(state_path=state_path, app_origin=self.app_url.rstrip("/"))
         if installed:
             self.install_app()
