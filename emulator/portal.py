@@ -94,6 +94,8 @@ class Portal:
     #: Tokens of the app pages the emulator opened, and whether their user is an admin.
     sessions: dict[str, bool] = field(default_factory=dict)
     install_fault: str = ""
+    #: Tokens that have expired (the emulator page expires them on demand).
+    expired: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         if self.state_path is not None and self.state_path.exists():
@@ -132,7 +134,8 @@ class Portal:
             self._save()
 
     def control(self, action: str, data: Any) -> tuple[int, dict[str, Any]]:
-        """The emulator page's requests about the app: sessions, options, install, faults, reset."""
+        """The emulator page's requests about the app: sessions, options, install, faults, reset,
+        and ``expire``: from now on the portal answers ``expired_token`` to that token."""
         if not isinstance(data, dict):
             return 400, {"error": "bad request"}
         with self.lock:
@@ -149,6 +152,9 @@ class Portal:
                 self.installed = True
             elif action == "fault" and data.get("fault") in INSTALL_FAULTS:
                 self.install_fault = data["fault"]
+            elif action == "expire" and isinstance(data.get("auth"), str) and data["auth"]:
+                self.expired.add(data["auth"])
+                return 200, {"ok": True}
             elif action == "reset":
                 self.installed = False
                 self.placements = []
@@ -228,6 +234,9 @@ class Portal:
 
     def _answer(self, method: str, params: dict[str, str]) -> tuple[int, dict[str, Any]]:
         auth = params.get("auth", "")
+        if auth in self.expired:
+            return 401, {"error": "expired_token",
+                         "error_description": "The access token provided has expired."}
         call = next((c for c in self.calls.values() if c.auth == auth and auth), None)
         if method in PLACEMENT_METHODS and (call is not None or auth in self.sessions):
             return self._placement(method, params, self.sessions.get(auth, False))

@@ -146,6 +146,17 @@ export function readCallState(args) {
  * }} Catalogue
  */
 
+/**
+ * What the quick view words things with when the page's catalogue is
+ * unreadable: nothing, so that it shows bare states and codes rather than
+ * nothing at all (see FallbackView.word and explain).
+ *
+ * @type {Catalogue}
+ */
+export const BARE_CATALOGUE = {
+  languages: ['en'], aliases: {}, strings: { en: {} }, codes: {}, classes: {}, unrecognised: {}, notReported: {},
+};
+
 export class FallbackView {
   /**
    * @param {Document} document the card's page (index.html), with the #quick elements
@@ -164,9 +175,16 @@ export class FallbackView {
     this.notice = element('quick-notice');
     this.progress = /** @type {HTMLProgressElement} */ (element('quick-progress'));
     this.log = element('quick-log');
+    /** Its own line, so that no later notice (loading, failed) hides it. */
+    this.droppedLine = document.createElement('p');
+    this.droppedLine.className = 'quick-notice quick-dropped';
+    this.droppedLine.hidden = true;
+    this.root.append(this.droppedLine);
     this.connected = false;
     this.rang = false;
     this.ended = false;
+    /** Python's drawing could not be applied: this view stays. */
+    this.drawingFailed = false;
   }
 
   /** @param {unknown} lang */
@@ -177,10 +195,14 @@ export class FallbackView {
     this.document.documentElement.lang = this.lang;
   }
 
-  /** @param {string} key */
+  /**
+   * The words for `key` in the card's language, or the key's last part when the catalogue has none.
+   *
+   * @param {string} key
+   */
   word(key) {
     const strings = this.catalogue.strings;
-    return (strings[this.lang] && strings[this.lang][key]) || strings.en[key];
+    return strings[this.lang]?.[key] || strings.en?.[key] || key.split('.').at(-1) || key;
   }
 
   /**
@@ -190,16 +212,18 @@ export class FallbackView {
   explain(code) {
     const { codes, classes, unrecognised } = this.catalogue;
     const key = code.toUpperCase();
-    if (codes[key]) {
-      const [label, reason, next] = codes[key][this.lang];
+    const known = Object.hasOwn(codes, key) ? codes[key][this.lang] : undefined;
+    if (known) {
+      const [label, reason, next] = known;
       return [`${key} · ${label}`, reason, next];
     }
-    if (SIP_CODE.test(key)) {
-      const [label, reason, next] = classes[key[0]][this.lang];
+    const family = SIP_CODE.test(key) ? classes[key[0]]?.[this.lang] : undefined;
+    if (family) {
+      const [label, reason, next] = family;
       return [`${key} · ${label}`, reason.replace('{code}', key), next];
     }
-    const [label, reason, next] = unrecognised[this.lang];
-    return [`${label}: ${code}`, reason, next];
+    const [label, reason, next] = unrecognised[this.lang] ?? ['', '', ''];
+    return [label ? `${label}: ${code}` : code, reason, next];
   }
 
   /**
@@ -236,7 +260,7 @@ export class FallbackView {
     if (state === 'idle') this.ended = this.rang || this.connected;
     let lines = null;
     if (state === 'idle' && code && code !== '200') lines = this.explain(code);
-    else if (state === 'idle' && !code && this.rang && !this.connected) lines = this.catalogue.notReported[this.lang];
+    else if (state === 'idle' && !code && this.rang && !this.connected) lines = this.catalogue.notReported[this.lang] ?? null;
     this.code.hidden = !lines;
     this.reason.hidden = !lines;
     if (lines) {
@@ -257,7 +281,25 @@ export class FallbackView {
   }
 
   handOver() {
-    this.root.hidden = true;
+    if (!this.drawingFailed) this.root.hidden = true;
+  }
+
+  /**
+   * The engine dropped the oldest `count` events that came while Python started.
+   *
+   * @param {number} count
+   */
+  dropped(count) {
+    this.droppedLine.textContent = this.word('engine.early_dropped').replace('{count}', String(count));
+    this.droppedLine.hidden = false;
+  }
+
+  /** Python's drawing could not be applied: this view is shown again, and says why. */
+  drawingLost() {
+    this.drawingFailed = true;
+    this.root.hidden = false;
+    this.progress.hidden = true;
+    this.say('engine.drawing_lost');
   }
 
   /** @param {string} [detail] */

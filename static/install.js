@@ -33,7 +33,7 @@ function progress({ steps: states, labels, message, tone, retry: canRetry }) {
 
 const send = runPage({
   entry: 'placement_app.admin.install_page',
-  commands: ['setInstall', 'setInstallFinish'],
+  commands: ['setInstall', 'setInstallFinish', 'refreshAuth'],
   extra: [new URL('./', document.baseURI).href],
   onMessage(message) {
     if (message.type === 'progress') progress(message);

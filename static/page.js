@@ -65,6 +65,27 @@ export function runPage({ entry, commands, extra = [], onMessage }) {
     progress.hidden = true;
     showStatus((words.failed ?? '').replace('{reason}', reason), 'error');
   };
+  /**
+   * A portal command Python asked for.  With an id, Python waits for the
+   * reply as a message of its own ('reply'); without, as the event 'page:reply'.
+   *
+   * @param {{ command: string, params?: string, id?: string }} message
+   */
+  const command = ({ command: name, params, id }) => {
+    let values;
+    try {
+      values = JSON.parse(params ?? '{}');
+    } catch {
+      console.warn(`Call Timeline: ${name} not sent: its parameters are unreadable`);
+      return;
+    }
+    // Python gives a reply it waits for (refreshAuth) the time Bitrix24's own library gives it.
+    client.call(name, values, typeof id === 'string' ? 10000 : 5000).then((reply) => {
+      const value = reply.ok ? reply.value ?? null : null;
+      if (typeof id === 'string') worker?.postMessage({ type: 'reply', id, ok: reply.ok, value });
+      else send('page:reply', [{ command: name, ok: reply.ok, value }]);
+    });
+  };
   /** @param {any} message what Python sent */
   const handle = (message) => {
     switch (message.type) {
@@ -73,10 +94,7 @@ export function runPage({ entry, commands, extra = [], onMessage }) {
       case 'texts': applyTexts(message.texts, message.lang); break;
       case 'status': showStatus(message.text, message.tone); break;
       case 'frame':
-        if (!commands.includes(message.command)) break;
-        client.call(message.command, JSON.parse(message.params), 5000).then((reply) => {
-          send('page:reply', [{ command: message.command, ok: reply.ok, value: reply.ok ? reply.value ?? null : null }]);
-        });
+        if (commands.includes(message.command)) command(message);
         break;
       default: onMessage(message);
     }

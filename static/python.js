@@ -7,6 +7,37 @@
 
 /** How long Python may take to start before a page says it runs without it. */
 const PYTHON_TIMEOUT_MS = 45000;
+/** The site's one Trusted Types policy (build.py names it in the Content-Security-Policy). */
+export const POLICY_NAME = 'call-timeline';
+/** The only script URL the policy lets through: the site's own worker. */
+const ENGINE_URL = new URL('engine.js', import.meta.url).href;
+
+/**
+ * @typedef {{ createScriptURL(url: string): unknown }} ScriptUrlPolicy
+ * @typedef {{ createPolicy(name: string, rules: { createScriptURL(url: string): string }): ScriptUrlPolicy }} TrustedTypes
+ */
+
+/** @type {ScriptUrlPolicy | null | undefined} */
+let policy;
+
+/**
+ * The worker's URL, as the page's Trusted Types (require-trusted-types-for
+ * 'script') accept it: through the one named policy, which lets through
+ * nothing but the site's own engine.js.  Without Trusted Types, the URL.
+ *
+ * @returns {string | URL}
+ */
+export function engineUrl() {
+  const types = /** @type {{ trustedTypes?: TrustedTypes }} */ (/** @type {unknown} */ (globalThis)).trustedTypes;
+  if (!types) return ENGINE_URL;
+  policy ??= types.createPolicy(POLICY_NAME, {
+    createScriptURL(url) {
+      if (url !== ENGINE_URL) throw new TypeError(`Call Timeline: no script but the site's own engine (${url})`);
+      return url;
+    },
+  });
+  return /** @type {string} */ (policy.createScriptURL(ENGINE_URL));
+}
 
 /**
  * The start-up limit: ?python_timeout=<ms> (1 s to 5 min), else the default.
@@ -34,12 +65,13 @@ export function startPython({ entry, data, onMessage, onFailed }) {
     throw new Error('this browser has no WebAssembly');
   }
   if (typeof Worker !== 'function') throw new Error('this browser has no Web Workers');
+  const boot = JSON.parse(/** @type {HTMLElement} */ (document.getElementById('boot')).textContent ?? '');
+  const worker = new Worker(engineUrl(), { type: 'module' });
   const timeoutMs = pythonTimeout();
   const limit = setTimeout(() => {
     console.warn('Call Timeline: Python is taking too long');
     onFailed(`not ready after ${Math.round(timeoutMs / 1000)} s`);
   }, timeoutMs);
-  const worker = new Worker(new URL('engine.js', import.meta.url), { type: 'module' });
   worker.onmessage = (event) => {
     const message = event.data;
     if (message.type === 'live' || message.type === 'failed') clearTimeout(limit);
@@ -54,7 +86,6 @@ export function startPython({ entry, data, onMessage, onFailed }) {
     clearTimeout(limit);
     onFailed(event.message || 'the Python worker failed');
   };
-  const boot = JSON.parse(/** @type {HTMLElement} */ (document.getElementById('boot')).textContent);
   /** @param {string} path */
   const absolute = (path) => new URL(path, document.baseURI).href;
   worker.postMessage({

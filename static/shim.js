@@ -6,23 +6,53 @@
  * (static/engine.js) so that its start-up never holds up this thread.  It
  * draws what Python sends back.  The state lives in Python; nothing here
  * decides anything.
+ *
+ * Secrets: only the init data (which Python needs for REST) goes to Python
+ * as it came; every other event is forwarded, shown and kept with its secrets
+ * hidden (secrets.js), and nothing from the frame is logged.
+ *
+ * Nothing lost on a reload: Python saves the timeline on a throttle, in a
+ * worker that may never run again once this page goes, so asking it to save
+ * then would come too late (its storage writes reach this page as messages,
+ * in later tasks than the unload).  Instead the page keeps every event it
+ * forwarded (numbered) until Python says that the saved copy holds it (a
+ * 'saved' message with the number), and the moment the page is hidden or
+ * goes, it writes the events still unconfirmed to localStorage itself,
+ * synchronously: the journal (secrets hidden, the init data's too).  A page
+ * that unloads is first hidden (visibilitychange), then gets pagehide: both
+ * write it.  While hidden the journal is kept exact with every event and
+ * every confirmation; once visible again it is removed (this page holds the
+ * events).  The next card of the call replays it over the saved copy, once
+ * (placement_app/card/app.py, Card._learn_call).  Saving every event at once
+ * in Python would cost little (about 0.3 ms a save under CPython) but would
+ * still leave the events in flight to the worker at the unload: it is the
+ * journal that guarantees.
  */
 import { CALL_CARD_EVENTS, FrameClient, readFrameName } from './frame.js';
-import { FallbackView, readCallState } from './fallback.js';
+import { BARE_CATALOGUE, FallbackView, readCallState } from './fallback.js';
 import { DomPatcher } from './dom-ops.js';
 import { startPython } from './python.js';
+import { redact } from './secrets.js';
 
 const OPENED = 'app:opened';
 const DONE = 'app:done';
 /** The only portal commands Python may ask this page to send. */
-const PYTHON_COMMANDS = new Set(['disableAutoClose', 'enableAutoClose']);
+const PYTHON_COMMANDS = new Set(['disableAutoClose', 'enableAutoClose', 'refreshAuth']);
+/** How long a command whose reply Python waits for may take (the SDK gives refreshAuth 10 s). */
+const REPLY_TIMEOUT_MS = 10000;
 const MAX_PAYLOAD = 65536;
 const STORAGE_PREFIX = 'call-timeline:v1:';
+/** The events a journal keeps (the init data too, its secrets hidden: Python does not need them there). */
+const JOURNAL_KINDS = new Set([...CALL_CARD_EVENTS, DONE, OPENED]);
+/** The most unconfirmed events kept; beyond it the oldest go (as in the engine's queue). */
+const MAX_UNSAVED = 2000;
+/** This page's journal (placement_app/card/storage.py reads it). */
+const PAGE_ID = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
+const JOURNAL_KEY = `${STORAGE_PREFIX}journal:${PAGE_ID}`;
 
 const root = document.documentElement;
 const timeline = /** @type {HTMLElement} */ (document.getElementById('timeline'));
-const catalogue = JSON.parse(/** @type {HTMLElement} */ (document.getElementById('catalogue')).textContent);
-const fallback = new FallbackView(document, catalogue);
+const fallback = new FallbackView(document, readCatalogue());
 const drawing = new DomPatcher(timeline);
 /** @type {Worker | null} */
 let engine = null;
@@ -30,6 +60,25 @@ let engine = null;
 let client = null;
 let live = false;
 let sawCallEvent = false;
+/** The page's number for the last event it forwarded. */
+let seq = 0;
+/** @type {{ kind: string, payload: string, at: number, seq: number }[]} forwarded, not yet saved */
+const unsaved = [];
+/** @type {string | null} the call, from the init data: the journal's owner */
+let callId = null;
+let journalKept = false;
+
+/** The catalogue build.py embeds, or, if it is unreadable, none (the quick view then shows bare states). */
+function readCatalogue() {
+  try {
+    const catalogue = JSON.parse(/** @type {HTMLElement} */ (document.getElementById('catalogue')).textContent ?? '');
+    if (catalogue && typeof catalogue === 'object' && catalogue.strings && catalogue.codes) return catalogue;
+    throw new TypeError('not a catalogue');
+  } catch (error) {
+    console.error('Call Timeline: the catalogue of codes is unreadable; the quick view shows bare states', error);
+    return BARE_CATALOGUE;
+  }
+}
 
 function markFirstState() {
   if (!performance.getEntriesByName('call-timeline:first-state').length) {
@@ -49,12 +98,45 @@ function serialise(args) {
   return text.length <= MAX_PAYLOAD ? text : JSON.stringify([{ oversized: text.length }]);
 }
 
+/**
+ * Write the journal of unconfirmed events now (or remove it when there is none).
+ * Synchronous: it must be done before this page goes.
+ */
+function keepJournal() {
+  try {
+    if (unsaved.length && callId) {
+      const events = unsaved.map(({ kind, payload, at }) => [kind, payload, at]);
+      localStorage.setItem(JOURNAL_KEY, JSON.stringify({
+        version: 1, call_id: callId, page: PAGE_ID, written: Date.now(), events,
+      }));
+      journalKept = true;
+    } else if (journalKept) {
+      localStorage.removeItem(JOURNAL_KEY);
+      journalKept = false;
+    }
+  } catch (error) {
+    console.warn('Call Timeline: the unsaved events could not be kept for a reload', error);
+  }
+}
+
+function dropJournal() {
+  if (!journalKept) return;
+  try {
+    localStorage.removeItem(JOURNAL_KEY);
+  } catch {
+    // Storage gone: there is nothing left to remove.
+  }
+  journalKept = false;
+}
+
 /** @param {string} kind @param {unknown[]} args */
 function record(kind, args) {
   const at = Date.now();
+  // The init data goes to Python as it came (its token is for REST); nothing else needs a secret.
+  const safe = kind === OPENED ? args : /** @type {unknown[]} */ (redact(args));
   try {
     if (kind === 'CallCard::CallStateChanged') {
-      const seen = readCallState(args);
+      const seen = readCallState(safe);
       if (seen) {
         fallback.showState(seen.state, seen.code);
         fallback.note(seen.state, seen.code, at);
@@ -62,10 +144,17 @@ function record(kind, args) {
       }
     }
   } catch (error) {
-    console.warn('Call Timeline: the quick view skipped an event', error);
+    console.warn('Call Timeline: the quick view skipped an event', error instanceof Error ? error.name : typeof error);
   }
   if (CALL_CARD_EVENTS.includes(kind)) sawCallEvent = true;
-  if (engine) engine.postMessage({ type: 'event', kind, payload: serialise(args), at });
+  seq += 1;
+  const payload = serialise(safe);
+  if (JOURNAL_KINDS.has(kind)) {
+    unsaved.push({ kind, payload: kind === OPENED ? serialise(/** @type {unknown[]} */ (redact(args))) : payload, at, seq });
+    if (unsaved.length > MAX_UNSAVED) unsaved.shift();
+    if (document.visibilityState === 'hidden') keepJournal();
+  }
+  if (engine) engine.postMessage({ type: 'event', kind, payload, at, seq });
 }
 
 /**
@@ -79,6 +168,18 @@ export function intake(kind) {
   return (...args) => record(kind, args);
 }
 
+/**
+ * The call's id, from the placement options (init data, or a getStatus reply): it names the journal's call.
+ *
+ * @param {any} options
+ */
+function noteCall(options) {
+  const call = options && typeof options === 'object' ? options.CALL_ID : null;
+  if (callId === null && (typeof call === 'string' || typeof call === 'number') && String(call).length <= 200) {
+    callId = String(call);
+  }
+}
+
 /** @param {any} data the init data, as the portal sent it */
 function opened(data) {
   if (!data || typeof data !== 'object') return;
@@ -87,6 +188,7 @@ function opened(data) {
     ? (() => { try { return JSON.parse(data.PLACEMENT_OPTIONS); } catch { return null; } })()
     : data.PLACEMENT_OPTIONS;
   const state = options && options.CALL_STATE;
+  noteCall(options);
   // A call event already seen is newer than the state the tab opened in.
   if (['idle', 'connecting', 'connected'].includes(state) && !sawCallEvent) {
     fallback.showState(state, null);
@@ -111,7 +213,9 @@ function connect() {
     opened(reply.value);
     record(OPENED, [reply.value]);
     portal.call('getStatus', {}, 900).then((status) => {
-      if (status.ok && status.value && typeof status.value === 'object') record(OPENED, [status.value]);
+      if (!status.ok || !status.value || typeof status.value !== 'object') return;
+      noteCall(status.value);
+      record(OPENED, [status.value]);
     });
   });
   for (const name of CALL_CARD_EVENTS) portal.bindEvent(name, intake(name));
@@ -135,7 +239,7 @@ function savedCalls() {
     }
     return saved;
   } catch (error) {
-    console.warn('Call Timeline: local storage is not available', error);
+    console.warn('Call Timeline: local storage is not available', error instanceof Error ? error.name : typeof error);
     return null;
   }
 }
@@ -145,7 +249,9 @@ function savedCalls() {
  *
  * @typedef {{ type: 'dom', ops: string }
  *   | { type: 'storage', op: string, key: string, value?: string }
- *   | { type: 'frame', command: string }
+ *   | { type: 'frame', command: string, id?: string }
+ *   | { type: 'saved', seq: number }
+ *   | { type: 'dropped', count: number }
  *   | { type: 'mark', name: string }
  *   | { type: 'live' }} EngineMessage
  */
@@ -161,17 +267,61 @@ function store({ op, key, value }) {
   }
 }
 
+/** Python's drawing, applied; an unreadable batch is skipped and the quick view comes back. */
+function draw(/** @type {string} */ ops) {
+  let operations;
+  try {
+    operations = JSON.parse(ops);
+    if (!Array.isArray(operations)) throw new TypeError('not a list of operations');
+  } catch (error) {
+    console.error('Call Timeline: a drawing from Python was unreadable and was skipped',
+      error instanceof Error ? error.name : typeof error);
+    fallback.drawingLost();
+    return;
+  }
+  drawing.apply(operations);
+}
+
+/**
+ * A portal command Python asked for.  With an id, Python waits for the
+ * reply: it goes back to the worker as a message of its own ('reply').
+ *
+ * @param {{ command: string, id?: string }} message
+ */
+function command({ command: name, id }) {
+  if (!client || !PYTHON_COMMANDS.has(name)) return;
+  if (typeof id !== 'string') {
+    client.call(name, {}, 900);
+    return;
+  }
+  client.call(name, {}, REPLY_TIMEOUT_MS).then((reply) => {
+    if (engine) engine.postMessage({ type: 'reply', id, ok: reply.ok, value: reply.ok ? reply.value ?? null : null });
+  });
+}
+
+/** @param {number} through Python saved every event up to this number */
+function confirmSaved(through) {
+  while (unsaved.length && unsaved[0].seq <= through) unsaved.shift();
+  if (document.visibilityState === 'hidden') keepJournal();
+}
+
 /** @param {EngineMessage} message */
 function fromEngine(message) {
   switch (message.type) {
     case 'dom':
-      drawing.apply(JSON.parse(message.ops));
+      draw(message.ops);
       break;
     case 'storage':
       store(message);
       break;
     case 'frame':
-      if (client && PYTHON_COMMANDS.has(message.command)) client.call(message.command, {}, 900);
+      command(message);
+      break;
+    case 'saved':
+      if (typeof message.seq === 'number') confirmSaved(message.seq);
+      break;
+    case 'dropped':
+      fallback.dropped(Number(message.count) || 0);
       break;
     case 'mark':
       performance.mark(`call-timeline:${message.name}`);
@@ -203,6 +353,13 @@ function startEngine() {
 // Bind first: nothing is more urgent.  No event can arrive before the engine
 // exists, since replies come in later tasks than this one.
 connect();
+// The journal: written when the page is hidden or goes, removed when it is shown again.
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'hidden') keepJournal();
+  else dropJournal();
+});
+window.addEventListener('pagehide', keepJournal);
+window.addEventListener('pageshow', (event) => { if (event.persisted) dropJournal(); });
 // "Done" on a card held open after a failed call: an event like the others, in order.
 timeline.addEventListener('click', (event) => {
   if (event.target instanceof Element && event.target.closest('button[data-action="done"]')) record(DONE, []);

@@ -19,13 +19,19 @@
  * @typedef {{ installed: boolean, placements: Tab[], appOptions: Record<string, unknown>, installFault: string }} App
  * @typedef {'card' | 'install' | 'settings'} FrameKind
  * @typedef {{
- *   kind: FrameKind, appSid: string, callId: string, auth: string, state: string, lang: string,
+ *   kind: FrameKind, appSid: string, callId: string, auth: string, refreshId: string, state: string, lang: string,
  *   direction: string, admin: boolean, firstRun: boolean, client: Client, clientIndex: number,
  *   heldUntil: number, endedAt: number, failedCode?: string, closing?: boolean,
  *   appOptions: Record<string, unknown>, userOptions: Record<string, unknown>,
  *   bindings: Map<string, string[]>, iframe: HTMLIFrameElement, url: string, initDelayMs: number,
+ *   initData: Record<string, unknown>,
  * }} Call  one app frame: a call card's tab, or one of the app's pages
- * @typedef {{ state?: string, lang?: string, direction?: string, admin?: boolean, initDelayMs?: number, url?: string }} OpenOptions
+ * @typedef {{
+ *   state?: string, lang?: string, direction?: string, admin?: boolean, initDelayMs?: number, url?: string,
+ *   auth?: string, expiredToken?: boolean, initData?: Record<string, unknown>,
+ * }} OpenOptions  `auth`: the frame's token; `expiredToken`: expired from the start;
+ *   `initData`: fields that replace those of the init data (and of the POST), as a broken portal's would
+ * @typedef {'renew' | 'silent' | 'expired'} RefreshMode  how the portal answers refreshAuth
  * @typedef {{ command: string, params: any, callback: string, appSid: unknown }} Command  a frame message from the app
  */
 
@@ -62,18 +68,32 @@ const world = {
   app: { installed: false, placements: [], appOptions: {}, installFault: '' },
   /** A finished call's card closes this long after the end unless the app holds it (0: never). */
   autoCloseAfterMs: 5000,
+  /** @type {RefreshMode} a new token, no answer at all, or a new token that is expired too */
+  refreshAuth: 'renew',
 };
+const REFRESH_MODES = ['renew', 'silent', 'expired'];
 /** How long one disableAutoClose holds the card after the call ended (as on a portal). */
 const HOLD_MS = 65000;
 /** @type {Record<string, string>} */
 const PAGES = { install: 'install.html', settings: 'settings.html' };
 
-/** @param {string} path @param {unknown} body */
+/**
+ * Tell the emulator's server something; false (and said in the message list) when it refused or did not answer.
+ *
+ * @param {string} path
+ * @param {unknown} body
+ */
 async function serverPost(path, body) {
-  const response = await fetch(path, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-  });
-  return response.ok;
+  try {
+    const response = await fetch(path, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+    });
+    if (!response.ok) log('bad', `the emulator's server refused ${path} (HTTP ${response.status})`);
+    return response.ok;
+  } catch (error) {
+    log('bad', `the emulator's server did not answer ${path} (${error})`);
+    return false;
+  }
 }
 
 /** What the portal keeps about the app: installed, bound tabs, app options. */
@@ -105,7 +125,10 @@ function report(call) {
       callId: call.callId, auth: call.auth, state: call.state, failedCode: call.failedCode || '',
       statistics: world.statistics, delayMs: world.delayMs,
     }),
-  }).catch((error) => log('bad', `the emulator's server did not answer (${error})`));
+  }).then((response) => response.ok).catch((error) => {
+    log('bad', `the emulator's server did not answer (${error})`);
+    return false;
+  });
 }
 
 /** @param {number} bytes */
@@ -166,10 +189,11 @@ const COMMANDS = {
     const card = call.kind === 'card';
     return {
       LANG: call.lang, DOMAIN: config.domain, PROTOCOL: 0, PATH: '/rest',
-      AUTH_ID: call.auth, AUTH_EXPIRES: 3600, REFRESH_ID: randomHex(16), MEMBER_ID: 'emulator',
+      AUTH_ID: call.auth, AUTH_EXPIRES: 3600, REFRESH_ID: call.refreshId, MEMBER_ID: 'emulator',
       FIRST_RUN: call.firstRun, IS_ADMIN: call.admin, INSTALL: call.firstRun, USER_OPTIONS: call.userOptions,
       APP_OPTIONS: call.appOptions, PLACEMENT: card ? 'CALL_CARD' : 'DEFAULT',
       PLACEMENT_OPTIONS: card ? placementOptions(call) : {},
+      ...call.initData,
     };
   },
   getInterface(call) {
@@ -217,7 +241,7 @@ const COMMANDS = {
       showApp();
       log('out', `portal stored app option ${params.name} (kept across emulator restarts)`);
       return reply(call, callback, true);
-    });
+    }).catch((error) => log('bad', `the portal could not store the app option: its server did not answer (${error})`));
     return NO_REPLY;
   },
   setUserOption(call, params) {
@@ -236,15 +260,40 @@ const COMMANDS = {
     serverPost('/emulator/installed', { auth: call.auth }).then(() => {
       log('out', 'portal: installation finished');
       return loadApp();
-    });
+    }).catch((error) => log('bad', `the portal could not record the installation: its server did not answer (${error})`));
     return {};
   },
-  refreshAuth(call) {
-    call.auth = randomHex(16);
-    report(call);
-    return { AUTH_ID: call.auth, AUTH_EXPIRES: 3600, REFRESH_ID: randomHex(16) };
+  refreshAuth(call, params, callback) {
+    if (world.refreshAuth === 'silent') {
+      log('bad', 'refreshAuth not answered (as chosen under "When the app refreshes its token")');
+      return NO_REPLY;
+    }
+    renewToken(call).then(() => {
+      log('out', `portal: refreshAuth answered with a new token${world.refreshAuth === 'expired' ? ' (expired too)' : ''}`);
+      reply(call, callback, { AUTH_ID: call.auth, AUTH_EXPIRES: 3600, REFRESH_ID: call.refreshId });
+    }).catch((error) => log('bad', `refreshAuth not answered: the emulator's server did not answer (${error})`));
+    return NO_REPLY;
   },
 };
+
+/**
+ * A new token for the frame, known to the portal's server before the app gets it
+ * (so that the app's very next REST call works), expired at once if so chosen.
+ *
+ * @param {Call} call
+ */
+async function renewToken(call) {
+  call.auth = randomHex(16);
+  call.refreshId = randomHex(16);
+  if (call.kind === 'card') {
+    if (!(await report(call))) throw new Error('the call was not reported');
+  } else if (!(await serverPost('/emulator/session', { auth: call.auth, admin: call.admin }))) {
+    throw new Error('the session was not recorded');
+  }
+  if (world.refreshAuth === 'expired' && !(await serverPost('/emulator/expire', { auth: call.auth }))) {
+    throw new Error('the token was not expired');
+  }
+}
 
 /**
  * Both forms the portal accepts: "cmd:params:callback:sid" and {method, params, callback, appSid}.
@@ -317,17 +366,18 @@ function postForm(call) {
   form.method = 'POST';
   form.action = call.url;
   form.target = call.iframe.name;
+  /** @type {Record<string, unknown>} */
   const fields = {
     DOMAIN: config.domain, PROTOCOL: '0', LANG: call.lang, APP_SID: call.appSid,
-    AUTH_ID: call.auth, AUTH_EXPIRES: '3600', REFRESH_ID: randomHex(16),
+    AUTH_ID: call.auth, AUTH_EXPIRES: '3600', REFRESH_ID: call.refreshId,
     SERVER_ENDPOINT: 'https://oauth.bitrix.info/rest/', member_id: 'emulator', status: 'L',
-    PLACEMENT: 'CALL_CARD', PLACEMENT_OPTIONS: JSON.stringify(placementOptions(call)),
+    PLACEMENT: 'CALL_CARD', PLACEMENT_OPTIONS: placementOptions(call),
   };
-  for (const [name, value] of Object.entries(fields)) {
+  for (const [name, value] of Object.entries({ ...fields, ...call.initData })) {
     const input = document.createElement('input');
     input.type = 'hidden';
     input.name = name;
-    input.value = value;
+    input.value = typeof value === 'string' ? value : JSON.stringify(value);
     form.append(input);
   }
   document.body.append(form);
@@ -347,7 +397,8 @@ function newFrame(kind, options, url) {
     kind,
     appSid: randomHex(16),
     callId: `externalCall.${randomHex(12)}`,
-    auth: randomHex(16),
+    auth: typeof options.auth === 'string' && /^[A-Za-z0-9._-]{1,128}$/.test(options.auth) ? options.auth : randomHex(16),
+    refreshId: randomHex(16),
     state: options.state || $select('open-state').value,
     lang: options.lang || $select('lang').value,
     direction: options.direction || $select('direction').value,
@@ -363,6 +414,7 @@ function newFrame(kind, options, url) {
     iframe: document.createElement('iframe'),
     url,
     initDelayMs: Math.min(Math.max(Number(options.initDelayMs) || 0, 0), 10000),
+    initData: options.initData && typeof options.initData === 'object' ? { ...options.initData } : {},
   };
   call.iframe.name = `${config.domain}|0|${call.appSid}`;
   call.iframe.title = kind === 'card' ? 'Call Timeline' : `Call Timeline: ${kind}`;
@@ -410,6 +462,7 @@ export async function openCard(options = {}) {
   world.call = call;
   world.commands = [];
   report(call);
+  if (options.expiredToken ?? $input('expired-at-open').checked) await expireToken();
   postForm(call);
   log('out', `portal opened the tab (POST ${call.url}, CALL_STATE=${call.state})`);
   refresh();
@@ -432,6 +485,7 @@ export async function openPage(kind, options = {}) {
   $('frame-slot').replaceChildren(call.iframe);
   world.call = call;
   world.commands = [];
+  if (options.expiredToken ?? $input('expired-at-open').checked) await expireToken();
   postForm(call);
   log('out', `portal opened the app's ${kind} page (POST ${call.url}, IS_ADMIN=${call.admin}, FIRST_RUN=${call.firstRun})`);
   refresh();
@@ -473,6 +527,30 @@ export async function uninstall() {
 export async function setInstallFault(fault) {
   await serverPost('/emulator/fault', { fault });
   return loadApp();
+}
+
+/**
+ * The open frame's token expires now: the portal answers its REST calls with
+ * expired_token until the app gets a new one (refreshAuth).
+ */
+export async function expireToken() {
+  const call = world.call;
+  if (!call) return false;
+  const ok = await serverPost('/emulator/expire', { auth: call.auth });
+  log(ok ? 'out' : 'bad', ok ? 'portal: the app\'s token has expired' : 'the emulator\'s server did not expire the token');
+  return ok;
+}
+
+/**
+ * How the portal answers the app's refreshAuth: 'renew' (a new token), 'silent'
+ * (no answer at all) or 'expired' (a new token, refused too).
+ *
+ * @param {string} mode
+ */
+export function setRefreshAuth(mode) {
+  if (!REFRESH_MODES.includes(mode)) throw new Error(`no such refreshAuth answer: ${mode}`);
+  world.refreshAuth = /** @type {RefreshMode} */ (mode);
+  $select('refresh-auth').value = mode;
 }
 
 /** The same call's tab loaded again (the operator reloads it): same APP_SID and CALL_ID. */
@@ -597,6 +675,7 @@ function refresh() {
   for (const id of ['connecting', 'connected', 'idle', 'client', 'close', 'reload']) {
     /** @type {HTMLButtonElement} */ ($(id)).disabled = !call;
   }
+  /** @type {HTMLButtonElement} */ ($('expire-token')).disabled = !world.call;
 }
 
 $('portal-domain').textContent = config.domain;
@@ -612,6 +691,8 @@ $('install').addEventListener('click', () => openPage('install'));
 $('settings').addEventListener('click', () => openPage('settings'));
 $('uninstall').addEventListener('click', uninstall);
 $('install-fault').addEventListener('change', () => setInstallFault($select('install-fault').value));
+$('expire-token').addEventListener('click', () => expireToken());
+$('refresh-auth').addEventListener('change', () => setRefreshAuth($select('refresh-auth').value));
 $('auto-close-after').addEventListener('change', () => { world.autoCloseAfterMs = Number($select('auto-close-after').value); });
 setInterval(() => {
   closeFinishedCall();
@@ -620,7 +701,7 @@ setInterval(() => {
 
 const emulator = {
   openCard, openPage, uninstall, setInstallFault, loadApp, reloadCard, closeCard, fire, setStatistics,
-  setCallState, changeClient, tryClose, parseCommand,
+  setCallState, changeClient, tryClose, parseCommand, expireToken, setRefreshAuth,
   /**
    * A finished call's card closes this long after the end (0: never), unless held.
    *

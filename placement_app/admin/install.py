@@ -62,14 +62,17 @@ def explain(failure: client.Failed, lang: str | None) -> str:
 
 
 class Installer:
-    """Runs the install once per call of :meth:`run`; the page may run it again after an error."""
+    """Runs the install once per call of :meth:`run`; the page may run it again after an error.
+
+    REST goes through one :class:`client.Session`: a token that expired is
+    refreshed through the frame (``refresh``) and the step tried again, so
+    that a refused authorisation is reported only when it really was refused.
+    """
 
     def __init__(self, http: client.Http, rest_url: str, auth: str, handler: str, finish: bool,
                  lang: str | None, report: Callable[[Progress], None],
-                 finish_install: Callable[[], None]):
-        self.http = http
-        self.rest_url = rest_url
-        self.auth = auth
+                 finish_install: Callable[[], None], refresh: client.Refresh | None = None):
+        self.session = client.Session(http, rest_url, auth, refresh)
         self.handler = handler
         self.finish = finish
         self.lang = lang
@@ -94,7 +97,7 @@ class Installer:
         states = dict.fromkeys(STEPS, "pending")
         states["check"] = "active"
         self._show(states)
-        found = await client.call(self.http, self.rest_url, self.auth, "placement.get", {})
+        found = await self.session.call("placement.get", {})
         if isinstance(found, client.Failed):
             states["check"] = "failed"
             self._show(states, explain(found, self.lang), "error", retry=True)
@@ -106,8 +109,8 @@ class Installer:
         else:
             states["bind"] = "active"
             self._show(states)
-            bound = await client.call(self.http, self.rest_url, self.auth, "placement.bind",
-                                    {"PLACEMENT": PLACEMENT, "HANDLER": self.handler, **titles()})
+            bound = await self.session.call("placement.bind",
+                                            {"PLACEMENT": PLACEMENT, "HANDLER": self.handler, **titles()})
             if isinstance(bound, client.Failed) and is_already_bound(bound):
                 already = True  # bound between our look-up and our bind: the tab is in place
             elif isinstance(bound, client.Failed):

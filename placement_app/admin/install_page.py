@@ -28,10 +28,12 @@ def handler_url(value: object) -> str | None:
 
 class InstallPage(AdminPage):
     def __init__(self, post: Any, frame_command: Any, http: client.Http, spawn: Spawn,
-                 warn: Callable[[str], None] = lambda message: None):
+                 warn: Callable[[str], None] = lambda message: None,
+                 refresh: client.Refresh | None = None):
         super().__init__(post, frame_command, warn)
         self.http = http
         self.spawn = spawn
+        self.refresh = refresh
         self.installer: Installer | None = None
 
     def on_opened(self, init: object = None, handler: object = None) -> None:
@@ -49,7 +51,7 @@ class InstallPage(AdminPage):
         if finish:
             self.frame_command("setInstall", {"install": True})  # as Bitrix24's own library does
         self.installer = Installer(self.http, url, auth, card, finish, self.lang, self.progress,
-                                   lambda: self.frame_command("setInstallFinish", {}))
+                                   lambda: self.frame_command("setInstallFinish", {}), self.refresh)
         self.spawn(self.installer.run())
 
     def on_retry(self, *_: object) -> None:
@@ -66,5 +68,5 @@ def main(boot_json: str = "{}") -> object:
     from ..browser import bridge
 
     page = InstallPage(bridge.post, bridge.frame_command, bridge.post_form, asyncio.ensure_future,
-                       bridge.warn)
+                       bridge.warn, refresh=bridge.refresh_auth)
     return bridge.export(page.receive)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..core import i18n
+from ..core.untrusted import MAX_TEXT, describe_error, preview
 
 #: Posts one message to the page's JavaScript.
 Post = Callable[[Mapping[str, Any]], None]
@@ -31,7 +32,7 @@ class AdminPage:
         self.warn = warn
         self.lang: str | None = None
 
-    def receive(self, kind: object, payload_json: object, at: object = 0) -> None:
+    def receive(self, kind: object, payload_json: object, at: object = 0, seq: object = None) -> None:
         name = kind.rpartition(":")[2] if isinstance(kind, str) else ""
         handler = getattr(self, f"on_{name}", None) if name.isidentifier() else None
         try:
@@ -39,16 +40,20 @@ class AdminPage:
         except (ValueError, RecursionError):
             args = None
         if handler is None or not isinstance(args, list):
-            self.warn(f"Call Timeline: the page sent something unknown ({str(kind)[:40]!r})")
+            self.warn(f"Call Timeline: the page sent something unknown ({preview(kind, 40)})")
             return
         try:
             handler(*args[:2])
         except Exception as error:  # one bad event must not leave the page dead
-            self.warn(f"Call Timeline: handling {kind!r} failed: {error!r}")
+            self.warn(f"Call Timeline: handling {preview(kind, MAX_TEXT)} failed: {describe_error(error)}")
             self.status(i18n.text("page.failed", self.lang, reason=type(error).__name__), "error")
 
     def on_reply(self, reply: object = None, _unused: object = None) -> None:
         """A portal command's reply; pages that do not wait for one let it go."""
+
+    def on_dropped(self, count: object = None, _unused: object = None) -> None:
+        """The engine dropped early events (a page never has that many): only noted."""
+        self.warn(f"Call Timeline: {str(count)[:20]} early events were dropped")
 
     def texts(self) -> None:
         """Every label of the page in the admin's language."""

@@ -4,8 +4,10 @@
   the pages' ``main()`` functions, inside Pyodide;
 - ``remote_dom``: a document that records DOM operations for the page to
   apply (the view runs in a worker, which has no DOM);
-- ``mirror``: the page's storage as the worker sees it.
+- ``mirror``: the page's storage as the worker sees it;
+- ``frame_requests``: portal commands sent through the page whose replies
+  the worker waits for (``refreshAuth``).
 
-May import: ``core`` only (``remote_dom`` and ``mirror`` import nothing of
-the app, so they are tested under CPython).
+May import: ``core`` only (``remote_dom``, ``mirror`` and ``frame_requests``
+import nothing of the app, so they are tested under CPython).
 """

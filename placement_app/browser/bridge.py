@@ -17,6 +17,8 @@ import js
 from pyodide.ffi import create_proxy, to_js
 from pyodide.http import pyfetch
 
+from ..core.untrusted import redact_text
+from .frame_requests import FrameRequests
 from .mirror import MirroredStorage
 from .remote_dom import RemoteDocument, RemoteElement
 
@@ -34,6 +36,28 @@ def post(message: Mapping[str, Any]) -> None:
 def frame_command(name: str, params: Mapping[str, Any] | None = None) -> None:
     """Ask the page to send ``name`` to the portal (the page allows only its own few)."""
     post({"type": "frame", "command": name, "params": json.dumps(dict(params or {}))})
+
+
+_requests: FrameRequests | None = None
+
+
+def _take_reply(event: Any) -> None:
+    data = event.data
+    if _requests is not None and getattr(data, "type", None) == "reply":
+        _requests.take(data.to_py())
+
+
+async def refresh_auth() -> object:
+    """``refreshAuth`` through the page; the portal's answer, or ``None`` (see ``portal.client.Session``).
+
+    The page posts the reply to this worker as a message of its own
+    (``{type: "reply"}``), which the engine ignores and this listener takes.
+    """
+    global _requests
+    if _requests is None:
+        _requests = FrameRequests(post)
+        js.addEventListener("message", export(_take_reply))
+    return await _requests.refresh_auth()
 
 
 @dataclass(frozen=True)
@@ -57,11 +81,17 @@ def _now() -> float:
 
 
 def warn(message: str) -> None:
-    js.console.warn(message)
+    """Log ``message`` to the console, with any secret after its key hidden (a last guard)."""
+    js.console.warn(redact_text(message))
 
 
 def _post_storage(operation: str, key: str, value: str | None) -> None:
     post({"type": "storage", "op": operation, "key": key, "value": value})
+
+
+def saved(seq: int) -> None:
+    """Tell the page that the saved copy holds every event up to its number ``seq``."""
+    post({"type": "saved", "seq": seq})
 
 
 def page(boot: Mapping[str, Any]) -> CardPage:

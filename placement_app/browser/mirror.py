@@ -28,6 +28,9 @@ class MirroredStorage:
     def getItem(self, key: str) -> str | None:
         return self.items.get(key)
 
+    def keys(self) -> list[str]:
+        return list(self.items)
+
     def setItem(self, key: str, value: str) -> None:
         used = sum(len(k) + len(v) for k, v in self.items.items() if k != key)
         if used + len(key) + len(value) > self.budget:

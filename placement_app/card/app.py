@@ -23,9 +23,10 @@ from ..core.events import (
 )
 from ..core.settings import DEFAULTS
 from ..core.timeline import Timeline, apply, needs_lookup, resume, with_error
+from ..core.untrusted import MAX_TEXT, describe_error, preview
 from ..portal import client
-from ..portal.client import Http, Spawn
-from . import keep_open, statistics
+from ..portal.client import Http, Refresh, Spawn
+from . import keep_open, statistics, storage
 from .keep_open import KeepOpen
 from .storage import Store
 from .view import CardView
@@ -39,6 +40,8 @@ SAVE_EVERY_MS = 1000
 
 #: Sends one placement command (``disableAutoClose``...) to the portal.
 Command = Callable[[str], None]
+#: Tells the page that the saved copy holds every event up to the page's number for it.
+Saved = Callable[[int], None]
 
 
 class Card:
@@ -48,7 +51,17 @@ class Card:
     handling one is logged and shown as an error entry; the next event is
     handled as if nothing happened.  When the call ends without a code and
     the portal can be asked, the call statistics are looked up in the
-    background (``http`` and ``spawn`` come from the bridge).
+    background (``http`` and ``spawn`` come from the bridge; ``refresh``
+    gets a new token through the frame when the portal says it expired).
+
+    Nothing is lost on a reload.  Saving is throttled (:data:`SAVE_EVERY_MS`),
+    and a reloading page cannot wait for this worker, which may never run
+    again once the page goes.  So the page keeps every event it forwarded
+    until this card tells it (``on_saved``, with the page's number for the
+    event) that the saved copy holds it; when the page is hidden or goes, it
+    writes the events still unconfirmed to its storage at once, itself (a
+    journal: see ``static/shim.js``).  The next card of the call replays them
+    over the saved copy (:meth:`_learn_call`), each journal once.
     """
 
     def __init__(self, view: CardView, clock: Callable[[], float],
@@ -56,7 +69,8 @@ class Card:
                  http: Http | None = None, spawn: Spawn | None = None,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                  on_drawn: Callable[[], None] = lambda: None,
-                 command: Command = lambda name: None):
+                 command: Command = lambda name: None, refresh: Refresh | None = None,
+                 on_saved: Saved = lambda seq: None):
         self.view = view
         self.clock = clock
         self.warn = warn
@@ -66,18 +80,29 @@ class Card:
         self.sleep = sleep
         self.on_drawn = on_drawn
         self.command = command
+        self.refresh = refresh
+        self.on_saved = on_saved
         self.settings = DEFAULTS
         self.keep = KeepOpen()
         self.timeline = Timeline()
         self.early: list[Event] = []
         self.unsaved = False
-        self.portal: tuple[str, str] | None = None  # REST URL and token: memory only
+        self.portal: client.Session | None = None  # REST URL and token: memory only
         self.looking_up = False
         self.received = 0
         self.saved_at = float("-inf")
+        #: The page's number for the last event handled, and the last one the page was told is saved.
+        self.seq: int | None = None
+        self.confirmed: int | None = None
+        self.stored = False  # whether the last save reached the storage
+        #: Journals of earlier pages of this call replayed here (kept with the saved copy).
+        self.replayed: tuple[str, ...] = ()
+        self.replayed_keys: list[str] = []
 
-    def receive(self, kind: object, payload_json: object, at: object) -> None:
-        """Take one event as the shim forwards it: name, JSON arguments, arrival time."""
+    def receive(self, kind: object, payload_json: object, at: object, seq: object = None) -> None:
+        """Take one event as the shim forwards it: name, JSON arguments, arrival time, its number."""
+        if isinstance(seq, int) and not isinstance(seq, bool):
+            self.seq = seq
         if isinstance(kind, str) and kind in CALL_CARD_EVENTS:
             self.received += 1
             self.view.show_received(self.received)
@@ -94,8 +119,8 @@ class Card:
         try:
             before = self.timeline
             self.timeline = apply(before, event)
-            if isinstance(event, CardOpened) and event.rest_url and event.auth:
-                self.portal = (event.rest_url, event.auth)
+            if isinstance(event, CardOpened) and event.rest_url and event.auth and self.http is not None:
+                self.portal = client.Session(self.http, event.rest_url, event.auth, self.refresh)
             if isinstance(event, CardOpened) and event.app_options is not None:
                 loaded = settings.load(event.app_options)
                 self.settings = loaded.settings
@@ -113,7 +138,7 @@ class Card:
 
     def _failed(self, kind: object, at: object, error: Exception) -> None:
         moment = float(at) if isinstance(at, int | float) else self.clock()
-        self.warn(f"Call Timeline: handling {kind!r} failed: {error!r}")
+        self.warn(f"Call Timeline: handling {preview(kind, MAX_TEXT)} failed: {describe_error(error)}")
         self.timeline = with_error(self.timeline, moment, type(error).__name__)
 
     def _learn_call(self, event: Event) -> None:
@@ -124,9 +149,17 @@ class Card:
                 self.early.append(event)
             return
         saved = self.store.load(call_id)
-        if saved is not None and isinstance(event, CardOpened):
-            self.timeline = resume(saved, event, self.early)
-            self.keep = self.store.load_hold(call_id)  # the admin's time limit runs on
+        replayed = self.store.load_replayed(call_id) if saved is not None else ()
+        journals = self.store.journals(call_id, self.clock(), skip=replayed)
+        earlier = [parse_wire(kind, payload, at)
+                   for journal in journals for kind, payload, at in journal.events]
+        if (saved is not None or earlier) and isinstance(event, CardOpened):
+            base = saved if saved is not None else Timeline(call_id=call_id)
+            self.timeline = resume(base, event, earlier + self.early)
+            if saved is not None:
+                self.keep = self.store.load_hold(call_id)  # the admin's time limit runs on
+            self.replayed = (*replayed, *(journal.page for journal in journals))[-storage.MAX_CALLS:]
+            self.replayed_keys = [journal.key for journal in journals]
         self.early = []
 
     def _look_up_if_needed(self) -> None:
@@ -136,11 +169,15 @@ class Card:
         self.looking_up = True
         call_id = self.timeline.call_id
         assert call_id is not None
-        self.spawn(self._look_up(call_id, *self.portal))
+        self.spawn(self._look_up(call_id, self.portal))
 
-    async def _look_up(self, call_id: str, rest_url: str, auth: str) -> None:
-        """Ask the call statistics, with backoff, until they know or it is clear they won't."""
-        assert self.http is not None
+    async def _look_up(self, call_id: str, portal: client.Session) -> None:
+        """Ask the call statistics, with backoff, until they know or it is clear they won't.
+
+        An expired token is refreshed through the frame and the question
+        asked again (see :class:`client.Session`) before "the portal did not
+        accept the app's authorisation" is said.
+        """
         try:
             self.handle(StatisticsRequested(self.clock()))
             why = "no_record"
@@ -148,8 +185,7 @@ class Card:
                 await self.sleep(delay / 1000)
                 if self.timeline.call_id != call_id or self.timeline.lookup != "pending":
                     return  # a new attempt began, or the answer came another way
-                answer = await client.call(self.http, rest_url, auth, statistics.METHOD,
-                                           statistics.params(call_id))
+                answer = await portal.call(statistics.METHOD, statistics.params(call_id))
                 reply = statistics.read_reply(answer, call_id)
                 if isinstance(reply, statistics.Found):
                     self.handle(StatisticsFound(self.clock(), reply.failed_code, reply.reason))
@@ -176,21 +212,35 @@ class Card:
                 self.command(name)
             self.view.show_hold(self.keep.closes_in(self.settings, now))
         except Exception as error:
-            self.warn(f"Call Timeline: keeping the card open failed: {error!r}")
+            self.warn(f"Call Timeline: keeping the card open failed: {describe_error(error)}")
 
     def flush(self) -> None:
-        """Save the timeline if it changed since the last save (after every event)."""
+        """Save the timeline if it changed since the last save, then tell the page what is saved.
+
+        The page learns the number of the last event the saved copy holds, and
+        forgets the events it kept up to it (see the class's docstring).
+        Nothing is confirmed while the call is unknown (nothing can be saved
+        then) or when the storage refused the copy.
+        """
         if self.unsaved:
             self.unsaved = False
             self.saved_at = self.clock()
-            self.store.save(self.timeline, self.keep)
+            self.stored = self.store.save(self.timeline, self.keep, self.replayed)
+            if self.stored and self.replayed_keys:
+                # After the copy that names them: a page that goes in between replays none twice.
+                self.store.forget(self.replayed_keys)
+                self.replayed_keys = []
+        if (self.stored and self.timeline.call_id is not None and self.seq is not None
+                and self.seq != self.confirmed):
+            self.confirmed = self.seq
+            self.on_saved(self.seq)
 
     def redraw(self) -> None:
         try:
             self.view.render(self.timeline, self.clock())
             self.on_drawn()
         except Exception as error:
-            self.warn(f"Call Timeline: drawing failed: {error!r}")
+            self.warn(f"Call Timeline: drawing failed: {describe_error(error)}")
 
     def tick(self) -> None:
         """Advance the live timers and save (called by the page every fraction of a second)."""
@@ -200,7 +250,7 @@ class Card:
             self.on_drawn()
             self.flush()
         except Exception as error:
-            self.warn(f"Call Timeline: timer failed: {error!r}")
+            self.warn(f"Call Timeline: timer failed: {describe_error(error)}")
 
 
 def main(boot_json: str = "{}") -> object:
@@ -215,7 +265,8 @@ def main(boot_json: str = "{}") -> object:
     page = bridge.page(boot if isinstance(boot, dict) else {})
     card = Card(CardView(page.document, page.root, page.utc_offset_minutes), page.now, page.warn,
                 store=Store(page.storage, page.warn), http=bridge.post_form,
-                spawn=asyncio.ensure_future, on_drawn=page.send_drawing, command=bridge.frame_command)
+                spawn=asyncio.ensure_future, on_drawn=page.send_drawing, command=bridge.frame_command,
+                refresh=bridge.refresh_auth, on_saved=bridge.saved)
     card.redraw()
     bridge.every(TICK_MS, card.tick)
     return bridge.export(card.receive)

@@ -5,18 +5,32 @@ data, so never an auth token.  What is read back is untrusted (another
 version of the app, a full disk, a curious user): it is validated field by
 field and anything odd means "start fresh", never a crash.  The storage
 itself may be missing, disabled or full; every failure is absorbed here.
+
+Beside the saved copies are the pages' journals (:class:`Journal`): the
+events a page had not seen saved when it was hidden or went, which the next
+card of the call replays over the saved copy.  The page writes them, with
+every secret hidden; they are read with the same distrust.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
-from typing import Any, Protocol
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
 
-from ..core.events import LOOKUP_FAILURES, CallState
+from ..core.events import (
+    BEFORE_CLOSE,
+    CALL_STATE_CHANGED,
+    CARD_OPENED,
+    DONE_PRESSED,
+    ENTITY_CHANGED,
+    LOOKUP_FAILURES,
+    CallState,
+)
 from ..core.timeline import MAX_ENTRIES, Entry, Notice, NoticeKind, StateSpan, Timeline
-from ..core.untrusted import MAX_TEXT, clip
+from ..core.untrusted import MAX_TEXT, clip, describe_error
 from .keep_open import KeepOpen
 
 VERSION = 1
@@ -24,6 +38,15 @@ PREFIX = f"call-timeline:v{VERSION}:"
 INDEX_KEY = PREFIX + "calls"
 #: How many calls are kept; the oldest is forgotten first.
 MAX_CALLS = 20
+#: Where a page keeps the events not yet saved when it is hidden or goes (see :class:`Journal`).
+JOURNAL_PREFIX = PREFIX + "journal:"
+#: What a journal may hold: the page's bound, its own size limit per event, and only these kinds
+#: (the init data among them, its token hidden by the page: a replay needs none).
+MAX_JOURNAL_EVENTS = 2000
+MAX_JOURNAL_PAYLOAD = 65536
+JOURNAL_KINDS = frozenset({CALL_STATE_CHANGED, ENTITY_CHANGED, BEFORE_CLOSE, DONE_PRESSED, CARD_OPENED})
+#: A journal older than this is forgotten unread: its card is long gone.
+MAX_JOURNAL_AGE_MS = 24 * 3600 * 1000
 
 
 class Backend(Protocol):
@@ -34,8 +57,56 @@ class Backend(Protocol):
     def removeItem(self, key: str) -> None: ...
 
 
+@runtime_checkable
+class Listing(Protocol):
+    """A backend that can list its keys (the worker's copy of the page's storage can)."""
+
+    def keys(self) -> Iterable[str]: ...
+
+
 class Invalid(ValueError):
     """A stored value that is not a timeline this version can trust."""
+
+
+@dataclass(frozen=True)
+class Journal:
+    """Events a page of this call forwarded but did not see saved before it was hidden or went.
+
+    The page writes it at once, itself (``static/shim.js``), under
+    ``JOURNAL_PREFIX + page``: ``{"version", "call_id", "page", "written",
+    "events": [[kind, payload, at], ...]}``, the payload being the JSON text
+    of the event's arguments, its secrets already hidden.
+    """
+
+    key: str
+    page: str
+    written: float
+    events: tuple[tuple[str, str, float], ...]
+
+
+def loads_journal(key: str, text: str) -> tuple[str, Journal]:
+    """The call id and the journal stored under ``key``; :class:`Invalid` if it is not one."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        raise Invalid("not JSON") from error
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        raise Invalid("another version")
+    call_id, page, events = data.get("call_id"), data.get("page"), data.get("events")
+    if not isinstance(call_id, str) or not call_id or not isinstance(page, str) \
+            or key != JOURNAL_PREFIX + page:
+        raise Invalid("call or page")
+    if not isinstance(events, list) or len(events) > MAX_JOURNAL_EVENTS:
+        raise Invalid("events")
+    kept = []
+    for event in events:
+        if not isinstance(event, list) or len(event) != 3:
+            raise Invalid("event")
+        kind, payload, at = event
+        if kind not in JOURNAL_KINDS or not isinstance(payload, str) or len(payload) > MAX_JOURNAL_PAYLOAD:
+            raise Invalid("event kind or payload")
+        kept.append((str(kind), payload, _number(at)))
+    return call_id, Journal(key, page, _number(data.get("written")), tuple(kept))
 
 
 def _number(value: Any) -> float:
@@ -82,8 +153,9 @@ def _entry_from_dict(data: Any) -> Entry:
     return Notice(_number(data["at"]), NoticeKind(data["notice"]), _text(data["detail"]))
 
 
-def dumps(timeline: Timeline, hold: KeepOpen | None = None) -> str:
-    """The timeline as versioned JSON, with the card's hold (see :mod:`.keep_open`) if given."""
+def dumps(timeline: Timeline, hold: KeepOpen | None = None, replayed: Sequence[str] = ()) -> str:
+    """The timeline as versioned JSON, with the card's hold (see :mod:`.keep_open`) if given,
+    and the pages whose journals it holds (so that none is replayed twice)."""
     client = list(timeline.client) if timeline.client else None
     held = None if hold is None else {"since": hold.since, "renewed_at": hold.renewed_at,
                                       "released": hold.released}
@@ -105,7 +177,9 @@ def dumps(timeline: Timeline, hold: KeepOpen | None = None) -> str:
         "failure_reason": timeline.failure_reason,
         "code_from_statistics": timeline.code_from_statistics,
         "lookup": timeline.lookup,
+        "lost": timeline.lost,
         "hold": held,
+        **({"replayed": list(replayed)} if replayed else {}),
     }, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -149,6 +223,9 @@ def loads(text: str, call_id: str) -> Timeline:
     dropped = data.get("dropped")
     if isinstance(dropped, bool) or not isinstance(dropped, int) or dropped < 0:
         raise Invalid("dropped")
+    lost = data.get("lost", 0)  # not in copies saved before events could be dropped
+    if isinstance(lost, bool) or not isinstance(lost, int) or lost < 0:
+        raise Invalid("lost")
     try:
         return Timeline(
             entries=tuple(_entry_from_dict(entry) for entry in entries),
@@ -167,6 +244,7 @@ def loads(text: str, call_id: str) -> Timeline:
             failure_reason=_optional_text(data.get("failure_reason")),
             code_from_statistics=data.get("code_from_statistics") is True,
             lookup=_lookup(data.get("lookup")),
+            lost=lost,
         )
     except (KeyError, TypeError) as error:
         raise Invalid(type(error).__name__) from error
@@ -195,7 +273,7 @@ class Store:
         try:
             text = self.backend.getItem(PREFIX + "call:" + call_id)
         except Exception as error:
-            self.warn(f"Call Timeline: cannot read the saved timeline ({error!r})")
+            self.warn(f"Call Timeline: cannot read the saved timeline ({describe_error(error)})")
             return None
         if text is None:
             return None
@@ -213,13 +291,56 @@ class Store:
             return KeepOpen()
         return loads_hold(str(text)) if text is not None else KeepOpen()
 
-    def save(self, timeline: Timeline, hold: KeepOpen | None = None) -> bool:
+    def load_replayed(self, call_id: str) -> tuple[str, ...]:
+        """The pages whose journals the saved copy of ``call_id`` already holds."""
+        try:
+            text = self.backend.getItem(PREFIX + "call:" + call_id) if self.backend else None
+            data = json.loads(str(text)) if text is not None else None
+        except Exception:
+            return ()
+        pages = data.get("replayed") if isinstance(data, dict) else None
+        return tuple(page for page in pages if isinstance(page, str)) if isinstance(pages, list) else ()
+
+    def journals(self, call_id: str, now: float, skip: Sequence[str] = ()) -> list[Journal]:
+        """The journals of ``call_id`` not yet replayed, oldest first.
+
+        Unreadable journals, and any older than :data:`MAX_JOURNAL_AGE_MS`,
+        are forgotten on the way; those already replayed (``skip``) too.
+        """
+        if not isinstance(self.backend, Listing):
+            return []
+        found: list[Journal] = []
+        stale: list[str] = []
+        for key in [key for key in self.backend.keys() if key.startswith(JOURNAL_PREFIX)]:
+            try:
+                owner, journal = loads_journal(key, str(self.backend.getItem(key)))
+            except Invalid as error:
+                self.warn(f"Call Timeline: a journal of unsaved events was not used ({error})")
+                stale.append(key)
+                continue
+            if journal.page in skip or now - journal.written > MAX_JOURNAL_AGE_MS:
+                stale.append(key)
+            elif clip(owner.strip()) == call_id:  # the call id as the card reads it (events.py)
+                found.append(journal)
+        self.forget(stale)
+        return sorted(found, key=lambda journal: journal.events[0][2] if journal.events else journal.written)
+
+    def forget(self, keys: Iterable[str]) -> None:
+        """Remove ``keys`` (journals replayed or stale); a refusal only leaves them for later."""
+        for key in keys:
+            try:
+                if self.backend is not None:
+                    self.backend.removeItem(key)
+            except Exception as error:
+                self.warn(f"Call Timeline: cannot remove {key!r} ({describe_error(error)})")
+
+    def save(self, timeline: Timeline, hold: KeepOpen | None = None, replayed: Sequence[str] = ()) -> bool:
         """Keep ``timeline`` and the card's hold under its call id; forget the oldest calls if need be."""
         if self.backend is None or not timeline.call_id:
             return False
         calls = [call for call in self._index() if call != timeline.call_id] + [timeline.call_id]
         forgotten, calls = calls[:-MAX_CALLS], calls[-MAX_CALLS:]
-        text = dumps(timeline, hold)
+        text = dumps(timeline, hold, replayed)
         while True:
             try:
                 for call in forgotten:
@@ -231,7 +352,7 @@ class Store:
             except Exception as error:
                 others = calls[:-1]
                 if not others:
-                    self.warn(f"Call Timeline: cannot save the timeline ({error!r})")
+                    self.warn(f"Call Timeline: cannot save the timeline ({describe_error(error)})")
                     return False
                 # Full: forget the older half of the other calls and try again.
                 forgotten = others[: max(1, len(others) // 2)]

@@ -132,6 +132,7 @@ class CardView:
         self.done.element.setAttribute("type", "button")
         self.done.set_attribute("data-action", "done")
         self.hold.show(False)
+        self.lost = slot("p", "lost")
         self.dropped = slot("p", "dropped")
         self.list = slot("ol", "entries")
         self.rows: list[tuple[Entry, Row]] = []
@@ -163,6 +164,9 @@ class CardView:
                 row = self._new_row()
                 self.rows.append((entry, row))
             self._draw_row(row, entry, now)
+        self.lost.show(timeline.lost > 0)
+        if timeline.lost:
+            self.lost.set(i18n.text("engine.early_dropped", lang, count=timeline.lost))
         self.dropped.show(timeline.dropped > 0)
         if timeline.dropped:
             self.dropped.set(i18n.text("dropped", lang, count=timeline.dropped))
@@ -257,7 +261,10 @@ class CardView:
             notice: Notice = entry
             row.item.set_class(f"entry notice notice-{notice.kind.value}")
             row.what.set(i18n.text(f"notice.{notice.kind.value}", lang))
-            row.detail.set(notice.detail)
+            if notice.kind is NoticeKind.EARLY_DROPPED:
+                row.detail.set(i18n.text("early_dropped.detail", lang, count=notice.detail))
+            else:
+                row.detail.set(notice.detail)
             row.duration.set("")
 
     def _draw_failure(self, timeline: Timeline, outcome: Outcome) -> None:

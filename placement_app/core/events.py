@@ -29,6 +29,9 @@ CALL_CARD_EVENTS = frozenset({CALL_STATE_CHANGED, ENTITY_CHANGED, BEFORE_CLOSE})
 CARD_OPENED = "app:opened"
 #: The shim's name for a press of the card's "Done" button.
 DONE_PRESSED = "app:done"
+#: The engine's name for the news that it dropped the oldest events it held
+#: while Python started (its queue is bounded; see ``static/engine.js``).
+EVENTS_DROPPED = "app:dropped"
 
 CRM_ENTITY_TYPES = frozenset({"LEAD", "DEAL", "CONTACT", "COMPANY"})
 
@@ -145,8 +148,22 @@ class DonePressed:
     at: float
 
 
+@dataclass(frozen=True)
+class EventsDropped:
+    """``count`` events that came while Python started were dropped, the oldest first.
+
+    The page's worker holds a bounded number of events until Python is up;
+    beyond that the oldest go, and this says how many, so that the operator
+    is told instead of being shown a timeline with a silent hole in it.
+    """
+
+    at: float
+    count: int
+
+
 Event = (CallStateChanged | EntityChanged | BeforeClose | CardOpened | Unrecognised
-         | StatisticsRequested | StatisticsFound | StatisticsUnavailable | DonePressed)
+         | StatisticsRequested | StatisticsFound | StatisticsUnavailable | DonePressed
+         | EventsDropped)
 
 
 def normalise_failed_code(value: object) -> str | None:
@@ -281,12 +298,21 @@ def parse_card_opened(args: Sequence[object], at: float) -> Event:
     )
 
 
+def parse_events_dropped(args: Sequence[object], at: float) -> Event:
+    """Read the engine's count of dropped events: one whole number above zero."""
+    count = args[0] if args else None
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 < count < 2**53:
+        return Unrecognised(at, EVENTS_DROPPED, "not a count", preview(count))
+    return EventsDropped(at, count)
+
+
 _PARSERS: dict[str, Callable[[Sequence[object], float], Event]] = {
     CALL_STATE_CHANGED: parse_call_state_changed,
     ENTITY_CHANGED: parse_entity_changed,
     BEFORE_CLOSE: lambda args, at: BeforeClose(at),
     CARD_OPENED: parse_card_opened,
     DONE_PRESSED: lambda args, at: DonePressed(at),  # no data: the press is the event
+    EVENTS_DROPPED: parse_events_dropped,
 }
 
 

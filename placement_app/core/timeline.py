@@ -26,6 +26,7 @@ from .events import (
     DonePressed,
     EntityChanged,
     Event,
+    EventsDropped,
     StatisticsFound,
     StatisticsRequested,
     StatisticsUnavailable,
@@ -44,6 +45,8 @@ class NoticeKind(StrEnum):
     CLOSING = "closing"
     UNRECOGNISED = "unrecognised"
     ERROR = "error"
+    #: Events dropped while Python started (the detail is their number).
+    EARLY_DROPPED = "early_dropped"
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,8 @@ class Timeline:
     code_from_statistics: bool = False
     #: The statistics lookup: None, "pending", "done" or why it gave up.
     lookup: str | None = None
+    #: Events dropped while Python started (the page's worker holds a bounded number).
+    lost: int = 0
 
     @property
     def current(self) -> StateSpan | None:
@@ -267,6 +272,16 @@ def on_unrecognised(timeline: Timeline, event: Unrecognised) -> Timeline:
     return with_entry(timeline, Notice(event.at, NoticeKind.UNRECOGNISED, detail))
 
 
+def on_events_dropped(timeline: Timeline, event: EventsDropped) -> Timeline:
+    """Say that early events were dropped, and how many: the hole is shown, not hidden.
+
+    An entry says when, and the count stays on the card after the entry has
+    scrolled out of the kept ones.
+    """
+    return with_entry(timeline, Notice(event.at, NoticeKind.EARLY_DROPPED, str(event.count)),
+                      lost=timeline.lost + event.count)
+
+
 def needs_lookup(timeline: Timeline) -> bool:
     """The call ended without a code, and the call statistics were not asked yet."""
     return (timeline.ended_at is not None and timeline.failed_code is None
@@ -313,6 +328,7 @@ HANDLERS: dict[type, Callable[[Timeline, Any], Timeline]] = {
     StatisticsUnavailable: on_statistics_unavailable,
     # The timeline does not change: "Done" is about the card (see keep_open).
     DonePressed: lambda timeline, event: timeline,
+    EventsDropped: on_events_dropped,
 }
 
 

@@ -55,16 +55,34 @@ def redact(value: object, depth: int = 0) -> object:
                 else redact(item, depth + 1) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [redact(item, depth + 1) for item in value]
+    if isinstance(value, str):
+        return redact_text(value)  # a JSON text inside a value (PLACEMENT_OPTIONS is one)
     return value
 
 
 _SECRET_NAMES = "|".join(sorted(SECRET_KEYS))
-_SECRET_IN_TEXT = re.compile(r"""(?i)(["']?(?:""" + _SECRET_NAMES + r""")["']?\s*[:=]\s*["']?)[^"'&,;}\s]*""")
+_QUOTE = r"""(?:\\?["'])?"""
+_SECRET_IN_TEXT = re.compile(r"(?i)(" + _QUOTE + "(?:" + _SECRET_NAMES + ")" + _QUOTE
+                             + r"\s*[:=]\s*" + _QUOTE + r""")[^"'&,;}\s\\]*""")
 
 
 def redact_text(text: str) -> str:
-    """``text`` (JSON, a query string...) with the value after every secret key hidden."""
+    """``text`` (JSON, a query string...) with the value after every secret key hidden.
+
+    Quotes escaped with a backslash count as quotes, so that a JSON text kept
+    as a string inside another JSON text is redacted as well.
+    """
     return _SECRET_IN_TEXT.sub(lambda match: match.group(1) + HIDDEN, text)
+
+
+def describe_error(error: BaseException) -> str:
+    """An error for a log: its type and its message, short, printable and with its secrets hidden.
+
+    An exception's message may quote the data it choked on (the init data
+    among it), so no error is logged any other way.
+    """
+    message = clip(redact_text(str(error)), MAX_PREVIEW)
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
 
 def preview(value: object, limit: int = MAX_PREVIEW) -> str:

@@ -18,10 +18,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from ..core.untrusted import clip
+from ..core.untrusted import clip, valid_token
 
 #: POSTs a form; gives the HTTP status and the reply's text (raises when unreachable).
 Http = Callable[[str, str], Awaitable[tuple[int, str]]]
+#: Asks the portal, through the frame, for a new token (``refreshAuth``): its answer as it came
+#: (read by :func:`read_refresh`), ``None`` when none came.
+Refresh = Callable[[], Awaitable[object]]
 #: Runs a REST conversation in the background (``asyncio.ensure_future`` in the browser).
 Spawn = Callable[[Coroutine[Any, Any, Any]], object]
 
@@ -38,6 +41,8 @@ ERRORS = {
     "ERROR_PLACEMENT_NOT_FOUND": "no_telephony",
     "ERROR_ARGUMENT": "argument",
 }
+#: The one refusal that a new token (``refreshAuth``) can cure.
+EXPIRED = "expired_token"
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,11 @@ class Failed:
         if self.status == 401:
             return "auth"
         return "transient" if self.status >= 500 else "other"
+
+    @property
+    def expired(self) -> bool:
+        """The token has expired (``expired_token``): a fresh one may work, unlike any other refusal."""
+        return self.error == EXPIRED
 
 
 def flatten(params: Mapping[str, object], prefix: str = "") -> list[tuple[str, str]]:
@@ -110,3 +120,49 @@ async def call(http: Http, rest_url: str, auth: str, method: str,
     except Exception as error:
         return Failed("unreachable", clip(type(error).__name__, 60))
     return read(status, text)
+
+
+def read_refresh(reply: object) -> str | None:
+    """The new ``AUTH_ID`` from the portal's answer to ``refreshAuth``, or ``None``.
+
+    The answer is ``{AUTH_ID, REFRESH_ID, AUTH_EXPIRES}`` (Bitrix24's own
+    frame library reads it so); only the token is used, and only if it looks
+    like one.
+    """
+    return valid_token(reply.get("AUTH_ID")) if isinstance(reply, Mapping) else None
+
+
+class Session:
+    """The app's way into the portal's REST API: the address, and the token in memory only.
+
+    Tokens expire (after an hour on Bitrix24), and the portal then answers
+    ``expired_token``.  A call that gets that answer asks for a new token
+    through the frame (``refresh``: ``refreshAuth``, as Bitrix24's own
+    library does) and is tried once more with it; only when no token comes,
+    or the new one is refused too, does the caller get the refusal, so that
+    "the authorisation was refused" is said only when it really was.  The
+    new token is kept for the next calls.
+    """
+
+    def __init__(self, http: Http, rest_url: str, auth: str, refresh: Refresh | None = None):
+        self.http = http
+        self.rest_url = rest_url
+        self.auth = auth
+        self.refresh = refresh
+
+    def __repr__(self) -> str:  # never the token
+        return f"Session({self.rest_url!r})"
+
+    async def call(self, method: str, params: Mapping[str, object]) -> Ok | Failed:
+        """Call ``method``; an expired token is refreshed once and the call tried again."""
+        reply = await call(self.http, self.rest_url, self.auth, method, params)
+        if not (isinstance(reply, Failed) and reply.expired and self.refresh is not None):
+            return reply
+        try:
+            token = read_refresh(await self.refresh())
+        except Exception:  # no new token: the portal's refusal stands
+            return reply
+        if token is None:
+            return reply
+        self.auth = token
+        return await call(self.http, self.rest_url, self.auth, method, params)

@@ -204,3 +204,140 @@ def test_loads_refuses_nonsense() -> None:
     with pytest.raises(Invalid):
         loads('{"version": 1, "call_id": "c", "entries": [], "dropped": -1}', "c")
     assert storage.MAX_CALLS == 20
+
+
+# The journal: events a page forwarded but did not see saved when it was hidden or went
+# (static/shim.js writes it), replayed once by the next card of the call.
+
+class ListedStorage(MemoryStorage):
+    """Storage whose keys can be listed, as the worker's copy of the page's storage."""
+
+    def keys(self) -> list[str]:
+        return list(self.items)
+
+
+def journal(backend: MemoryStorage, page: str, call_id: str, *events: tuple[str, str, float],
+            written: float = 100_000.0) -> str:
+    key = storage.JOURNAL_PREFIX + page
+    backend.items[key] = json.dumps({"version": 1, "call_id": call_id, "page": page, "written": written,
+                                     "events": [list(event) for event in events]})
+    return key
+
+
+def confirming_card(store: Store, now: float = 100_000.0) -> tuple[Card, FakeElement, list[int]]:
+    document = FakeDocument()
+    root = document.createElement("section")
+    confirmed: list[int] = []
+    card = Card(CardView(document, root), lambda: now, store=store, on_saved=confirmed.append)
+    return card, root, confirmed
+
+
+def test_the_page_is_told_what_is_saved_only_once_it_is_saved() -> None:
+    backend = ListedStorage()
+    card, _, confirmed = confirming_card(Store(backend))
+    card.receive("CallCard::CallStateChanged", '["connecting"]', 500, 1)
+    assert confirmed == []  # the call is not known yet: nothing can be saved
+    card.receive("app:opened", opened("call-1", "connecting"), 1_000, 2)
+    assert confirmed == [2]  # the first save is at once, and holds the early event too
+    card.receive("CallCard::CallStateChanged", '["connected"]', 1_200, 3)
+    assert confirmed == [2]  # within the save window: kept by the page
+    card.tick()
+    assert confirmed == [2, 3]
+    card.tick()
+    assert confirmed == [2, 3]
+
+
+def test_nothing_is_confirmed_when_the_storage_refuses_the_copy() -> None:
+    card, _, confirmed = confirming_card(Store(BrokenStorage()))
+    card.receive("app:opened", opened("call-1"), 1_000, 1)
+    card.receive("CallCard::CallStateChanged", '["connecting"]', 2_000, 2)
+    card.tick()
+    assert confirmed == []
+
+
+def test_a_journal_is_replayed_over_the_saved_copy_once() -> None:
+    backend = ListedStorage()
+    first, _ = new_card(Store(backend))
+    first.receive("app:opened", opened("call-1", "connecting"), 1_000)
+    first.flush()
+    key = journal(backend, "page1", "call-1", ("CallCard::CallStateChanged", '["connected"]', 2_000),
+                  ("CallCard::EntityChanged", '[{"PHONE_NUMBER": "+1"}]', 2_100),
+                  ("CallCard::CallStateChanged", '[["idle", {"failedCode": "486"}]]', 2_200))
+    again, root, _ = confirming_card(Store(backend))
+    again.receive("app:opened", opened("call-1", "idle"), 5_000, 1)
+    assert rows(root) == ["Ringing (since the card opened)", "Talking", "Client", "No connection"]
+    assert again.timeline.failed_code == "486"
+    assert key not in backend.items  # removed after the copy that holds it was saved
+    assert json.loads(backend.items[PREFIX + "call:call-1"])["replayed"] == ["page1"]
+    third, root, _ = confirming_card(Store(backend))
+    third.receive("app:opened", opened("call-1", "idle"), 9_000, 1)
+    assert rows(root) == ["Ringing (since the card opened)", "Talking", "Client", "No connection"]
+
+
+def test_a_journal_left_behind_after_its_copy_was_saved_is_not_replayed_twice() -> None:
+    backend = ListedStorage()
+    first, _ = new_card(Store(backend))
+    first.receive("app:opened", opened("call-1", "connecting"), 1_000)
+    first.flush()
+    events = [("CallCard::CallStateChanged", '["connected"]', 2_000)]
+    journal(backend, "page1", "call-1", *events)
+    again, _, _ = confirming_card(Store(backend))
+    again.receive("app:opened", opened("call-1", "connected"), 5_000, 1)
+    journal(backend, "page1", "call-1", *events)  # the page went before the removal reached it
+    third, root, _ = confirming_card(Store(backend))
+    third.receive("app:opened", opened("call-1", "connected"), 9_000, 1)
+    assert rows(root) == ["Ringing (since the card opened)", "Talking"]
+    assert not [key for key in backend.items if key.startswith(storage.JOURNAL_PREFIX)]
+
+
+def test_a_journal_without_a_saved_copy_rebuilds_the_call_from_its_opening() -> None:
+    backend = ListedStorage()
+    opening = json.loads(opened("call-1", "idle"))[0]
+    opening["AUTH_ID"] = opening["REFRESH_ID"] = "(hidden)"  # as the page keeps it
+    journal(backend, "page1", "call-1", ("app:opened", json.dumps([opening]), 1_000),
+            ("CallCard::CallStateChanged", '["connecting"]', 2_000),
+            ("CallCard::CallStateChanged", '["connected"]', 3_000))
+    card, root, _ = confirming_card(Store(backend))
+    card.receive("app:opened", opened("call-1", "connected"), 5_000, 1)
+    assert rows(root) == ["No connection (since the card opened)", "Ringing", "Talking"]
+
+
+JOURNAL_HEAD = '{"version": 1, "call_id": "call-1", "page": "p", '
+
+
+@pytest.mark.parametrize("text", [
+    "not json", "[]", '{"version": 2}',
+    '{"version": 1, "call_id": "call-1", "page": "other", "written": 1, "events": []}',
+    JOURNAL_HEAD + '"written": 1, "events": [["app:evil", "[]", 1]]}',
+    JOURNAL_HEAD + '"written": 1, "events": [["CallCard::BeforeClose", 5, 1]]}',
+    JOURNAL_HEAD + '"written": 1, "events": [["CallCard::BeforeClose", "[]"]]}',
+    JOURNAL_HEAD + '"written": 1e400, "events": []}',
+])
+def test_an_unreadable_journal_is_forgotten_and_the_card_starts_as_usual(text: str) -> None:
+    backend = ListedStorage()
+    backend.items[storage.JOURNAL_PREFIX + "p"] = text
+    warnings: list[str] = []
+    document = FakeDocument()
+    root = document.createElement("section")
+    card = Card(CardView(document, root), lambda: 100_000.0, warnings.append,
+                store=Store(backend, warnings.append))
+    card.receive("app:opened", opened("call-1", "connecting"), 5_000)
+    assert rows(root) == ["Ringing (since the card opened)"]
+    assert storage.JOURNAL_PREFIX + "p" not in backend.items and warnings
+
+
+def test_old_journals_and_those_of_other_calls() -> None:
+    backend = ListedStorage()
+    old = journal(backend, "old", "call-1", ("CallCard::CallStateChanged", '["connected"]', 2_000),
+                  written=100_000.0 - storage.MAX_JOURNAL_AGE_MS - 1)
+    other = journal(backend, "other", "call-2", ("CallCard::CallStateChanged", '["connected"]', 2_000))
+    card, root, _ = confirming_card(Store(backend))
+    card.receive("app:opened", opened("call-1", "connecting"), 5_000)
+    assert rows(root) == ["Ringing (since the card opened)"]
+    assert old not in backend.items and other in backend.items  # another card's is its own business
+
+
+def test_a_store_that_cannot_list_its_keys_has_no_journals() -> None:
+    backend = MemoryStorage()
+    journal(backend, "page1", "call-1", ("CallCard::CallStateChanged", '["connected"]', 2_000))
+    assert Store(backend).journals("call-1", 100_000.0) == []

@@ -1,0 +1,133 @@
+"""Every queue and every parse has a bound and a clear outcome, never a crash.
+
+A flood of events while Python starts: the oldest go, and the card says how
+many, in the quick view and then in Python's.  A drawing from Python that
+cannot be read, or a catalogue that cannot: the card says so and keeps
+showing the call.  The emulator's own server not answering: its message
+list says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, Route
+
+from emulator.driver import STATE_CHANGED, CallCard
+from emulator.server import Servers
+
+FLOOD = """count => {
+  for (let index = 0; index < count; index += 1) {
+    emulator.fire('CallCard::CallStateChanged', index % 2 ? 'connected' : 'connecting');
+  }
+}"""
+
+# The card's worker with its first drawing spoilt on the way to the page.
+SPOIL_FIRST_DRAWING = """{ const realPost = self.postMessage.bind(self); let spoilt = false;
+  self.postMessage = (message, ...rest) => {
+    if (!spoilt && message && message.type === 'dom') {
+      spoilt = true;
+      return realPost({ ...message, ops: '[["c", 1, "div"' }, ...rest);
+    }
+    return realPost(message, ...rest);
+  }; }
+"""
+
+
+def errors_of(page: Page) -> list[str]:
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+def test_a_flood_while_python_starts_drops_the_oldest_and_says_how_many(call: CallCard) -> None:
+    errors = errors_of(call.page)
+    release = call.hold_python()
+    call.open("idle")
+    call.page.evaluate(FLOOD, 2500)
+    dropped_line = call.frame.locator(".quick-dropped")
+    dropped_line.wait_for()
+    quick = re.search(r"the oldest (\d+) were dropped", dropped_line.inner_text())
+    assert quick is not None
+    release()
+    call.wait_for_python()
+    lost = call.card.locator("#timeline .lost")
+    lost.wait_for()
+    shown = re.search(r"the oldest (\d+) were dropped", lost.inner_text())
+    assert shown is not None and shown.group(1) == quick.group(1)
+    assert 500 <= int(shown.group(1)) <= 502  # the opening data is never among them
+    assert call.read(".dropped")  # the timeline itself keeps its own bound
+    call.state("connecting")  # the card goes on
+    call.state("idle", "486", wire="array")
+    call.card.locator(".failure").wait_for()
+    assert errors == []
+
+
+def test_a_drawing_that_cannot_be_read_brings_the_quick_view_back(call: CallCard) -> None:
+    errors = errors_of(call.page)
+
+    def spoil(route: Route) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, body=SPOIL_FIRST_DRAWING + response.text())
+
+    call.page.context.route("**/static/engine.js", spoil)
+    call.open("connecting")
+    call.wait_for_python()
+    call.frame.locator("#quick-notice", has_text="could not be drawn").wait_for()
+    assert call.frame.locator("#quick").is_visible()
+    call.state("connected")
+    call.frame.locator("#quick-state", has_text="Talking").wait_for()
+    assert errors == []
+
+
+def test_a_catalogue_that_cannot_be_read_leaves_bare_states_and_python_takes_over(
+        call: CallCard, servers: Servers) -> None:
+    errors = errors_of(call.page)
+    refused: list[str] = []
+    call.page.context.on("console", lambda message: refused.append(message.text))
+
+    def spoil(route: Route) -> None:
+        response = route.fetch()
+        page = re.sub(r'(<script type="application/json" id="catalogue">)[^<]*', r"\1{not json",
+                      response.text())
+        route.fulfill(response=response, body=page)
+
+    call.page.context.route(servers.app_url, spoil)
+    release = call.hold_python()
+    call.open("idle")
+    call.fire(STATE_CHANGED, "connecting")
+    call.frame.locator("#quick-state", has_text="connecting").wait_for()
+    assert any("catalogue of codes is unreadable" in text for text in refused)
+    release()
+    call.wait_for_python()
+    call.card.locator(".entry.state-connecting").wait_for()
+    assert call.rows() == ["No connection (since the card opened)", "Ringing"]
+    assert errors == []
+
+
+@pytest.fixture
+def fresh_portal(site: Path, tmp_path: Path) -> Iterator[Servers]:
+    running = Servers(site, 0, 0, state_path=tmp_path / "portal.json").start()
+    yield running
+    running.stop()
+
+
+def test_the_emulator_says_when_its_server_does_not_answer(page: Page, fresh_portal: Servers) -> None:
+    errors = errors_of(page)
+    page.context.route("**/emulator/installed", lambda route: route.abort())
+    page.context.route("**/emulator/app-option", lambda route: route.abort())
+    page.goto(fresh_portal.emulator_url + "?autostart=0&autoclose=0")
+    page.evaluate("emulator.openPage('install')")
+    page.wait_for_function(
+        "emulator.log.some(entry => entry.kind === 'bad' && entry.text.includes('/emulator/installed'))",
+        timeout=60_000)
+    page.evaluate("emulator.openPage('settings')")
+    settings = page.frame_locator("#frame-slot iframe")
+    settings.locator("#settings[data-ready=editable]").wait_for(timeout=60_000)
+    settings.locator("#save").click()
+    page.wait_for_function(
+        "emulator.log.some(entry => entry.kind === 'bad' && entry.text.includes('/emulator/app-option'))")
+    assert errors == []

@@ -1,0 +1,58 @@
+"""A reload of the tab loses no event: not inside the save window of a burst, not while Python starts.
+
+The card saves on a throttle, and its worker may never run again once the
+page goes; the page therefore writes the events not yet saved to its own
+storage as it goes (the journal, see ``static/shim.js``), and the reloaded
+card replays them over the saved copy.
+"""
+
+from __future__ import annotations
+
+from emulator.driver import ALL_EVENTS, CallCard
+
+BURST_THEN_RELOAD = """() => {
+  emulator.setCallState('connected', '', 'state');
+  emulator.changeClient();
+  emulator.setCallState('idle', '486', 'array');
+  emulator.setCallState('connecting', '', 'state');
+  emulator.changeClient();
+  emulator.setCallState('idle', '603', 'array');
+  emulator.reloadCard();
+}"""
+
+
+def reloaded(call: CallCard) -> None:
+    call.page.wait_for_function("names => names.every(name => emulator.bound(name) === 1)",
+                                arg=list(ALL_EVENTS))
+
+
+def test_a_burst_then_an_immediate_reload_keeps_every_event(call: CallCard) -> None:
+    call.open("idle")
+    call.wait_for_python()
+    call.state("connecting")
+    call.card.locator(".entry.state-connecting").wait_for()  # saved at once: the burst falls in the window
+    call.page.evaluate(BURST_THEN_RELOAD)
+    reloaded(call)
+    call.wait_for_python()
+    call.card.locator(".entries .entry").nth(7).wait_for()
+    assert call.rows() == ["No connection (since the card opened)", "Ringing", "Talking", "Client",
+                           "No connection", "Ringing", "Client", "No connection"]
+    assert call.read(".failure-code") == "603 · Declined"
+
+
+def test_events_that_came_while_python_started_survive_a_reload(call: CallCard) -> None:
+    release = call.hold_python()
+    call.open("idle")
+    call.state("connecting")
+    call.state("connected")
+    call.frame.locator("#quick-log li").nth(1).wait_for()  # the page has them; Python never will
+    call.page.evaluate("emulator.reloadCard()")
+    reloaded(call)
+    release()
+    call.wait_for_python()
+    call.card.locator(".entries .entry").nth(2).wait_for()
+    assert call.rows() == ["No connection (since the card opened)", "Ringing", "Talking"]
+    call.state("idle")
+    call.card.locator(".outcome-answered").wait_for()
+    assert call.frame.evaluate(
+        "Object.keys(localStorage).filter(key => key.includes(':journal:')).length") == 0

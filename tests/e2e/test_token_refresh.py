@@ -1,0 +1,93 @@
+"""An expired token is refreshed through the frame (``refreshAuth``) and the REST call tried again.
+
+The emulated portal expires a token on demand and answers ``refreshAuth``
+as chosen: with a new token, not at all, or with a new token that is
+refused too.  The card's call-statistics lookup and the install page both
+go on with a fresh token; "the authorisation was refused" is said only when
+the refresh could not cure it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from emulator.driver import CallCard
+from emulator.server import Servers
+
+
+def commands(page: Page) -> list[str]:
+    return [str(command) for command in page.evaluate("emulator.commands.map(c => c.command)")]
+
+
+def lose_the_code_of_a_busy_call(call: CallCard) -> str:
+    """A busy call whose code is lost on the wire, with the token expired before the card asks;
+    the token that expired."""
+    call.open("connecting")
+    call.page.evaluate("emulator.setStatistics('record', 1500)")
+    call.wait_for_python()
+    expired = str(call.page.evaluate("emulator.call.auth"))
+    assert call.page.evaluate("emulator.expireToken()") is True
+    call.state("idle", "486", wire="state")
+    return expired
+
+
+def test_the_statistics_lookup_refreshes_an_expired_token_and_finds_the_code(
+        call: CallCard, servers: Servers) -> None:
+    expired = lose_the_code_of_a_busy_call(call)
+    call.card.locator(".outcome-failed").wait_for(timeout=20_000)
+    assert call.read(".failure-code") == "486 · Busy"
+    assert "refreshAuth" in commands(call.page)
+    fresh = call.page.evaluate("emulator.call.auth")
+    asked = [entry["params"]["auth"] for entry in servers.portal.rest_log
+             if entry["method"] == "voximplant.statistic.get"]
+    assert fresh != expired and asked[-1] == fresh
+
+
+@pytest.mark.parametrize("answer", ["silent", "expired"])
+def test_when_the_refresh_fails_the_card_says_the_authorisation_was_refused(
+        call: CallCard, answer: str) -> None:
+    call.page.evaluate("answer => emulator.setRefreshAuth(answer)", answer)
+    lose_the_code_of_a_busy_call(call)
+    call.card.locator(".failure-source", has_text="did not accept the app's authorisation").wait_for(
+        timeout=30_000)
+    assert call.read(".failure-code") == "Reason not reported"
+    assert commands(call.page).count("refreshAuth") == 1
+
+
+@pytest.fixture
+def fresh_portal(site: Path, tmp_path: Path) -> Iterator[Servers]:
+    """A portal where the app is not installed yet, kept in a file of its own."""
+    running = Servers(site, 0, 0, state_path=tmp_path / "portal.json").start()
+    yield running
+    running.stop()
+
+
+def install_with_an_expired_token(page: Page, servers: Servers, answer: str) -> str:
+    page.goto(servers.emulator_url + "?autostart=0&autoclose=0")
+    page.evaluate("answer => emulator.setRefreshAuth(answer)", answer)
+    page.evaluate("emulator.openPage('install', {expiredToken: true})")
+    status = page.frame_locator("#frame-slot iframe").locator(
+        "#status[data-tone=ok], #status[data-tone=error]")
+    status.wait_for(timeout=60_000)
+    return status.inner_text()
+
+
+def test_the_install_refreshes_an_expired_token_and_binds_the_tab(page: Page, fresh_portal: Servers) -> None:
+    words = install_with_an_expired_token(page, fresh_portal, "renew")
+    assert "installed" in words
+    assert "refreshAuth" in commands(page) and "setInstallFinish" in commands(page)
+    assert [tab["handler"] for tab in fresh_portal.portal.state()["placements"]] == [fresh_portal.app_url]
+    refused = [entry for entry in fresh_portal.portal.rest_log
+               if entry["params"].get("auth") in fresh_portal.portal.expired]
+    assert [entry["method"] for entry in refused] == ["placement.get"]  # the first try, once
+
+
+def test_when_the_new_token_is_refused_too_the_install_says_so(page: Page, fresh_portal: Servers) -> None:
+    words = install_with_an_expired_token(page, fresh_portal, "expired")
+    assert "did not accept the app's authorisation" in words
+    assert commands(page).count("refreshAuth") == 1
+    assert fresh_portal.portal.state()["placements"] == []

@@ -1,0 +1,102 @@
+// The worker's wait for Python is bounded (static/engine.js): past MAX_QUEUE
+// the oldest events go, the page hears how many at once, and Python hears it
+// first of all, as an event of its own; nothing crashes, and what is kept
+// keeps its order and its numbers.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { EVENTS_DROPPED, MAX_QUEUE, createEngine } from '../../static/engine.js';
+import { Outbox, gate } from './fakes.mjs';
+
+const BOOT = {
+  type: 'boot',
+  entry: 'placement_app.card.app',
+  boot: { pyodide: 'https://app.example/runtime/', wheels: [], appWheel: 'https://app.example/app.whl' },
+  data: {},
+};
+
+function event(index) {
+  return { type: 'event', kind: 'CallCard::CallStateChanged', payload: `["e${index}"]`, at: 1000 + index, seq: index };
+}
+
+/** An engine whose Python starts when the test says; what Python was handed, in order. */
+function engine(maxQueue) {
+  const loading = gate();
+  const delivered = [];
+  const runtime = {
+    pyimport(name) {
+      if (name === 'micropip') return { install: () => Promise.resolve() };
+      return { main: () => (kind, payload, at, seq) => delivered.push({ kind, payload, at, seq }) };
+    },
+  };
+  const outbox = new Outbox();
+  const receive = createEngine({
+    loadRuntime: () => loading.promise.then(() => runtime),
+    post: (message) => outbox.push(message),
+    ...(maxQueue === undefined ? {} : { maxQueue }),
+  });
+  const live = () => outbox.until((items) => items.some((message) => message.type === 'live'));
+  return { receive, outbox, delivered, start: () => loading.resolve(), live };
+}
+
+test('the wait holds 2,000 events', () => {
+  assert.equal(MAX_QUEUE, 2000);
+});
+
+test('past the bound the oldest events go, and Python hears how many before the rest', async () => {
+  const { receive, outbox, delivered, start, live } = engine(5);
+  receive(BOOT);
+  for (let index = 1; index <= 8; index += 1) receive(event(index));
+  start();
+  await live();
+  assert.deepEqual(delivered[0], { kind: EVENTS_DROPPED, payload: '[3]', at: 1003, seq: undefined });
+  assert.deepEqual(delivered.slice(1).map(({ payload, seq }) => [payload, seq]),
+    [['["e4"]', 4], ['["e5"]', 5], ['["e6"]', 6], ['["e7"]', 7], ['["e8"]', 8]]);
+  await outbox.until((items) => items.some((message) => message.type === 'dropped'));
+  assert.deepEqual(outbox.items.filter((message) => message.type === 'dropped'), [{ type: 'dropped', count: 3 }]);
+});
+
+test('the page hears once per burst, with the count so far', async () => {
+  const { receive, outbox } = engine(2);
+  receive(BOOT);
+  for (let index = 1; index <= 10; index += 1) receive(event(index));
+  await outbox.until((items) => items.some((message) => message.type === 'dropped'));
+  for (let index = 11; index <= 13; index += 1) receive(event(index));
+  await outbox.until((items) => items.filter((message) => message.type === 'dropped').length === 2);
+  assert.deepEqual(outbox.items.filter((message) => message.type === 'dropped'),
+    [{ type: 'dropped', count: 8 }, { type: 'dropped', count: 11 }]);
+});
+
+test('a flood far past the bound keeps memory bounded and the newest events', async () => {
+  const { receive, delivered, start, live } = engine();
+  receive(BOOT);
+  for (let index = 1; index <= 50_000; index += 1) receive(event(index));
+  start();
+  await live();
+  assert.equal(delivered.length, MAX_QUEUE + 1);
+  assert.deepEqual(delivered[0], { kind: EVENTS_DROPPED, payload: '[48000]', at: 49_000, seq: undefined });
+  assert.equal(delivered[1].seq, 48_001);
+  assert.equal(delivered.at(-1).seq, 50_000);
+});
+
+test('within the bound nothing is dropped and nothing is said', async () => {
+  const { receive, outbox, delivered, start, live } = engine(3);
+  receive(BOOT);
+  for (let index = 1; index <= 3; index += 1) receive(event(index));
+  start();
+  await live();
+  assert.deepEqual(delivered.map(({ seq }) => seq), [1, 2, 3]);
+  assert.equal(outbox.items.some((message) => message.type === 'dropped'), false);
+});
+
+test('the data the page was opened with is never dropped', async () => {
+  const { receive, delivered, start, live } = engine(3);
+  receive(BOOT);
+  receive({ type: 'event', kind: 'app:opened', payload: '[{"LANG": "en"}]', at: 999, seq: 0 });
+  for (let index = 1; index <= 5; index += 1) receive(event(index));
+  start();
+  await live();
+  assert.deepEqual(delivered.map(({ kind, seq }) => [kind, seq]),
+    [[EVENTS_DROPPED, undefined], ['app:opened', 0], ['CallCard::CallStateChanged', 4], ['CallCard::CallStateChanged', 5]]);
+  assert.equal(delivered[0].payload, '[3]');
+});
