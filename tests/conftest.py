@@ -48,6 +48,14 @@ def servers(site: Path) -> Iterator[Servers]:
     running.stop()
 
 
+@pytest.fixture
+def fresh_portal(site: Path, tmp_path: Path) -> Iterator[Servers]:
+    """A portal of the test's own where the app is not installed yet, kept in a file of its own."""
+    running = Servers(site, 0, 0, state_path=tmp_path / "portal.json").start()
+    yield running
+    running.stop()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright

@@ -86,12 +86,7 @@ class Journal:
 
 def loads_journal(key: str, text: str) -> tuple[str, Journal]:
     """The call id and the journal stored under ``key``; :class:`Invalid` if it is not one."""
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError) as error:
-        raise Invalid("not JSON") from error
-    if not isinstance(data, dict) or data.get("version") != VERSION:
-        raise Invalid("another version")
+    data = _stored_object(text)
     call_id, page, events = data.get("call_id"), data.get("page"), data.get("events")
     if not isinstance(call_id, str) or not call_id or not isinstance(page, str) \
             or key != JOURNAL_PREFIX + page:
@@ -199,14 +194,20 @@ def loads_hold(text: str) -> KeepOpen:
         return KeepOpen()
 
 
-def loads(text: str, call_id: str) -> Timeline:
-    """The timeline stored for ``call_id``; :class:`Invalid` if it is anything else."""
+def _stored_object(text: str) -> dict[str, Any]:
+    """What this app stored, as a JSON object of this version; :class:`Invalid` otherwise."""
     try:
         data = json.loads(text)
     except (ValueError, RecursionError) as error:
         raise Invalid("not JSON") from error
     if not isinstance(data, dict) or data.get("version") != VERSION:
         raise Invalid("another version")
+    return data
+
+
+def loads(text: str, call_id: str) -> Timeline:
+    """The timeline stored for ``call_id``; :class:`Invalid` if it is anything else."""
+    data = _stored_object(text)
     if data.get("call_id") != call_id:
         raise Invalid("another call")
     entries = data.get("entries")

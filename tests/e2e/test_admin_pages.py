@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import FrameLocator, Page, expect
@@ -23,16 +21,8 @@ BUSY_OVERRIDE = "486 | Линия занята | Запланируйте обр
 
 
 @pytest.fixture
-def portal_servers(site: Path, tmp_path: Path) -> Iterator[Servers]:
-    """A portal where the app is not installed yet, kept in a file of its own."""
-    running = Servers(site, 0, 0, state_path=tmp_path / "portal.json").start()
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def emulator(page: Page, portal_servers: Servers) -> Page:
-    page.goto(portal_servers.emulator_url + "?autostart=0&autoclose=0")
+def emulator(page: Page, fresh_portal: Servers) -> Page:
+    page.goto(fresh_portal.emulator_url + "?autostart=0&autoclose=0")
     return page
 
 
@@ -84,8 +74,8 @@ def commands(page: Page) -> list[str]:
 
 
 def test_fresh_portal_offers_install_and_install_binds_the_tab_once(
-        page: Page, portal_servers: Servers) -> None:
-    page.goto(portal_servers.emulator_url)  # as a newcomer: the emulator starts by itself
+        page: Page, fresh_portal: Servers) -> None:
+    page.goto(fresh_portal.emulator_url)  # as a newcomer: the emulator starts by itself
     offer = page.locator("#frame-slot .offer button")
     offer.wait_for()
     assert page.locator("#frame-slot iframe").count() == 0  # no tab before the app is installed
@@ -95,32 +85,32 @@ def test_fresh_portal_offers_install_and_install_binds_the_tab_once(
     steps = app(page).locator("#steps li")
     assert steps.evaluate_all("items => items.map(item => item.dataset.state)") == ["done", "done", "done"]
     assert "setInstallFinish" in commands(page)
-    state = portal_servers.portal.state()
+    state = fresh_portal.portal.state()
     assert state["installed"] is True
     [tab] = state["placements"]
-    assert tab["handler"] == portal_servers.app_url
+    assert tab["handler"] == fresh_portal.app_url
     assert tab["langAll"] == {"en": {"TITLE": "Call timeline"}, "ru": {"TITLE": "Хронология звонка"}}
-    assert placement_calls(portal_servers) == ["placement.get", "placement.bind"]
+    assert placement_calls(fresh_portal) == ["placement.get", "placement.bind"]
 
     # Running the install page again finds the tab and does not add a second one.
     page.evaluate("emulator.openPage('install')")
     again = wait_status(page, "ok")
     assert "tab is in place" in again
-    assert len(portal_servers.portal.state()["placements"]) == 1
-    assert placement_calls(portal_servers).count("placement.bind") == 1
+    assert len(fresh_portal.portal.state()["placements"]) == 1
+    assert placement_calls(fresh_portal).count("placement.bind") == 1
 
     # The call card now has the tab, and the app opens in it.
     play_card(page)
     assert page.locator("#tabs .tab").all_inner_texts() == ["CRM", "Call timeline"]
 
     # What the portal keeps outlives the emulator.
-    restarted = Portal(state_path=portal_servers.portal.state_path)
-    assert restarted.state()["placements"] == portal_servers.portal.state()["placements"]
+    restarted = Portal(state_path=fresh_portal.portal.state_path)
+    assert restarted.state()["placements"] == fresh_portal.portal.state()["placements"]
     assert restarted.installed
 
 
-def test_install_errors_say_what_to_do_and_try_again_works(emulator: Page, portal_servers: Servers) -> None:
-    servers = portal_servers
+def test_install_errors_say_what_to_do_and_try_again_works(emulator: Page, fresh_portal: Servers) -> None:
+    servers = fresh_portal
     emulator.evaluate("emulator.setInstallFault('no-telephony')")
     emulator.evaluate("emulator.openPage('install')")
     text = wait_status(emulator, "error")
@@ -147,13 +137,13 @@ def test_install_errors_say_what_to_do_and_try_again_works(emulator: Page, porta
 
 
 @pytest.fixture
-def installed(emulator: Page, portal_servers: Servers) -> Page:
-    portal_servers.install_app()
+def installed(emulator: Page, fresh_portal: Servers) -> Page:
+    fresh_portal.install_app()
     return emulator
 
 
 def test_admin_saves_settings_and_the_next_card_follows_them(
-        installed: Page, portal_servers: Servers) -> None:
+        installed: Page, fresh_portal: Servers) -> None:
     page = installed
     open_settings(page)
     assert app(page).locator("#settings").get_attribute("data-ready") == "editable"
@@ -162,7 +152,7 @@ def test_admin_saves_settings_and_the_next_card_follows_them(
     assert "Saved" in save(page)
     expect(app(page).locator("#status")).to_be_in_viewport()  # beside Save, not scrolled away
     assert page.locator("#app-options").inner_text() == settings.OPTION_NAME  # the portal shows it
-    stored = json.loads(portal_servers.portal.state()["appOptions"][settings.OPTION_NAME])
+    stored = json.loads(fresh_portal.portal.state()["appOptions"][settings.OPTION_NAME])
     assert stored["version"] == settings.VERSION and stored["language"] == "ru"
     assert stored["expected_codes"] == ["487", "603-S"]
 
@@ -202,7 +192,7 @@ def test_admin_saves_settings_and_the_next_card_follows_them(
     assert not card.locator(".hold").is_visible()
 
 
-def test_kept_open_card_closes_when_the_admins_time_is_up(installed: Page, portal_servers: Servers) -> None:
+def test_kept_open_card_closes_when_the_admins_time_is_up(installed: Page, fresh_portal: Servers) -> None:
     """Held past the portal's own close, renewed before the portal lets go, released at the limit.
 
     The portal's timers run on Playwright's clock; the card's Python, in a
@@ -210,7 +200,7 @@ def test_kept_open_card_closes_when_the_admins_time_is_up(installed: Page, porta
     """
     page = installed
     stored = settings.dumps(settings.Settings(keep_open=True, keep_open_minutes=1))
-    portal_servers.portal.app_options[settings.OPTION_NAME] = stored
+    fresh_portal.portal.app_options[settings.OPTION_NAME] = stored
     worker = WorkerClock(page.context)
     page.clock.install()
     page.reload()  # the emulator's timers start on the installed clock
@@ -237,10 +227,10 @@ def test_kept_open_card_closes_when_the_admins_time_is_up(installed: Page, porta
     assert commands(page).count("disableAutoClose") == 2
 
 
-def test_non_admin_sees_settings_read_only_and_cannot_save(installed: Page, portal_servers: Servers) -> None:
+def test_non_admin_sees_settings_read_only_and_cannot_save(installed: Page, fresh_portal: Servers) -> None:
     page = installed
     before = settings.dumps(settings.Settings(language="ru"))
-    portal_servers.portal.app_options[settings.OPTION_NAME] = before
+    fresh_portal.portal.app_options[settings.OPTION_NAME] = before
     open_settings(page, admin=False)
     form = app(page)
     assert form.locator("#settings").get_attribute("data-ready") == "read-only"
@@ -258,12 +248,12 @@ def test_non_admin_sees_settings_read_only_and_cannot_save(installed: Page, port
     appsid = page.evaluate("emulator.call.appSid")
     app_frame(page).evaluate("""([sid, origin]) => window.parent.postMessage(
       `setAppOption:${JSON.stringify({name: 'call_timeline_settings', value: '{}'})}:x1:${sid}`, origin)""",
-                         [appsid, portal_servers.emulator_url.rstrip("/")])
+                         [appsid, fresh_portal.emulator_url.rstrip("/")])
     page.wait_for_function("emulator.rejected.some(r => r.reason === 'not_admin')")
-    assert portal_servers.portal.state()["appOptions"][settings.OPTION_NAME] == before
+    assert fresh_portal.portal.state()["appOptions"][settings.OPTION_NAME] == before
 
 
-def test_each_invalid_input_is_refused_with_its_message(installed: Page, portal_servers: Servers) -> None:
+def test_each_invalid_input_is_refused_with_its_message(installed: Page, fresh_portal: Servers) -> None:
     page = installed
     open_settings(page)
     form = app(page)
@@ -292,7 +282,7 @@ def test_each_invalid_input_is_refused_with_its_message(installed: Page, portal_
     ]
     assert form.locator("#keep_open_minutes").get_attribute("aria-invalid") == "true"
     assert "setAppOption" not in commands(page)
-    assert settings.OPTION_NAME not in portal_servers.portal.state()["appOptions"]
+    assert settings.OPTION_NAME not in fresh_portal.portal.state()["appOptions"]
 
     # Fixing the fields clears their messages and saves.
     app_frame(page).evaluate("() => { document.getElementById('language').value = 'portal'; }")
@@ -306,9 +296,9 @@ def test_each_invalid_input_is_refused_with_its_message(installed: Page, portal_
     (json.dumps({"language": "ru"}), "older version"),
 ])
 def test_unusable_stored_settings_fall_back_to_defaults_with_a_notice(
-        installed: Page, portal_servers: Servers, stored: str, notice: str) -> None:
+        installed: Page, fresh_portal: Servers, stored: str, notice: str) -> None:
     page = installed
-    portal_servers.portal.app_options[settings.OPTION_NAME] = stored
+    fresh_portal.portal.app_options[settings.OPTION_NAME] = stored
     open_settings(page)
     form = app(page)
     expect(form.locator("#notice")).to_contain_text(notice)

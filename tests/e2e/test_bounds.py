@@ -10,10 +10,7 @@ list says so.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from playwright.sync_api import Page, Route
 
 from emulator.driver import STATE_CHANGED, CallCard
@@ -106,13 +103,6 @@ def test_a_catalogue_that_cannot_be_read_leaves_bare_states_and_python_takes_ove
     call.card.locator(".entry.state-connecting").wait_for()
     assert call.rows() == ["No connection (since the card opened)", "Ringing"]
     assert errors == []
-
-
-@pytest.fixture
-def fresh_portal(site: Path, tmp_path: Path) -> Iterator[Servers]:
-    running = Servers(site, 0, 0, state_path=tmp_path / "portal.json").start()
-    yield running
-    running.stop()
 
 
 def test_the_emulator_says_when_its_server_does_not_answer(page: Page, fresh_portal: Servers) -> None:

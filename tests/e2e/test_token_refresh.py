@@ -9,9 +9,6 @@ the refresh could not cure it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page
 
@@ -56,14 +53,6 @@ def test_when_the_refresh_fails_the_card_says_the_authorisation_was_refused(
         timeout=30_000)
     assert call.read(".failure-code") == "Reason not reported"
     assert commands(call.page).count("refreshAuth") == 1
-
-
-@pytest.fixture
-def fresh_portal(site: Path, tmp_path: Path) -> Iterator[Servers]:
-    """A portal where the app is not installed yet, kept in a file of its own."""
-    running = Servers(site, 0, 0, state_path=tmp_path / "portal.json").start()
-    yield running
-    running.stop()
 
 
 def install_with_an_expired_token(page: Page, servers: Servers, answer: str) -> str:

@@ -9,10 +9,6 @@ the page itself (and Playwright reading it) works.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from playwright.sync_api import Frame, Page
 
 import build
@@ -63,13 +59,6 @@ def test_the_card_runs_python_under_trusted_types_and_refuses_every_other_sink(c
     assert call.read(".failure-code") == "486 · Busy"
     assert_refused(call.frame)
     assert errors == []
-
-
-@pytest.fixture
-def fresh_portal(site: Path, tmp_path: Path) -> Iterator[Servers]:
-    running = Servers(site, 0, 0, state_path=tmp_path / "portal.json").start()
-    yield running
-    running.stop()
 
 
 def test_the_admin_pages_run_under_trusted_types(page: Page, fresh_portal: Servers) -> None:
