@@ -14,7 +14,9 @@ STATE = Path(__file__).resolve().parent / "portal-state.json"
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m emulator", description=(__doc__ or "").strip("`"))
+    parser = argparse.ArgumentParser(
+        prog="python -m emulator",
+        description="Build the site, then serve it beside the emulated Bitrix24 portal.")
     parser.add_argument("--port", type=int, default=8000, help="the card's port (default 8000)")
     parser.add_argument("--emulator-port", type=int, default=8001,
                         help="the emulated portal's port (default 8001)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -170,6 +171,19 @@ class EmulatorHandler(StaticHandler):
         self.wfile.write(body)
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A threading server that does not print a traceback when a browser drops a connection.
+
+    Frames are closed and reloaded mid-transfer all the time in the emulator;
+    that is not an error worth a newcomer's alarm.
+    """
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionResetError | BrokenPipeError | ConnectionAbortedError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 class Servers:
     """The card's site and the emulator, each on its own port (so cross-origin).
 
@@ -184,13 +198,13 @@ class Servers:
                  state_path: Path | None = None, installed: bool = False, app_url: str | None = None,
                  app_host: str | None = None):
         card: type[SiteHandler] = type("Card", (SiteHandler,), {})
-        self.site = ThreadingHTTPServer((host, port), partial(card, directory=str(site)))
+        self.site = QuietServer((host, port), partial(card, directory=str(site)))
         self.app_url = app_url or f"http://{app_host or host}:{self.site.server_address[1]}/"
         self.portal = Portal(state_path=state_path, app_origin=self.app_url.rstrip("/"))
         if installed:
             self.install_app()
         handler = type("Emulator", (EmulatorHandler,), {"app_url": self.app_url, "portal": self.portal})
-        self.emulator = ThreadingHTTPServer((host, emulator_port), partial(handler, directory=str(WEB)))
+        self.emulator = QuietServer((host, emulator_port), partial(handler, directory=str(WEB)))
         self.emulator_url = f"http://{host}:{self.emulator.server_address[1]}/"
         card.portals = [*portals, self.emulator_url.rstrip("/")]
         # A short poll, so that stop() returns at once (tests start and stop many).
