@@ -46,6 +46,13 @@ PINNED_WHEELS = {
 PAGES = ("index.html", "settings.html", "install.html")
 #: Versioned, so that its files can be cached for good (see SiteHandler).
 RUNTIME = f"pyodide/{PYODIDE_VERSION}"
+#: Where the start-up snapshot goes (see :func:`make_snapshot`); its name says what it was made of.
+SNAPSHOTS = "snapshots"
+#: What the snapshot has imported: every page's entry (static/engine.js ENTRIES) and the module
+#: they import inside main().  A restored runtime has no files of the app (a snapshot keeps
+#: memory only), so nothing the app imports later may be missing from this list's closure.
+SNAPSHOT_IMPORTS = ("placement_app.card.app", "placement_app.admin.settings_page",
+                    "placement_app.admin.install_page", "placement_app.browser.bridge")
 
 
 def say(message: str) -> None:
@@ -111,6 +118,90 @@ def build_wheel(dest: Path) -> Path:
     return Path(shutil.copy2(wheel, folder / name))
 
 
+# Run by Node.js: micropip installs the app's wheel in a first Pyodide; its installed files
+# (the wheel's RECORD) are copied into a second, fresh Pyodide started with _makeSnapshot,
+# which imports the app and is snapshotted.  (micropip in the snapshotted instance itself
+# leaves JS references behind, and makeMemorySnapshot then fails with "Unexpected hiwire
+# entry": pyodide#5195.)  The snapshot is then restored once, as the worker will.
+SNAPSHOT_SCRIPT = r"""
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+const [runtime, target, key, appWheel, imports, ...wheels] = process.argv.slice(1);
+const { loadPyodide } = await import(`${runtime}/pyodide.mjs`);
+const indexURL = `${runtime}/`;
+const sitePackages = "import sysconfig; sysconfig.get_paths()['purelib']";
+
+const installer = await loadPyodide({ indexURL });
+await installer.loadPackage(wheels);
+installer.FS.mkdirTree('/wheels');
+installer.FS.writeFile(`/wheels/${basename(appWheel)}`, readFileSync(appWheel));
+await installer.pyimport('micropip').install(`emfs:/wheels/${basename(appWheel)}`);
+const from = installer.runPython(sitePackages);
+const files = installer.runPython(`
+import importlib.metadata, os
+[str(f) for f in importlib.metadata.distribution('placement_app').files
+ if os.path.isfile(os.path.join(${JSON.stringify(from)}, str(f)))]`).toJs();
+
+const pyodide = await loadPyodide({ indexURL, _makeSnapshot: true });
+const heap = pyodide._module.HEAP8.length;
+const to = pyodide.runPython(sitePackages);
+for (const file of files) {
+  const path = `${to}/${file}`;
+  pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf('/')));
+  pyodide.FS.writeFile(path, installer.FS.readFile(`${from}/${file}`));
+}
+pyodide.runPython(`
+import importlib, sys, types
+for name in ${JSON.stringify(imports.split(','))}:
+    importlib.import_module(name)
+marker = types.ModuleType('_call_timeline_snapshot')
+marker.key = ${JSON.stringify(key)}
+sys.modules[marker.__name__] = marker`);
+if (pyodide._module.HEAP8.length !== heap) {
+  // A restore sizes its heap by Pyodide's default, not by the snapshot (pyodide#6254).
+  throw new Error(`the heap grew from ${heap} to ${pyodide._module.HEAP8.length} bytes: no restore`);
+}
+const snapshot = pyodide.makeMemorySnapshot();
+const restored = await loadPyodide({ indexURL, _loadSnapshot: snapshot });
+const seen = restored.runPython("import sys; sys.modules['_call_timeline_snapshot'].key");
+if (seen !== key) throw new Error(`the restored snapshot says ${seen}`);
+writeFileSync(target, snapshot);
+process.stdout.write(`${files.length} files, ${snapshot.length} bytes`);
+"""
+
+
+def make_snapshot(site: Path, wheels: list[Path], app_wheel: Path) -> dict[str, str] | None:
+    """A Pyodide memory snapshot with the app imported, for the worker to start from.
+
+    Made in Node.js from the site's own runtime and wheels, named by the Pyodide
+    version and the app wheel's hash (so a browser may keep it for good, and a
+    page never names one of another build), and restored once before it is
+    kept.  Kept across builds while its name fits.  If it cannot be made, the
+    site is built without it and the worker starts the normal way.
+    """
+    key = f"{PYODIDE_VERSION}-{app_wheel.parent.name}"
+    target = site / SNAPSHOTS / f"{key}.snapshot"
+    if not target.exists():
+        shutil.rmtree(site / SNAPSHOTS, ignore_errors=True)
+        target.parent.mkdir(parents=True)
+        partial = target.with_suffix(".partial")
+        result = subprocess.run(
+            ["node", "--input-type=module", "-e", SNAPSHOT_SCRIPT, str((site / RUNTIME).resolve()),
+             str(partial), key, str(app_wheel.resolve()), ",".join(SNAPSHOT_IMPORTS),
+             *[str(wheel.resolve()) for wheel in wheels]],
+            # time.timezone and time.tzname are fixed in the snapshot: UTC, not the build machine's
+            # zone (time.localtime() and datetime's astimezone() stay live; the card uses neither).
+            capture_output=True, text=True, env={**os.environ, "TZ": "UTC"})
+        if result.returncode != 0:
+            partial.unlink(missing_ok=True)
+            last = (result.stderr.strip().splitlines() or ["node failed"])[-1]
+            say(f"WARNING: no start-up snapshot ({last}); the card starts the normal way")
+            return None
+        partial.rename(target)
+        say(f"start-up snapshot: {result.stdout.strip().splitlines()[-1]}")
+    return {"url": target.relative_to(site).as_posix(), "key": key, "pyodide": PYODIDE_VERSION}
+
+
 def _copy(source: Path, target: Path) -> None:
     """Copy unless an identical-looking file is already there (keeps rebuilds fast)."""
     if target.exists() and target.stat().st_size == source.stat().st_size \
@@ -141,8 +232,13 @@ def render_pages(site: Path, boot: Mapping[str, object]) -> None:
         (site / page).write_text(env.get_template(page).render(context), encoding="utf-8")
 
 
-def build(site: Path = SITE) -> Path:
-    """Lay out the whole static site in ``site``; returns it."""
+def build(site: Path = SITE, snapshot: bool = True) -> Path:
+    """Lay out the whole static site in ``site``; returns it.
+
+    With ``snapshot=False`` the site has no start-up snapshot, and the worker
+    always starts the normal way (Pyodide, then micropip installs the wheel):
+    the tests run their hardening on both paths.
+    """
     say(f"building {site.relative_to(ROOT) if site.is_relative_to(ROOT) else site}")
     pyodide = ensure_node_modules()
     wheels = ensure_wheels()
@@ -157,11 +253,16 @@ def build(site: Path = SITE) -> Path:
     for path in (ROOT / "static").rglob("*"):
         if path.is_file():
             _copy(path, site / "static" / path.relative_to(ROOT / "static"))
-    boot = {
+    boot: dict[str, object] = {
         "pyodide": f"{RUNTIME}/",
         "wheels": [f"wheels/{wheel.name}" for wheel in wheels],
         "appWheel": app_wheel.relative_to(site).as_posix(),
     }
+    made = make_snapshot(site, wheels, app_wheel) if snapshot else None
+    if made:
+        boot["snapshot"] = made
+    else:
+        shutil.rmtree(site / SNAPSHOTS, ignore_errors=True)
     render_pages(site, boot)
     precompress(site)
     say(f"done: {site / 'index.html'}")
@@ -174,7 +275,7 @@ def build(site: Path = SITE) -> Path:
 TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
          ".json": "application/json", ".whl": "application/zip", ".zip": "application/zip",
          ".css": "text/css", ".html": "text/html; charset=utf-8", ".png": "image/png",
-         ".svg": "image/svg+xml"}
+         ".svg": "image/svg+xml", ".snapshot": "application/octet-stream"}
 
 
 #: The site's one Trusted Types policy (``static/python.js`` creates it, for the worker's URL).
@@ -240,9 +341,9 @@ def site_headers(path: str, portals: list[str]) -> dict[str, str]:
 
 
 #: Files worth sending compressed; each gets a ``.gz`` beside it for servers that serve those.
-COMPRESSIBLE = (".html", ".js", ".mjs", ".css", ".json", ".svg", ".wasm", ".zip")
+COMPRESSIBLE = (".html", ".js", ".mjs", ".css", ".json", ".svg", ".wasm", ".zip", ".snapshot")
 #: URL prefixes whose files never change under their name (see :func:`is_immutable`).
-IMMUTABLE_PREFIXES = (f"/{RUNTIME}/", "/wheels/")
+IMMUTABLE_PREFIXES = (f"/{RUNTIME}/", "/wheels/", f"/{SNAPSHOTS}/")
 
 
 def precompress(site: Path) -> list[Path]:
@@ -313,8 +414,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--listen", default="443 ssl", help="nginx's listen directive (default: 443 ssl)")
     parser.add_argument("--tls", nargs=2, type=Path, metavar=("CERT", "KEY"),
                         help="the certificate and key files, for an nginx that terminates HTTPS")
+    parser.add_argument("--no-snapshot", action="store_true",
+                        help="build without the start-up snapshot (the card then starts the normal way)")
     args = parser.parse_args(argv)
-    site = build(args.site.resolve())
+    site = build(args.site.resolve(), snapshot=not args.no_snapshot)
     conf = site.parent / "nginx.conf"
     conf.write_text(nginx_server(site, [portal_origin(p) for p in args.portal], args.listen,
                                  args.server_name, tuple(args.tls) if args.tls else None))

@@ -37,6 +37,12 @@ STATE_ROWS = {"idle": "No connection", "connecting": "Ringing", "connected": "Ta
 #: What the card's worker fetches at each step of its start-up (Playwright URL globs).
 RUNTIME = "**/pyodide.asm.wasm"
 APP_WHEEL = "**/wheels/app/*/placement_app-*.whl"
+#: The start-up snapshot (build.py), which the worker restores instead of installing the wheel.
+SNAPSHOT = "**/snapshots/*.snapshot"
+#: The two ways the card's worker starts Python: restored from the build's snapshot (a site
+#: built as usual), or the normal way, micropip installing the app's wheel in the browser
+#: (a site built with ``build.py --no-snapshot``, or when the snapshot is refused).
+START_PATHS = ("snapshot", "normal")
 
 #: The longest an event may take from the portal's postMessage to the arrival time the card
 #: shows for it, at any moment of start-up (the worker exists so that this stays small).
@@ -300,8 +306,14 @@ class CallCard:
         return Hold(self.page.context, pattern)
 
     def hold_python(self) -> Callable[[], None]:
-        """Keep the app's wheel from arriving (a slow network) until the returned release()."""
-        return self.hold(APP_WHEEL).release
+        """Keep the app's wheel and the start-up snapshot from arriving (a slow network) until release()."""
+        holds = [self.hold(APP_WHEEL), self.hold(SNAPSHOT)]
+
+        def release() -> None:
+            for hold in holds:
+                hold.release()
+
+        return release
 
     def hold_init_data(self) -> Callable[[], None]:
         """Keep the portal's answer to the card's ``getInitData`` until the returned release().
@@ -330,6 +342,13 @@ class CallCard:
         # A function, not an expression: the card's CSP refuses to eval a string predicate.
         self.frame.wait_for_function("name => performance.getEntriesByName(name).length > 0",
                                      arg=f"call-timeline:{name}", timeout=timeout)
+
+    def start_path(self) -> str | None:
+        """How the card's worker started Python: ``snapshot`` (restored from the build's
+        snapshot), ``normal`` (micropip installed the wheel), or None before it has."""
+        # A data attribute, not the performance marks: a test's fake clock fakes those away.
+        started = self.frame.evaluate("document.documentElement.dataset.start")
+        return str(started) if started else None
 
     def wait_for_events(self, count: int) -> None:
         """Wait until the card has taken in ``count`` call events or more (its ``data-events``)."""

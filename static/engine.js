@@ -1,7 +1,8 @@
 // @ts-check
 /**
- * The worker that runs Python: loads Pyodide from the site, installs the
- * app's wheel with micropip, and hands every event to Python in the order it
+ * The worker that runs Python: restores Pyodide from the build's start-up
+ * snapshot (the app already imported) or, without one, loads Pyodide from the
+ * site and installs the app's wheel with micropip; then it hands every event to Python in the order it
  * was posted.  Events that come before Python is up wait here; the page's
  * main thread never waits for Python.  The wait is bounded (MAX_QUEUE): past
  * it the oldest events go, and the page and then Python are told how many.
@@ -22,12 +23,15 @@ export const ENTRIES = new Set([
 ]);
 
 /**
- * @typedef {{ pyodide: string, wheels: string[], appWheel: string }} Boot
+ * @typedef {{ url: string, key: string, pyodide: string }} Snapshot  what build.py made and named
+ * @typedef {{ pyodide: string, wheels: string[], appWheel: string, snapshot?: Snapshot }} Boot
  * @typedef {{ type: 'boot', entry: string, boot: Boot, data?: unknown }} BootMessage
  * @typedef {{ type: 'event', kind: string, payload: string, at: number, seq?: number }} EventMessage
  *   `seq` is the page's number for the event; Python tells the page once the event is saved
  * @typedef {(kind: string, payload: string, at: number, seq?: number) => void} Forward
- * @typedef {{ pyimport(name: string): any }} Runtime  the part of Pyodide the engine uses
+ * @typedef {{ pyimport(name: string): any, appInstalled?: boolean, snapshotRefused?: string }} Runtime
+ *   the part of Pyodide the engine uses; `appInstalled` when it came from the snapshot, the app
+ *   already imported; `snapshotRefused` says why a snapshot the build made was not used
  * @typedef {(boot: Boot) => Promise<Runtime>} LoadRuntime
  * @typedef {(message: object) => void} Post
  */
@@ -89,8 +93,10 @@ export function createEngine({ loadRuntime, post, maxQueue = MAX_QUEUE }) {
   async function start({ entry, boot, data }) {
     if (!ENTRIES.has(entry)) throw new Error(`unknown page ${entry}`);
     const pyodide = await loadRuntime(boot);
+    if (pyodide.appInstalled) post({ type: 'mark', name: 'from-snapshot' });
+    if (pyodide.snapshotRefused) post({ type: 'mark', name: 'snapshot-refused' });
     post({ type: 'mark', name: 'pyodide-ready' });
-    await pyodide.pyimport('micropip').install(boot.appWheel);
+    if (!pyodide.appInstalled) await pyodide.pyimport('micropip').install(boot.appWheel);
     post({ type: 'mark', name: 'wheel-installed' });
     /** @type {Forward} */
     const forward = pyodide.pyimport(entry).main(JSON.stringify(data ?? {}));
@@ -115,17 +121,112 @@ export function createEngine({ loadRuntime, post, maxQueue = MAX_QUEUE }) {
   };
 }
 
-/** @type {LoadRuntime} */
-async function loadPyodideFromSite(boot) {
-  const { loadPyodide } = await import(new URL('pyodide.mjs', boot.pyodide).href);
-  return loadPyodide({
-    indexURL: boot.pyodide,
-    packageBaseUrl: boot.pyodide,
-    packages: boot.wheels,
-  });
+// After a restore: a fresh seed for `random`, whose state would otherwise be the same in every
+// card restored from one snapshot; then the snapshot's own marker (build.py), and whether the
+// standard library is in place (a snapshot keeps no files: the runtime writes the stdlib's zip,
+// and without it the restored app would start, then fail on its first import of one module).
+const RESTORED = `
+import json, os, random, sys
+random.seed()
+json.dumps([getattr(sys.modules.get('_call_timeline_snapshot'), 'key', ''),
+            any(p.endswith('.zip') and os.path.isfile(p) for p in sys.path)])
+`;
+
+/**
+ * The snapshot's bytes, fetched at once; for `_loadSnapshot`.  Pyodide keeps
+ * what it is given for the life of the runtime: this hands the bytes over
+ * once and forgets them, so that the 30 MB go once they are in the heap.
+ *
+ * @param {Promise<Uint8Array>} snapshotBytes
+ * @returns {PromiseLike<Uint8Array>}
+ */
+function handOverOnce(snapshotBytes) {
+  /** @type {Promise<Uint8Array> | null} */
+  let pending = snapshotBytes;
+  pending.catch(() => {});  // seen when it is used; unused when the version is wrong
+  return {
+    then(resolve, reject) {
+      const bytes = /** @type {Promise<Uint8Array>} */ (pending);
+      pending = null;
+      return bytes.then(resolve, reject);
+    },
+  };
+}
+
+/**
+ * @typedef {{ loadPyodide(options: object): Promise<any>, version: string }} PyodideModule
+ * @typedef {{
+ *   importRuntime: (url: string) => Promise<PyodideModule>,
+ *   fetchBytes: (url: string) => Promise<Uint8Array>,
+ *   warn: (message: string) => void,
+ * }} Site  how the runtime reaches the site (the worker's own `import`, `fetch` and console)
+ */
+
+/**
+ * Starts Pyodide for a page: from the build's snapshot when there is one (the
+ * app already imported), and else, or when the snapshot is missing, was made
+ * for another runtime or app, or does not restore, the normal way: the bare
+ * runtime with micropip, which then installs the app's wheel.  A refused
+ * snapshot is said in the console, never to the operator: the card still
+ * starts, only slower.
+ *
+ * @param {Site} site
+ * @returns {LoadRuntime}
+ */
+export function siteRuntime({ importRuntime, fetchBytes, warn }) {
+  return async (boot) => {
+    // The snapshot downloads while the runtime's module loads.
+    const bytes = boot.snapshot ? handOverOnce(fetchBytes(boot.snapshot.url)) : null;
+    const { loadPyodide, version } = await importRuntime(new URL('pyodide.mjs', boot.pyodide).href);
+    const options = { indexURL: boot.pyodide, packageBaseUrl: boot.pyodide };
+    let refused;
+    if (boot.snapshot && bytes) {
+      try {
+        return await restoreSnapshot(loadPyodide, version, options, boot.snapshot, bytes);
+      } catch (error) {
+        refused = error instanceof Error ? error.message : String(error);
+        warn(`Call Timeline: the start-up snapshot was not used (${refused}); starting the normal way`);
+      }
+    }
+    const pyodide = await loadPyodide({ ...options, packages: boot.wheels });
+    return refused === undefined ? pyodide : { pyimport: (name) => pyodide.pyimport(name), snapshotRefused: refused };
+  };
+}
+
+/**
+ * Pyodide from the build's snapshot, the app already imported; throws when the
+ * snapshot was made for another runtime or app, or does not restore.
+ *
+ * @param {(options: object) => Promise<any>} loadPyodide
+ * @param {string} version the runtime's version
+ * @param {object} options
+ * @param {Snapshot} snapshot
+ * @param {PromiseLike<Uint8Array>} bytes
+ * @returns {Promise<Runtime>}
+ */
+async function restoreSnapshot(loadPyodide, version, options, snapshot, bytes) {
+  if (snapshot.pyodide !== version) throw new Error(`it was made for Pyodide ${snapshot.pyodide}, not ${version}`);
+  // The runtime's own files load while the snapshot downloads.
+  const pyodide = await loadPyodide({ ...options, _loadSnapshot: bytes });
+  const [key, stdlib] = JSON.parse(pyodide.runPython(RESTORED));
+  if (key !== snapshot.key) throw new Error(`it is ${key || 'not ours'}, not ${snapshot.key}`);
+  if (!stdlib) throw new Error('the standard library did not load');
+  return { pyimport: (name) => pyodide.pyimport(name), appInstalled: true };
+}
+
+/** @param {string} url */
+async function download(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
 }
 
 if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope) {
-  const receive = createEngine({ loadRuntime: loadPyodideFromSite, post: (message) => postMessage(message) });
+  const loadRuntime = siteRuntime({
+    importRuntime: (url) => import(url),
+    fetchBytes: download,
+    warn: (message) => console.warn(message),
+  });
+  const receive = createEngine({ loadRuntime, post: (message) => postMessage(message) });
   self.onmessage = (event) => receive(event.data);
 }

@@ -91,7 +91,12 @@ export function startPython({ entry, data, onMessage, onFailed }) {
   worker.postMessage({
     type: 'boot',
     entry,
-    boot: { pyodide: absolute(boot.pyodide), wheels: boot.wheels.map(absolute), appWheel: absolute(boot.appWheel) },
+    boot: {
+      pyodide: absolute(boot.pyodide),
+      wheels: boot.wheels.map(absolute),
+      appWheel: absolute(boot.appWheel),
+      ...(boot.snapshot ? { snapshot: { ...boot.snapshot, url: absolute(boot.snapshot.url) } } : {}),
+    },
     data,
   });
   return worker;

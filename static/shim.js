@@ -325,7 +325,14 @@ function fromEngine(message) {
       break;
     case 'mark':
       performance.mark(`call-timeline:${message.name}`);
-      fallback.step(message.name === 'pyodide-ready' ? 1 : 2, 3);
+      if (message.name === 'from-snapshot') root.dataset.start = 'snapshot';
+      if (message.name === 'pyodide-ready') {
+        // How Python started, for whoever looks into the card (tools, tests): from the
+        // build's snapshot, or the normal way (micropip installs the wheel next).
+        root.dataset.start ||= 'normal';
+        fallback.step(1, 3);
+      }
+      if (message.name === 'wheel-installed') fallback.step(2, 3);
       break;
     case 'live':
       live = true;

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 import build
-from emulator.driver import CHROMIUM_FLAGS, CallCard, chromium_path
+from emulator.driver import CHROMIUM_FLAGS, START_PATHS, CallCard, chromium_path
 from emulator.server import Servers
 
 if TYPE_CHECKING:  # Playwright is imported only when a browser test runs
@@ -42,8 +42,21 @@ def site() -> Path:
 
 
 @pytest.fixture(scope="session")
+def site_without_snapshot() -> Path:
+    """The same site built without the start-up snapshot: the worker starts the normal way."""
+    return build.build(build.ROOT / "build" / "site-normal", snapshot=False)
+
+
+@pytest.fixture(scope="session")
 def servers(site: Path) -> Iterator[Servers]:
     running = Servers(site, 0, 0, installed=True).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def normal_servers(site_without_snapshot: Path) -> Iterator[Servers]:
+    running = Servers(site_without_snapshot, 0, 0, installed=True).start()
     yield running
     running.stop()
 
@@ -108,3 +121,13 @@ def page(browser: Browser, request: pytest.FixtureRequest, requests_seen: Reques
 def call(page: Page, servers: Servers) -> CallCard:
     """The emulator open in a fresh browser context, ready to play a call."""
     return CallCard(page, servers)
+
+
+@pytest.fixture(params=START_PATHS)
+def call_on_each_start_path(page: Page, request: pytest.FixtureRequest) -> Iterator[CallCard]:
+    """As ``call``, once for each start-up path; if Python started, it took that path."""
+    path = request.param
+    card = CallCard(page, request.getfixturevalue("servers" if path == "snapshot" else "normal_servers"))
+    yield card
+    started = card.start_path() if page.locator("#frame-slot iframe").count() else None
+    assert started in (None, path), f"meant to start from {path}, started {started}"

@@ -9,6 +9,12 @@ import pytest
 from emulator.driver import CallCard
 
 
+@pytest.fixture
+def call(call_on_each_start_path: CallCard) -> CallCard:
+    """Every test here runs on both start-up paths: from the build's snapshot and the normal way."""
+    return call_on_each_start_path
+
+
 def break_wasm(call: CallCard) -> None:
     call.page.context.route("**/pyodide.asm.wasm", lambda route: route.fulfill(status=404, body="gone"))
 

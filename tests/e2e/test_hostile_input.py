@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import ConsoleMessage, Page
 
 from emulator.driver import CallCard
+
+
+@pytest.fixture
+def call(call_on_each_start_path: CallCard) -> CallCard:
+    """Every test here runs on both start-up paths: from the build's snapshot and the normal way."""
+    return call_on_each_start_path
 
 FUZZ = r"""async ({count, seed}) => {
   let state = seed >>> 0;
@@ -49,7 +56,7 @@ ALLOWED_TAGS = {"HTML", "HEAD", "META", "TITLE", "LINK", "SCRIPT", "BODY", "MAIN
                 "PROGRESS", "OL", "LI", "TIME", "SPAN", "DIV", "DL", "DT", "DD", "BUTTON"}
 ALLOWED_ATTRIBUTES = {"lang", "data-engine", "charset", "name", "content", "rel", "href", "type", "id",
                       "src", "class", "hidden", "aria-live", "aria-label", "max", "value", "datetime",
-                      "data-events", "data-action"}
+                      "data-events", "data-action", "data-start"}
 
 SHAPE = """() => {
   const tags = new Set(), attributes = new Set();
