@@ -166,7 +166,7 @@ from placement_app.card.view import CardView
 posted, commands = [], []
 page = SettingsPage(posted.append, lambda name, params: commands.append((name, dict(params))))
 page.receive("page:opened", json.dumps([{"LANG": "en", "IS_ADMIN": True, "APP_OPTIONS": {}}]))
-form = {**settings.to_form(settings.DEFAULTS), "keep_open_minutes": "0"}
+form = {**settings.to_form(settings.DEFAULTS), "keep_open": True, "keep_open_minutes": "0"}
 page.receive("settings:submit", json.dumps([form]))
 errors = [m for m in posted if m["type"] == "errors"][-1]["errors"]
 busy = {"code": "486", "label": "Line busy", "next_step": "Book a callback"}
