@@ -28,10 +28,14 @@ export function showStatus(text, tone = '') {
  * @param {unknown} lang
  */
 function applyTexts(texts, lang) {
-  for (const element of document.querySelectorAll('[data-text]')) {
-    if (!(element instanceof HTMLElement)) continue;
-    const words = texts[element.dataset.text ?? ''];
-    if (typeof words === 'string') element.textContent = words;
+  // Rows a page clones from a <template> (the settings' overrides) get the words too.
+  const templates = [...document.querySelectorAll('template')].map((template) => template.content);
+  for (const root of [document, ...templates]) {
+    for (const element of root.querySelectorAll('[data-text]')) {
+      if (!(element instanceof HTMLElement)) continue;
+      const words = texts[element.dataset.text ?? ''];
+      if (typeof words === 'string') element.textContent = words;
+    }
   }
   if (typeof lang === 'string') document.documentElement.lang = lang;
 }

@@ -2,13 +2,37 @@
 /**
  * The settings page: fills the form with what Python sends, and hands the
  * form's values to Python on Save.  Python checks them, says what is wrong
- * under each field, and asks the portal to store them (setAppOption).
+ * beside each field (each cell of the overrides table its own), and asks the
+ * portal to store them (setAppOption).
+ *
+ * Everything Python sends (the stored settings, the catalogue, messages) is
+ * data from outside: it is written with `value`, `textContent`, `label` and
+ * `placeholder` only, never as markup.
  */
 import { runPage } from './page.js';
 
-const form = /** @type {HTMLFormElement} */ (document.getElementById('settings'));
-const fields = /** @type {HTMLFieldSetElement} */ (document.getElementById('fields'));
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const form = /** @type {HTMLFormElement} */ ($('settings'));
+const fields = /** @type {HTMLFieldSetElement} */ ($('fields'));
+const rows = /** @type {HTMLTableSectionElement} */ ($('override-rows'));
+const rowTemplate = /** @type {HTMLTemplateElement} */ ($('override-row'));
+const addButton = /** @type {HTMLButtonElement} */ ($('add-override'));
+const keepOpen = /** @type {HTMLInputElement} */ ($('keep_open'));
+const minutes = /** @type {HTMLInputElement} */ ($('keep_open_minutes'));
 const BOOLEANS = new Set(['keep_open', 'show_client_changes']);
+const PARTS = /** @type {const} */ (['code', 'label', 'next_step']);
+
+/** @typedef {{ code: string, label: string, next_step: string }} Row */
+
+/** Built-in texts by code, in the page's language (from Python). */
+/** @type {Map<string, Row>} */
+let catalogue = new Map();
+let maxOverrides = 50;
+/** The form's values as last loaded or saved; anything else is unsaved. */
+let baseline = '';
+/** The values sent with the Save in flight. */
+let pending = '';
 
 /**
  * A field of the form: the booleans are checkboxes, the others have a text value.
@@ -18,42 +42,155 @@ const BOOLEANS = new Set(['keep_open', 'show_client_changes']);
  */
 const field = (element) => /** @type {HTMLInputElement | null} */ (element);
 
+/** @param {Element} row @param {string} part */
+const cell = (row, part) => /** @type {HTMLInputElement} */ (row.querySelector(`input[data-part="${part}"]`));
+
+/** @returns {Row[]} */
+function overrideRows() {
+  return [...rows.rows].map((row) => ({
+    code: cell(row, 'code').value, label: cell(row, 'label').value, next_step: cell(row, 'next_step').value,
+  }));
+}
+
 function values() {
-  /** @type {Record<string, string | boolean>} */
+  /** @type {Record<string, string | boolean | Row[]>} */
   const collected = {};
   for (const item of form.elements) {
     const element = field(item);
     if (!element || !element.name) continue;
     collected[element.name] = BOOLEANS.has(element.name) ? element.checked : element.value;
   }
+  collected.overrides = overrideRows();
   return collected;
 }
 
+/** The admin's changes since the last load or save are shown, and guarded on leaving. */
+function updateUnsaved() {
+  const unsaved = form.dataset.ready === 'editable' && JSON.stringify(values()) !== baseline;
+  form.dataset.unsaved = String(unsaved);
+  $('unsaved').hidden = !unsaved;
+}
+
+/** The minutes only count while the card is kept open. */
+function syncMinutes() {
+  minutes.disabled = !keepOpen.checked;
+}
+
+/** Show the built-in texts of the row's code, where the admin's own would replace them. */
+function showBuiltIn(/** @type {Element} */ row) {
+  const known = catalogue.get(cell(row, 'code').value.trim().toUpperCase());
+  const builtin = /** @type {HTMLElement} */ (row.querySelector('.builtin'));
+  builtin.textContent = known ? known.label : '';
+  cell(row, 'label').placeholder = known ? known.label : '';
+  cell(row, 'next_step').placeholder = known ? known.next_step : '';
+}
+
+/** Each row's messages are named by its place, as Python names them (overrides.<index>.<part>). */
+function renumber() {
+  [...rows.rows].forEach((row, index) => {
+    for (const box of row.querySelectorAll('.error')) {
+      if (box instanceof HTMLElement) box.dataset.for = `overrides.${index}.${box.dataset.part}`;
+    }
+  });
+  $('overrides-empty').hidden = rows.rows.length > 0;
+  addButton.disabled = rows.rows.length >= maxOverrides;
+}
+
+let rowSerial = 0;
+
+/** @param {Partial<Row>} shown */
+function addRow(shown) {
+  const fragment = /** @type {DocumentFragment} */ (rowTemplate.content.cloneNode(true));
+  const row = /** @type {HTMLTableRowElement} */ (fragment.querySelector('tr'));
+  rowSerial += 1;
+  for (const part of PARTS) {
+    const input = cell(row, part);
+    input.value = String(shown[part] ?? '');
+    const box = /** @type {HTMLElement} */ (row.querySelector(`.error[data-part="${part}"]`));
+    box.id = `override-${rowSerial}-${part}-error`;
+    input.setAttribute('aria-describedby', box.id);
+  }
+  rows.append(row);
+  showBuiltIn(row);
+  renumber();
+  return row;
+}
+
+/** @param {HTMLTableRowElement} row */
+function removeRow(row) {
+  const next = row.nextElementSibling ?? row.previousElementSibling;
+  row.remove();
+  renumber();
+  (next ? cell(next, 'code') : addButton).focus();
+  updateUnsaved();
+}
+
+/** @param {unknown} entries */
+function setCatalogue(entries) {
+  catalogue = new Map();
+  const list = $('catalogue-codes');
+  const options = [];
+  for (const entry of Array.isArray(entries) ? entries : []) {
+    if (!entry || typeof entry.code !== 'string') continue;
+    const row = { code: entry.code, label: String(entry.label ?? ''), next_step: String(entry.next_step ?? '') };
+    catalogue.set(row.code, row);
+    options.push(Object.assign(document.createElement('option'), { value: row.code, label: row.label }));
+  }
+  list.replaceChildren(...options);
+}
+
 /**
- * @param {Record<string, unknown>} formValues
- * @param {boolean} readOnly
+ * @param {{ values: Record<string, unknown>, readOnly: boolean, catalogue?: unknown,
+ *           maxOverrides?: unknown, reset?: boolean }} message
  */
-function fill(formValues, readOnly) {
-  for (const [name, value] of Object.entries(formValues)) {
+function fill(message) {
+  setCatalogue(message.catalogue);
+  if (typeof message.maxOverrides === 'number') maxOverrides = message.maxOverrides;
+  for (const [name, value] of Object.entries(message.values)) {
+    if (name === 'overrides') {
+      rows.replaceChildren();
+      for (const row of Array.isArray(value) ? value : []) addRow(row && typeof row === 'object' ? row : {});
+      renumber();
+      continue;
+    }
     const element = field(form.elements.namedItem(name));
     if (!element) continue;
     if (BOOLEANS.has(name)) element.checked = value === true;
     else element.value = String(value);
   }
-  fields.disabled = readOnly;
-  form.dataset.ready = readOnly ? 'read-only' : 'editable';
+  fields.disabled = message.readOnly;
+  form.dataset.ready = message.readOnly ? 'read-only' : 'editable';
+  syncMinutes();
+  if (!message.reset) baseline = JSON.stringify(values());
+  updateUnsaved();
 }
 
-/** @param {Record<string, string[]>} errors the messages under each field */
+/** The element an error box speaks of: the form field it is named for, or the input in its cell. */
+function controlOf(/** @type {HTMLElement} */ box) {
+  const name = box.dataset.for ?? '';
+  if (name === 'overrides') return addButton;
+  return field(form.elements.namedItem(name)) ?? box.parentElement?.querySelector('input') ?? null;
+}
+
+/** @param {Record<string, string[]>} errors the messages beside each field */
 function showErrors(errors) {
+  /** @type {[HTMLElement, HTMLElement | null] | null} */
+  let first = null;
   for (const box of form.querySelectorAll('.error')) {
     if (!(box instanceof HTMLElement)) continue;
-    const name = box.dataset.for ?? '';
-    const messages = errors[name] || [];
+    const messages = errors[box.dataset.for ?? ''] || [];
     box.replaceChildren(...messages.map((text) => Object.assign(document.createElement('span'), { textContent: text })));
     box.hidden = messages.length === 0;
-    const input = field(form.elements.namedItem(name));
-    if (input) input.setAttribute('aria-invalid', String(messages.length > 0));
+    const control = controlOf(box);
+    if (control && control !== addButton) control.setAttribute('aria-invalid', String(messages.length > 0));
+    if (messages.length > 0 && !first) first = [box, control];
+  }
+  if (first) {
+    // The first mistake, in the page's order: its field focused, its message in view.
+    const [box, control] = first;
+    control?.focus({ preventScroll: true });
+    (box.closest('.field, td') ?? box).scrollIntoView({ block: 'nearest' });
+    box.scrollIntoView({ block: 'nearest' });
   }
 }
 
@@ -61,10 +198,13 @@ const send = runPage({
   entry: 'placement_app.admin.settings_page',
   commands: ['setAppOption'],
   onMessage(message) {
-    if (message.type === 'form') fill(message.values, message.readOnly);
+    if (message.type === 'form') fill(message);
     else if (message.type === 'errors') showErrors(message.errors);
-    else if (message.type === 'notice') {
-      const notice = /** @type {HTMLElement} */ (document.getElementById('notice'));
+    else if (message.type === 'saved') {
+      baseline = pending;
+      updateUnsaved();
+    } else if (message.type === 'notice') {
+      const notice = $('notice');
       notice.textContent = message.text;
       notice.hidden = !message.text;
     }
@@ -73,5 +213,35 @@ const send = runPage({
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
-  if (send) send('settings:submit', [values()]);
+  const submitted = values();
+  pending = JSON.stringify(submitted);
+  $('status').scrollIntoView({ block: 'nearest' }); // where the outcome is told, just below Save
+  if (send) send('settings:submit', [submitted]);
+});
+form.addEventListener('input', (event) => {
+  const target = event.target;
+  if (target instanceof HTMLInputElement && target.dataset.part === 'code') {
+    const row = target.closest('tr');
+    if (row) showBuiltIn(row);
+  }
+  updateUnsaved();
+});
+form.addEventListener('change', () => updateUnsaved());
+keepOpen.addEventListener('change', syncMinutes);
+addButton.addEventListener('click', () => {
+  cell(addRow({}), 'code').focus();
+  updateUnsaved();
+});
+rows.addEventListener('click', (event) => {
+  const button = event.target instanceof Element ? event.target.closest('button.remove') : null;
+  const row = button?.closest('tr');
+  if (row instanceof HTMLTableRowElement) removeRow(row);
+});
+$('reset').addEventListener('click', () => {
+  if (send) send('settings:reset', []);
+});
+window.addEventListener('beforeunload', (event) => {
+  if (form.dataset.unsaved !== 'true') return;
+  event.preventDefault();
+  event.returnValue = ''; // what older Chromium needs to ask
 });

@@ -2,8 +2,11 @@
 
 An admin edits and saves; anyone else sees the current settings read-only
 and is told why.  Saving goes through the portal (``setAppOption``); only a
-reply from the portal counts as saved.  Invalid input gets a message under
-its field and nothing is sent.
+reply from the portal counts as saved.  Invalid input gets a message beside
+its field (each cell of the overrides table its own) and nothing is sent.
+
+Every value reaches the page's JavaScript as data in a message, and the page
+writes it with ``textContent``, ``value`` or ``placeholder`` only.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..core import i18n, settings
+from ..core import codes, i18n, settings
 from ..core.settings import FieldError
 from ..core.untrusted import flag
 from .page import AdminPage
@@ -19,6 +22,12 @@ from .page import AdminPage
 
 def message(error: FieldError, lang: str | None) -> str:
     return i18n.text(error.key, lang, **dict(error.values))
+
+
+def catalogue(lang: str | None) -> list[dict[str, str]]:
+    """The codes an admin can pick, each with its built-in texts in the page's language."""
+    return [{"code": info.code, "label": info.label, "next_step": info.next_step}
+            for info in (codes.describe(code, lang) for code in codes.CATALOGUE)]
 
 
 class SettingsPage(AdminPage):
@@ -40,7 +49,7 @@ class SettingsPage(AdminPage):
         self.opened = True
         loaded = settings.load(init.get("APP_OPTIONS"))
         self.texts()
-        self.post({"type": "form", "values": settings.to_form(loaded.settings), "readOnly": not self.admin})
+        self.show_form(loaded.settings)
         notices = []
         if loaded.problem is not None:
             notices.append(i18n.text(f"settings.problem.{loaded.problem.value}", self.lang))
@@ -48,6 +57,20 @@ class SettingsPage(AdminPage):
             notices.append(i18n.text("settings.read_only", self.lang))
         self.post({"type": "notice", "text": "\n".join(notices), "tone": "warning" if notices else ""})
         self.status("")
+
+    def show_form(self, shown: settings.Settings, reset: bool = False) -> None:
+        """Fill the form; after a reset the page keeps counting it as unsaved."""
+        self.post({"type": "form", "values": settings.to_form(shown), "readOnly": not self.admin,
+                   "catalogue": catalogue(self.lang), "maxOverrides": settings.MAX_OVERRIDES, "reset": reset})
+
+    def on_reset(self, _unused: object = None, _unused_too: object = None) -> None:
+        """The admin asked for the defaults: fill them in; only Save stores them."""
+        if not self.opened or not self.admin:
+            self.status(i18n.text("settings.refused", self.lang), "error")
+            return
+        self.show_form(settings.DEFAULTS, reset=True)
+        self.post({"type": "errors", "errors": {}})
+        self.status(i18n.text("settings.reset_done", self.lang))
 
     def on_submit(self, form: object = None, _unused: object = None) -> None:
         """The admin pressed Save: check every field; send the settings only if all are right."""
@@ -76,6 +99,7 @@ class SettingsPage(AdminPage):
         if reply.get("ok") is True and reply.get("value") is not False:
             self.status(i18n.text("settings.saved", self.lang), "ok")
             self.post({"type": "notice", "text": "", "tone": ""})
+            self.post({"type": "saved"})
         else:
             self.status(i18n.text("settings.not_confirmed", self.lang), "error")
 

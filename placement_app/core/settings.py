@@ -14,7 +14,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
 from .codes import is_plausible
@@ -46,6 +46,14 @@ class Override:
 
 @dataclass(frozen=True)
 class Settings:
+    """The admin's choices; the defaults are what a fresh install does.
+
+    Keeping a failed call's card open is off until an admin turns it on: a
+    held card stops Bitrix24 from giving that operator new incoming calls, a
+    cost to the whole line that only the admin can weigh against the operator
+    reading the reason.
+    """
+
     language: str = "portal"
     keep_open: bool = False
     keep_open_minutes: int = 5
@@ -104,15 +112,19 @@ def _error(key: str, **values: object) -> FieldError:
     return FieldError(key, tuple((name, str(value)) for name, value in values.items()))
 
 
-def _text(value: object, limit: int, what: str, line: int | None, problems: list[FieldError]) -> str:
+def _text(value: object, limit: int, problems: list[FieldError]) -> str:
     if not isinstance(value, str):
-        problems.append(_error("settings.error.not_text", line=line or 0))
+        problems.append(_error("settings.error.not_text"))
         return ""
     text = unicodedata.normalize("NFC", value.strip())
     if _CONTROL.search(text):
-        problems.append(_error("settings.error.control", line=line or 0))
+        problems.append(_error("settings.error.row_control"))
     elif len(text) > limit:
-        problems.append(_error(f"settings.error.{what}_long", line=line or 0, limit=limit))
+        problems.append(_error("settings.error.row_long", limit=limit))
+    elif "|" in text:
+        # Kept out since the form was a "code | label | next step" text, so that
+        # every stored value stays readable by each version of the app.
+        problems.append(_error("settings.error.row_bar"))
     return text
 
 
@@ -120,77 +132,91 @@ def _code(value: str) -> str:
     return value.strip().upper()
 
 
-def _override(parts: list[object], line: int, seen: set[str],
-              problems: list[FieldError]) -> Override | None:
+#: The parts of one override, as the form's table rows and the stored value name them.
+OVERRIDE_PARTS = ("code", "label", "next_step")
+#: What each text part of an override may hold at most.
+_LIMITS = {"label": MAX_LABEL, "next_step": MAX_NEXT_STEP}
+#: One override's problems, by the part they belong to.
+RowErrors = dict[str, list[FieldError]]
+
+
+def _override(row: Mapping[str, object], seen: set[str]) -> Override | RowErrors:
     """One override checked: a plausible code, not listed twice, some words, no control characters."""
-    raw = parts[0] if isinstance(parts[0], str) else ""
+    raw = row.get("code")
+    if not isinstance(raw, str):
+        return {"code": [_error("settings.error.not_text")]}
     code = _code(raw)
+    if not code:
+        return {"code": [_error("settings.error.row_no_code")]}
     if not is_plausible(code):
-        problems.append(_error("settings.error.override_code", line=line, code=raw.strip()[:20]))
-        return None
+        return {"code": [_error("settings.error.row_code", code=raw.strip()[:20])]}
     if code in seen:
-        problems.append(_error("settings.error.override_twice", line=line, code=code))
-        return None
+        return {"code": [_error("settings.error.row_twice", code=code)]}
     seen.add(code)
-    label = _text(parts[1], MAX_LABEL, "label", line, problems)
-    step = _text(parts[2], MAX_NEXT_STEP, "next_step", line, problems)
-    if "|" in label or "|" in step:
-        # The form writes "code | label | next step": a bar inside a text would
-        # split it into other parts on the admin's next save.
-        problems.append(_error("settings.error.bar", line=line))
-        return None
-    if not label and not step:
-        problems.append(_error("settings.error.override_empty", line=line, code=code))
-        return None
-    return Override(code, label, step)
+    errors: RowErrors = {}
+    texts: dict[str, str] = {}
+    for part, limit in _LIMITS.items():
+        problems: list[FieldError] = []
+        texts[part] = _text(row.get(part), limit, problems)
+        if problems:
+            errors[part] = problems
+    if errors:
+        return errors
+    if not texts["label"] and not texts["next_step"]:
+        return {"label": [_error("settings.error.row_empty", code=code)]}
+    return Override(code, texts["label"], texts["next_step"])
 
 
-def _overrides(items: list[list[object]]) -> tuple[tuple[Override, ...], list[FieldError]]:
-    if len(items) > MAX_OVERRIDES:
-        return (), [_error("settings.error.too_many_overrides", limit=MAX_OVERRIDES)]
-    problems: list[FieldError] = []
-    seen: set[str] = set()
-    checked = [_override(parts, line, seen, problems) for line, parts in enumerate(items, 1)]
-    return tuple(item for item in checked if item is not None), problems
+def _blank(row: object) -> bool:
+    """A row the admin added and left empty: not an override, and not a mistake."""
+    if not isinstance(row, Mapping):
+        return False
+    parts = [row.get(part) for part in OVERRIDE_PARTS]
+    return all(part is None or (isinstance(part, str) and not part.strip()) for part in parts)
 
 
-def parse_overrides(text: object) -> tuple[tuple[Override, ...], list[FieldError]]:
-    """The form's override lines: ``CODE | label | next step`` (label or step may be empty).
+def row_field(index: int, part: str) -> str:
+    """The name under which the form shows a message for one cell of the overrides table."""
+    return f"overrides.{index}.{part}"
 
-    Blank lines are skipped, but messages name the line as the admin counts it.
+
+def parse_overrides(rows: object, *, skip_blank: bool = True) -> tuple[tuple[Override, ...], Errors]:
+    """The overrides table's rows (``{"code", "label", "next_step"}`` each), checked row by row.
+
+    Each problem is keyed by its cell (:func:`row_field`, the row's index as
+    sent), so that the form shows it beside that cell; a problem of the whole
+    table is keyed ``overrides``.  Blank rows are skipped in the form; a stored
+    value has none (``skip_blank=False``).
     """
-    if not isinstance(text, str):
-        return (), [_error("settings.error.not_text", line=0)]
-    lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
-    if len(lines) > MAX_OVERRIDES:
-        return (), [_error("settings.error.too_many_overrides", limit=MAX_OVERRIDES)]
-    problems: list[FieldError] = []
+    if not isinstance(rows, list | tuple):
+        return (), {"overrides": [_error("settings.error.not_text")]}
+    filled = [(index, row) for index, row in enumerate(rows) if not (skip_blank and _blank(row))]
+    if len(filled) > MAX_OVERRIDES:
+        return (), {"overrides": [_error("settings.error.too_many_overrides", limit=MAX_OVERRIDES)]}
+    errors: Errors = {}
     seen: set[str] = set()
     overrides = []
-    for number, line in lines:
-        parts: list[object] = [part.strip() for part in line.split("|")]
-        if len(parts) > 3:
-            problems.append(_error("settings.error.override_shape", line=number))
+    for index, row in filled:
+        if not isinstance(row, Mapping):
+            errors[row_field(index, "code")] = [_error("settings.error.not_text")]
             continue
-        item = _override([*parts, "", ""][:3], number, seen, problems)
-        if item is not None:
-            overrides.append(item)
-    return tuple(overrides), problems
+        checked = _override(row, seen)
+        if isinstance(checked, Override):
+            overrides.append(checked)
+        else:
+            errors.update({row_field(index, part): problems for part, problems in checked.items()})
+    return tuple(overrides), errors
 
 
-def format_overrides(overrides: tuple[Override, ...]) -> str:
-    """The overrides as the form's lines (the inverse of :func:`parse_overrides`)."""
-    lines = []
-    for item in overrides:
-        parts = [item.label, item.next_step] if item.next_step else [item.label]
-        lines.append(item.code + "".join(f" | {part}" if part else " |" for part in parts))
-    return "\n".join(lines)
+def format_overrides(overrides: tuple[Override, ...]) -> list[dict[str, str]]:
+    """The overrides as the form's table rows (the inverse of :func:`parse_overrides`)."""
+    return [{part: getattr(item, part) for part in OVERRIDE_PARTS} for item in overrides]
 
 
 def parse_codes(text: object) -> tuple[frozenset[str], list[FieldError]]:
     """Expected codes as the admin types them: separated by commas or spaces."""
     if not isinstance(text, str):
-        return frozenset(), [_error("settings.error.not_text", line=0)]
+        return frozenset(), [_error("settings.error.not_text")]
     typed = [part for part in _SEPARATORS.split(text) if part.strip()]
     codes = [_code(part) for part in typed]
     wrong = [part for part, code in zip(typed, codes, strict=True) if not is_plausible(code)]
@@ -202,7 +228,16 @@ def parse_codes(text: object) -> tuple[frozenset[str], list[FieldError]]:
 
 
 def from_form(form: Mapping[str, object]) -> Settings | Errors:
-    """Settings from the form's values, or every field's problems (then nothing is saved)."""
+    """Settings from the form's values, or every field's problems (then nothing is saved).
+
+    While the card is not kept open the minutes field is disabled, so its
+    value cannot be corrected there: if it is unusable, the default is kept
+    rather than refusing the save.
+    """
+    return _checked(form, stored=False)
+
+
+def _checked(form: Mapping[str, object], *, stored: bool) -> Settings | Errors:
     errors: Errors = {}
     language = form.get("language")
     if language not in LANGUAGE_CHOICES:
@@ -221,13 +256,14 @@ def from_form(form: Mapping[str, object]) -> Settings | Errors:
         minutes = int(minutes_text)
     low, high = KEEP_OPEN_MINUTES
     if not low <= minutes <= high:
-        errors["keep_open_minutes"] = [_error("settings.error.minutes", low=low, high=high)]
-    overrides, problems = parse_overrides(form.get("overrides", ""))
-    if problems:
-        errors["overrides"] = problems
-    expected, problems = parse_codes(form.get("expected_codes", ""))
-    if problems:
-        errors["expected_codes"] = problems
+        if stored or form.get("keep_open") is not False:
+            errors["keep_open_minutes"] = [_error("settings.error.minutes", low=low, high=high)]
+        minutes = DEFAULTS.keep_open_minutes
+    overrides, problems = parse_overrides(form.get("overrides", []), skip_blank=not stored)
+    errors.update(problems)
+    expected, expected_problems = parse_codes(form.get("expected_codes", ""))
+    if expected_problems:
+        errors["expected_codes"] = expected_problems
     if errors:
         return errors
     return Settings(language=str(language), keep_open=bool(form["keep_open"]), keep_open_minutes=minutes,
@@ -236,7 +272,7 @@ def from_form(form: Mapping[str, object]) -> Settings | Errors:
 
 
 def to_form(settings: Settings) -> dict[str, object]:
-    """The values the settings form shows for ``settings``."""
+    """The values the settings form shows for ``settings`` (the overrides as table rows)."""
     return {
         "language": settings.language,
         "keep_open": settings.keep_open,
@@ -285,12 +321,10 @@ def load(app_options: object) -> Loaded:
             or not all(isinstance(item, Mapping) for item in overrides) \
             or not all(isinstance(code, str) for code in expected):
         return Loaded(DEFAULTS, Problem.CORRUPT)
-    checked, problems = _overrides([[item.get(part) for part in ("code", "label", "next_step")]
-                                    for item in overrides])
     form = {name: stored.get(name) for name in
             ("language", "keep_open", "keep_open_minutes", "show_client_changes", "clock")}
-    form.update(overrides="", expected_codes=" ".join(expected))
-    settings = from_form(form)
-    if problems or not isinstance(settings, Settings) or len(checked) != len(overrides):
+    form.update(overrides=overrides, expected_codes=" ".join(expected))
+    settings = _checked(form, stored=True)
+    if not isinstance(settings, Settings) or len(settings.overrides) != len(overrides):
         return Loaded(DEFAULTS, Problem.CORRUPT)
-    return Loaded(replace(settings, overrides=checked))
+    return Loaded(settings)

@@ -10,14 +10,14 @@ import json
 import re
 
 import pytest
-from playwright.sync_api import FrameLocator, Page, expect
+from playwright.sync_api import Dialog, FrameLocator, Page, expect
 
 from emulator.driver import ALL_EVENTS, WorkerClock, app_frame, sync_with_portal
 from emulator.portal import Portal
 from emulator.server import Servers
 from placement_app.core import settings
 
-BUSY_OVERRIDE = "486 | Линия занята | Запланируйте обратный звонок в CRM"
+BUSY_OVERRIDE = ("486", "Линия занята", "Запланируйте обратный звонок в CRM")
 
 
 @pytest.fixture
@@ -56,6 +56,25 @@ def fill_settings(page: Page, **values: object) -> None:
             field.select_option(str(value))
         else:
             field.fill(str(value))
+
+
+def add_overrides(page: Page, *rows: tuple[str, str, str]) -> None:
+    """Fill in one new row of the overrides table per ``(code, label, next step)``."""
+    form = app(page)
+    for row in rows:
+        form.locator("#add-override").click()
+        cells = form.locator("#override-rows tr").last.locator("input")
+        for index, text in enumerate(row):
+            cells.nth(index).fill(text)
+
+
+def override_rows(page: Page) -> list[list[str]]:
+    rows = app(page).locator("#override-rows tr")
+    return [[cell.input_value() for cell in rows.nth(n).locator("input").all()] for n in range(rows.count())]
+
+
+def cell_errors(page: Page, name: str) -> list[str]:
+    return app(page).locator(f'.error[data-for="{name}"] span').all_inner_texts()
 
 
 def save(page: Page) -> str:
@@ -147,8 +166,9 @@ def test_admin_saves_settings_and_the_next_card_follows_them(
     page = installed
     open_settings(page)
     assert app(page).locator("#settings").get_attribute("data-ready") == "editable"
-    fill_settings(page, language="ru", keep_open=True, keep_open_minutes=3, overrides=BUSY_OVERRIDE,
+    fill_settings(page, language="ru", keep_open=True, keep_open_minutes=3,
                   expected_codes="487, 603-s", show_client_changes=False, clock="12h")
+    add_overrides(page, BUSY_OVERRIDE)
     assert "Saved" in save(page)
     expect(app(page).locator("#status")).to_be_in_viewport()  # beside Save, not scrolled away
     assert page.locator("#app-options").inner_text() == settings.OPTION_NAME  # the portal shows it
@@ -229,13 +249,17 @@ def test_kept_open_card_closes_when_the_admins_time_is_up(installed: Page, fresh
 
 def test_non_admin_sees_settings_read_only_and_cannot_save(installed: Page, fresh_portal: Servers) -> None:
     page = installed
-    before = settings.dumps(settings.Settings(language="ru"))
+    busy = settings.Override("486", "Линия занята")
+    before = settings.dumps(settings.Settings(language="ru", overrides=(busy,)))
     fresh_portal.portal.app_options[settings.OPTION_NAME] = before
     open_settings(page, admin=False)
     form = app(page)
     assert form.locator("#settings").get_attribute("data-ready") == "read-only"
     assert form.locator("#language").is_disabled() and form.locator("#save").is_disabled()
     assert form.locator("#language").input_value() == "ru"  # the current settings are shown
+    assert override_rows(page) == [["486", "Линия занята", ""]]
+    for control in ("#override-rows input", "#override-rows button.remove", "#add-override", "#reset"):
+        expect(form.locator(control).first).to_be_disabled()
     expect(form.locator("#notice")).to_contain_text("Only a portal administrator can change these settings")
 
     # Even a forced submit is refused, by the page and by the portal.
@@ -262,53 +286,174 @@ def test_each_invalid_input_is_refused_with_its_message(installed: Page, fresh_p
       language.append(Object.assign(document.createElement('option'), {value: 'fr', textContent: 'fr'}));
       language.value = 'fr';
     }""")
-    fill_settings(page, keep_open_minutes="0", expected_codes="487, hello",
-                  overrides="4866 | Busy\n\n486 |\n404 | Wrong number\n404 | Again\n" + "480 | " + "x" * 81)
+    fill_settings(page, keep_open=True, keep_open_minutes="0", expected_codes="487, hello")
+    add_overrides(page, ("4866", "Busy", ""), ("", "", ""), ("486", "", ""), ("404", "Wrong number", ""),
+                  ("404", "Again", ""), ("480", "x" * 81, ""))
     form.locator("#save").click()
     assert "Nothing was saved" in wait_status(page, "error")
 
     def errors(name: str) -> list[str]:
-        return form.locator(f".error[data-for={name}] span").all_inner_texts()
+        return cell_errors(page, name)
 
     assert errors("language") == ["Choose one of the offered options."]
     assert errors("keep_open_minutes") == ["Enter a whole number of minutes from 1 to 60."]
     assert errors("expected_codes") == [
         "“hello” is not a failure code (three digits such as 487, or 603-S, or OTHER)."]
-    assert errors("overrides") == [
-        "Line 1: “4866” is not a failure code (three digits such as 486, or 603-S, or OTHER).",
-        "Line 3: write a label or a next step for 486.",
-        "Line 5: code 404 is already listed above.",
-        "Line 6: the label is longer than 80 characters.",
-    ]
+    # Each cell's message beside it; the empty row is no mistake.
+    assert errors("overrides.0.code") == [
+        "“4866” is not a failure code (three digits such as 486, or 603-S, or OTHER)."]
+    assert errors("overrides.2.label") == ["Write a label or a next step for 486, or remove this row."]
+    assert errors("overrides.4.code") == ["Code 404 is already in the table above."]
+    assert errors("overrides.5.label") == ["Longer than 80 characters."]
+    assert form.locator(".error:visible").count() == 7
     assert form.locator("#keep_open_minutes").get_attribute("aria-invalid") == "true"
+    code = form.locator("#override-rows tr").first.locator("input[data-part=code]")
+    assert code.get_attribute("aria-invalid") == "true"
+    message_id = code.get_attribute("aria-describedby")
+    assert message_id and form.locator(f"#{message_id}").inner_text() == errors("overrides.0.code")[0]
+    expect(form.locator("#language")).to_be_focused()  # the first mistake, in the page's order
     assert "setAppOption" not in commands(page)
     assert settings.OPTION_NAME not in fresh_portal.portal.state()["appOptions"]
 
     # Fixing the fields clears their messages and saves.
     app_frame(page).evaluate("() => { document.getElementById('language').value = 'portal'; }")
-    fill_settings(page, keep_open_minutes="10", expected_codes="487", overrides="404 | Wrong number")
+    fill_settings(page, keep_open_minutes="10", expected_codes="487")
+    for _ in range(5):  # every row but "404 | Wrong number"
+        rows = form.locator("#override-rows tr")
+        rows.nth(0 if rows.first.locator("input[data-part=code]").input_value() != "404" else 1) \
+            .locator("button.remove").click()
+    assert override_rows(page) == [["404", "Wrong number", ""]]
     assert "Saved" in save(page)
     assert form.locator(".error:visible").count() == 0
+    stored = json.loads(fresh_portal.portal.state()["appOptions"][settings.OPTION_NAME])
+    assert stored["overrides"] == [{"code": "404", "label": "Wrong number", "next_step": ""}]
 
 
-@pytest.mark.parametrize(("stored", "notice"), [
-    ("{not json", "could not be read"),
-    (json.dumps({"language": "ru"}), "older version"),
-])
-def test_unusable_stored_settings_fall_back_to_defaults_with_a_notice(
-        installed: Page, fresh_portal: Servers, stored: str, notice: str) -> None:
+def test_a_failed_save_brings_the_first_mistake_into_view_and_focus(installed: Page) -> None:
     page = installed
-    fresh_portal.portal.app_options[settings.OPTION_NAME] = stored
     open_settings(page)
     form = app(page)
-    expect(form.locator("#notice")).to_contain_text(notice)
+    fill_settings(page, keep_open=True, keep_open_minutes="0")
+    add_overrides(page, *[(code, "Own words", "") for code in ("480", "486", "603", "404")],
+                  ("abc", "Not a code", ""))
+    minutes = form.locator("#keep_open_minutes")
+    form.locator("#save").scroll_into_view_if_needed()
+    expect(minutes).not_to_be_in_viewport()  # the page is scrolled to Save, far below the mistake
+    form.locator("#save").click()
+    assert "Nothing was saved" in wait_status(page, "error")
+    expect(minutes).to_be_focused()
+    expect(form.locator('.error[data-for="keep_open_minutes"]')).to_be_in_viewport()
+    expect(minutes).to_be_in_viewport()
+
+    # With the minutes right, the first mistake is a cell of the table.
+    fill_settings(page, keep_open_minutes="5")
+    form.locator("#save").scroll_into_view_if_needed()
+    form.locator("#save").click()
+    bad_code = form.locator("#override-rows tr").nth(4).locator("input[data-part=code]")
+    expect(bad_code).to_be_focused()
+    expect(form.locator('.error[data-for="overrides.4.code"]')).to_contain_text("“abc” is not a failure code")
+    expect(form.locator('.error[data-for="overrides.4.code"]')).to_be_in_viewport()
+
+
+def test_the_minutes_are_disabled_while_the_card_is_not_kept_open(installed: Page) -> None:
+    page = installed
+    open_settings(page)
+    form = app(page)
+    minutes = form.locator("#keep_open_minutes")
+    assert not form.locator("#keep_open").is_checked()  # off on a fresh install
+    expect(minutes).to_be_disabled()
+    form.locator("#keep_open").check()
+    expect(minutes).to_be_enabled()
+    form.locator("#keep_open").uncheck()
+    expect(minutes).to_be_disabled()
+    assert "Saved" in save(page)  # a disabled field is no reason to refuse
+
+
+def test_the_overrides_table_offers_the_catalogue_and_adds_and_removes_rows(
+        installed: Page, fresh_portal: Servers) -> None:
+    page = installed
+    hostile = "<img src=x onerror=alert(1)>"
+    stored = settings.Settings(overrides=(settings.Override("603", hostile),))
+    fresh_portal.portal.app_options[settings.OPTION_NAME] = settings.dumps(stored)
+    open_settings(page, lang="ru")
+    form = app(page)
+    assert override_rows(page) == [["603", hostile, ""]]  # stored words shown as text, never as markup
+    assert form.locator("img").count() == 0
+    assert form.locator("#override-rows .builtin").inner_text() == "Отклонён"
+    expect(form.locator("#overrides-empty")).to_be_hidden()
+    assert form.locator("#catalogue-codes option[value='486']").get_attribute("label") == "Занято"
+
+    form.locator("#add-override").click()
+    new_code = form.locator("#override-rows tr").nth(1).locator("input[data-part=code]")
+    expect(new_code).to_be_focused()
+    new_code.fill("486")  # as picking it from the list does
+    row = form.locator("#override-rows tr").nth(1)
+    expect(row.locator(".builtin")).to_have_text("Занято")
+    assert row.locator("input[data-part=label]").get_attribute("placeholder") == "Занято"
+    assert row.locator("input[data-part=next_step]").get_attribute("placeholder") == (
+        "Перезвоните через несколько минут или запланируйте обратный звонок.")
+    row.locator("input[data-part=next_step]").fill("Запланируйте обратный звонок в CRM")
+
+    form.locator("#override-rows tr").first.locator("button.remove").click()
+    assert override_rows(page) == [["486", "", "Запланируйте обратный звонок в CRM"]]
+    expect(form.locator("#override-rows tr").first.locator("input[data-part=code]")).to_be_focused()
+    save(page)
+    saved = json.loads(fresh_portal.portal.state()["appOptions"][settings.OPTION_NAME])
+    assert saved["overrides"] == [
+        {"code": "486", "label": "", "next_step": "Запланируйте обратный звонок в CRM"}]
+
+    form.locator("#override-rows button.remove").click()
+    expect(form.locator("#overrides-empty")).to_be_visible()
+    save(page)
+    assert json.loads(fresh_portal.portal.state()["appOptions"][settings.OPTION_NAME])["overrides"] == []
+
+
+def test_unsaved_changes_are_shown_and_guarded_and_reset_only_fills_the_form(
+        installed: Page, fresh_portal: Servers) -> None:
+    page = installed
+    chosen = settings.Settings(language="en", clock="12h", keep_open=True, keep_open_minutes=9)
+    fresh_portal.portal.app_options[settings.OPTION_NAME] = settings.dumps(chosen)
+    open_settings(page)
+    form = app(page)
+    unsaved = form.locator("#unsaved")
+    expect(unsaved).to_be_hidden()
+    fill_settings(page, clock="24h")
+    expect(unsaved).to_be_visible()
+    expect(unsaved).to_have_text("Unsaved changes")
+
+    # Leaving now asks first; staying keeps the page and its changes.
+    with page.expect_event("dialog") as asked:
+        app_frame(page).evaluate("() => { setTimeout(() => location.assign(location.href)); }")
+    assert asked.value.type == "beforeunload"
+    asked.value.dismiss()
+    assert form.locator("#clock").input_value() == "24h"
+
+    assert "Saved" in save(page)
+    expect(unsaved).to_be_hidden()
+
+    form.locator("#reset").click()
+    expect(form.locator("#status")).to_contain_text("Nothing changes until you press Save")
+    assert form.locator("#clock").input_value() == "24h"
     assert form.locator("#language").input_value() == "portal"
-    assert form.locator("#show_client_changes").is_checked()
-    play_card(page)
-    card = app(page)
-    card.locator(".settings-notice").wait_for()
-    assert notice in card.locator(".settings-notice").inner_text()
-    page.evaluate("emulator.setCallState('connecting', '', 'array')")
-    page.evaluate("emulator.setCallState('idle', '486', 'array')")
-    card.locator(".failure").wait_for()
-    assert card.locator(".failure-code").inner_text() == "486 · Busy"  # defaults: English, built-in text
+    assert not form.locator("#keep_open").is_checked()
+    expect(form.locator("#keep_open_minutes")).to_be_disabled()
+    expect(unsaved).to_be_visible()
+    stored = json.loads(fresh_portal.portal.state()["appOptions"][settings.OPTION_NAME])
+    assert stored["clock"] == "24h" and stored["keep_open"] is True  # nothing stored by the reset
+    assert "Saved" in save(page)
+    expect(unsaved).to_be_hidden()
+    assert json.loads(fresh_portal.portal.state()["appOptions"][settings.OPTION_NAME])["keep_open"] is False
+
+    # With nothing unsaved, leaving does not ask.
+    asked_again: list[str] = []
+
+    def ask(dialog: Dialog) -> None:
+        asked_again.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", ask)
+    with page.expect_event("framenavigated", lambda frame: frame.parent_frame is not None):
+        app_frame(page).evaluate("() => { setTimeout(() => location.assign(location.href)); }")
+    assert asked_again == []
+
+

@@ -166,10 +166,11 @@ from placement_app.card.view import CardView
 posted, commands = [], []
 page = SettingsPage(posted.append, lambda name, params: commands.append((name, dict(params))))
 page.receive("page:opened", json.dumps([{"LANG": "en", "IS_ADMIN": True, "APP_OPTIONS": {}}]))
-form = {**settings.to_form(settings.DEFAULTS), "keep_open_minutes": "0"}
+form = {**settings.to_form(settings.DEFAULTS), "keep_open": True, "keep_open_minutes": "0"}
 page.receive("settings:submit", json.dumps([form]))
 errors = [m for m in posted if m["type"] == "errors"][-1]["errors"]
-form.update(keep_open_minutes="5", overrides="486 | Line busy | Book a callback", clock="12h")
+busy = {"code": "486", "label": "Line busy", "next_step": "Book a callback"}
+form.update(keep_open_minutes="5", overrides=[busy], clock="12h")
 page.receive("settings:submit", json.dumps([form]))
 stored = commands[-1][1]["value"]
 

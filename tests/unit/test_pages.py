@@ -162,7 +162,8 @@ def settings_page(admin: bool = True,
 def test_settings_page_shows_the_form_and_saves_only_what_the_portal_confirms() -> None:
     page, seen = settings_page()
     defaults = settings.to_form(settings.DEFAULTS)
-    assert seen.last("form") == {"type": "form", "values": defaults, "readOnly": False}
+    shown = seen.last("form")
+    assert (shown["values"], shown["readOnly"], shown["reset"]) == (defaults, False, False)
     assert seen.last("texts")["texts"]["settings.save"] == "Сохранить"
     form = {**settings.to_form(settings.DEFAULTS), "clock": "12h"}
     send(page, "settings:submit", form)
@@ -174,8 +175,54 @@ def test_settings_page_shows_the_form_and_saves_only_what_the_portal_confirms() 
     assert seen.last("status")["tone"] == "error"
     assert seen.last("status")["text"].startswith("Портал не подтвердил сохранение.")
     send(page, "settings:submit", form)
+    assert not [message for message in seen.posted if message["type"] == "saved"]
     send(page, "page:reply", {"command": "setAppOption", "ok": True, "value": True})
     assert seen.last("status")["tone"] == "ok"
+    assert seen.posted[-1] == {"type": "saved"}  # only now does the page count its changes as saved
+
+
+def test_the_catalogue_offered_for_overrides_is_in_the_pages_language() -> None:
+    _, seen = settings_page()
+    catalogue = seen.last("form")["catalogue"]
+    busy = next(entry for entry in catalogue if entry["code"] == "486")
+    assert busy == {"code": "486", "label": "Занято",
+                    "next_step": "Перезвоните через несколько минут или запланируйте обратный звонок."}
+    assert {entry["code"] for entry in catalogue} >= {"304", "603-S", "OTHER"}
+    assert seen.last("form")["maxOverrides"] == settings.MAX_OVERRIDES
+
+
+def test_overrides_are_shown_as_rows_and_each_bad_cell_gets_its_message() -> None:
+    stored = settings.Settings(overrides=(settings.Override("486", "Линия занята"),))
+    page, seen = settings_page(options={settings.OPTION_NAME: settings.dumps(stored)})
+    rows = seen.last("form")["values"]["overrides"]
+    assert rows == [{"code": "486", "label": "Линия занята", "next_step": ""}]
+    hostile = {"code": "<img src=x>", "label": "x", "next_step": ""}
+    send(page, "settings:submit", {**settings.to_form(stored), "overrides": [
+        *rows, hostile, {"code": "480", "label": "", "next_step": ""}]})
+    assert seen.last("errors")["errors"] == {
+        "overrides.1.code": ["«<img src=x>» — не код ошибки (три цифры, например 486, или 603-S, "
+                             "или OTHER)."],
+        "overrides.2.label": ["Напишите название или «что сделать» для кода 480 либо удалите эту строку."],
+    }
+    assert seen.commands == []
+
+
+def test_reset_fills_in_the_defaults_without_saving_them() -> None:
+    stored = settings.Settings(language="en", keep_open=True, clock="12h")
+    page, seen = settings_page(options={settings.OPTION_NAME: settings.dumps(stored)})
+    send(page, "settings:reset")
+    shown = seen.last("form")
+    assert shown["values"] == settings.to_form(settings.DEFAULTS) and shown["reset"] is True
+    assert seen.last("status")["text"].startswith("Подставлены настройки по умолчанию")
+    assert seen.commands == []
+
+
+def test_others_cannot_reset_either() -> None:
+    page, seen = settings_page(admin=False)
+    forms = len([message for message in seen.posted if message["type"] == "form"])
+    send(page, "settings:reset")
+    assert len([message for message in seen.posted if message["type"] == "form"]) == forms
+    assert seen.last("status")["tone"] == "error" and seen.commands == []
 
 
 def test_settings_page_is_read_only_for_others_and_refuses_their_submit() -> None:

@@ -11,9 +11,17 @@ from hypothesis import strategies as st
 from placement_app.core import i18n, settings
 from placement_app.core.settings import DEFAULTS, OPTION_NAME, Errors, Override, Problem, Settings
 
-FORM = {"language": "ru", "keep_open": True, "keep_open_minutes": "7",
-        "overrides": "486 | Line busy | Book a callback in the CRM\n\n603-s | | Ask for a better time",
+ROWS: list[dict[str, object]] = [
+    {"code": "486", "label": "Line busy", "next_step": "Book a callback in the CRM"},
+    {"code": "", "label": " ", "next_step": ""},  # a row added and left empty
+    {"code": "603-s ", "label": "", "next_step": "Ask for a better time"},
+]
+FORM = {"language": "ru", "keep_open": True, "keep_open_minutes": "7", "overrides": ROWS,
         "expected_codes": "487; 603-S,  OTHER", "show_client_changes": False, "clock": "12h"}
+
+
+def row(code: object = "486", label: object = "", next_step: object = "") -> dict[str, object]:
+    return {"code": code, "label": label, "next_step": next_step}
 
 
 def errors_of(result: Settings | Errors) -> Errors:
@@ -39,9 +47,21 @@ def test_saved_settings_load_back_the_same() -> None:
     assert isinstance(saved, Settings)
     assert settings.load({OPTION_NAME: settings.dumps(saved)}) == settings.Loaded(saved)
     assert settings.from_form(settings.to_form(saved)) == saved
-    # The form shows them as the admin would type them.
-    assert settings.to_form(saved)["overrides"] == (
-        "486 | Line busy | Book a callback in the CRM\n603-S | | Ask for a better time")
+    # The table shows one row per code, as the admin would fill it in.
+    assert settings.to_form(saved)["overrides"] == [
+        {"code": "486", "label": "Line busy", "next_step": "Book a callback in the CRM"},
+        {"code": "603-S", "label": "", "next_step": "Ask for a better time"}]
+
+
+def test_the_stored_format_of_overrides_is_unchanged() -> None:
+    """The card reads this very shape: the form's table must not change it."""
+    saved = settings.from_form(FORM)
+    assert isinstance(saved, Settings)
+    assert json.loads(settings.dumps(saved)) == {
+        "version": 1, "language": "ru", "keep_open": True, "keep_open_minutes": 7,
+        "overrides": [{"code": "486", "label": "Line busy", "next_step": "Book a callback in the CRM"},
+                      {"code": "603-S", "label": "", "next_step": "Ask for a better time"}],
+        "expected_codes": ["487", "603-S", "OTHER"], "show_client_changes": False, "clock": "12h"}
 
 
 def test_overrides_and_expected_codes_answer_for_any_spelling_of_a_code() -> None:
@@ -56,27 +76,62 @@ def test_overrides_and_expected_codes_answer_for_any_spelling_of_a_code() -> Non
 
 def test_every_bad_field_gets_its_own_message_and_nothing_is_returned() -> None:
     result = settings.from_form({"language": "fr", "keep_open": "yes", "keep_open_minutes": "61",
-                                 "overrides": "48 | x\n486\n486 | a | b | c\n404 | \u0007bell",
+                                 "overrides": [row("486", "ok")],
                                  "expected_codes": "487 <b>", "show_client_changes": 1, "clock": "25h"})
-    assert set(errors_of(result)) == {"language", "keep_open", "keep_open_minutes", "overrides",
+    assert set(errors_of(result)) == {"language", "keep_open", "keep_open_minutes",
                                       "expected_codes", "show_client_changes", "clock"}
     assert messages(result, "keep_open_minutes") == ["Enter a whole number of minutes from 1 to 60."]
-    assert messages(result, "overrides") == [
-        "Line 1: “48” is not a failure code (three digits such as 486, or 603-S, or OTHER).",
-        "Line 2: write a label or a next step for 486.",
-        "Line 3: use at most two “|”: code | label | next step.",
-        "Line 4: control characters (tabs, invisible characters) are not allowed.",
-    ]
     assert messages(result, "expected_codes", "ru") == [
         "«<b>» — не код ошибки (три цифры, например 487, или 603-S, или OTHER)."]
 
 
+def test_each_cell_of_the_overrides_table_gets_its_own_message() -> None:
+    rows = [row("48", "x"), row("486"), row("", "", ""), row("404", "Wrong number"), row("404", "Again"),
+            row("480", "x" * 81, "\u0007bell"), row("", "words"), row("487", "a|b"), row(7, "x"), "a row?"]
+    result = settings.from_form({**FORM, "overrides": rows})
+    assert {name: messages(result, name) for name in errors_of(result)} == {
+        "overrides.0.code": ["“48” is not a failure code (three digits such as 486, or 603-S, or OTHER)."],
+        "overrides.1.label": ["Write a label or a next step for 486, or remove this row."],
+        # row 2 is blank: skipped, not a mistake
+        "overrides.4.code": ["Code 404 is already in the table above."],
+        "overrides.5.label": ["Longer than 80 characters."],
+        "overrides.5.next_step": [
+            "Control characters (tabs, line breaks, invisible characters) are not allowed."],
+        "overrides.6.code": ["Enter a code, or remove this row."],
+        "overrides.7.label": ["The character “|” is not allowed here."],
+        "overrides.8.code": ["This value is not text."],
+        "overrides.9.code": ["This value is not text."],
+    }
+    assert messages(result, "overrides.0.code", "ru") == [
+        "«48» — не код ошибки (три цифры, например 486, или 603-S, или OTHER)."]
+
+
 def test_limits_on_overrides_are_enforced() -> None:
-    many = "\n".join(f"{400 + n} | label" for n in range(51))
+    many = [row(str(400 + n), "label") for n in range(51)]
     result = settings.from_form({**FORM, "overrides": many})
     assert messages(result, "overrides") == ["At most 50 codes can have their own texts."]
-    long_step = settings.from_form({**FORM, "overrides": "486 | | " + "x" * 201})
-    assert messages(long_step, "overrides") == ["Line 1: the next step is longer than 200 characters."]
+    blank_rows_do_not_count = settings.from_form({**FORM, "overrides": many[:50] + [row("", "")] * 5})
+    assert isinstance(blank_rows_do_not_count, Settings)
+    long_step = settings.from_form({**FORM, "overrides": [row("486", "", "x" * 201)]})
+    assert messages(long_step, "overrides.0.next_step") == ["Longer than 200 characters."]
+
+
+def test_the_minutes_count_only_while_the_card_is_kept_open() -> None:
+    """The field is disabled then, so a value left in it cannot block the save."""
+    result = settings.from_form({**FORM, "keep_open": False, "keep_open_minutes": "0"})
+    assert isinstance(result, Settings) and result.keep_open_minutes == DEFAULTS.keep_open_minutes
+    kept = settings.from_form({**FORM, "keep_open": False, "keep_open_minutes": "12"})
+    assert isinstance(kept, Settings) and kept.keep_open_minutes == 12
+    assert messages(settings.from_form({**FORM, "keep_open_minutes": "0"}), "keep_open_minutes")
+    # A stored value is held to the rule whatever keep_open says: it was never typed in this form.
+    stored = {**json.loads(settings.dumps(DEFAULTS)), "keep_open_minutes": 0}
+    assert settings.load({OPTION_NAME: json.dumps(stored)}).problem is Problem.CORRUPT
+
+
+def test_a_fresh_install_does_not_hold_cards_open() -> None:
+    """Holding a card open blocks the operator's incoming calls: only an admin may choose that."""
+    assert DEFAULTS.keep_open is False
+    assert settings.to_form(DEFAULTS)["keep_open"] is False
 
 
 def test_nothing_stored_is_a_fresh_install_without_a_notice() -> None:
@@ -99,6 +154,8 @@ def test_unusable_stored_settings_are_defaults_with_the_reason() -> None:
         json.dumps({**good, "clock": "13h"}): Problem.CORRUPT,
         json.dumps({**good, "overrides": [{"code": "486", "label": "<b>x</b>\n"}]}): Problem.CORRUPT,
         json.dumps({**good, "overrides": [{"code": "abc", "label": "x"}]}): Problem.CORRUPT,
+        json.dumps({**good, "overrides": [{"code": "", "label": "", "next_step": ""}]}): Problem.CORRUPT,
+        json.dumps({**good, "overrides": [{"code": "486", "label": "x"}]}): Problem.CORRUPT,
         json.dumps({**good, "expected_codes": "487"}): Problem.CORRUPT,
         "x" * 40_000: Problem.CORRUPT,
     }
