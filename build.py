@@ -219,14 +219,50 @@ def catalogue() -> dict[str, object]:
     return {**codes.export(), "strings": i18n.export(), "aliases": i18n.ALIASES}
 
 
-def render_pages(site: Path, boot: Mapping[str, object]) -> None:
+def static_folder(source: Path = ROOT / "static") -> str:
+    """``static/<hash>``: where the pages' scripts, styles and icon go, named by their content.
+
+    One name for the whole folder, since the modules import each other by
+    relative paths; any change to any file gives a new name, so the browser
+    may keep every file for good and a warm card asks for none of them.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(path for path in source.rglob("*") if path.is_file()):
+        digest.update(path.relative_to(source).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return f"static/{digest.hexdigest()[:16]}"
+
+
+#: A static ``import … from './name.js'`` at the start of a line of a page's module.
+IMPORT = re.compile(r"""^import\b[^'"]*['"]\./([\w.-]+\.js)['"]""", re.MULTILINE)
+
+
+def module_imports(entry: str, source: Path = ROOT / "static") -> list[str]:
+    """Every module ``entry`` imports, directly or not, in the order first seen.
+
+    The pages name them in ``<link rel="modulepreload">``, so that a cold
+    browser fetches them all at once with the entry instead of one level of
+    imports after another.
+    """
+    seen: list[str] = []
+    todo = [entry]
+    while todo:
+        for name in IMPORT.findall((source / todo.pop(0)).read_text(encoding="utf-8")):
+            if name not in seen and name != entry:
+                seen.append(name)
+                todo.append(name)
+    return seen
+
+
+def render_pages(site: Path, boot: Mapping[str, object], static: str) -> None:
     import jinja2
 
     from placement_app.core import i18n
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader([ROOT, ROOT / "templates"]), autoescape=True,
                              undefined=jinja2.StrictUndefined)
-    context = {"boot": boot, "catalogue": catalogue(), "title": i18n.text("title"),
+    env.globals["imports"] = module_imports
+    context = {"boot": boot, "static": static, "catalogue": catalogue(), "title": i18n.text("title"),
                "waiting": i18n.text("state.unknown"), "t": i18n.page_texts(None)}
     for page in PAGES:
         (site / page).write_text(env.get_template(page).render(context), encoding="utf-8")
@@ -250,9 +286,14 @@ def build(site: Path = SITE, snapshot: bool = True) -> Path:
     for wheel in wheels:
         _copy(wheel, site / "wheels" / wheel.name)
     app_wheel = build_wheel(site / "wheels" / "app")
+    static = static_folder()
+    if (site / "static").is_dir():
+        for old in (site / "static").iterdir():
+            if old != site / static:  # an older build's folder, or files from before the folders
+                shutil.rmtree(old) if old.is_dir() else old.unlink()
     for path in (ROOT / "static").rglob("*"):
         if path.is_file():
-            _copy(path, site / "static" / path.relative_to(ROOT / "static"))
+            _copy(path, site / static / path.relative_to(ROOT / "static"))
     boot: dict[str, object] = {
         "pyodide": f"{RUNTIME}/",
         "wheels": [f"wheels/{wheel.name}" for wheel in wheels],
@@ -263,7 +304,7 @@ def build(site: Path = SITE, snapshot: bool = True) -> Path:
         boot["snapshot"] = made
     else:
         shutil.rmtree(site / SNAPSHOTS, ignore_errors=True)
-    render_pages(site, boot)
+    render_pages(site, boot, static)
     precompress(site)
     say(f"done: {site / 'index.html'}")
     return site
@@ -310,8 +351,9 @@ def content_security_policy(portals: list[str]) -> str:
 def is_immutable(path: str) -> bool:
     """Whether the file at URL ``path`` never changes under its name (so it may be cached for good).
 
-    The pinned runtime lives under a versioned folder, and wheels are named
-    by version and kept in a folder named by their content hash.
+    The pinned runtime lives under a versioned folder; wheels are named by
+    version and kept in a folder named by their content hash, as are the
+    pages' own files (:func:`static_folder`) and the snapshot.
     """
     return path.startswith(IMMUTABLE_PREFIXES)
 
@@ -343,7 +385,7 @@ def site_headers(path: str, portals: list[str]) -> dict[str, str]:
 #: Files worth sending compressed; each gets a ``.gz`` beside it for servers that serve those.
 COMPRESSIBLE = (".html", ".js", ".mjs", ".css", ".json", ".svg", ".wasm", ".zip", ".snapshot")
 #: URL prefixes whose files never change under their name (see :func:`is_immutable`).
-IMMUTABLE_PREFIXES = (f"/{RUNTIME}/", "/wheels/", f"/{SNAPSHOTS}/")
+IMMUTABLE_PREFIXES = (f"/{RUNTIME}/", "/wheels/", f"/{SNAPSHOTS}/", "/static/")
 
 
 def precompress(site: Path) -> list[Path]:

@@ -56,6 +56,7 @@ SEGMENTS = (
     ("wasm fetch + compile + instantiate", "wasm-done:pyodide.asm.wasm"),
     ("stdlib in place (python_stdlib.zip)", "fs-ready"),
     ("Python init, bootstrap, micropip+packaging", "loadPyodide-done"),
+    ("runtime handed over (snapshot: reseed, checks)", "load-done"),
     ("micropip import", "import:micropip-done"),
     ("wheel install (micropip)", "install-done"),
     ("app import", f"import:{ENTRY}-done"),

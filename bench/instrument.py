@@ -181,7 +181,8 @@ export async function loadPyodide(options = {}) {
 """
 
 #: Where the worker's runtime loader is handed to the engine; wrapped by the bench.
-LOADER = re.compile(r"(createEngine\(\{\s*loadRuntime:\s*)([A-Za-z_$][\w$]*)")
+#: (``loadRuntime: name`` or the shorthand ``loadRuntime``.)
+LOADER = re.compile(r"createEngine\(\{\s*loadRuntime\b(?::\s*([A-Za-z_$][\w$]*))?")
 
 
 def instrument_engine(source: str) -> tuple[str, bool]:
@@ -189,7 +190,8 @@ def instrument_engine(source: str) -> tuple[str, bool]:
     matches = list(LOADER.finditer(source))
     if matches:
         last = matches[-1]
-        source = (source[:last.start()] + last.group(1) + f"globalThis.__benchLoad({last.group(2)})"
+        loader = last.group(1) or "loadRuntime"
+        source = (source[:last.start()] + f"createEngine({{ loadRuntime: globalThis.__benchLoad({loader})"
                   + source[last.end():])
     return PRELUDE + source, bool(matches)
 

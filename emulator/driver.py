@@ -271,7 +271,7 @@ class WorkerClock:
                " Date.now = () => realNow() + skew; }\n")
 
     def __init__(self, context: BrowserContext) -> None:
-        context.route("**/static/engine.js", self._serve)
+        context.route("**/static/*/engine.js", self._serve)
 
     def _serve(self, route: Route) -> None:
         response = route.fetch()

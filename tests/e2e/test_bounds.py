@@ -70,7 +70,7 @@ def test_a_drawing_that_cannot_be_read_brings_the_quick_view_back(call: CallCard
         response = route.fetch()
         route.fulfill(response=response, body=SPOIL_FIRST_DRAWING + response.text())
 
-    call.page.context.route("**/static/engine.js", spoil)
+    call.page.context.route("**/static/*/engine.js", spoil)
     call.open("connecting")
     call.wait_for_python()
     call.frame.locator("#quick-notice", has_text="could not be drawn").wait_for()

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import build
+from emulator.driver import CallCard
 from emulator.server import Servers
 from placement_app.core import codes, i18n
 
@@ -70,8 +71,9 @@ def test_server_sends_wasm_and_modules_with_their_types(servers: Servers) -> Non
     _, headers, _ = fetch(servers.app_url + f"{build.RUNTIME}/pyodide.asm.wasm")
     assert headers["Content-Type"] == "application/wasm"
     assert "immutable" in headers["Cache-Control"]
-    _, headers, _ = fetch(servers.app_url + "static/shim.js")
+    _, headers, _ = fetch(servers.app_url + f"{build.static_folder()}/shim.js")
     assert headers["Content-Type"].startswith("text/javascript")
+    assert "immutable" in headers["Cache-Control"]
 
 
 def test_emulator_page_knows_where_the_card_is(servers: Servers) -> None:
@@ -106,3 +108,25 @@ def test_portal_origins_are_configurable_and_checked(site: Path) -> None:
     for bad in ("company.bitrix24.com", "https://x.com/path", "javascript:alert(1)", "https://a b"):
         with pytest.raises(SystemExit):
             build.portal_origin(bad)
+
+
+#: The page's own modules the browser loaded, by file name, and those its links preload.
+MODULES = """() => ({
+    loaded: performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname)
+        .filter((path) => path.endsWith('.js')).map((path) => path.split('/').pop()),
+    preloaded: [...document.querySelectorAll('link[rel=modulepreload]')]
+        .map((link) => new URL(link.href).pathname.split('/').pop()),
+    entry: new URL(document.querySelector('script[type=module]').src).pathname.split('/').pop(),
+})"""
+
+
+@pytest.mark.parametrize("name", ["index.html", "settings.html", "install.html"])
+def test_each_page_preloads_every_module_it_imports(call: CallCard, name: str) -> None:
+    """A cold page fetches its modules at once (``modulepreload``), not one level of imports after another."""
+    call.page.goto(call.servers.app_url + name)
+    call.page.wait_for_load_state("load")
+    seen = call.page.evaluate(MODULES)
+    imported = set(seen["loaded"]) - {seen["entry"], "engine.js"}  # engine.js: the worker's own
+    assert imported, seen
+    missing = imported - set(seen["preloaded"])
+    assert not missing, f"imported without a preload: {missing}"

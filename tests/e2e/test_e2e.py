@@ -80,7 +80,7 @@ def test_two_argument_callback_form_reaches_python(call: CallCard) -> None:
     call.open("connecting")
     call.wait_for_python()
     call.frame.evaluate("""async () => {
-        const shim = await import(new URL('static/shim.js', document.baseURI).href);
+        const shim = await import(document.querySelector('script[src$="/shim.js"]').src);
         shim.intake('CallCard::CallStateChanged')('idle', {failedCode: '486'});
     }""")
     call.card.locator(".failure").wait_for()

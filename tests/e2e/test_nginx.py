@@ -143,7 +143,9 @@ def test_runtime_files_have_their_types_compressed_copies_and_are_cached_for_goo
     assert headers["x-content-type-options"] == "nosniff"
     wheel = fetch(nginx.url + str(boot["appWheel"]))[1]
     assert wheel["cache-control"] == "public, max-age=31536000, immutable"
-    assert fetch(nginx.url + "static/shim.js")[1]["content-type"].startswith("text/javascript")
+    shim = fetch(nginx.url + f"{build.static_folder()}/shim.js")[1]
+    assert shim["content-type"].startswith("text/javascript")
+    assert shim["cache-control"] == "public, max-age=31536000, immutable"
     assert fetch(nginx.url)[1]["cache-control"] == "no-cache"
 
 

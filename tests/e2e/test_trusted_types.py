@@ -26,7 +26,8 @@ TRY_THE_SINKS = """() => {
   };
   return {
     html: attempt(() => { document.createElement('div').innerHTML = '<b>x</b>'; }),
-    worker: attempt(() => new Worker('static/engine.js', {type: 'module'})),
+    worker: attempt(() => new Worker(new URL('engine.js', document.querySelector('script[type=module]').src),
+                                     {type: 'module'})),
     otherPolicy: attempt(() => trustedTypes.createPolicy('another', {createHTML: (text) => text})),
     samePolicyAgain: attempt(() => trustedTypes.createPolicy('call-timeline',
                                                              {createScriptURL: (url) => url})),
