@@ -208,6 +208,12 @@ CLOCKS = """(() => {
       frame.postMessage({benchPing: id}, '*');
     });
   } else {
+    // When each of the portal's messages reached the card's page, before the card's own
+    // listener: the part of event -> DOM that is the hop between the two processes.
+    window.__arrived = [];
+    window.addEventListener('message', (event) => {
+      if (event.source === window.parent && typeof event.data === 'string') window.__arrived.push(now());
+    });
     window.addEventListener('message', (event) => {
       if (!isPing(event.data)) return;
       event.stopImmediatePropagation();
@@ -254,11 +260,17 @@ OBSERVE = """() => {
 }"""
 
 
-def latencies(browser: Browser, servers: Servers, count: int) -> tuple[list[float], float]:
-    """Milliseconds from the portal sending each event to the card's DOM showing it.
+@dataclass
+class Latency:
+    """Per event, ms: portal's send -> the card's DOM, and the part until the card's page had it."""
 
-    Also the round trip of the best clock ping (the bound on the clocks' alignment).
-    """
+    to_dom: list[float]
+    to_page: list[float]
+    clock_trip: float  # the round trip of the best clock ping (the bound on the clocks' alignment)
+
+
+def latencies(browser: Browser, servers: Servers, count: int) -> Latency:
+    """Milliseconds from the portal sending each event to the card's DOM showing it."""
     context = browser.new_context()
     context.add_init_script(CLOCKS)
     page = context.new_page()
@@ -268,11 +280,13 @@ def latencies(browser: Browser, servers: Servers, count: int) -> tuple[list[floa
     page.wait_for_timeout(300)  # not a wait for anything: the first timer ticks pass before measuring
     clocks = page.evaluate(CALIBRATE, 40)
     base = frame.evaluate(OBSERVE)
+    frame.evaluate("window.__arrived = []")
     sent = page.evaluate(LATENCY, {"count": count, "gap": 12})
     frame.wait_for_function(  # every event drawn
         "count => Number(document.getElementById('timeline').dataset.events || 0) >= count",
         arg=base + count, timeout=60_000)
     drawn = frame.evaluate("window.__drawn")
+    arrived = frame.evaluate("window.__arrived")
     context.close()
     result, index = [], 0
     for number, start in enumerate(sent, base + 1):
@@ -280,7 +294,9 @@ def latencies(browser: Browser, servers: Servers, count: int) -> tuple[list[floa
             index += 1
         if index < len(drawn):
             result.append(drawn[index][1] - clocks["offset"] - start)
-    return result, float(clocks["trip"])
+    # One message per event while they are fired (the card sends the portal nothing to answer).
+    to_page = [at - clocks["offset"] - start for at, start in zip(arrived, sent, strict=False)]
+    return Latency(result, to_page if len(arrived) == len(sent) else [], float(clocks["trip"]))
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -318,8 +334,8 @@ def verdict(value: float | None, target: float) -> str:
     return "" if value is None else ("met" if value <= target else "missed")
 
 
-def summarise(runs: list[dict[str, Load]], cross: tuple[list[float], float],
-              same: tuple[list[float], float], events: int, fine: bool) -> dict[str, Any]:
+def summarise(runs: list[dict[str, Load]], cross: Latency, same: Latency, events: int,
+              fine: bool) -> dict[str, Any]:
     def each(key: str, read: Callable[[Load], float | None]) -> float | None:
         return median([read(run[key]) for run in runs])
 
@@ -351,7 +367,10 @@ def summarise(runs: list[dict[str, Load]], cross: tuple[list[float], float],
     table["snapshot_bytes_gz"] = sum(gz for _, gz in snapshots)
     table["card_cpu_ms"] = table["card_cpu_warm_ms"]  # every call after an operator's first is warm
     table["fresh_processes"] = all(load.fresh_process for run in runs for load in run.values())
-    for name, (delays, trip) in (("", cross), ("_same_site", same)):
+    for name, latency in (("", cross), ("_same_site", same)):
+        delays, trip, hops = latency.to_dom, latency.clock_trip, latency.to_page
+        table[f"event_to_page_p50{name}_ms"] = percentile(hops, 0.5) if hops else None
+        table[f"event_to_page_p99{name}_ms"] = percentile(hops, 0.99) if hops else None
         table[f"event_p50{name}_ms"] = percentile(delays, 0.5) if delays else None
         table[f"event_p95{name}_ms"] = percentile(delays, 0.95) if delays else None
         table[f"event_p99{name}_ms"] = percentile(delays, 0.99) if delays else None
@@ -453,6 +472,10 @@ def report(table: dict[str, Any], runs: list[dict[str, Load]]) -> None:
               f"   ({verdict(t[f'event_p50{name}_ms'], TARGETS['event_p50_ms'])}"
               f" / {verdict(t[f'event_p99{name}_ms'], TARGETS['event_p99_ms'])});"
               f" clocks aligned within {t[f'event_clock_ping{name}_ms'] / 2:.2f} ms")
+        if t[f"event_to_page_p50{name}_ms"] is not None:
+            hop = f"{t[f'event_to_page_p50{name}_ms']:.2f} / {t[f'event_to_page_p99{name}_ms']:.2f}"
+            print(f"    {'of which portal -> card page (p50 / p99)':38}{hop}"
+                  "   (the rest: page -> worker -> Python -> DOM)")
 
 
 def main() -> None:
