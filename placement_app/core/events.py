@@ -71,9 +71,14 @@ class EntityChanged:
 
 @dataclass(frozen=True)
 class BeforeClose:
-    """Bitrix24 is trying to close the card (it may fire more than once)."""
+    """Bitrix24 is trying to close the card (it may fire more than once).
+
+    ``held`` is set by the card, not the portal: the card was holding itself
+    open (see ``card.keep_open``), so this attempt did not close it.
+    """
 
     at: float
+    held: bool = False
 
 
 @dataclass(frozen=True)
