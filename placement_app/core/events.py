@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .untrusted import MAX_TEXT, clip, preview, rest_base, valid_token
+from .untrusted import MAX_PREVIEW, MAX_TEXT, clip, preview, rest_base, valid_token
 
 CALL_STATE_CHANGED = "CallCard::CallStateChanged"
 ENTITY_CHANGED = "CallCard::EntityChanged"
@@ -175,7 +175,9 @@ def normalise_failed_code(value: object) -> str | None:
     """The code as text, or ``None`` when nothing meaningful was sent.
 
     Portals send a string, but numbers are seen too; an empty value means
-    "no code".  Anything else is kept as a preview so it can be shown.
+    "no code".  Anything else is kept as a preview so it can be shown.  A
+    long text (an external telephony's reason line) is kept whole up to
+    :data:`MAX_PREVIEW`: a code cut short is a code lost, and the card wraps it.
     """
     if value is None or isinstance(value, bool):
         return None if value is None else preview(value)
@@ -187,7 +189,7 @@ def normalise_failed_code(value: object) -> str | None:
         return preview(value)
     if isinstance(value, str):
         text = value.strip()
-        return clip(text) if text else None
+        return clip(text, MAX_PREVIEW) if text else None
     return preview(value)
 
 
