@@ -50,9 +50,14 @@ const MAX_UNSAVED = 2000;
 const PAGE_ID = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
 const JOURNAL_KEY = `${STORAGE_PREFIX}journal:${PAGE_ID}`;
 
+/** The operator's offset from UTC: Python (which has no time zones) and the quick view get the same. */
+const UTC_OFFSET = -new Date().getTimezoneOffset();
+/** Where Python saves the call (placement_app/card/storage.py), for the quick view to show at once. */
+const SAVED_CALL_PREFIX = `${STORAGE_PREFIX}call:`;
+
 const root = document.documentElement;
 const timeline = /** @type {HTMLElement} */ (document.getElementById('timeline'));
-const fallback = new FallbackView(document, readCatalogue());
+const fallback = new FallbackView(document, readCatalogue(), UTC_OFFSET);
 const drawing = new DomPatcher(timeline);
 /** @type {Worker | null} */
 let engine = null;
@@ -129,7 +134,11 @@ function dropJournal() {
   journalKept = false;
 }
 
-/** @param {string} kind @param {unknown[]} args */
+/**
+ * @param {string} kind
+ * @param {unknown[]} args
+ * @returns {number} when it arrived
+ */
 function record(kind, args) {
   const at = Date.now();
   // The init data goes to Python as it came (its token is for REST); nothing else needs a secret.
@@ -138,8 +147,7 @@ function record(kind, args) {
     if (kind === 'CallCard::CallStateChanged') {
       const seen = readCallState(safe);
       if (seen) {
-        fallback.showState(seen.state, seen.code);
-        fallback.note(seen.state, seen.code, at);
+        fallback.callState(seen.state, seen.code, at);
         markFirstState();
       }
     }
@@ -155,6 +163,7 @@ function record(kind, args) {
     if (document.visibilityState === 'hidden') keepJournal();
   }
   if (engine) engine.postMessage({ type: 'event', kind, payload, at, seq });
+  return at;
 }
 
 /**
@@ -180,28 +189,40 @@ function noteCall(options) {
   }
 }
 
-/** @param {any} data the init data, as the portal sent it */
-function opened(data) {
+/** The call's saved copy, if this browser kept one (a reload): the quick view shows its rows at once. */
+function savedCall() {
+  try {
+    return callId === null ? null : localStorage.getItem(SAVED_CALL_PREFIX + callId);
+  } catch {
+    return null;  // storage disabled: the tab starts afresh, as Python's does
+  }
+}
+
+/**
+ * @param {any} data the init data, as the portal sent it
+ * @param {number} at when it arrived
+ */
+function opened(data, at) {
   if (!data || typeof data !== 'object') return;
-  fallback.setLang(data.LANG);
   const options = typeof data.PLACEMENT_OPTIONS === 'string'
     ? (() => { try { return JSON.parse(data.PLACEMENT_OPTIONS); } catch { return null; } })()
     : data.PLACEMENT_OPTIONS;
   const state = options && options.CALL_STATE;
   noteCall(options);
-  // A call event already seen is newer than the state the tab opened in.
-  if (['idle', 'connecting', 'connected'].includes(state) && !sawCallEvent) {
-    fallback.showState(state, null);
-    markFirstState();
+  const known = ['idle', 'connecting', 'connected'].includes(state);
+  try {
+    fallback.opened({ lang: data.LANG, appOptions: data.APP_OPTIONS, state: known ? state : null,
+      saved: savedCall(), callId }, at);
+  } catch (error) {
+    console.warn('Call Timeline: the quick view skipped the init data', error instanceof Error ? error.name : typeof error);
   }
+  if (known && !sawCallEvent) markFirstState();
 }
 
+/** @returns {boolean} whether the page is in a portal's frame (there is a call to listen to) */
 function connect() {
   const frame = readFrameName(window.name);
-  if (!frame) {
-    fallback.say('no_frame');
-    return;
-  }
+  if (!frame) return false;
   const portal = new FrameClient(frame);
   client = portal;
   portal.call('getInitData', undefined, 5000).then((reply) => {
@@ -210,8 +231,7 @@ function connect() {
       return;
     }
     performance.mark('call-timeline:init-data');
-    opened(reply.value);
-    record(OPENED, [reply.value]);
+    opened(reply.value, record(OPENED, [reply.value]));
     portal.call('getStatus', {}, 900).then((status) => {
       if (!status.ok || !status.value || typeof status.value !== 'object') return;
       noteCall(status.value);
@@ -219,6 +239,7 @@ function connect() {
     });
   });
   for (const name of CALL_CARD_EVENTS) portal.bindEvent(name, intake(name));
+  return true;
 }
 
 /** @param {string} reason */
@@ -351,7 +372,7 @@ function startEngine() {
   fallback.step(0, 3);
   return startPython({
     entry: 'placement_app.card.app',
-    data: { storage: savedCalls(), utcOffset: -new Date().getTimezoneOffset() },
+    data: { storage: savedCalls(), utcOffset: UTC_OFFSET },
     onMessage: fromEngine,
     onFailed: runWithoutPython,
   });
@@ -359,7 +380,7 @@ function startEngine() {
 
 // Bind first: nothing is more urgent.  No event can arrive before the engine
 // exists, since replies come in later tasks than this one.
-connect();
+const inPortal = connect();
 // The journal: written when the page is hidden or goes, removed when it is shown again.
 document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'hidden') keepJournal();
@@ -372,9 +393,15 @@ timeline.addEventListener('click', (event) => {
   if (event.target instanceof Element && event.target.closest('button[data-action="done"]')) record(DONE, []);
 });
 
-try {
-  engine = startEngine();
-} catch (error) {
-  console.error('Call Timeline: Python cannot start here', error);
-  runWithoutPython(error instanceof Error ? error.message : String(error));
+if (!inPortal) {
+  // No portal, no call: starting Python would only draw an empty card over the one plain sentence.
+  root.dataset.engine = 'outside';
+  fallback.outside();
+} else {
+  try {
+    engine = startEngine();
+  } catch (error) {
+    console.error('Call Timeline: Python cannot start here', error);
+    runWithoutPython(error instanceof Error ? error.message : String(error));
+  }
 }

@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from ..core import settings
 from ..core.events import (
     CALL_CARD_EVENTS,
+    BeforeClose,
     CardOpened,
     Event,
     StatisticsFound,
@@ -115,7 +117,13 @@ class Card:
         self.handle(event)
 
     def handle(self, event: Event) -> None:
-        """Apply one typed event, then redraw."""
+        """Apply one typed event, then redraw.
+
+        A close attempt while the card holds itself open is marked ``held``:
+        the timeline must not say the card is closing when it stays.
+        """
+        if isinstance(event, BeforeClose) and self.keep.holding:
+            event = replace(event, held=True)
         try:
             before = self.timeline
             self.timeline = apply(before, event)
@@ -179,12 +187,17 @@ class Card:
         accept the app's authorisation" is said.
         """
         try:
+            self.view.lookup_try = None
             self.handle(StatisticsRequested(self.clock()))
             why = "no_record"
-            for delay in statistics.DELAYS_MS:
+            tries = len(statistics.DELAYS_MS)
+            for attempt, delay in enumerate(statistics.DELAYS_MS, 1):
                 await self.sleep(delay / 1000)
                 if self.timeline.call_id != call_id or self.timeline.lookup != "pending":
                     return  # a new attempt began, or the answer came another way
+                # Progress on screen: a wait of several seconds must not look stuck.
+                self.view.lookup_try = (attempt, tries)
+                self.redraw()
                 answer = await portal.call(statistics.METHOD, statistics.params(call_id))
                 reply = statistics.read_reply(answer, call_id)
                 if isinstance(reply, statistics.Found):
@@ -192,6 +205,8 @@ class Card:
                     return
                 if isinstance(reply, statistics.GaveUp):
                     why = reply.why
+                    # The operator is sent to their admin; this is what the admin needs.
+                    self.warn(f"Call Timeline: {statistics.METHOD} refused: {statistics.admin_detail(why)}")
                     break
                 if reply.why == "unreachable":
                     self.warn("Call Timeline: call statistics unreachable")
