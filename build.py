@@ -211,6 +211,11 @@ def _copy(source: Path, target: Path) -> None:
     shutil.copy2(source, target)
 
 
+#: The quick view's catalogue, beside the card's modules: cached for good with them, so that a
+#: warm card's page (which the portal POSTs, and no browser caches) carries none of it.
+CATALOGUE_FILE = "catalogue.json"
+
+
 def catalogue() -> dict[str, object]:
     """The Python catalogue and strings, for the JS fallback view (one source of truth)."""
     sys.path.insert(0, str(ROOT))
@@ -219,17 +224,27 @@ def catalogue() -> dict[str, object]:
     return {**codes.export(), "strings": i18n.export(), "aliases": i18n.ALIASES}
 
 
-def static_folder(source: Path = ROOT / "static") -> str:
-    """``static/<hash>``: where the pages' scripts, styles and icon go, named by their content.
+def static_files(source: Path = ROOT / "static") -> dict[str, bytes]:
+    """The pages' scripts, styles and icon, and what the build makes to go beside them
+    (the quick view's catalogue): URL path within the folder -> content."""
+    files = {path.relative_to(source).as_posix(): path.read_bytes()
+             for path in sorted(source.rglob("*")) if path.is_file()}
+    files[CATALOGUE_FILE] = json.dumps(catalogue(), ensure_ascii=False, sort_keys=True,
+                                       separators=(",", ":")).encode()
+    return files
+
+
+def static_folder(files: Mapping[str, bytes] | None = None) -> str:
+    """``static/<hash>``: where :func:`static_files` go, named by their content.
 
     One name for the whole folder, since the modules import each other by
     relative paths; any change to any file gives a new name, so the browser
     may keep every file for good and a warm card asks for none of them.
     """
     digest = hashlib.sha256()
-    for path in sorted(path for path in source.rglob("*") if path.is_file()):
-        digest.update(path.relative_to(source).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for name, content in sorted((files if files is not None else static_files()).items()):
+        digest.update(name.encode() + b"\0")
+        digest.update(hashlib.sha256(content).digest())
     return f"static/{digest.hexdigest()[:16]}"
 
 
@@ -262,7 +277,7 @@ def render_pages(site: Path, boot: Mapping[str, object], static: str) -> None:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader([ROOT, ROOT / "templates"]), autoescape=True,
                              undefined=jinja2.StrictUndefined)
     env.globals["imports"] = module_imports
-    context = {"boot": boot, "static": static, "catalogue": catalogue(), "title": i18n.text("title"),
+    context = {"boot": boot, "static": static, "catalogue_file": CATALOGUE_FILE, "title": i18n.text("title"),
                "waiting": i18n.text("state.unknown"), "t": i18n.page_texts(None)}
     for page in PAGES:
         (site / page).write_text(env.get_template(page).render(context), encoding="utf-8")
@@ -286,14 +301,17 @@ def build(site: Path = SITE, snapshot: bool = True) -> Path:
     for wheel in wheels:
         _copy(wheel, site / "wheels" / wheel.name)
     app_wheel = build_wheel(site / "wheels" / "app")
-    static = static_folder()
+    files = static_files()
+    static = static_folder(files)
     if (site / "static").is_dir():
         for old in (site / "static").iterdir():
             if old != site / static:  # an older build's folder, or files from before the folders
                 shutil.rmtree(old) if old.is_dir() else old.unlink()
-    for path in (ROOT / "static").rglob("*"):
-        if path.is_file():
-            _copy(path, site / static / path.relative_to(ROOT / "static"))
+    for name, content in files.items():
+        target = site / static / name
+        if not target.exists() or target.read_bytes() != content:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
     boot: dict[str, object] = {
         "pyodide": f"{RUNTIME}/",
         "wheels": [f"wheels/{wheel.name}" for wheel in wheels],

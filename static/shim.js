@@ -57,7 +57,8 @@ const SAVED_CALL_PREFIX = `${STORAGE_PREFIX}call:`;
 
 const root = document.documentElement;
 const timeline = /** @type {HTMLElement} */ (document.getElementById('timeline'));
-const fallback = new FallbackView(document, readCatalogue(), UTC_OFFSET);
+// The page's links fetch the catalogue with this module; a warm card has both cached.
+const fallback = new FallbackView(document, await readCatalogue(), UTC_OFFSET);
 const drawing = new DomPatcher(timeline);
 /** @type {Worker | null} */
 let engine = null;
@@ -73,10 +74,15 @@ const unsaved = [];
 let callId = null;
 let journalKept = false;
 
-/** The catalogue build.py embeds, or, if it is unreadable, none (the quick view then shows bare states). */
-function readCatalogue() {
+/**
+ * The catalogue build.py writes beside this module (`catalogue.json`), or, if it cannot be
+ * read, none (the quick view then shows bare states).
+ */
+async function readCatalogue() {
   try {
-    const catalogue = JSON.parse(/** @type {HTMLElement} */ (document.getElementById('catalogue')).textContent ?? '');
+    const response = await fetch(new URL('catalogue.json', import.meta.url));
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const catalogue = await response.json();
     if (catalogue && typeof catalogue === 'object' && catalogue.strings && catalogue.codes) return catalogue;
     throw new TypeError('not a catalogue');
   } catch (error) {
