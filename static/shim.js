@@ -33,11 +33,13 @@ import { BARE_CATALOGUE, FallbackView, readCallState } from './fallback.js';
 import { DomPatcher } from './dom-ops.js';
 import { startPython } from './python.js';
 import { redact } from './secrets.js';
+import { Announcer } from './announcer.js';
+import { SupportCopy } from './support.js';
 
 const OPENED = 'app:opened';
 const DONE = 'app:done';
 /** The only portal commands Python may ask this page to send. */
-const PYTHON_COMMANDS = new Set(['disableAutoClose', 'enableAutoClose', 'refreshAuth']);
+const PYTHON_COMMANDS = new Set(['disableAutoClose', 'enableAutoClose', 'refreshAuth', 'resizeWindow']);
 /** How long a command whose reply Python waits for may take (the SDK gives refreshAuth 10 s). */
 const REPLY_TIMEOUT_MS = 10000;
 const MAX_PAYLOAD = 65536;
@@ -60,6 +62,11 @@ const timeline = /** @type {HTMLElement} */ (document.getElementById('timeline')
 // The page's links fetch the catalogue with this module; a warm card has both cached.
 const fallback = new FallbackView(document, await readCatalogue(), UTC_OFFSET);
 const drawing = new DomPatcher(timeline);
+const announcer = new Announcer(/** @type {HTMLElement} */ (document.getElementById('announce')));
+const support = new SupportCopy(/** @type {HTMLElement} */ (document.getElementById('support')),
+  /** @type {HTMLButtonElement} */ (document.getElementById('copy-support')));
+/** Python asked the portal to fit the frame to the card: asked again when the quick view goes. */
+let fitting = false;
 /** @type {Worker | null} */
 let engine = null;
 /** @type {FrameClient | null} */
@@ -154,6 +161,7 @@ function record(kind, args) {
       const seen = readCallState(safe);
       if (seen) {
         fallback.callState(seen.state, seen.code, at);
+        announcer.fromQuickView(fallback);
         markFirstState();
       }
     }
@@ -280,6 +288,8 @@ function savedCalls() {
  *   | { type: 'saved', seq: number }
  *   | { type: 'dropped', count: number }
  *   | { type: 'mark', name: string }
+ *   | { type: 'announce', text: string }
+ *   | { type: 'support', text: string, words: string }
  *   | { type: 'live' }} EngineMessage
  */
 
@@ -317,6 +327,11 @@ function draw(/** @type {string} */ ops) {
  */
 function command({ command: name, id }) {
   if (!client || !PYTHON_COMMANDS.has(name)) return;
+  if (name === 'resizeWindow') {
+    fitting = true;
+    client.call(name, fitParams(), 900);
+    return;
+  }
   if (typeof id !== 'string') {
     client.call(name, {}, 900);
     return;
@@ -324,6 +339,11 @@ function command({ command: name, id }) {
   client.call(name, {}, REPLY_TIMEOUT_MS).then((reply) => {
     if (engine) engine.postMessage({ type: 'reply', id, ok: reply.ok, value: reply.ok ? reply.value ?? null : null });
   });
+}
+
+/** What `resizeWindow` asks for: the full width, and the card's own height (as BX24.fitWindow). */
+function fitParams() {
+  return { width: '100%', height: Math.ceil(document.body.getBoundingClientRect().height) };
 }
 
 /** @param {number} through Python saved every event up to this number */
@@ -350,6 +370,12 @@ function fromEngine(message) {
     case 'dropped':
       fallback.dropped(Number(message.count) || 0);
       break;
+    case 'announce':
+      announcer.fromEngine(message.text);
+      break;
+    case 'support':
+      support.update(message.text, message.words);
+      break;
     case 'mark':
       performance.mark(`call-timeline:${message.name}`);
       if (message.name === 'from-snapshot') root.dataset.start = 'snapshot';
@@ -367,6 +393,7 @@ function fromEngine(message) {
       fallback.handOver();
       root.dataset.engine = 'python';
       performance.mark('call-timeline:python-live');
+      if (fitting && client) client.call('resizeWindow', fitParams(), 900);
       break;
     default:
       break;

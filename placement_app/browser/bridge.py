@@ -89,6 +89,16 @@ def _post_storage(operation: str, key: str, value: str | None) -> None:
     post({"type": "storage", "op": operation, "key": key, "value": value})
 
 
+def announce(text: str) -> None:
+    """Have the page's one live region say ``text`` (a state change, the outcome)."""
+    post({"type": "announce", "text": text})
+
+
+def support(text: str, words: Mapping[str, str]) -> None:
+    """Hand the page the "Copy for support" text and its button's words (shown from then on)."""
+    post({"type": "support", "text": text, "words": json.dumps(dict(words), ensure_ascii=False)})
+
+
 def saved(seq: int) -> None:
     """Tell the page that the saved copy holds every event up to its number ``seq``."""
     post({"type": "saved", "seq": seq})
