@@ -24,7 +24,7 @@ from ..core.events import (
     parse_wire,
 )
 from ..core.settings import DEFAULTS
-from ..core.timeline import Timeline, apply, needs_lookup, resume, with_error
+from ..core.timeline import Outcome, Timeline, apply, needs_lookup, resume, with_error
 from ..core.untrusted import MAX_TEXT, describe_error, preview
 from ..portal import client
 from ..portal.client import Http, Refresh, Spawn
@@ -115,6 +115,7 @@ class Card:
         self.announced = ""
         self.summarised: tuple[object, ...] | None = None
         self.summarised_at = float("-inf")
+        self.summarised_outcome: Outcome | None = None
         self.holding = False
         self.shape: tuple[object, ...] | None = None
 
@@ -294,16 +295,19 @@ class Card:
 
         The page must hold it before the operator clicks (a clipboard write
         needs the click's own moment), so it goes with the event; in a burst
-        at most once a second, the rest with the next tick.
+        at most once a second, the rest with the next tick.  A new outcome
+        (the call ended) goes at once: that is when the operator copies.
         """
         key = (self.timeline, self.facts, self.view.lang, self.settings)
         now = self.clock()
-        if key == self.summarised or (throttle and now - self.summarised_at < SAVE_EVERY_MS):
+        settled = self.timeline.outcome is self.summarised_outcome
+        if key == self.summarised or (throttle and settled and now - self.summarised_at < SAVE_EVERY_MS):
             return
         if self.timeline.call_id is None and not self.timeline.entries:
             return
         self.summarised = key
         self.summarised_at = now
+        self.summarised_outcome = self.timeline.outcome
         lang = self.view.lang
         words = {word: i18n.text(f"support.{word}", lang) for word in ("copy", "copied", "copy_failed")}
         self.support(summary(self.timeline, self.facts, now, lang, self.view.offset, self.settings), words)

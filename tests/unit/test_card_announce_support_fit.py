@@ -134,3 +134,11 @@ def test_a_burst_is_summarised_at_most_once_a_second_and_the_tick_catches_up() -
     clock["now"] = 1_300
     card.tick()
     assert len(told.summaries) == count + 1 and "  49" in told.summaries[-1].splitlines()[-1]
+
+
+def test_the_support_text_has_the_outcome_as_soon_as_the_call_ends_even_in_a_burst() -> None:
+    card, told, clock = make_card()
+    send(card, clock, "app:opened", OPENED, at=1_000)
+    send(card, clock, "CallCard::CallStateChanged", "connecting", at=1_100)
+    send(card, clock, "CallCard::CallStateChanged", ["idle", {"failedCode": "603"}], at=1_200)
+    assert "Outcome: Declined · not answered (603 · Declined)" in told.summaries[-1].splitlines()
