@@ -191,7 +191,7 @@ def start_ups(playwright: Playwright, servers: Servers, counter: instrument.Byte
 
 # In the emulator's page and in the card's frame, before their own scripts: a ping-pong that
 # tells the offset between the two pages' clocks (two renderer processes when cross-site).
-CLOCKS = """(() => {
+CLOCKS = r"""(() => {
   const now = () => performance.timeOrigin + performance.now();
   const isPing = (data) => data && typeof data === 'object' && 'benchPing' in data;
   const isPong = (data) => data && typeof data === 'object' && 'benchPong' in data;
@@ -211,8 +211,10 @@ CLOCKS = """(() => {
     // When each of the portal's messages reached the card's page, before the card's own
     // listener: the part of event -> DOM that is the hop between the two processes.
     window.__arrived = [];
+    // (The portal's call events only: "<callback>:<the state as an array>", not its replies.)
+    const isEvent = (data) => typeof data === 'string' && /^[^:]*:\["(connecting|connected|idle)"/.test(data);
     window.addEventListener('message', (event) => {
-      if (event.source === window.parent && typeof event.data === 'string') window.__arrived.push(now());
+      if (event.source === window.parent && isEvent(event.data)) window.__arrived.push(now());
     });
     window.addEventListener('message', (event) => {
       if (!isPing(event.data)) return;

@@ -203,7 +203,7 @@ def bench_site(site: Path, target: Path) -> bool:
     """
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(site, target)
-    engine = target / "static" / "engine.js"
+    engine = target / build.static_folder() / "engine.js"
     text, wrapped = instrument_engine(engine.read_text(encoding="utf-8"))
     engine.write_text(text, encoding="utf-8")
     runtime = target / build.RUNTIME
