@@ -216,7 +216,16 @@ def catalogue() -> dict[str, object]:
     sys.path.insert(0, str(ROOT))
     from placement_app.core import codes, i18n
 
-    return {**codes.export(), "strings": i18n.export(), "aliases": i18n.ALIASES}
+    return {**codes.export(), "strings": i18n.export(), "aliases": i18n.ALIASES, **i18n.export_locales()}
+
+
+def awaiting_translation() -> list[str]:
+    """The supported languages not offered yet, each with how many messages it lacks."""
+    sys.path.insert(0, str(ROOT))
+    from placement_app.core import i18n
+
+    return [f"{i18n.SUPPORTED[code].locale}.po ({len(problems)} to translate)"
+            for code, problems in i18n.PROBLEMS.items() if problems]
 
 
 def static_folder(source: Path = ROOT / "static") -> str:
@@ -305,6 +314,9 @@ def build(site: Path = SITE, snapshot: bool = True) -> Path:
     else:
         shutil.rmtree(site / SNAPSHOTS, ignore_errors=True)
     render_pages(site, boot, static)
+    waiting = awaiting_translation()
+    if waiting:
+        say(f"not offered until translated (tools/po_sync.py, then translate): {', '.join(waiting)}")
     precompress(site)
     say(f"done: {site / 'index.html'}")
     return site
