@@ -272,7 +272,9 @@ def render_pages(site: Path, boot: Mapping[str, object], static: str) -> None:
                              undefined=jinja2.StrictUndefined)
     env.globals["imports"] = module_imports
     context = {"boot": boot, "static": static, "catalogue": catalogue(), "title": i18n.text("title"),
-               "waiting": i18n.text("state.unknown"), "t": i18n.page_texts(None)}
+               "waiting": i18n.text("state.unknown"), "t": i18n.page_texts(None),
+               # The languages offered, each by its own name (the same in every language of the page).
+               "languages": [i18n.SUPPORTED[code] for code in i18n.LANGUAGES]}
     for page in PAGES:
         (site / page).write_text(env.get_template(page).render(context), encoding="utf-8")
 

@@ -143,8 +143,13 @@ export function readCallState(args) {
  *   classes: Record<string, Words>,
  *   unrecognised: Words,
  *   notReported: Words,
+ *   tags?: Record<string, string>,
+ *   timeOptions?: Intl.DateTimeFormatOptions,
  * }} Catalogue
  */
+
+/** How a time is written when the catalogue does not say (Python's i18n.TIME_OPTIONS). */
+const TIME_OPTIONS = /** @type {Intl.DateTimeFormatOptions} */ ({ timeStyle: 'medium' });
 
 /**
  * What the quick view words things with when the page's catalogue is
@@ -168,6 +173,8 @@ export class FallbackView {
     this.document = document;
     this.catalogue = catalogue;
     this.lang = 'en';
+    this.tag = 'en';
+    this.time = new Intl.DateTimeFormat('en', catalogue.timeOptions ?? TIME_OPTIONS);
     this.root = element('quick');
     this.state = element('quick-state');
     this.code = element('quick-code');
@@ -192,7 +199,10 @@ export class FallbackView {
     const key = String(lang || '').trim().toLowerCase().slice(0, 5);
     const alias = Object.hasOwn(this.catalogue.aliases, key) ? this.catalogue.aliases[key] : key;
     this.lang = this.catalogue.languages.includes(alias) ? alias : 'en';
-    this.document.documentElement.lang = this.lang;
+    this.tag = this.catalogue.tags?.[this.lang] ?? this.lang;
+    this.document.documentElement.lang = this.tag;
+    // As Python's worker writes times (browser.bridge.intl_clock): the time zone's rules, the language's custom.
+    this.time = new Intl.DateTimeFormat(this.tag, this.catalogue.timeOptions ?? TIME_OPTIONS);
   }
 
   /**
@@ -237,7 +247,7 @@ export class FallbackView {
     const item = this.document.createElement('li');
     const time = this.document.createElement('time');
     const what = this.document.createElement('span');
-    time.textContent = new Date(at).toLocaleTimeString([], { hour12: false });
+    time.textContent = this.time.format(at);
     const label = code && state === 'idle' && code !== '200' ? ` — ${this.explain(code)[0]}` : '';
     what.textContent = `${this.word(`state.${state}`)}${label}`;
     item.append(time, what);

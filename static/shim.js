@@ -351,7 +351,7 @@ function startEngine() {
   fallback.step(0, 3);
   return startPython({
     entry: 'placement_app.card.app',
-    data: { storage: savedCalls(), utcOffset: -new Date().getTimezoneOffset() },
+    data: { storage: savedCalls() },
     onMessage: fromEngine,
     onFailed: runWithoutPython,
   });

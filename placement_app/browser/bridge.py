@@ -17,6 +17,7 @@ import js
 from pyodide.ffi import create_proxy, to_js
 from pyodide.http import pyfetch
 
+from ..core.i18n import TIME_OPTIONS, ClockFormat
 from ..core.untrusted import redact_text
 from .frame_requests import FrameRequests
 from .mirror import MirroredStorage
@@ -65,7 +66,7 @@ class CardPage:
     document: RemoteDocument
     root: RemoteElement
     now: Callable[[], float]
-    utc_offset_minutes: int
+    clock: ClockFormat
     warn: Callable[[str], None]
     storage: MirroredStorage | None
 
@@ -78,6 +79,25 @@ class CardPage:
 
 def _now() -> float:
     return float(js.Date.now())
+
+
+def intl_clock() -> ClockFormat:
+    """Times written by the worker's ``Intl.DateTimeFormat``, as the quick view writes them.
+
+    ``Intl`` knows the operator's time zone and its rules, so a time after a
+    daylight-saving change is right (one offset taken at start would not
+    be), and each locale's custom (``14:05:09``, ``2:05:09 PM``) unless the
+    admin forces 12 or 24 hours.  One formatter per language and choice.
+    """
+    formats: dict[tuple[str, bool | None], Any] = {}
+
+    def clock(epoch_ms: float, tag: str, hour12: bool | None) -> str:
+        if (tag, hour12) not in formats:
+            options = {**TIME_OPTIONS, **({} if hour12 is None else {"hour12": hour12})}
+            formats[(tag, hour12)] = js.Intl.DateTimeFormat.new(
+                tag, to_js(options, dict_converter=js.Object.fromEntries))
+        return str(formats[(tag, hour12)].format(epoch_ms))
+    return clock
 
 
 def warn(message: str) -> None:
@@ -97,13 +117,11 @@ def saved(seq: int) -> None:
 def page(boot: Mapping[str, Any]) -> CardPage:
     """The drawing surface, clock, console and saved calls, from the page's boot message."""
     document = RemoteDocument()
-    offset = boot.get("utcOffset")
     snapshot = boot.get("storage")
     storage = MirroredStorage(snapshot, _post_storage) if isinstance(snapshot, dict) else None
     if storage is None:
         warn("Call Timeline: no local storage here; the timeline will not survive a reload")
-    return CardPage(document, document.root, _now,
-                offset if isinstance(offset, int) and abs(offset) <= 14 * 60 else 0, warn, storage)
+    return CardPage(document, document.root, _now, intl_clock(), warn, storage)
 
 
 def export(function: Callable[..., Any]) -> Any:

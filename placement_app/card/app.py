@@ -257,13 +257,13 @@ def main(boot_json: str = "{}") -> object:
     """Start the card in the worker; return the function the engine forwards events to.
 
     ``boot_json`` is what the page knows that the worker cannot: the saved
-    calls (a worker has no ``localStorage``) and the operator's time zone.
+    calls (a worker has no ``localStorage``).
     """
     from ..browser import bridge
 
     boot = json.loads(boot_json)
     page = bridge.page(boot if isinstance(boot, dict) else {})
-    card = Card(CardView(page.document, page.root, page.utc_offset_minutes), page.now, page.warn,
+    card = Card(CardView(page.document, page.root, page.clock), page.now, page.warn,
                 store=Store(page.storage, page.warn), http=bridge.post_form,
                 spawn=asyncio.ensure_future, on_drawn=page.send_drawing, command=bridge.frame_command,
                 refresh=bridge.refresh_auth, on_saved=bridge.saved)

@@ -202,10 +202,10 @@ def locale_tag(lang: str | None) -> str:
     return SUPPORTED[resolve_language(lang)].tag
 
 
-#: How a clock time is written, as ``Intl.DateTimeFormat`` options: the card's
-#: worker (``browser.bridge``) and the quick view (``static/fallback.js``, from
+#: How a clock time is written, as ``Intl.DateTimeFormat`` options (the locale's own pattern): the
+#: card's worker (``browser.bridge``) and the quick view (``static/fallback.js``, from
 #: the exported catalogue) use these very options, so the two write it alike.
-TIME_OPTIONS = {"hour": "numeric", "minute": "2-digit", "second": "2-digit"}
+TIME_OPTIONS = {"timeStyle": "medium"}
 
 #: Writes a moment (ms since the epoch) as a wall-clock time for a BCP 47 tag;
 #: 12-hour when ``True``, 24-hour when ``False``, the locale's custom when ``None``.

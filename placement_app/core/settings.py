@@ -18,14 +18,18 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
 from .codes import is_plausible
+from .i18n import SUPPORTED
 
 #: The app option that holds the settings.
 OPTION_NAME = "call_timeline_settings"
 #: Bumped when the stored shape changes; other versions load as defaults.
 VERSION = 1
 
-LANGUAGE_CHOICES = ("portal", "en", "ru")
-CLOCK_CHOICES = ("24h", "12h")
+#: Every supported language may be stored, also one not offered yet (its catalogue incomplete):
+#: the card then speaks English, and the choice holds once the language is complete.
+LANGUAGE_CHOICES = ("portal", *SUPPORTED)
+#: "locale": as the card's language writes times (``Intl``); the others force 24 or 12 hours.
+CLOCK_CHOICES = ("locale", "24h", "12h")
 KEEP_OPEN_MINUTES = (1, 60)
 MAX_OVERRIDES = 50
 MAX_EXPECTED = 30
@@ -60,7 +64,7 @@ class Settings:
     overrides: tuple[Override, ...] = ()
     expected_codes: frozenset[str] = field(default_factory=frozenset)
     show_client_changes: bool = True
-    clock: str = "24h"
+    clock: str = "locale"
 
     def override(self, code: str | None) -> Override | None:
         """The admin's words for ``code``, if any."""
@@ -75,6 +79,11 @@ class Settings:
 
     def language_for(self, portal_lang: str | None) -> str | None:
         return portal_lang if self.language == "portal" else self.language
+
+    @property
+    def hour12(self) -> bool | None:
+        """12 hours (``True``), 24 (``False``), or as the language writes times (``None``)."""
+        return {"24h": False, "12h": True}.get(self.clock)
 
 
 DEFAULTS = Settings()

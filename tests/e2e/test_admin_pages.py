@@ -212,6 +212,23 @@ def test_admin_saves_settings_and_the_next_card_follows_them(
     assert not card.locator(".hold").is_visible()
 
 
+@pytest.mark.parametrize(("lang", "pattern"), [("en", r"\d{1,2}:\d\d:\d\d\s[AP]M"),
+                                              ("ru", r"\d\d:\d\d:\d\d")])
+def test_a_fresh_install_writes_times_as_the_language_does_in_the_card_and_its_quick_view(
+        installed: Page, lang: str, pattern: str) -> None:
+    page = installed
+    play_card(page, lang=lang)
+    card = app(page)
+    page.evaluate("emulator.setCallState('connecting', '', 'array')")
+    card.locator(".entry.state-connecting .clock").wait_for()
+    python = card.locator(".entry.state-connecting .clock").inner_text()
+    assert re.fullmatch(pattern, python), python
+    quick = app_frame(page).evaluate(
+        "() => document.querySelector('#quick-log li:last-child time').textContent")
+    assert quick == python  # the quick view, before Python, wrote the very same time
+    assert app_frame(page).evaluate("() => document.documentElement.lang") == lang
+
+
 def test_kept_open_card_closes_when_the_admins_time_is_up(installed: Page, fresh_portal: Servers) -> None:
     """Held past the portal's own close, renewed before the portal lets go, released at the limit.
 
@@ -283,8 +300,8 @@ def test_each_invalid_input_is_refused_with_its_message(installed: Page, fresh_p
     form = app(page)
     app_frame(page).evaluate("""() => {
       const language = document.getElementById('language');
-      language.append(Object.assign(document.createElement('option'), {value: 'fr', textContent: 'fr'}));
-      language.value = 'fr';
+      language.append(Object.assign(document.createElement('option'), {value: 'xx', textContent: 'xx'}));
+      language.value = 'xx';
     }""")
     fill_settings(page, keep_open=True, keep_open_minutes="0", expected_codes="487, hello")
     add_overrides(page, ("4866", "Busy", ""), ("", "", ""), ("486", "", ""), ("404", "Wrong number", ""),
@@ -377,6 +394,8 @@ def test_the_overrides_table_offers_the_catalogue_and_adds_and_removes_rows(
     fresh_portal.portal.app_options[settings.OPTION_NAME] = settings.dumps(stored)
     open_settings(page, lang="ru")
     form = app(page)
+    title = app_frame(page).evaluate("() => [document.documentElement.lang, document.title]")
+    assert title == ["ru", "Настройки «Хронологии звонка»"]  # the page and its tab say they are Russian
     assert override_rows(page) == [["603", hostile, ""]]  # stored words shown as text, never as markup
     assert form.locator("img").count() == 0
     assert form.locator("#override-rows .builtin").inner_text() == "Отклонён"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from placement_app.card import app
 from placement_app.card.app import Card
 from placement_app.card.view import CardView
-from placement_app.core import settings, timeline
+from placement_app.core import i18n, settings, timeline
 from placement_app.core.settings import Override, Settings
 
 HTML = '<img src=x onerror="alert(1)">'
@@ -30,7 +30,7 @@ def make_card(now: float = 0.0,
     root = document.createElement("section")
     clock = {"now": now}
     warnings: list[str] = []
-    card = Card(CardView(document, root, offset), lambda: clock["now"], warnings.append)
+    card = Card(CardView(document, root, i18n.plain_clock(offset)), lambda: clock["now"], warnings.append)
     return card, root, document, clock, warnings
 
 
