@@ -85,7 +85,7 @@ def code_line(code: str, lang: str | None,
     The admin's own words for a code replace the built-in label or next step.
     """
     info = codes.describe(code, lang)
-    override = settings.override(code)
+    override = settings.override(code, i18n.resolve_language(lang))
     if override is not None:
         info = replace(info, label=override.label or info.label,
                        next_step=override.next_step or info.next_step)

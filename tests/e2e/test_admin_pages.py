@@ -427,6 +427,28 @@ def test_the_overrides_table_offers_the_catalogue_and_adds_and_removes_rows(
     assert json.loads(fresh_portal.portal.state()["appOptions"][settings.OPTION_NAME])["overrides"] == []
 
 
+def test_an_override_row_can_be_for_one_language(installed: Page, fresh_portal: Servers) -> None:
+    page = installed
+    open_settings(page)
+    form = app(page)
+    add_overrides(page, ("486", "Line busy", ""), ("486", "Линия занята", ""))
+    russian = form.locator("#override-rows tr").nth(1)
+    russian.locator("select[data-part=lang]").select_option("ru")
+    # What its words replace, in its own language.
+    expect(russian.locator("input[data-part=next_step]")).to_have_attribute(
+        "placeholder", "Перезвоните через несколько минут или запланируйте обратный звонок.")
+    save(page)
+    stored = json.loads(fresh_portal.portal.state()["appOptions"][settings.OPTION_NAME])["overrides"]
+    assert stored == [{"code": "486", "label": "Line busy", "next_step": ""},
+                      {"code": "486", "label": "Линия занята", "next_step": "", "lang": "ru"}]
+
+    for lang, heading in (("ru", "486 · Линия занята"), ("en", "486 · Line busy")):
+        play_card(page, lang=lang)
+        page.evaluate("emulator.setCallState('connecting', '', 'array')")
+        page.evaluate("emulator.setCallState('idle', '486', 'array')")
+        expect(app(page).locator(".failure-code")).to_have_text(heading)
+
+
 def test_unsaved_changes_are_shown_and_guarded_and_reset_only_fills_the_form(
         installed: Page, fresh_portal: Servers) -> None:
     page = installed
@@ -452,7 +474,7 @@ def test_unsaved_changes_are_shown_and_guarded_and_reset_only_fills_the_form(
 
     form.locator("#reset").click()
     expect(form.locator("#status")).to_contain_text("Nothing changes until you press Save")
-    assert form.locator("#clock").input_value() == "24h"
+    assert form.locator("#clock").input_value() == "locale"  # times as the card's language writes them
     assert form.locator("#language").input_value() == "portal"
     assert not form.locator("#keep_open").is_checked()
     expect(form.locator("#keep_open_minutes")).to_be_disabled()

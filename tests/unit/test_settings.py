@@ -49,8 +49,8 @@ def test_saved_settings_load_back_the_same() -> None:
     assert settings.from_form(settings.to_form(saved)) == saved
     # The table shows one row per code, as the admin would fill it in.
     assert settings.to_form(saved)["overrides"] == [
-        {"code": "486", "label": "Line busy", "next_step": "Book a callback in the CRM"},
-        {"code": "603-S", "label": "", "next_step": "Ask for a better time"}]
+        {"code": "486", "lang": "", "label": "Line busy", "next_step": "Book a callback in the CRM"},
+        {"code": "603-S", "lang": "", "label": "", "next_step": "Ask for a better time"}]
 
 
 def test_the_stored_format_of_overrides_is_unchanged() -> None:
@@ -275,3 +275,31 @@ def test_every_supported_language_can_be_chosen_and_stored(language: str) -> Non
     saved = settings.from_form({**FORM, "language": language})
     assert isinstance(saved, Settings) and saved.language == language
     assert settings.load({OPTION_NAME: settings.dumps(saved)}).settings.language == language
+
+
+def test_a_code_may_have_words_for_every_language_and_its_own_for_one() -> None:
+    rows = [row("486", "Line busy", "Book a callback"), {**row("486", "Линия занята"), "lang": "ru"},
+            {**row("486", "", "Zurückrufen"), "lang": "de"}]
+    saved = settings.from_form({**FORM, "overrides": rows})
+    assert isinstance(saved, Settings)
+    assert saved.override("486", "ru") == Override("486", "Линия занята", "Book a callback", "ru")
+    assert saved.override("486", "en") == Override("486", "Line busy", "Book a callback", "en")
+    assert saved.override("486", "de") == Override("486", "Line busy", "Zurückrufen", "de")
+    stored = json.loads(settings.dumps(saved))["overrides"]
+    assert stored == [{"code": "486", "label": "Line busy", "next_step": "Book a callback"},
+                      {"code": "486", "label": "Линия занята", "next_step": "", "lang": "ru"},
+                      {"code": "486", "label": "", "next_step": "Zurückrufen", "lang": "de"}]
+    assert settings.load({OPTION_NAME: settings.dumps(saved)}).settings == saved
+
+
+def test_a_language_twice_for_a_code_or_an_unknown_one_gets_its_message_in_its_cell() -> None:
+    rows = [{**row("486", "a"), "lang": "ru"}, {**row("486", "b"), "lang": "ru"},
+            {**row("480", "c"), "lang": "xx"}, row("480", "d"), row("480", "e")]
+    result = settings.from_form({**FORM, "overrides": rows})
+    assert messages(result, "overrides.1.lang") == [
+        "Code 486 already has texts in Русский in the table above."]
+    assert messages(result, "overrides.1.lang", "ru") == [
+        "У кода 486 уже есть тексты на языке «Русский» в таблице выше."]
+    assert messages(result, "overrides.2.lang") == ["Choose one of the offered options."]
+    assert messages(result, "overrides.4.code") == ["Code 480 is already in the table above."]
+    assert set(errors_of(result)) == {"overrides.1.lang", "overrides.2.lang", "overrides.4.code"}

@@ -200,3 +200,15 @@ def test_client_changes_can_be_hidden_and_the_clock_can_be_twelve_hour() -> None
     assert shown[-1].find("clock").textContent == "1:00:09 PM"
     assert shown[0].find("clock").textContent == "12:00:00 AM"
     assert root.find("entries").className.split() == ["entries", "twelve-hour"]  # a wider time column
+
+
+def test_the_admins_words_for_one_language_show_only_in_cards_in_that_language() -> None:
+    overrides = (Override("486", "Line busy", "Book a callback"), Override("486", "Линия занята", "", "ru"))
+    for lang, heading, next_step in (("ru", "486 · Линия занята", "Что сделать: Book a callback"),
+                                     ("en", "486 · Line busy", "Next step: Book a callback"),
+                                     ("kz", "486 · Линия занята", "Что сделать: Book a callback")):
+        card, root = opened_with(Settings(overrides=overrides), lang=lang)
+        send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
+        send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=2_000)
+        assert (root.find("failure-code").textContent, root.find("failure-next").textContent) == (
+            heading, next_step), lang
