@@ -35,6 +35,9 @@ SOURCE = "en"
 #: Names a brace placeholder (``{count}``), which Poedit and Weblate check when the message says so.
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 BRACE_FLAG = "python-brace-format"
+#: Keys of the old ``STRINGS`` retired on purpose: languages are offered by their own names
+#: (``i18n.SUPPORTED``), the same in every language, so they are not messages any more.
+RETIRED = {"settings.language.en", "settings.language.ru"}
 
 
 def read(path: Path) -> Catalog:
@@ -67,7 +70,7 @@ def add_strings(file: Path) -> list[str]:
     known = {message.context for message in english if message.id}
     added = []
     for key, text in strings.get(SOURCE, {}).items():
-        if key in known:
+        if key in known or key in RETIRED:
             continue
         english.add(text, text, context=key, flags=flags(text))
         translated = strings.get("ru", {}).get(key, "")
@@ -113,13 +116,16 @@ def main(argv: list[str] | None = None) -> None:
         added = add_strings(args.strings)
         print(f"en.po, ru.po: {len(added)} keys added" + (f" ({', '.join(added)})" if added else ""))
     source = read(LOCALES / f"{SOURCE}.po")
+    write(LOCALES / f"{SOURCE}.po", source)  # in Babel's own layout, as every other file
+    report = []
     for path in sorted(LOCALES.glob("*.po")):
         if path.stem == SOURCE:
             continue
         catalog = sync(read(path), source)
         write(path, catalog)
         empty = sum(1 for message in catalog if message.id and (not message.string or message.fuzzy))
-        print(f"{path.name}: {len(catalog)} messages, {empty} to translate")
+        report.append(f"{path.name}: {len(catalog)} messages, {empty} to translate")
+    print("\n".join(report))
 
 
 if __name__ == "__main__":
