@@ -25,6 +25,7 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent
@@ -211,6 +212,11 @@ def _copy(source: Path, target: Path) -> None:
     shutil.copy2(source, target)
 
 
+#: The quick view's catalogue, beside the card's modules: cached for good with them, so that a
+#: warm card's page (which the portal POSTs, and no browser caches) carries none of it.
+CATALOGUE_FILE = "catalogue.json"
+
+
 def catalogue() -> dict[str, object]:
     """The Python catalogue and strings, for the JS fallback view (one source of truth)."""
     sys.path.insert(0, str(ROOT))
@@ -228,18 +234,133 @@ def awaiting_translation() -> list[str]:
             for code, problems in i18n.PROBLEMS.items() if problems]
 
 
-def static_folder(source: Path = ROOT / "static") -> str:
+def static_folder(source: Path = ROOT / "static", generated: Mapping[str, bytes] | None = None) -> str:
     """``static/<hash>``: where the pages' scripts, styles and icon go, named by their content.
 
     One name for the whole folder, since the modules import each other by
     relative paths; any change to any file gives a new name, so the browser
-    may keep every file for good and a warm card asks for none of them.
+    may keep every file for good and a warm card asks for none of them.  The
+    files the build writes there itself (``generated``; by default
+    :func:`generated_static`, the design tokens) count as much as the
+    sources: a new token renames the folder too.
     """
+    files = {path.relative_to(source).as_posix(): path.read_bytes()
+             for path in source.rglob("*") if path.is_file()}
+    files.update(generated_static() if generated is None else generated)
     digest = hashlib.sha256()
-    for path in sorted(path for path in source.rglob("*") if path.is_file()):
-        digest.update(path.relative_to(source).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0")
+        digest.update(hashlib.sha256(files[name]).digest())
     return f"static/{digest.hexdigest()[:16]}"
+
+
+# --- Bitrix24's design tokens --------------------------------------------------
+
+#: Bitrix24's own UI kit on npm (pinned in package.json): its Tailwind presets hold the tokens.
+B24STYLE = NODE_MODULES / "@bitrix24" / "b24style"
+#: Read by Node.js: the presets as JSON (plain ES modules, imported one by one, since the
+#: plugin itself needs Tailwind and its imports name no file extension).
+TOKENS_SCRIPT = r"""
+const [plugins] = process.argv.slice(1);
+const theme = {};
+for (const name of ['colors', 'fonts', 'border']) {
+  Object.assign(theme, (await import(`${plugins}/preset-${name}.js`)).default.theme);
+}
+process.stdout.write(JSON.stringify(theme));
+"""
+#: Every colour role the pages use: the token for the light theme and the one for the dark,
+#: each a path in the kit's ``colors`` (``red.800``). Text roles hold 4.5:1 or more on every
+#: background role of their theme (tests/unit/test_theme.py).
+COLOUR_ROLES: dict[str, tuple[str, str]] = {
+    "bg": ("white", "base.dark"),
+    "surface": ("base.30", "base.master"),
+    "line": ("base.250", "base.900"),
+    "ink": ("base.master", "base.20"),
+    "muted": ("base.850", "base.400"),
+    "idle": ("base.850", "base.400"),
+    "ringing": ("blue.850", "blue.400"),
+    "talking": ("green.900", "green.400"),
+    "failed": ("red.800", "red.400"),
+    "notice": ("orange.900", "orange.400"),
+    "failed-bg": ("red.100", "base.master"),
+    "notice-bg": ("orange.100", "base.master"),
+    "button": ("green.450", "green.450"),
+    "button-hover": ("green.430", "green.430"),
+    "button-ink": ("base.master", "base.master"),
+    "button-line": ("base.330", "base.800"),
+}
+#: Roles that are written on (the rest are written with): see tests/unit/test_theme.py.
+BACKGROUND_ROLES = ("bg", "surface", "failed-bg", "notice-bg")
+#: The type scale, radii and families the pages use: variable, token path in the kit's theme.
+SCALE: dict[str, str] = {
+    "font": "fontFamily.b24-system",
+    "font-mono": "fontFamily.b24-system-mono",
+    "text-xs": "fontSize.xs",
+    "text-sm": "fontSize.sm",
+    "text-md": "fontSize.md",
+    "text-xl": "fontSize.xl",
+    "text-2xl": "fontSize.2xl",
+    "leading": "lineHeight.md",
+    "weight-strong": "fontWeight.semibold",
+    "radius-xs": "borderRadius.2xs",
+    "radius-sm": "borderRadius.xs",
+    "radius-md": "borderRadius.sm",
+}
+
+
+def read_b24style(package: Path = B24STYLE) -> dict[str, Any]:
+    """The kit's theme (colours, fonts, radii) as Node.js reads it from the installed package."""
+    result = subprocess.run(["node", "--input-type=module", "-e", TOKENS_SCRIPT,
+                             str((package / "dist" / "plugins").resolve())],
+                            capture_output=True, text=True, check=True)
+    theme: dict[str, Any] = json.loads(result.stdout)
+    theme["version"] = json.loads((package / "package.json").read_text())["version"]
+    return theme
+
+
+def _token(tree: Mapping[str, Any], path: str) -> Any:
+    """The token at ``path`` (``red.800``); a group's ``DEFAULT`` for a group; a font size's size."""
+    value: Any = tree
+    for key in path.split("."):
+        if not isinstance(value, Mapping) or key not in value:
+            raise SystemExit(f"@bitrix24/b24style has no token {path!r}")
+        value = value[key]
+    if isinstance(value, Mapping):
+        value = value["DEFAULT"]
+    if path.startswith("fontFamily."):
+        return ", ".join(value)
+    if isinstance(value, list):  # a font size: [size, {lineHeight}]
+        value = value[0]
+    return str(value)
+
+
+def tokens_css(theme: Mapping[str, Any]) -> str:
+    """``tokens.css``: the kit's tokens the pages use, as custom properties, light and dark.
+
+    Dark follows the operator's system (``prefers-color-scheme``): the
+    portal's frame protocol says nothing of its theme.  Each value names its
+    token, so a reviewer can follow it back to the kit.
+    """
+    def declarations(pairs: list[tuple[str, str, str]]) -> str:
+        return "".join(f"  --{name}: {value}; /* {path} */\n" for name, value, path in pairs)
+
+    colours = theme["colors"]
+    scale = [(name, _token(theme, path), path) for name, path in SCALE.items()]
+    light = [(name, _token(colours, pair[0]), pair[0]) for name, pair in COLOUR_ROLES.items()]
+    dark = [(name, _token(colours, pair[1]), pair[1]) for name, pair in COLOUR_ROLES.items()]
+    return (f"/* Generated by build.py from @bitrix24/b24style {theme['version']}: do not edit. */\n"
+            ":root {\n  color-scheme: light dark;\n"
+            f"{declarations(scale)}{declarations(light)}}}\n"
+            "@media (prefers-color-scheme: dark) {\n:root {\n"
+            f"{declarations(dark)}}}\n}}\n")
+
+
+def generated_static() -> dict[str, bytes]:
+    """The files the build writes into the static folder itself: the design tokens, and the
+    quick view's catalogue (out of the POSTed page, which no browser caches)."""
+    return {"tokens.css": tokens_css(read_b24style()).encode(),
+            CATALOGUE_FILE: json.dumps(catalogue(), ensure_ascii=False, sort_keys=True,
+                                       separators=(",", ":")).encode()}
 
 
 #: A static ``import … from './name.js'`` at the start of a line of a page's module.
@@ -271,7 +392,7 @@ def render_pages(site: Path, boot: Mapping[str, object], static: str) -> None:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader([ROOT, ROOT / "templates"]), autoescape=True,
                              undefined=jinja2.StrictUndefined)
     env.globals["imports"] = module_imports
-    context = {"boot": boot, "static": static, "catalogue": catalogue(), "title": i18n.text("title"),
+    context = {"boot": boot, "static": static, "catalogue_file": CATALOGUE_FILE, "title": i18n.text("title"),
                "waiting": i18n.text("state.unknown"), "t": i18n.page_texts(None),
                # The languages offered, each by its own name (the same in every language of the page).
                "languages": [i18n.SUPPORTED[code] for code in i18n.LANGUAGES]}
@@ -297,7 +418,8 @@ def build(site: Path = SITE, snapshot: bool = True) -> Path:
     for wheel in wheels:
         _copy(wheel, site / "wheels" / wheel.name)
     app_wheel = build_wheel(site / "wheels" / "app")
-    static = static_folder()
+    generated = generated_static()
+    static = static_folder(generated=generated)
     if (site / "static").is_dir():
         for old in (site / "static").iterdir():
             if old != site / static:  # an older build's folder, or files from before the folders
@@ -305,6 +427,8 @@ def build(site: Path = SITE, snapshot: bool = True) -> Path:
     for path in (ROOT / "static").rglob("*"):
         if path.is_file():
             _copy(path, site / static / path.relative_to(ROOT / "static"))
+    for name, content in generated.items():
+        (site / static / name).write_bytes(content)
     boot: dict[str, object] = {
         "pyodide": f"{RUNTIME}/",
         "wheels": [f"wheels/{wheel.name}" for wheel in wheels],

@@ -1,9 +1,11 @@
 // @ts-check
 /**
- * The minimal text view: the call state the moment it is known, and the
- * decoded failure code, from the catalogue build.py exports out of the
- * Python one.  It is all the operator has until Python is up, and all they
- * keep if Python cannot start.  Text only: nothing from the wire becomes HTML.
+ * The quick view: the call the moment each state is known, in the words
+ * Python's view will use (the admin's settings honoured, the saved rows of a
+ * reloaded tab shown at once), from the catalogue build.py exports out of
+ * the Python one; what to say is worked out in quick-card.js.  It is all the
+ * operator has until Python is up, and all they keep if Python cannot start.
+ * Text only: nothing from the wire becomes HTML.
  *
  * `clip`, `preview` and `normaliseFailedCode` follow the Python model's rules
  * (placement_app.core.untrusted, placement_app.core.events) for any value the
@@ -11,9 +13,12 @@
  * sides are tested against.
  */
 
+import {
+  DEFAULT_SETTINGS, QuickTimeline, TIME_OPTIONS, Wording, cardText, hour12, intlClock, readSaved, readSettings,
+  resolveLanguage,
+} from './quick-card.js';
+
 const STATES = new Set(['idle', 'connecting', 'connected']);
-const SIP_CODE = /^[4-6]\d\d$/;
-const MAX_LOG = 50;
 /** Longest text kept from any untrusted field, as in Python (MAX_TEXT). */
 const MAX_TEXT = 64;
 /** Longest preview of a value that is not text, as in Python (MAX_PREVIEW). */
@@ -108,7 +113,7 @@ export function normaliseFailedCode(value) {
   }
   if (typeof value === 'string') {
     const text = value.replace(PYTHON_STRIP, '');
-    return text ? clip(text) : null;
+    return text ? clip(text, MAX_PREVIEW) : null;
   }
   return preview(value);
 }
@@ -131,54 +136,47 @@ export function readCallState(args) {
 }
 
 /**
- * What build.py exports of the Python catalogue: per language, a failure's
- * [label, reason, next step].
- *
- * @typedef {Record<string, [string, string, string]>} Words
- * @typedef {{
- *   languages: string[],
- *   aliases: Record<string, string>,
- *   strings: Record<string, Record<string, string>>,
- *   codes: Record<string, Words>,
- *   classes: Record<string, Words>,
- *   unrecognised: Words,
- *   notReported: Words,
- *   tags?: Record<string, string>,
- *   timeOptions?: Intl.DateTimeFormatOptions,
- * }} Catalogue
- */
-
-/** How a time is written when the catalogue does not say (Python's i18n.TIME_OPTIONS). */
-const TIME_OPTIONS = /** @type {Intl.DateTimeFormatOptions} */ ({ timeStyle: 'medium' });
-
-/**
  * What the quick view words things with when the page's catalogue is
  * unreadable: nothing, so that it shows bare states and codes rather than
- * nothing at all (see FallbackView.word and explain).
+ * nothing at all (see Wording.word and explain).
  *
- * @type {Catalogue}
+ * @type {import('./quick-card.js').Catalogue}
  */
 export const BARE_CATALOGUE = {
   languages: ['en'], aliases: {}, strings: { en: {} }, codes: {}, classes: {}, unrecognised: {}, notReported: {},
 };
 
+/**
+ * What the init data says that the quick view uses.
+ *
+ * @typedef {{ lang: unknown, appOptions: unknown, state: string | null, saved: string | null, callId: string | null }} Opened
+ */
+
 export class FallbackView {
   /**
    * @param {Document} document the card's page (index.html), with the #quick elements
-   * @param {Catalogue} catalogue
+   * @param {import('./quick-card.js').Catalogue} catalogue
+   * @param {string} [timeZone] an IANA time zone for tests; the card writes times in the browser's,
+   *   as Python's worker does
    */
-  constructor(document, catalogue) {
+  constructor(document, catalogue, timeZone = undefined) {
     /** @param {string} id */
     const element = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
     this.document = document;
     this.catalogue = catalogue;
-    this.lang = 'en';
-    this.tag = 'en';
-    this.time = new Intl.DateTimeFormat('en', catalogue.timeOptions ?? TIME_OPTIONS);
+    /** Times as Python's worker writes them: Intl, with the options build.py exports. */
+    this.clock = intlClock(catalogue.timeOptions ?? TIME_OPTIONS, timeZone);
+    this.settings = DEFAULT_SETTINGS;
+    this.wording = new Wording(catalogue, 'en', this.settings);
+    this.timeline = new QuickTimeline();
+    /** @type {{ state: string, code: string | null, at: number }[]} state changes before the init data */
+    this.early = [];
+    this.knowsCall = false;
     this.root = element('quick');
     this.state = element('quick-state');
     this.code = element('quick-code');
     this.reason = element('quick-reason');
+    this.next = element('quick-next');
     this.notice = element('quick-notice');
     this.progress = /** @type {HTMLProgressElement} */ (element('quick-progress'));
     this.log = element('quick-log');
@@ -187,96 +185,99 @@ export class FallbackView {
     this.droppedLine.className = 'quick-notice quick-dropped';
     this.droppedLine.hidden = true;
     this.root.append(this.droppedLine);
-    this.connected = false;
-    this.rang = false;
-    this.ended = false;
     /** Python's drawing could not be applied: this view stays. */
     this.drawingFailed = false;
   }
 
-  /** @param {unknown} lang */
-  setLang(lang) {
-    const key = String(lang || '').trim().toLowerCase().slice(0, 5);
-    const alias = Object.hasOwn(this.catalogue.aliases, key) ? this.catalogue.aliases[key] : key;
-    this.lang = this.catalogue.languages.includes(alias) ? alias : 'en';
-    this.tag = this.catalogue.tags?.[this.lang] ?? this.lang;
-    this.document.documentElement.lang = this.tag;
-    // As Python's worker writes times (browser.bridge.intl_clock): the time zone's rules, the language's custom.
-    this.time = new Intl.DateTimeFormat(this.tag, this.catalogue.timeOptions ?? TIME_OPTIONS);
-  }
-
-  /**
-   * The words for `key` in the card's language, or the key's last part when the catalogue has none.
-   *
-   * @param {string} key
-   */
+  /** @param {string} key */
   word(key) {
-    const strings = this.catalogue.strings;
-    return strings[this.lang]?.[key] || strings.en?.[key] || key.split('.').at(-1) || key;
+    return this.wording.word(key);
   }
 
   /**
-   * @param {string} code
-   * @returns {[string, string, string]}
+   * The init data: language and settings, and the call's saved rows after a
+   * reload, brought up to date as Python's resume() does (the saved copy,
+   * then this page's state changes, else the state the tab reopened in).
+   *
+   * @param {Opened} opened
+   * @param {number} at
    */
-  explain(code) {
-    const { codes, classes, unrecognised } = this.catalogue;
-    const key = code.toUpperCase();
-    const known = Object.hasOwn(codes, key) ? codes[key][this.lang] : undefined;
-    if (known) {
-      const [label, reason, next] = known;
-      return [`${key} · ${label}`, reason, next];
+  opened({ lang, appOptions, state, saved, callId }, at) {
+    this.settings = readSettings(appOptions, this.catalogue.supported ?? this.catalogue.languages);
+    const language = this.settings.language === 'portal' ? lang : this.settings.language;
+    this.wording = new Wording(this.catalogue, resolveLanguage(this.catalogue, language), this.settings);
+    this.document.documentElement.lang = this.wording.tag;
+    const restored = !this.knowsCall && callId !== null ? readSaved(saved, callId) : null;
+    this.knowsCall = this.knowsCall || callId !== null;
+    if (restored) {
+      this.timeline = restored;
+      for (const change of this.early) restored.change(change.state, change.code, change.at);
+      if (state !== null && !this.early.length) restored.change(state, null, at);
+    } else if (state !== null) {
+      this.timeline.opened(state, at);
     }
-    const family = SIP_CODE.test(key) ? classes[key[0]]?.[this.lang] : undefined;
-    if (family) {
-      const [label, reason, next] = family;
-      return [`${key} · ${label}`, reason.replace('{code}', key), next];
-    }
-    const [label, reason, next] = unrecognised[this.lang] ?? ['', '', ''];
-    return [label ? `${label}: ${code}` : code, reason, next];
+    this.render();
   }
 
   /**
-   * One line per state, so that nothing is missing if Python never comes.
+   * A call-state change, drawn at once.
    *
    * @param {string} state
    * @param {string | null} code
    * @param {number} at
    */
-  note(state, code, at) {
-    const item = this.document.createElement('li');
-    const time = this.document.createElement('time');
-    const what = this.document.createElement('span');
-    time.textContent = this.time.format(at);
-    const label = code && state === 'idle' && code !== '200' ? ` — ${this.explain(code)[0]}` : '';
-    what.textContent = `${this.word(`state.${state}`)}${label}`;
-    item.append(time, what);
-    this.log.append(item);
-    while (this.log.childElementCount > MAX_LOG) this.log.firstElementChild?.remove();
+  callState(state, code, at) {
+    if (!this.knowsCall) this.early.push({ state, code, at });
+    this.timeline.change(state, code, at);
+    this.render();
   }
 
-  /** @param {string} state @param {string | null} code */
-  showState(state, code) {
-    this.state.textContent = this.word(`state.${state}`);
-    this.state.className = `quick-state state-${state}`;
-    if (state !== 'idle' && this.ended) {
-      // A new attempt in the same card: judge it on its own, as the Python model does.
-      this.ended = false;
-      this.connected = false;
-      this.rang = false;
-    }
-    if (state === 'connected') this.connected = true;
-    if (state === 'connecting') this.rang = true;
-    if (state === 'idle') this.ended = this.rang || this.connected;
-    let lines = null;
-    if (state === 'idle' && code && code !== '200') lines = this.explain(code);
-    else if (state === 'idle' && !code && this.rang && !this.connected) lines = this.catalogue.notReported[this.lang] ?? null;
-    this.code.hidden = !lines;
-    this.reason.hidden = !lines;
-    if (lines) {
-      this.code.textContent = lines[0];
-      this.reason.textContent = `${lines[1]} ${this.word('next_step')}: ${lines[2]}`;
-    }
+  /** Draw what cardText() says: the headline, the code explained, the rows (reusing their elements). */
+  render() {
+    const text = cardText(this.timeline, this.wording, this.clock);
+    // Class names of its own (quick-*), so that nothing selects Python's view and this one alike.
+    this.state.textContent = text.headline;
+    this.state.className = `quick-state state-${this.timeline.callState ?? 'unknown'}`
+      + (text.finished ? ` quick-outcome-${text.verdict}` : '');
+    this.code.hidden = !text.code;
+    this.code.textContent = text.code;
+    this.code.className = `quick-code code-${text.failure}`;
+    this.reason.hidden = !text.reason;
+    this.reason.textContent = text.reason;
+    this.next.hidden = !text.next;
+    this.next.textContent = text.next;
+    // "12:59:59 PM" needs a wider time column than "12:59:59" (as Python's view decides it).
+    const wide = this.clock(0, this.wording.tag, hour12(this.settings)).length > '00:00:00'.length;
+    this.log.className = wide ? 'quick-log twelve-hour' : 'quick-log';
+    const items = this.log.children;
+    text.rows.forEach((row, index) => {
+      let item = items[index];
+      if (!item) {
+        item = this.document.createElement('li');
+        item.append(this.document.createElement('time'), this.document.createElement('span'),
+          this.document.createElement('span'));
+        this.log.append(item);
+      }
+      const [clock, what, detail] = item.children;
+      item.className = `quick-entry${row.state ? ` state-${row.state}` : ' quick-notice-row'}${row.failing ? ' code-failed' : ''}`;
+      /** @type {HTMLElement} */ (item).hidden = row.hidden;
+      clock.className = 'quick-clock';
+      what.className = 'quick-what';
+      detail.className = 'quick-detail';
+      clock.textContent = row.clock;
+      what.textContent = row.what;
+      detail.textContent = row.detail;
+    });
+    while (this.log.childElementCount > text.rows.length) this.log.lastElementChild?.remove();
+  }
+
+  /**
+   * Outside a Bitrix24 call card there is no call to wait for: say once, plainly, where this page runs.
+   */
+  outside() {
+    this.state.hidden = true;
+    this.progress.hidden = true;
+    this.say('no_frame');
   }
 
   /** @param {string} key @param {string} [detail] */

@@ -33,11 +33,13 @@ import { BARE_CATALOGUE, FallbackView, readCallState } from './fallback.js';
 import { DomPatcher } from './dom-ops.js';
 import { startPython } from './python.js';
 import { redact } from './secrets.js';
+import { Announcer } from './announcer.js';
+import { SupportCopy } from './support.js';
 
 const OPENED = 'app:opened';
 const DONE = 'app:done';
 /** The only portal commands Python may ask this page to send. */
-const PYTHON_COMMANDS = new Set(['disableAutoClose', 'enableAutoClose', 'refreshAuth']);
+const PYTHON_COMMANDS = new Set(['disableAutoClose', 'enableAutoClose', 'refreshAuth', 'resizeWindow']);
 /** How long a command whose reply Python waits for may take (the SDK gives refreshAuth 10 s). */
 const REPLY_TIMEOUT_MS = 10000;
 const MAX_PAYLOAD = 65536;
@@ -50,10 +52,20 @@ const MAX_UNSAVED = 2000;
 const PAGE_ID = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
 const JOURNAL_KEY = `${STORAGE_PREFIX}journal:${PAGE_ID}`;
 
+/** Where Python saves the call (placement_app/card/storage.py), for the quick view to show at once. */
+const SAVED_CALL_PREFIX = `${STORAGE_PREFIX}call:`;
+
 const root = document.documentElement;
 const timeline = /** @type {HTMLElement} */ (document.getElementById('timeline'));
-const fallback = new FallbackView(document, readCatalogue());
+// The page's links fetch the catalogue with this module; a warm card has both cached.
+// Times in the browser's time zone, by Intl, as Python's worker writes them (no offset handed over).
+const fallback = new FallbackView(document, await readCatalogue());
 const drawing = new DomPatcher(timeline);
+const announcer = new Announcer(/** @type {HTMLElement} */ (document.getElementById('announce')));
+const support = new SupportCopy(/** @type {HTMLElement} */ (document.getElementById('support')),
+  /** @type {HTMLButtonElement} */ (document.getElementById('copy-support')));
+/** Python asked the portal to fit the frame to the card: asked again when the quick view goes. */
+let fitting = false;
 /** @type {Worker | null} */
 let engine = null;
 /** @type {FrameClient | null} */
@@ -68,10 +80,15 @@ const unsaved = [];
 let callId = null;
 let journalKept = false;
 
-/** The catalogue build.py embeds, or, if it is unreadable, none (the quick view then shows bare states). */
-function readCatalogue() {
+/**
+ * The catalogue build.py writes beside this module (`catalogue.json`), or, if it cannot be
+ * read, none (the quick view then shows bare states).
+ */
+async function readCatalogue() {
   try {
-    const catalogue = JSON.parse(/** @type {HTMLElement} */ (document.getElementById('catalogue')).textContent ?? '');
+    const response = await fetch(new URL('catalogue.json', import.meta.url));
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const catalogue = await response.json();
     if (catalogue && typeof catalogue === 'object' && catalogue.strings && catalogue.codes) return catalogue;
     throw new TypeError('not a catalogue');
   } catch (error) {
@@ -129,7 +146,11 @@ function dropJournal() {
   journalKept = false;
 }
 
-/** @param {string} kind @param {unknown[]} args */
+/**
+ * @param {string} kind
+ * @param {unknown[]} args
+ * @returns {number} when it arrived
+ */
 function record(kind, args) {
   const at = Date.now();
   // The init data goes to Python as it came (its token is for REST); nothing else needs a secret.
@@ -138,8 +159,8 @@ function record(kind, args) {
     if (kind === 'CallCard::CallStateChanged') {
       const seen = readCallState(safe);
       if (seen) {
-        fallback.showState(seen.state, seen.code);
-        fallback.note(seen.state, seen.code, at);
+        fallback.callState(seen.state, seen.code, at);
+        announcer.fromQuickView(fallback);
         markFirstState();
       }
     }
@@ -155,6 +176,7 @@ function record(kind, args) {
     if (document.visibilityState === 'hidden') keepJournal();
   }
   if (engine) engine.postMessage({ type: 'event', kind, payload, at, seq });
+  return at;
 }
 
 /**
@@ -180,28 +202,40 @@ function noteCall(options) {
   }
 }
 
-/** @param {any} data the init data, as the portal sent it */
-function opened(data) {
+/** The call's saved copy, if this browser kept one (a reload): the quick view shows its rows at once. */
+function savedCall() {
+  try {
+    return callId === null ? null : localStorage.getItem(SAVED_CALL_PREFIX + callId);
+  } catch {
+    return null;  // storage disabled: the tab starts afresh, as Python's does
+  }
+}
+
+/**
+ * @param {any} data the init data, as the portal sent it
+ * @param {number} at when it arrived
+ */
+function opened(data, at) {
   if (!data || typeof data !== 'object') return;
-  fallback.setLang(data.LANG);
   const options = typeof data.PLACEMENT_OPTIONS === 'string'
     ? (() => { try { return JSON.parse(data.PLACEMENT_OPTIONS); } catch { return null; } })()
     : data.PLACEMENT_OPTIONS;
   const state = options && options.CALL_STATE;
   noteCall(options);
-  // A call event already seen is newer than the state the tab opened in.
-  if (['idle', 'connecting', 'connected'].includes(state) && !sawCallEvent) {
-    fallback.showState(state, null);
-    markFirstState();
+  const known = ['idle', 'connecting', 'connected'].includes(state);
+  try {
+    fallback.opened({ lang: data.LANG, appOptions: data.APP_OPTIONS, state: known ? state : null,
+      saved: savedCall(), callId }, at);
+  } catch (error) {
+    console.warn('Call Timeline: the quick view skipped the init data', error instanceof Error ? error.name : typeof error);
   }
+  if (known && !sawCallEvent) markFirstState();
 }
 
+/** @returns {boolean} whether the page is in a portal's frame (there is a call to listen to) */
 function connect() {
   const frame = readFrameName(window.name);
-  if (!frame) {
-    fallback.say('no_frame');
-    return;
-  }
+  if (!frame) return false;
   const portal = new FrameClient(frame);
   client = portal;
   portal.call('getInitData', undefined, 5000).then((reply) => {
@@ -210,8 +244,7 @@ function connect() {
       return;
     }
     performance.mark('call-timeline:init-data');
-    opened(reply.value);
-    record(OPENED, [reply.value]);
+    opened(reply.value, record(OPENED, [reply.value]));
     portal.call('getStatus', {}, 900).then((status) => {
       if (!status.ok || !status.value || typeof status.value !== 'object') return;
       noteCall(status.value);
@@ -219,6 +252,7 @@ function connect() {
     });
   });
   for (const name of CALL_CARD_EVENTS) portal.bindEvent(name, intake(name));
+  return true;
 }
 
 /** @param {string} reason */
@@ -253,6 +287,8 @@ function savedCalls() {
  *   | { type: 'saved', seq: number }
  *   | { type: 'dropped', count: number }
  *   | { type: 'mark', name: string }
+ *   | { type: 'announce', text: string }
+ *   | { type: 'support', text: string, words: string }
  *   | { type: 'live' }} EngineMessage
  */
 
@@ -290,6 +326,11 @@ function draw(/** @type {string} */ ops) {
  */
 function command({ command: name, id }) {
   if (!client || !PYTHON_COMMANDS.has(name)) return;
+  if (name === 'resizeWindow') {
+    fitting = true;
+    client.call(name, fitParams(), 900);
+    return;
+  }
   if (typeof id !== 'string') {
     client.call(name, {}, 900);
     return;
@@ -297,6 +338,11 @@ function command({ command: name, id }) {
   client.call(name, {}, REPLY_TIMEOUT_MS).then((reply) => {
     if (engine) engine.postMessage({ type: 'reply', id, ok: reply.ok, value: reply.ok ? reply.value ?? null : null });
   });
+}
+
+/** What `resizeWindow` asks for: the full width, and the card's own height (as BX24.fitWindow). */
+function fitParams() {
+  return { width: '100%', height: Math.ceil(document.body.getBoundingClientRect().height) };
 }
 
 /** @param {number} through Python saved every event up to this number */
@@ -323,6 +369,12 @@ function fromEngine(message) {
     case 'dropped':
       fallback.dropped(Number(message.count) || 0);
       break;
+    case 'announce':
+      announcer.fromEngine(message.text);
+      break;
+    case 'support':
+      support.update(message.text, message.words);
+      break;
     case 'mark':
       performance.mark(`call-timeline:${message.name}`);
       if (message.name === 'from-snapshot') root.dataset.start = 'snapshot';
@@ -340,6 +392,7 @@ function fromEngine(message) {
       fallback.handOver();
       root.dataset.engine = 'python';
       performance.mark('call-timeline:python-live');
+      if (fitting && client) client.call('resizeWindow', fitParams(), 900);
       break;
     default:
       break;
@@ -359,7 +412,7 @@ function startEngine() {
 
 // Bind first: nothing is more urgent.  No event can arrive before the engine
 // exists, since replies come in later tasks than this one.
-connect();
+const inPortal = connect();
 // The journal: written when the page is hidden or goes, removed when it is shown again.
 document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'hidden') keepJournal();
@@ -372,9 +425,15 @@ timeline.addEventListener('click', (event) => {
   if (event.target instanceof Element && event.target.closest('button[data-action="done"]')) record(DONE, []);
 });
 
-try {
-  engine = startEngine();
-} catch (error) {
-  console.error('Call Timeline: Python cannot start here', error);
-  runWithoutPython(error instanceof Error ? error.message : String(error));
+if (!inPortal) {
+  // No portal, no call: starting Python would only draw an empty card over the one plain sentence.
+  root.dataset.engine = 'outside';
+  fallback.outside();
+} else {
+  try {
+    engine = startEngine();
+  } catch (error) {
+    console.error('Call Timeline: Python cannot start here', error);
+    runWithoutPython(error instanceof Error ? error.message : String(error));
+  }
 }

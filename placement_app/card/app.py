@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
-from ..core import settings
+from ..core import i18n, settings
 from ..core.events import (
     CALL_CARD_EVENTS,
+    BeforeClose,
     CardOpened,
     Event,
     StatisticsFound,
@@ -22,13 +24,15 @@ from ..core.events import (
     parse_wire,
 )
 from ..core.settings import DEFAULTS
-from ..core.timeline import Timeline, apply, needs_lookup, resume, with_error
+from ..core.timeline import Outcome, Timeline, apply, needs_lookup, resume, with_error
 from ..core.untrusted import MAX_TEXT, describe_error, preview
 from ..portal import client
 from ..portal.client import Http, Refresh, Spawn
 from . import keep_open, statistics, storage
+from .announce import announcement
 from .keep_open import KeepOpen
 from .storage import Store
+from .support import CallFacts, summary
 from .view import CardView
 
 #: Events kept while the call id is unknown, to replay over a saved timeline.
@@ -42,6 +46,8 @@ SAVE_EVERY_MS = 1000
 Command = Callable[[str], None]
 #: Tells the page that the saved copy holds every event up to the page's number for it.
 Saved = Callable[[int], None]
+#: Hands the page the text for "Copy for support" and the button's words (copy, copied, failed).
+Support = Callable[[str, dict[str, str]], None]
 
 
 class Card:
@@ -70,7 +76,10 @@ class Card:
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                  on_drawn: Callable[[], None] = lambda: None,
                  command: Command = lambda name: None, refresh: Refresh | None = None,
-                 on_saved: Saved = lambda seq: None):
+                 on_saved: Saved = lambda seq: None,
+                 announce: Callable[[str], None] = lambda text: None,
+                 support: Support = lambda text, words: None,
+                 fit: Callable[[], None] = lambda: None):
         self.view = view
         self.clock = clock
         self.warn = warn
@@ -98,6 +107,17 @@ class Card:
         #: Journals of earlier pages of this call replayed here (kept with the saved copy).
         self.replayed: tuple[str, ...] = ()
         self.replayed_keys: list[str] = []
+        self.announce = announce
+        self.support = support
+        self.fit = fit
+        #: The number and direction from the placement options, for "Copy for support".
+        self.facts = CallFacts()
+        self.announced = ""
+        self.summarised: tuple[object, ...] | None = None
+        self.summarised_at = float("-inf")
+        self.summarised_outcome: Outcome | None = None
+        self.holding = False
+        self.shape: tuple[object, ...] | None = None
 
     def receive(self, kind: object, payload_json: object, at: object, seq: object = None) -> None:
         """Take one event as the shim forwards it: name, JSON arguments, arrival time, its number."""
@@ -115,12 +135,21 @@ class Card:
         self.handle(event)
 
     def handle(self, event: Event) -> None:
-        """Apply one typed event, then redraw."""
+        """Apply one typed event, then redraw.
+
+        A close attempt while the card holds itself open is marked ``held``:
+        the timeline must not say the card is closing when it stays.
+        """
+        if isinstance(event, BeforeClose) and self.keep.holding:
+            event = replace(event, held=True)
         try:
             before = self.timeline
             self.timeline = apply(before, event)
             if isinstance(event, CardOpened) and event.rest_url and event.auth and self.http is not None:
                 self.portal = client.Session(self.http, event.rest_url, event.auth, self.refresh)
+            if isinstance(event, CardOpened):
+                self.facts = CallFacts(event.phone_number or self.facts.phone_number,
+                                       event.direction or self.facts.direction)
             if isinstance(event, CardOpened) and event.app_options is not None:
                 loaded = settings.load(event.app_options)
                 self.settings = loaded.settings
@@ -179,12 +208,17 @@ class Card:
         accept the app's authorisation" is said.
         """
         try:
+            self.view.lookup_try = None
             self.handle(StatisticsRequested(self.clock()))
             why = "no_record"
-            for delay in statistics.DELAYS_MS:
+            tries = len(statistics.DELAYS_MS)
+            for attempt, delay in enumerate(statistics.DELAYS_MS, 1):
                 await self.sleep(delay / 1000)
                 if self.timeline.call_id != call_id or self.timeline.lookup != "pending":
                     return  # a new attempt began, or the answer came another way
+                # Progress on screen: a wait of several seconds must not look stuck.
+                self.view.lookup_try = (attempt, tries)
+                self.redraw()
                 answer = await portal.call(statistics.METHOD, statistics.params(call_id))
                 reply = statistics.read_reply(answer, call_id)
                 if isinstance(reply, statistics.Found):
@@ -192,6 +226,8 @@ class Card:
                     return
                 if isinstance(reply, statistics.GaveUp):
                     why = reply.why
+                    # The operator is sent to their admin; this is what the admin needs.
+                    self.warn(f"Call Timeline: {statistics.METHOD} refused: {statistics.admin_detail(why)}")
                     break
                 if reply.why == "unreachable":
                     self.warn("Call Timeline: call statistics unreachable")
@@ -210,7 +246,9 @@ class Card:
                 self.unsaved = True
             for name in commands:
                 self.command(name)
-            self.view.show_hold(self.keep.closes_in(self.settings, now))
+            closes_in = self.keep.closes_in(self.settings, now)
+            self.holding = closes_in is not None
+            self.view.show_hold(closes_in)
         except Exception as error:
             self.warn(f"Call Timeline: keeping the card open failed: {describe_error(error)}")
 
@@ -239,8 +277,55 @@ class Card:
         try:
             self.view.render(self.timeline, self.clock())
             self.on_drawn()
+            self._tell()
+            self._publish(throttle=True)
+            self._fit()
         except Exception as error:
             self.warn(f"Call Timeline: drawing failed: {describe_error(error)}")
+
+    def _tell(self) -> None:
+        """The live region hears the state and the outcome when they change, never the timers."""
+        said = announcement(self.timeline, self.view.lang, self.settings)
+        if said and said != self.announced:
+            self.announced = said
+            self.announce(said)
+
+    def _publish(self, throttle: bool) -> None:
+        """Hand the page the "Copy for support" text when the call changed.
+
+        The page must hold it before the operator clicks (a clipboard write
+        needs the click's own moment), so it goes with the event; in a burst
+        at most once a second, the rest with the next tick.  A new outcome
+        (the call ended) goes at once: that is when the operator copies.
+        """
+        key = (self.timeline, self.facts, self.view.lang, self.settings)
+        now = self.clock()
+        settled = self.timeline.outcome is self.summarised_outcome
+        if key == self.summarised or (throttle and settled and now - self.summarised_at < SAVE_EVERY_MS):
+            return
+        if self.timeline.call_id is None and not self.timeline.entries:
+            return
+        self.summarised = key
+        self.summarised_at = now
+        self.summarised_outcome = self.timeline.outcome
+        lang = self.view.lang
+        words = {word: i18n.text(f"support.{word}", lang) for word in ("copy", "copied", "copy_failed")}
+        text = summary(self.timeline, self.facts, now, lang, self.settings, self.view.clock, self.view.day)
+        self.support(text, words)
+
+    def _fit(self) -> None:
+        """Ask the portal to fit the frame's height (``resizeWindow``) when the card grew or shrank.
+
+        Only when what is shown changed shape (a row, the failure, the hold,
+        a notice), never for a timer: the page measures, this only says when.
+        """
+        timeline = self.timeline
+        shape = (len(timeline.entries), timeline.dropped > 0, timeline.lost > 0, timeline.outcome,
+                 timeline.lookup, timeline.failure_reason, self.holding, self.view.lang,
+                 self.view.problem, self.summarised is not None)
+        if shape != self.shape:
+            self.shape = shape
+            self.fit()
 
     def tick(self) -> None:
         """Advance the live timers and save (called by the page every fraction of a second)."""
@@ -248,6 +333,8 @@ class Card:
             self._hold()
             self.view.tick(self.timeline, self.clock())
             self.on_drawn()
+            self._publish(throttle=False)
+            self._fit()
             self.flush()
         except Exception as error:
             self.warn(f"Call Timeline: timer failed: {describe_error(error)}")
@@ -263,10 +350,11 @@ def main(boot_json: str = "{}") -> object:
 
     boot = json.loads(boot_json)
     page = bridge.page(boot if isinstance(boot, dict) else {})
-    card = Card(CardView(page.document, page.root, page.clock), page.now, page.warn,
+    card = Card(CardView(page.document, page.root, page.clock, page.day), page.now, page.warn,
                 store=Store(page.storage, page.warn), http=bridge.post_form,
                 spawn=asyncio.ensure_future, on_drawn=page.send_drawing, command=bridge.frame_command,
-                refresh=bridge.refresh_auth, on_saved=bridge.saved)
+                refresh=bridge.refresh_auth, on_saved=bridge.saved, announce=bridge.announce,
+                support=bridge.support, fit=lambda: bridge.frame_command("resizeWindow"))
     card.redraw()
     bridge.every(TICK_MS, card.tick)
     return bridge.export(card.receive)

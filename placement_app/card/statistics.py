@@ -45,6 +45,21 @@ class GaveUp:
 
 Reply = Found | NotYet | GaveUp
 
+#: What an admin needs to know when the lookup gives up (the console's words; the
+#: operator is only told to ask their admin, see ``lookup.*`` in i18n).
+ADMIN_DETAILS = {
+    "no_scope": "the app has no telephony scope. In Bitrix24, add the scope telephony to the app"
+                " and install it again.",
+    "auth": "the portal did not accept the app's authorisation (its token was refused even after"
+            " a refresh).",
+    "refused": "the portal's answer was unreadable (not a list of call records).",
+}
+
+
+def admin_detail(why: str) -> str:
+    """The admin's explanation of why the lookup gave up (``why`` as in :class:`GaveUp`)."""
+    return ADMIN_DETAILS.get(why, why)
+
 
 def params(call_id: str) -> dict[str, object]:
     """The parameters that ask for the record of ``call_id``."""

@@ -18,7 +18,7 @@ from ..core import codes, i18n
 from ..core.codes import CodeKind
 from ..core.events import LOOKUP_FAILURES, CallState
 from ..core.settings import DEFAULTS, Loaded, Settings
-from ..core.timeline import Entry, Notice, NoticeKind, Outcome, StateSpan, Timeline
+from ..core.timeline import SUCCESS_CODES, Entry, Notice, NoticeKind, Outcome, StateSpan, Timeline
 
 Element = Any  # a DOM element (JsProxy in the browser)
 
@@ -94,29 +94,72 @@ def code_line(code: str, lang: str | None,
     return info, f"{info.code} · {info.label}"
 
 
+def headline(timeline: Timeline, lang: str | None,
+             settings: Settings = DEFAULTS) -> tuple[str, str] | None:
+    """A finished call's one headline and its verdict (a class name), or ``None`` while it is not.
+
+    One line says how the call ended and how long it took (``Call ended ·
+    3:12``, ``Busy · not answered``), so that no state word and no running
+    timer are left above it once the call is over.
+    """
+    outcome = timeline.outcome
+    if outcome is Outcome.ANSWERED:
+        total = timeline.call_time()
+        if total is None:
+            return "answered", i18n.text("outcome.answered", lang)
+        return "answered", i18n.text("headline.ended", lang, duration=i18n.format_duration(total))
+    if outcome is Outcome.FAILED and timeline.failed_code is not None:
+        info, _ = code_line(timeline.failed_code, lang, settings)
+        verdict = "expected" if settings.is_expected(timeline.failed_code) else "failed"
+        return verdict, i18n.text("headline.not_answered", lang, label=info.label)
+    if outcome is Outcome.NOT_ANSWERED:
+        return "not_answered", i18n.text("outcome.not_answered", lang)
+    return None
+
+
+def status_word(timeline: Timeline, lang: str | None) -> str:
+    """The live state above the timer: ringing, talking, or waiting for the call."""
+    state = timeline.call_state
+    if timeline.outcome is Outcome.WAITING or state is CallState.IDLE:
+        return i18n.text("state.unknown", lang)
+    return _state_name(state, lang)
+
+
+def is_failure(code: str | None, answered: bool, settings: Settings = DEFAULTS) -> bool:
+    """Whether a code ending an attempt is drawn as a failure: not for an answered call,
+    a success, or an outcome the company expects."""
+    return (code is not None and not answered and code not in SUCCESS_CODES
+            and not settings.is_expected(code))
+
+
 class CardView:
     """Draws a :class:`Timeline` into ``root`` and keeps it current."""
 
-    def __init__(self, document: Any, root: Element, clock: i18n.ClockFormat | None = None):
-        """``clock`` writes times (the browser's ``Intl`` in the card; a plain one in tests)."""
+    def __init__(self, document: Any, root: Element, clock: i18n.ClockFormat | None = None,
+                 day: i18n.DayFormat | None = None):
+        """``clock`` writes times and ``day`` days (the browser's ``Intl`` in the card, in the
+        operator's time zone; plain ones at UTC in tests)."""
         self.document = document
         self.root = root
         self.clock = clock or i18n.plain_clock()
+        self.day = day or i18n.plain_day()
         self.tag = i18n.locale_tag(None)
         self.lang: str | None = None
         self.portal_lang: str | None = None
         self.settings = DEFAULTS
         self.problem: str | None = None
         self.stale = True
+        #: The statistics lookup's try and how many it makes, while it runs (set by the card).
+        self.lookup_try: tuple[int, int] | None = None
 
         def slot(tag: str, class_name: str, parent: Element = root) -> Slot:
             return Slot(document, tag, class_name, parent)
 
         self.settings_notice = slot("p", "settings-notice")
         self.settings_notice.show(False)
-        status = slot("div", "status")
-        self.state = slot("span", "state", status.element)
-        self.timer = slot("span", "timer", status.element)
+        self.status = slot("div", "status")
+        self.state = slot("span", "state", self.status.element)
+        self.timer = slot("span", "timer", self.status.element)
         self.outcome = slot("p", "outcome")
         times = slot("dl", "times")
         self.ring_label = slot("dt", "ring-label", times.element)
@@ -156,7 +199,15 @@ class CardView:
             self._relabel()
         lang = self.lang
         self._trim(timeline.dropped)
+        answered = False  # whether the attempt an entry belongs to reached "connected"
         for index, entry in enumerate(timeline.entries):
+            failing = False
+            if isinstance(entry, StateSpan):
+                if entry.call_state is CallState.CONNECTED:
+                    answered = True
+                elif entry.call_state is CallState.IDLE:
+                    failing = is_failure(entry.failed_code, answered, self.settings)
+                    answered = False
             if index < len(self.rows):
                 shown, row = self.rows[index]
                 if shown is entry:
@@ -165,7 +216,7 @@ class CardView:
             else:
                 row = self._new_row()
                 self.rows.append((entry, row))
-            self._draw_row(row, entry, now)
+            self._draw_row(row, entry, now, failing)
         self.lost.show(timeline.lost > 0)
         if timeline.lost:
             self.lost.set(i18n.text("engine.early_dropped", lang, count=timeline.lost))
@@ -173,9 +224,13 @@ class CardView:
         if timeline.dropped:
             self.dropped.set(i18n.text("dropped", lang, count=timeline.dropped))
         outcome = timeline.outcome
-        verdict = "expected" if self._expected(timeline) else outcome.value
-        self.outcome.set(i18n.text(f"outcome.{verdict}", lang))
-        self.outcome.set_class(f"outcome outcome-{verdict}")
+        finished = headline(timeline, lang, self.settings)
+        self.status.show(finished is None)
+        self.outcome.show(finished is not None)
+        if finished is not None:
+            verdict, words = finished
+            self.outcome.set(words)
+            self.outcome.set_class(f"outcome outcome-{verdict}")
         self._draw_failure(timeline, outcome)
         self.tick(timeline, now)
 
@@ -187,9 +242,10 @@ class CardView:
         """Advance the live figures: the running state's timer and totals."""
         lang = self.lang
         state = timeline.call_state
-        self.state.set(_state_name(state, lang))
-        self.state.set_class(f"state state-{state.value if state else 'unknown'}")
-        since = timeline.state_duration(now)
+        live = timeline.outcome in (Outcome.RINGING, Outcome.TALKING)
+        self.state.set(status_word(timeline, lang))
+        self.state.set_class(f"state state-{state.value if live and state else 'unknown'}")
+        since = timeline.state_duration(now) if live else None
         self.timer.set("" if since is None else i18n.format_duration(since))
         late = " " + i18n.text("since_open", lang) if timeline.joined_late else ""
         ring = timeline.ring_time(now)
@@ -197,10 +253,13 @@ class CardView:
         talk = timeline.talk_time(now)
         self.talk.set("—" if talk is None else i18n.format_duration(talk) + late)
         current = timeline.current
-        if self.rows and current is not None:
-            entry, row = self.rows[-1]
-            if entry is current:
-                row.duration.set(i18n.format_duration(current.duration(now)))
+        if current is not None and current.call_state is not CallState.IDLE:
+            # The running step's row, wherever notices after it have put it.
+            for entry, row in reversed(self.rows):
+                if isinstance(entry, StateSpan):
+                    if entry is current:
+                        row.duration.set(i18n.format_duration(current.duration(now)))
+                    break
 
     def show_hold(self, closes_in_ms: float | None) -> None:
         """The "kept open" notice and its "Done" button, while the card holds itself open."""
@@ -244,7 +303,7 @@ class CardView:
             del self.rows[:excess]
         self.shown_dropped = dropped
 
-    def _draw_row(self, row: Row, entry: Entry, now: float) -> None:
+    def _draw_row(self, row: Row, entry: Entry, now: float, failing: bool = False) -> None:
         lang = self.lang
         moment = entry.started_at if isinstance(entry, StateSpan) else entry.at
         row.clock.set(self.clock(moment, self.tag, self.settings.hour12))
@@ -254,14 +313,17 @@ class CardView:
         if isinstance(entry, StateSpan):
             running = entry.ended_at is None
             state = entry.call_state.value
-            row.item.set_class(f"entry state-{state}" + (" running" if running else ""))
+            row.item.set_class(f"entry state-{state}" + (" running" if running else "")
+                               + (" code-failed" if failing else ""))
             late = " " + i18n.text("since_open", lang) if entry.since_open else ""
             row.what.set(_state_name(entry.call_state, lang) + late)
             detail = code_line(entry.failed_code, lang, self.settings)[1] if entry.failed_code else ""
             if entry.code_from_statistics:
                 detail += f" ({i18n.text('lookup.source', lang)})"
             row.detail.set(detail)
-            row.duration.set(i18n.format_duration(entry.duration(now)))
+            # A span without a call in it ("no connection") has no length worth a running figure.
+            idle = entry.call_state is CallState.IDLE
+            row.duration.set("" if idle else i18n.format_duration(entry.duration(now)))
         else:
             notice: Notice = entry
             row.item.set_class(f"entry notice notice-{notice.kind.value}")
@@ -273,30 +335,46 @@ class CardView:
             row.duration.set("")
 
     def _draw_failure(self, timeline: Timeline, outcome: Outcome) -> None:
+        """The code explained: its heading, reason and next step, and where it came from.
+
+        The portal's own phrase for a code from the call statistics is not
+        shown: the catalogue's words (or the admin's) say it in the
+        operator's language.  An answered call that ended with a code says
+        only what happened, in neutral words.
+        """
         lang = self.lang
-        source = ""
-        if outcome is Outcome.FAILED and timeline.failed_code:
-            info, heading = code_line(timeline.failed_code, lang, self.settings)
-            reason = info.reason
-            if timeline.code_from_statistics:
-                source = i18n.text("lookup.found", lang)
-                source += f": {timeline.failure_reason}" if timeline.failure_reason else ""
+        code = timeline.failed_code
+        source = i18n.text("lookup.found", lang) if timeline.code_from_statistics else ""
+        next_step: str | None
+        if outcome is Outcome.FAILED and code:
+            info, heading = code_line(code, lang, self.settings)
+            reason, next_step = info.reason, info.next_step
+            kind = "expected" if self._expected(timeline) else info.kind.value
         elif outcome is Outcome.NOT_ANSWERED:
             info = codes.not_reported(lang)
-            heading = info.label
-            pending = timeline.lookup == "pending"
-            reason = i18n.text("lookup.pending", lang) if pending else info.reason
-            if timeline.lookup in LOOKUP_FAILURES:
-                source = i18n.text(f"lookup.{timeline.lookup}", lang)
+            heading, next_step, kind = info.label, info.next_step, info.kind.value
+            reason = info.reason
+            if timeline.lookup == "pending":
+                reason = i18n.text("lookup.pending", lang)
+                if self.lookup_try is not None:
+                    attempt, attempts = self.lookup_try
+                    reason = i18n.text("lookup.trying", lang, attempt=attempt, attempts=attempts)
+            failed_lookup = timeline.lookup in LOOKUP_FAILURES
+            source = i18n.text(f"lookup.{timeline.lookup}", lang) if failed_lookup else ""
+        elif outcome is Outcome.ANSWERED and code and code not in SUCCESS_CODES:
+            talk = i18n.format_duration(timeline.talk_time(timeline.ended_at or 0.0) or 0.0)
+            heading, next_step, kind = "", None, "answered"
+            reason = i18n.text("answered_code", lang, talk=talk, code=code_line(code, lang, self.settings)[1])
         else:
             self.failure.show(False)
             return
         self.failure.show(True)
-        kind = "expected" if self._expected(timeline) else info.kind.value
         self.failure.set_class(f"failure code-{kind}")
+        self.failure_code.show(bool(heading))
         self.failure_code.set(heading)
         self.failure_reason.set(reason)
-        self.failure_next.set(f"{i18n.text('next_step', lang)}: {info.next_step}")
+        self.failure_next.show(next_step is not None)
+        self.failure_next.set("" if next_step is None else f"{i18n.text('next_step', lang)}: {next_step}")
         self.failure_source.show(bool(source))
         self.failure_source.set(source)
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .untrusted import MAX_TEXT, clip, preview, rest_base, valid_token
+from .untrusted import MAX_PREVIEW, MAX_TEXT, clip, preview, rest_base, valid_token
 
 CALL_STATE_CHANGED = "CallCard::CallStateChanged"
 ENTITY_CHANGED = "CallCard::EntityChanged"
@@ -71,9 +71,14 @@ class EntityChanged:
 
 @dataclass(frozen=True)
 class BeforeClose:
-    """Bitrix24 is trying to close the card (it may fire more than once)."""
+    """Bitrix24 is trying to close the card (it may fire more than once).
+
+    ``held`` is set by the card, not the portal: the card was holding itself
+    open (see ``card.keep_open``), so this attempt did not close it.
+    """
 
     at: float
+    held: bool = False
 
 
 @dataclass(frozen=True)
@@ -170,7 +175,9 @@ def normalise_failed_code(value: object) -> str | None:
     """The code as text, or ``None`` when nothing meaningful was sent.
 
     Portals send a string, but numbers are seen too; an empty value means
-    "no code".  Anything else is kept as a preview so it can be shown.
+    "no code".  Anything else is kept as a preview so it can be shown.  A
+    long text (an external telephony's reason line) is kept whole up to
+    :data:`MAX_PREVIEW`: a code cut short is a code lost, and the card wraps it.
     """
     if value is None or isinstance(value, bool):
         return None if value is None else preview(value)
@@ -182,7 +189,7 @@ def normalise_failed_code(value: object) -> str | None:
         return preview(value)
     if isinstance(value, str):
         text = value.strip()
-        return clip(text) if text else None
+        return clip(text, MAX_PREVIEW) if text else None
     return preview(value)
 
 

@@ -38,7 +38,7 @@ import struct
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from importlib import resources
 
 
@@ -203,9 +203,42 @@ def locale_tag(lang: str | None) -> str:
 
 
 #: How a clock time is written, as ``Intl.DateTimeFormat`` options (the locale's own pattern): the
-#: card's worker (``browser.bridge``) and the quick view (``static/fallback.js``, from
+#: card's worker (``browser.bridge``) and the quick view (``static/quick-card.js``, from
 #: the exported catalogue) use these very options, so the two write it alike.
 TIME_OPTIONS = {"timeStyle": "medium"}
+
+
+
+#: The hour cycle that forces 12 hours (``True``) or 24 (``False``).  Not ``Intl``'s ``hour12``:
+#: engines that follow ECMA-402 before 2024 turn ``hour12`` into the locale's other cycle of
+#: the same kind (``24:00:00`` in English, ``0:00:00 PM`` in German), as Node.js 20 still does.
+HOUR_CYCLES = {True: "h12", False: "h23"}
+
+
+def time_options(hour12: bool | None) -> dict[str, object]:
+    """The ``Intl.DateTimeFormat`` options for a time: the locale's custom, or 12 or 24 hours forced."""
+    return {**TIME_OPTIONS, **({} if hour12 is None else {"hourCycle": HOUR_CYCLES[hour12]})}
+
+
+#: How the day of a moment is asked of ``Intl`` (``formatToParts``, read by :func:`day_from_parts`):
+#: its date in the operator's zone, and the zone's offset from UTC then (``GMT+03:00``).
+DAY_OPTIONS = {"year": "numeric", "month": "numeric", "day": "numeric", "timeZoneName": "longOffset"}
+#: The locale ``DAY_OPTIONS`` are asked in: its parts are ASCII digits and ``GMT±hh:mm``.
+DAY_LOCALE = "en-US"
+_GMT_OFFSET = re.compile(r"GMT(?:([+-])(\d{2}):(\d{2}))?")
+
+
+def day_from_parts(parts: Mapping[str, str]) -> str:
+    """``2026-03-29 (UTC+02:00)`` from ``Intl``'s parts for :data:`DAY_OPTIONS`; ``—`` if they are odd."""
+    offset = _GMT_OFFSET.fullmatch(parts.get("timeZoneName", ""))
+    numbers = [parts.get(name, "") for name in ("year", "month", "day")]
+    if offset is None or not all(number.isascii() and number.isdigit() for number in numbers):
+        return "—"
+    sign, hours, minutes = offset.groups()
+    total = 0 if sign is None else (1 if sign == "+" else -1) * (int(hours) * 60 + int(minutes))
+    year, month, day = (int(number) for number in numbers)
+    return format_day(year, month, day, total)
+
 
 #: Writes a moment (ms since the epoch) as a wall-clock time for a BCP 47 tag;
 #: 12-hour when ``True``, 24-hour when ``False``, the locale's custom when ``None``.
@@ -222,6 +255,35 @@ def plain_clock(utc_offset_minutes: int = 0) -> ClockFormat:
     def clock(epoch_ms: float, tag: str, hour12: bool | None) -> str:
         return format_clock(epoch_ms, utc_offset_minutes, hour12 is True)
     return clock
+
+
+#: Writes the day a moment falls on in the operator's time zone, with that zone's offset from UTC
+#: at the moment: ``2026-11-29 (UTC+03:00)`` (for support, who may work in another zone).
+DayFormat = Callable[[float], str]
+
+
+def plain_day(utc_offset_minutes: int = 0) -> DayFormat:
+    """The day at a fixed offset from UTC, without ``Intl``: for CPython (the tests).
+
+    The browser's (``browser.bridge.intl_day``) takes the offset the time
+    zone's rules give at that moment, daylight saving included.
+    """
+    zone = timezone(timedelta(minutes=utc_offset_minutes))
+
+    def day(epoch_ms: float) -> str:
+        try:
+            moment = datetime.fromtimestamp(epoch_ms / 1000, tz=UTC).astimezone(zone)
+        except (OverflowError, OSError, ValueError):
+            return "—"
+        return format_day(moment.year, moment.month, moment.day, utc_offset_minutes)
+    return day
+
+
+def format_day(year: int, month: int, day: int, utc_offset_minutes: int) -> str:
+    """``2026-11-29 (UTC+03:00)``: a day, and the offset from UTC it was counted at."""
+    sign = "+" if utc_offset_minutes >= 0 else "-"
+    hours, minutes = divmod(abs(utc_offset_minutes), 60)
+    return f"{year:04d}-{month:02d}-{day:02d} (UTC{sign}{hours:02d}:{minutes:02d})"
 
 
 def format_clock(epoch_ms: float, utc_offset_minutes: int = 0, twelve_hour: bool = False) -> str:
@@ -258,8 +320,11 @@ def export() -> dict[str, dict[str, str]]:
 
 
 def export_locales() -> dict[str, object]:
-    """What the JS fallback view needs to write times as the card does: tags and ``Intl`` options."""
-    return {"tags": {code: SUPPORTED[code].tag for code in LANGUAGES}, "timeOptions": TIME_OPTIONS}
+    """What the JS quick view needs to write times as the card does (tags and ``Intl`` options), and
+    every language the settings may name (``supported``: also one not offered yet, which the card
+    reads as English but the settings keep)."""
+    return {"tags": {code: SUPPORTED[code].tag for code in LANGUAGES}, "timeOptions": TIME_OPTIONS,
+            "supported": list(SUPPORTED)}
 
 
 def page_texts(lang: str | None) -> dict[str, str]:

@@ -47,6 +47,8 @@ class NoticeKind(StrEnum):
     ERROR = "error"
     #: Events dropped while Python started (the detail is their number).
     EARLY_DROPPED = "early_dropped"
+    #: The portal tried to close the card while the card held itself open.
+    KEPT_OPEN = "kept_open"
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,10 @@ class Timeline:
 
         An ``idle`` without a code is never taken as success unless the call
         had been connected: portals that forward only the state lose the
-        code on the way.
+        code on the way.  A call that was connected was answered, whatever
+        code the telephony reports when it ends (a 486 after a talk is how
+        some lines say the client hung up): calling it failed would
+        contradict the talk the operator just had.
         """
         state = self.call_state
         if state is CallState.CONNECTING:
@@ -143,11 +148,18 @@ class Timeline:
             return Outcome.TALKING
         if self.ended_at is None:
             return Outcome.WAITING
-        if self.failed_code is not None and self.failed_code not in SUCCESS_CODES:
-            return Outcome.FAILED
         if self.connected_at is not None or self.failed_code in SUCCESS_CODES:
             return Outcome.ANSWERED
+        if self.failed_code is not None:
+            return Outcome.FAILED
         return Outcome.NOT_ANSWERED
+
+    def call_time(self) -> float | None:
+        """A finished call's whole length: from its first ring (or answer) to its end."""
+        start = self.ringing_at if self.ringing_at is not None else self.connected_at
+        if start is None or self.ended_at is None:
+            return None
+        return max(0.0, self.ended_at - start)
 
     def ring_time(self, now: float) -> float | None:
         """From the start of ringing to the answer (or the end, or ``now``)."""
@@ -238,9 +250,18 @@ def on_entity_changed(timeline: Timeline, event: EntityChanged) -> Timeline:
 
 
 def on_before_close(timeline: Timeline, event: BeforeClose) -> Timeline:
-    """Note the first close attempt; repeats are the same fact."""
+    """Note the first close attempt; repeats are the same fact.
+
+    An attempt the card refused (it held itself open) is not "Card closing":
+    it is noted once as such, and the real close later is noted as usual.
+    """
     if timeline.closing:
         return timeline
+    if event.held:
+        last = timeline.entries[-1] if timeline.entries else None
+        if isinstance(last, Notice) and last.kind is NoticeKind.KEPT_OPEN:
+            return timeline
+        return with_entry(timeline, Notice(event.at, NoticeKind.KEPT_OPEN))
     return with_entry(timeline, Notice(event.at, NoticeKind.CLOSING), closing=True)
 
 

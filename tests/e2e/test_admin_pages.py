@@ -15,7 +15,7 @@ from playwright.sync_api import Dialog, FrameLocator, Page, expect
 from emulator.driver import ALL_EVENTS, WorkerClock, app_frame, sync_with_portal
 from emulator.portal import Portal
 from emulator.server import Servers
-from placement_app.core import settings
+from placement_app.core import i18n, settings
 
 BUSY_OVERRIDE = ("486", "Линия занята", "Запланируйте обратный звонок в CRM")
 
@@ -108,7 +108,10 @@ def test_fresh_portal_offers_install_and_install_binds_the_tab_once(
     assert state["installed"] is True
     [tab] = state["placements"]
     assert tab["handler"] == fresh_portal.app_url
-    assert tab["langAll"] == {"en": {"TITLE": "Call timeline"}, "ru": {"TITLE": "Хронология звонка"}}
+    # The tab's title in every language the card speaks, as Bitrix24 names them.
+    assert tab["langAll"] == {code: {"TITLE": i18n.text("title", code)} for code in i18n.LANGUAGES}
+    assert (tab["langAll"]["en"], tab["langAll"]["ru"]) == (
+        {"TITLE": "Call timeline"}, {"TITLE": "Хронология звонка"})
     assert placement_calls(fresh_portal) == ["placement.get", "placement.bind"]
 
     # Running the install page again finds the tab and does not add a second one.
@@ -183,7 +186,7 @@ def test_admin_saves_settings_and_the_next_card_follows_them(
     page.evaluate("emulator.changeClient()")
     page.evaluate("emulator.setCallState('idle', '486', 'array')")
     card.locator(".failure").wait_for()
-    assert card.locator(".outcome").inner_text() == "Звонок не состоялся"  # forced Russian
+    assert card.locator(".outcome").inner_text() == "Линия занята · без ответа"  # forced Russian, own label
     assert card.locator(".failure-code").inner_text() == "486 · Линия занята"
     assert card.locator(".failure-next").inner_text() == "Что сделать: Запланируйте обратный звонок в CRM"
     assert re.fullmatch(r"\d{1,2}:\d\d:\d\d [AP]M", card.locator(".entry .clock").first.inner_text())
@@ -192,7 +195,7 @@ def test_admin_saves_settings_and_the_next_card_follows_them(
     page.wait_for_function("emulator.commands.some(c => c.command === 'disableAutoClose')")
     assert page.evaluate("emulator.call.autoClose") is False
     done = card.locator(".hold .done")
-    assert done.inner_text() == "Готово"
+    assert done.text_content() == "Готово"  # (drawn in capitals, as Bitrix24's buttons are)
     assert re.search(r"через (3:00|2:[45]\d)\.$", card.locator(".hold-text").inner_text())
     assert page.evaluate("emulator.tryClose()") is False  # the portal cannot close it now
     done.click()
@@ -204,7 +207,7 @@ def test_admin_saves_settings_and_the_next_card_follows_them(
     page.evaluate("emulator.setCallState('connecting', '', 'array')")
     page.evaluate("emulator.setCallState('idle', '487', 'array')")
     card.locator(".outcome-expected").wait_for()
-    assert card.locator(".outcome").inner_text() == "Звонок завершён (ожидаемый исход)"
+    assert card.locator(".outcome").inner_text() == "Отменён · без ответа"  # neutral: .outcome-expected
     assert card.locator(".failure.code-expected").is_visible()
     # The card sends its frame commands before it draws the event: the portal has them all.
     sync_with_portal(page)

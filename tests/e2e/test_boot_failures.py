@@ -43,11 +43,12 @@ def test_fallback_view_shows_states_and_code_when_python_cannot_start(
     assert notice.startswith("The full timeline could not start; call states are still shown.")
     call.state("idle", "486", wire="array")
     call.card.locator("#quick-code").wait_for()
-    assert call.card.locator("#quick-state").inner_text() == "No connection"
+    assert call.card.locator("#quick-state").inner_text() == "Busy · not answered"  # Python's words
     assert call.card.locator("#quick-code").inner_text() == "486 · Busy"
-    assert "book a callback" in call.card.locator("#quick-reason").inner_text()
-    log = call.card.locator("#quick-log li span").all_inner_texts()
-    assert log == ["Ringing", "No connection — 486 · Busy"]
+    assert "book a callback" in call.card.locator("#quick-next").inner_text()
+    assert call.card.locator("#quick-log .quick-what").all_inner_texts() == [
+        "No connection (since the card opened)", "Ringing", "No connection"]
+    assert call.card.locator("#quick-log .quick-detail").all_inner_texts()[-1] == "486 · Busy"
     assert call.card.locator("#timeline .entry").count() == 0
 
 
@@ -103,8 +104,9 @@ def test_fallback_judges_a_second_attempt_on_its_own(call: CallCard) -> None:
     call.state("idle", "", wire="array")
     call.card.locator("#quick-state.state-idle").wait_for()
     assert not call.card.locator("#quick-code").is_visible()
-    assert call.card.locator("#quick-log li span").all_inner_texts() == [
-        "Ringing", "No connection", "Ringing", "Talking", "No connection"]
+    assert call.card.locator("#quick-log .quick-what").all_inner_texts() == [
+        "No connection (since the card opened)", "Ringing", "No connection",
+        "Ringing", "Talking", "No connection"]
 
 
 def test_fallback_follows_the_portal_language_through_the_shared_aliases(call: CallCard) -> None:

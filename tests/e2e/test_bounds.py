@@ -86,13 +86,7 @@ def test_a_catalogue_that_cannot_be_read_leaves_bare_states_and_python_takes_ove
     refused: list[str] = []
     call.page.context.on("console", lambda message: refused.append(message.text))
 
-    def spoil(route: Route) -> None:
-        response = route.fetch()
-        page = re.sub(r'(<script type="application/json" id="catalogue">)[^<]*', r"\1{not json",
-                      response.text())
-        route.fulfill(response=response, body=page)
-
-    call.page.context.route(servers.app_url, spoil)
+    call.page.context.route("**/static/*/catalogue.json", lambda route: route.fulfill(body="{not json"))
     release = call.hold_python()
     call.open("idle")
     call.fire(STATE_CHANGED, "connecting")

@@ -23,9 +23,12 @@ def embedded(page: str, element_id: str) -> object:
     return json.loads(match.group(1))
 
 
-def test_card_page_embeds_the_python_catalogue(site: Path) -> None:
+def test_the_quick_views_catalogue_is_the_python_one_beside_the_cards_modules(site: Path) -> None:
     page = (site / "index.html").read_text()
-    catalogue = embedded(page, "catalogue")
+    shim = re.search(r'<script type="module" src="([^"]+)/shim\.js">', page)
+    assert shim and shim.group(1) == build.static_folder()
+    assert f'<link rel="preload" href="{shim.group(1)}/catalogue.json" as="fetch" crossorigin>' in page
+    catalogue = json.loads((site / shim.group(1) / "catalogue.json").read_text(encoding="utf-8"))
     assert isinstance(catalogue, dict)
     assert catalogue["codes"] == codes.export()["codes"]
     assert catalogue["strings"] == i18n.export()

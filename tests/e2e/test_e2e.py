@@ -44,7 +44,8 @@ def test_successful_call_shows_ring_and_talk_times(call: CallCard) -> None:
     call.page.clock.run_for(2_100)
     call.state("idle")
     call.card.locator(".outcome-answered").wait_for()
-    assert call.read(".outcome") == "Call answered and ended"
+    assert call.read(".outcome") == "Call ended · 0:03"  # one headline: how it ended, how long
+    assert not call.card.locator(".status").is_visible()  # no state word, no running timer
     assert call.read(".ring") == "0:01"
     assert call.read(".talk") == "0:02"
     assert call.rows() == ["No connection (since the card opened)", "Ringing", "Talking",
@@ -57,7 +58,7 @@ def test_busy_call_shows_busy_reason_and_hint(call: CallCard) -> None:
     call.wait_for_python()
     call.state("idle", "486", wire="array")
     call.card.locator(".failure").wait_for()
-    assert call.read(".outcome") == "Call failed"
+    assert call.read(".outcome") == "Busy · not answered"
     assert call.read(".failure-code") == "486 · Busy"
     assert "another call" in call.read(".failure-reason")
     assert call.read(".failure-next") == BUSY_HINT
@@ -106,7 +107,7 @@ def test_events_before_python_is_up_are_all_shown_in_order(call: CallCard) -> No
     clocks = call.card.locator(".entries .clock").all_inner_texts()
     assert clocks == sorted(clocks)
     assert "+491701234567 · LEAD #204" in call.text()
-    assert call.read(".outcome") == "Call answered and ended"
+    assert call.read(".outcome").startswith("Call ended · ")
 
 
 def test_html_in_a_code_is_shown_as_text(call: CallCard) -> None:
@@ -144,7 +145,7 @@ def test_russian_portal_gets_a_russian_card(call: CallCard) -> None:
     call.state("idle", "486", wire="array")
     call.card.locator(".failure").wait_for()
     assert call.read(".failure-code") == "486 · Занято"
-    assert call.read(".outcome") == "Звонок не состоялся"
+    assert call.read(".outcome") == "Занято · без ответа"
 
 
 def test_no_request_leaves_127_0_0_1(call: CallCard, requests_seen: Requests) -> None:

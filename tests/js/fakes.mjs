@@ -35,6 +35,10 @@ export class FakeElement {
     return this.children[0] ?? null;
   }
 
+  get lastElementChild() {
+    return this.children.at(-1) ?? null;
+  }
+
   append(...nodes) {
     for (const node of nodes) {
       if (!(node instanceof FakeElement)) throw new TypeError('this fake appends elements only');

@@ -63,7 +63,7 @@ def test_empty_or_missing_code_means_no_code() -> None:
 def test_garbage_code_is_kept_as_short_text() -> None:
     assert code_of(["idle", {"failedCode": {"a": [1, 2]}}]) == '{"a": [1, 2]}'
     long = code_of(["idle", {"failedCode": "9" * 500}])
-    assert long is not None and len(long) == 64 and long.endswith("…")
+    assert long is not None and len(long) == 120 and long.endswith("…")
 
 
 def test_unknown_state_is_unrecognised_not_an_error() -> None:

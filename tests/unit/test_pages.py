@@ -185,12 +185,13 @@ def test_the_catalogue_offered_for_overrides_is_in_the_pages_language() -> None:
     _, seen = settings_page()
     catalogue = seen.last("form")["catalogue"]
     busy = next(entry for entry in catalogue if entry["code"] == "486")
+    texts = busy.pop("texts")  # for a row in one language: its words in each language the card speaks
     assert busy == {"code": "486", "label": "Занято",
-                    "next_step": "Перезвоните через несколько минут или запланируйте обратный звонок.",
-                    "texts": {"en": {"label": "Busy",
-                                     "next_step": "Try again in a few minutes or book a callback."},
-                              "ru": {"label": "Занято", "next_step": "Перезвоните через несколько минут или "
-                                     "запланируйте обратный звонок."}}}  # for a row in one language
+                    "next_step": "Перезвоните через несколько минут или запланируйте обратный звонок."}
+    assert set(texts) == set(i18n.LANGUAGES)
+    assert texts["en"] == {"label": "Busy", "next_step": "Try again in a few minutes or book a callback."}
+    assert texts["ru"] == {"label": "Занято", "next_step": "Перезвоните через несколько минут или "
+                           "запланируйте обратный звонок."}
     assert {entry["code"] for entry in catalogue} >= {"304", "603-S", "OTHER"}
     assert seen.last("form")["maxOverrides"] == settings.MAX_OVERRIDES
 

@@ -94,13 +94,26 @@ class Portal:
 
 
 def play(portal: Portal, *events: tuple[str, str, float], connected: bool = False,
-         time: SimulatedTime | None = None) -> tuple[Card, FakeElement]:
-    """A call that ends as idle without a code; returns the card and its root after the lookup."""
+         time: SimulatedTime | None = None, warnings: list[str] | None = None,
+         watch: list[str] | None = None) -> tuple[Card, FakeElement]:
+    """A call that ends as idle without a code; returns the card and its root after the lookup.
+
+    ``warnings`` collects what the card logs to the console; ``watch`` what the
+    failure's reason says each time the card asks the portal.
+    """
     time = time or SimulatedTime()
     document = FakeDocument()
     root = document.createElement("section")
     tasks: list[Coroutine[Any, Any, Any]] = []
-    card = Card(CardView(document, root), time, http=portal, spawn=tasks.append, sleep=time.sleep)
+    logged = warnings if warnings is not None else []
+
+    async def http(url: str, body: str) -> tuple[int, str]:
+        if watch is not None:
+            watch.append(root.find("failure-reason").textContent)
+        return await portal(url, body)
+
+    card = Card(CardView(document, root), time, logged.append, http=http, spawn=tasks.append,
+                sleep=time.sleep)
     opened = {"LANG": "en", "DOMAIN": "portal.example", "PROTOCOL": 1, "AUTH_ID": TOKEN,
               "PLACEMENT_OPTIONS": {"CALL_ID": CALL, "CALL_STATE": "connecting"}}
     card.receive("app:opened", json.dumps([opened]), 1_000)
@@ -123,7 +136,8 @@ def test_missing_code_is_completed_from_call_statistics() -> None:
     card, root = play(portal)
     assert card.timeline.outcome is Outcome.FAILED
     assert root.find("failure-code").textContent == "486 · Busy"
-    assert root.find("failure-source").textContent == "Code from the portal's call statistics: Busy here"
+    assert root.find("failure-source").textContent == "Code from the portal's call statistics"
+    assert "Busy here" not in root.visible_text()  # the catalogue's words, not the telephony's phrase
     assert root.find_all("entry")[-1].find("detail").textContent == "486 · Busy (from call statistics)"
     assert len(portal.asked) == 3
     assert portal.asked[0][0] == "https://portal.example/rest/voximplant.statistic.get.json"
@@ -147,8 +161,8 @@ def test_without_a_record_the_card_asks_once_per_try_for_about_fifteen_seconds_t
 
 @pytest.mark.parametrize(("answers", "why", "words"), [
     ([reply([])], "no_record", "have no record of this call"),
-    ([reply(error="insufficient_scope", status=401)], "no_scope", "telephony scope is missing"),
-    ([reply(error="expired_token", status=401)], "auth", "did not accept the app's authorisation"),
+    ([reply(error="insufficient_scope", status=401)], "no_scope", "ask your portal administrator"),
+    ([reply(error="expired_token", status=401)], "auth", "ask your portal administrator"),
     ([OSError("network down")], "unreachable", "could not be reached"),
 ])
 def test_a_lookup_that_cannot_tell_leaves_the_entry_honest(answers: list[Answer], why: str,
@@ -203,3 +217,26 @@ def test_a_portal_address_that_is_not_a_host_is_never_called() -> None:
     card.receive("CallCard::CallStateChanged", '["connecting"]', 1)
     card.receive("CallCard::CallStateChanged", '["idle"]', 2)
     assert tasks == [] and card.portal is None
+
+
+@pytest.mark.parametrize(("answer", "detail"), [
+    (reply(error="insufficient_scope", status=401), "telephony scope"),
+    (reply(error="expired_token", status=401), "authorisation"),
+    ((200, "<html>login</html>"), "unreadable"),
+])
+def test_the_operator_is_sent_to_their_admin_and_the_admin_detail_goes_to_the_console(
+        answer: Answer, detail: str) -> None:
+    warnings: list[str] = []
+    _, root = play(Portal(answer), warnings=warnings)
+    shown = root.visible_text()
+    assert "ask your portal administrator" in root.find("failure-source").textContent
+    assert "scope" not in shown and "authorisation" not in shown
+    assert any(detail in warning and "voximplant.statistic.get" in warning for warning in warnings), warnings
+
+
+def test_a_lookup_that_takes_a_while_shows_its_progress() -> None:
+    seen: list[str] = []
+    play(Portal(reply([])), watch=seen)
+    tries = len(statistics.DELAYS_MS)
+    assert seen == [f"Looking up the reason in the portal's call statistics… try {n} of {tries}"
+                    for n in range(1, tries + 1)]

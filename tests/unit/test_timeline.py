@@ -67,8 +67,15 @@ def test_success_code_with_idle_is_answered() -> None:
     assert replay([state(0, C), state(5, IDLE, "200")]).outcome is Outcome.ANSWERED
 
 
-def test_connected_then_failure_code_is_failed() -> None:
-    assert replay([state(0, C), state(1, T), state(2, IDLE, "503")]).outcome is Outcome.FAILED
+def test_connected_then_a_failure_code_is_still_answered() -> None:
+    """A call that was talked on was answered, whatever code the telephony reports at its end."""
+    line = replay([state(0, C), state(1, T), state(2, IDLE, "503")])
+    assert line.outcome is Outcome.ANSWERED and line.failed_code == "503"
+
+
+def test_a_finished_calls_length_runs_from_its_first_ring_to_its_end() -> None:
+    assert replay([state(1_000, C), state(8_000, T), state(193_000, IDLE)]).call_time() == 192_000
+    assert replay([state(1_000, C)]).call_time() is None
 
 
 def test_repeated_state_adds_no_entry_but_takes_a_late_code() -> None:

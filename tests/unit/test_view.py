@@ -44,7 +44,7 @@ def test_busy_call_shows_busy_reason_and_next_step() -> None:
     send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
     send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=7_000)
     text = root.visible_text()
-    assert "Call failed" in text
+    assert "Busy · not answered" in text
     assert "486 · Busy" in text
     assert "The client is on another call" in text
     assert "Next step: Try again in a few minutes or book a callback." in text
@@ -183,7 +183,7 @@ def test_expected_outcomes_are_drawn_neutrally_in_the_forced_language() -> None:
     send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
     send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "603-s"}], at=2_000)
     assert root.find("outcome").className == "outcome outcome-expected"
-    assert root.find("outcome").textContent == "Звонок завершён (ожидаемый исход)"
+    assert root.find("outcome").textContent == "Отменён · без ответа"
     assert root.find("failure").className == "failure code-expected"
 
 
@@ -212,3 +212,95 @@ def test_the_admins_words_for_one_language_show_only_in_cards_in_that_language()
         send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=2_000)
         assert (root.find("failure-code").textContent, root.find("failure-next").textContent) == (
             heading, next_step), lang
+
+
+# --- issue 10: the card an operator understands at a glance ------------------------------------
+
+
+def row_texts(root: FakeElement) -> list[tuple[str, str, str]]:
+    """Each visible row as (what, detail, duration)."""
+    return [(row.find("what").textContent, row.find("detail").textContent,
+             row.find("duration").textContent) for row in root.find_all("entry") if not row.hidden]
+
+
+def test_the_current_steps_duration_keeps_running_after_other_rows_are_added() -> None:
+    card, root, _, clock, _ = make_card()
+    send(card, "CallCard::CallStateChanged", "connecting", at=0)
+    send(card, "CallCard::CallStateChanged", "connected", at=2_000)
+    clock["now"] = 3_000
+    send(card, "CallCard::EntityChanged", {"PHONE_NUMBER": "+100"}, at=3_000)
+    clock["now"] = 9_000
+    card.tick()
+    assert root.find("timer").textContent == "0:07"
+    assert ("Talking", "", "0:07") in row_texts(root)
+
+
+def test_a_finished_call_has_one_headline_with_its_outcome_and_duration_and_no_timer() -> None:
+    card, root, _, clock, _ = make_card()
+    send(card, "app:opened", {"LANG": "en", "PLACEMENT_OPTIONS": {"CALL_STATE": "idle"}}, at=0)
+    assert root.find("state").textContent == "Waiting for the call"
+    assert root.visible_text().count("Waiting for the call") == 1
+    send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
+    send(card, "CallCard::CallStateChanged", "connected", at=8_000)
+    send(card, "CallCard::CallStateChanged", "idle", at=193_000)
+    clock["now"] = 300_000
+    card.tick()
+    text = root.visible_text()
+    assert root.find("outcome").textContent == "Call ended · 3:12"
+    assert "Call answered and ended" not in text and text.count("Call ended") == 1
+    assert root.find("status").hidden  # no state word above it, no timer still running
+    assert row_texts(root)[-1] == ("No connection", "", "")  # nor a running figure on the last row
+
+
+def test_a_busy_call_that_was_never_answered_says_so_in_one_headline() -> None:
+    card, root, *_ = make_card()
+    send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
+    send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=7_000)
+    assert root.find("outcome").textContent == "Busy · not answered"
+    assert root.find("outcome").className == "outcome outcome-failed"
+    assert root.find("status").hidden
+
+
+def test_an_answered_call_that_ends_with_a_code_is_not_called_failed() -> None:
+    card, root, *_ = make_card()
+    send(card, "CallCard::CallStateChanged", "connecting", at=0)
+    send(card, "CallCard::CallStateChanged", "connected", at=1_000)
+    send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=5_000)
+    text = root.visible_text()
+    assert root.find("outcome").textContent == "Call ended · 0:05"
+    assert "Call failed" not in text and "another call" not in text
+    assert "Talked 0:04; when the call ended the telephony reported code 486 · Busy." in text
+    assert "code-failed" not in root.find_all("entry")[-1].className
+
+
+@pytest.mark.parametrize(("code", "expected"), [("200", frozenset[str]()), ("603-S", frozenset({"603-S"})),
+                                                ("487", frozenset({"487"}))])
+def test_success_and_expected_codes_are_neutral_in_the_timeline_too(code: str,
+                                                                    expected: frozenset[str]) -> None:
+    card, root = opened_with(Settings(expected_codes=expected))
+    send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
+    send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": code}], at=2_000)
+    last = root.find_all("entry")[-1]
+    assert "code-failed" not in last.className.split()
+    assert "code-failed" in _busy_row_class()
+
+
+def _busy_row_class() -> str:
+    card, root = opened_with(Settings())
+    send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
+    send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=2_000)
+    return str(root.find_all("entry")[-1].className)
+
+
+def test_a_close_the_card_refused_is_not_logged_as_the_card_closing() -> None:
+    card, root = opened_with(Settings(keep_open=True))
+    send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
+    send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=2_000)
+    send(card, "CallCard::BeforeClose", at=7_000)
+    send(card, "CallCard::BeforeClose", at=8_000)
+    whats = [what for what, _, _ in row_texts(root)]
+    assert "Card closing" not in whats
+    assert whats.count("Close refused: the card stays open") == 1
+    card.receive("app:done", "[]", 9_000)
+    send(card, "CallCard::BeforeClose", at=9_500)
+    assert [what for what, _, _ in row_texts(root)][-1] == "Card closing"
