@@ -110,8 +110,9 @@ def test_fresh_portal_offers_install_and_install_binds_the_tab_once(
     assert tab["handler"] == fresh_portal.app_url
     # The tab's title in every language the card speaks, as Bitrix24 names them.
     assert tab["langAll"] == {code: {"TITLE": i18n.text("title", code)} for code in i18n.LANGUAGES}
-    assert (tab["langAll"]["en"], tab["langAll"]["ru"]) == (
-        {"TITLE": "Call timeline"}, {"TITLE": "Хронология звонка"})
+    assert (tab["langAll"]["en"], tab["langAll"]["ru"], tab["langAll"]["de"], tab["langAll"]["ua"]) == (
+        {"TITLE": "Call timeline"}, {"TITLE": "Хронология звонка"}, {"TITLE": "Anrufchronik"},
+        {"TITLE": "Хронологія дзвінка"})
     assert placement_calls(fresh_portal) == ["placement.get", "placement.bind"]
 
     # Running the install page again finds the tab and does not add a second one.

@@ -37,11 +37,16 @@ def test_bitrix24s_language_codes_pick_the_language_and_its_tag(portal: str | No
     assert i18n.locale_tag(portal) == tag
 
 
-def test_a_language_awaiting_translation_is_spoken_as_english_whole() -> None:
-    waiting = [code for code in ALL if code not in i18n.LANGUAGES]
-    for code in waiting:
-        assert i18n.resolve_language(code) == "en" and i18n.locale_tag(code) == "en"
-        assert i18n.text("state.connected", code) == "Talking"
+def test_every_supported_language_is_offered_now_that_its_catalogue_is_complete() -> None:
+    assert i18n.LANGUAGES == ALL
+    assert (i18n.text("state.connected", "de"), i18n.text("state.connected", "ua")) == ("Gespräch", "Розмова")
+
+
+def test_a_language_awaiting_translation_is_spoken_as_english_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a language not complete yet would be (say German, were a message of it missing)."""
+    monkeypatch.setattr(i18n, "LANGUAGES", tuple(code for code in ALL if code != "de"))
+    assert i18n.resolve_language("de") == "en" and i18n.locale_tag("de") == "en"
+    assert i18n.text("state.connected", "de") == "Talking"
 
 
 def rendered_settings_page(tmp_path: Path) -> str:
@@ -107,7 +112,9 @@ def test_the_card_asks_its_clock_for_times_in_its_language_and_the_admins_hours(
     assert (shown, lang) == ("ru:True:1000", "ru")
     _, shown, _ = card_times(settings.Settings(clock="24h"), "en")
     assert shown == "en:False:1000"
-    _, shown, lang = card_times(settings.DEFAULTS, "br")  # not offered yet: English whole
+    _, shown, lang = card_times(settings.DEFAULTS, "br")  # Bitrix24's code, the language's tag
+    assert (shown, lang) == ("pt-BR:None:1000", "pt-BR")
+    _, shown, lang = card_times(settings.DEFAULTS, "xx")  # a language the card does not speak: English
     assert (shown, lang) == ("en:None:1000", "en")
 
 
