@@ -222,7 +222,16 @@ def catalogue() -> dict[str, object]:
     sys.path.insert(0, str(ROOT))
     from placement_app.core import codes, i18n
 
-    return {**codes.export(), "strings": i18n.export(), "aliases": i18n.ALIASES}
+    return {**codes.export(), "strings": i18n.export(), "aliases": i18n.ALIASES, **i18n.export_locales()}
+
+
+def awaiting_translation() -> list[str]:
+    """The supported languages not offered yet, each with how many messages it lacks."""
+    sys.path.insert(0, str(ROOT))
+    from placement_app.core import i18n
+
+    return [f"{i18n.SUPPORTED[code].locale}.po ({len(problems)} to translate)"
+            for code, problems in i18n.PROBLEMS.items() if problems]
 
 
 def static_folder(source: Path = ROOT / "static", generated: Mapping[str, bytes] | None = None) -> str:
@@ -384,7 +393,9 @@ def render_pages(site: Path, boot: Mapping[str, object], static: str) -> None:
                              undefined=jinja2.StrictUndefined)
     env.globals["imports"] = module_imports
     context = {"boot": boot, "static": static, "catalogue_file": CATALOGUE_FILE, "title": i18n.text("title"),
-               "waiting": i18n.text("state.unknown"), "t": i18n.page_texts(None)}
+               "waiting": i18n.text("state.unknown"), "t": i18n.page_texts(None),
+               # The languages offered, each by its own name (the same in every language of the page).
+               "languages": [i18n.SUPPORTED[code] for code in i18n.LANGUAGES]}
     for page in PAGES:
         (site / page).write_text(env.get_template(page).render(context), encoding="utf-8")
 
@@ -429,6 +440,9 @@ def build(site: Path = SITE, snapshot: bool = True) -> Path:
     else:
         shutil.rmtree(site / SNAPSHOTS, ignore_errors=True)
     render_pages(site, boot, static)
+    waiting = awaiting_translation()
+    if waiting:
+        say(f"not offered until translated (tools/po_sync.py, then translate): {', '.join(waiting)}")
     precompress(site)
     say(f"done: {site / 'index.html'}")
     return site

@@ -12,6 +12,7 @@ const ATTRIBUTES = new Map(/** @type {[string, (value: string) => boolean][]} */
   ['data-events', (value) => /^\d+$/.test(value)],
   ['data-action', (value) => value === 'done'],
   ['type', (value) => value === 'button'],
+  ['lang', (value) => /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(value)],
 ]));
 
 /**

@@ -13,7 +13,10 @@
  * sides are tested against.
  */
 
-import { DEFAULT_SETTINGS, QuickTimeline, Wording, cardText, readSaved, readSettings, resolveLanguage } from './quick-card.js';
+import {
+  DEFAULT_SETTINGS, QuickTimeline, TIME_OPTIONS, Wording, cardText, hour12, intlClock, readSaved, readSettings,
+  resolveLanguage,
+} from './quick-card.js';
 
 const STATES = new Set(['idle', 'connecting', 'connected']);
 /** Longest text kept from any untrusted field, as in Python (MAX_TEXT). */
@@ -153,14 +156,16 @@ export class FallbackView {
   /**
    * @param {Document} document the card's page (index.html), with the #quick elements
    * @param {import('./quick-card.js').Catalogue} catalogue
-   * @param {number} [offsetMinutes] the operator's offset from UTC: the one Python is given
+   * @param {string} [timeZone] an IANA time zone for tests; the card writes times in the browser's,
+   *   as Python's worker does
    */
-  constructor(document, catalogue, offsetMinutes = -new Date().getTimezoneOffset()) {
+  constructor(document, catalogue, timeZone = undefined) {
     /** @param {string} id */
     const element = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
     this.document = document;
     this.catalogue = catalogue;
-    this.offset = offsetMinutes;
+    /** Times as Python's worker writes them: Intl, with the options build.py exports. */
+    this.clock = intlClock(catalogue.timeOptions ?? TIME_OPTIONS, timeZone);
     this.settings = DEFAULT_SETTINGS;
     this.wording = new Wording(catalogue, 'en', this.settings);
     this.timeline = new QuickTimeline();
@@ -198,10 +203,10 @@ export class FallbackView {
    * @param {number} at
    */
   opened({ lang, appOptions, state, saved, callId }, at) {
-    this.settings = readSettings(appOptions);
+    this.settings = readSettings(appOptions, this.catalogue.supported ?? this.catalogue.languages);
     const language = this.settings.language === 'portal' ? lang : this.settings.language;
     this.wording = new Wording(this.catalogue, resolveLanguage(this.catalogue, language), this.settings);
-    this.document.documentElement.lang = this.wording.lang;
+    this.document.documentElement.lang = this.wording.tag;
     const restored = !this.knowsCall && callId !== null ? readSaved(saved, callId) : null;
     this.knowsCall = this.knowsCall || callId !== null;
     if (restored) {
@@ -229,7 +234,7 @@ export class FallbackView {
 
   /** Draw what cardText() says: the headline, the code explained, the rows (reusing their elements). */
   render() {
-    const text = cardText(this.timeline, this.wording, this.offset);
+    const text = cardText(this.timeline, this.wording, this.clock);
     // Class names of its own (quick-*), so that nothing selects Python's view and this one alike.
     this.state.textContent = text.headline;
     this.state.className = `quick-state state-${this.timeline.callState ?? 'unknown'}`
@@ -241,7 +246,9 @@ export class FallbackView {
     this.reason.textContent = text.reason;
     this.next.hidden = !text.next;
     this.next.textContent = text.next;
-    this.log.className = this.settings.clock === '12h' ? 'quick-log twelve-hour' : 'quick-log';
+    // "12:59:59 PM" needs a wider time column than "12:59:59" (as Python's view decides it).
+    const wide = this.clock(0, this.wording.tag, hour12(this.settings)).length > '00:00:00'.length;
+    this.log.className = wide ? 'quick-log twelve-hour' : 'quick-log';
     const items = this.log.children;
     text.rows.forEach((row, index) => {
       let item = items[index];

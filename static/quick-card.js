@@ -9,7 +9,8 @@
  * then another once Python takes over.  The words come from the catalogue
  * build.py exports out of the Python one; the rules here follow
  * placement_app.core.settings (load), placement_app.core.timeline (the
- * steps), placement_app.core.i18n (clock and durations) and
+ * steps), placement_app.core.i18n (durations; times through Intl, with the
+ * options Python's worker gives Intl, placement_app.browser.bridge) and
  * placement_app.card.view (headline, code line, rows), and
  * tests/cases/quick_view_card.json holds both sides to the same cases.
  * Text only: nothing here becomes HTML.
@@ -37,7 +38,9 @@ const PYTHON_STRIP = /^[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u2
 const SUCCESS = '200';
 
 /**
- * @typedef {{ code: string, label: string, next: string }} Override
+ * An admin's words for a code: `lang` is empty for every language, or the one language (Bitrix24's code) they are for.
+ *
+ * @typedef {{ code: string, lang: string, label: string, next: string }} Override
  * @typedef {{
  *   language: string, clock: string, overrides: Override[], expected: string[],
  *   showClientChanges: boolean, problem: string | null,
@@ -51,7 +54,11 @@ const SUCCESS = '200';
  *   classes: Record<string, Words>,
  *   unrecognised: Words,
  *   notReported: Words,
+ *   tags?: Record<string, string>,
+ *   timeOptions?: Intl.DateTimeFormatOptions,
+ *   supported?: string[],
  * }} Catalogue
+ * @typedef {(epochMs: number, tag: string, hour12: boolean | undefined) => string} Clock
  * @typedef {{ kind: 'span', state: string, at: number, end: number | null, code: string | null,
  *   open: boolean, statistics: boolean }} Span
  * @typedef {{ kind: 'notice', notice: string, at: number, detail: string }} Notice
@@ -60,8 +67,12 @@ const SUCCESS = '200';
 
 /** @type {Settings} */
 export const DEFAULT_SETTINGS = Object.freeze({
-  language: 'portal', clock: '24h', overrides: [], expected: [], showClientChanges: true, problem: null,
+  language: 'portal', clock: 'locale', overrides: [], expected: [], showClientChanges: true, problem: null,
 });
+/** How a time is written when the catalogue does not say (Python's i18n.TIME_OPTIONS). */
+export const TIME_OPTIONS = /** @type {Intl.DateTimeFormatOptions} */ (Object.freeze({ timeStyle: 'medium' }));
+/** The clock choices, as in Python (settings.CLOCK_CHOICES): the language's custom, or forced 24 or 12 hours. */
+const CLOCKS = ['locale', '24h', '12h'];
 
 /** @param {string} text */
 const pythonStrip = (text) => text.replace(PYTHON_STRIP, '');
@@ -84,9 +95,10 @@ function settingText(value, limit) {
 
 /**
  * @param {unknown[]} items the stored overrides
+ * @param {readonly string[]} languages every language a row may be for (Python's i18n.SUPPORTED)
  * @returns {Override[] | null} null when Python would refuse any of them
  */
-function readOverrides(items) {
+function readOverrides(items, languages) {
   if (items.length > MAX_OVERRIDES) return null;
   /** @type {Override[]} */
   const overrides = [];
@@ -94,12 +106,15 @@ function readOverrides(items) {
   for (const item of items) {
     const fields = /** @type {Record<string, unknown>} */ (item);
     const code = upper(typeof fields.code === 'string' ? fields.code : '');
-    if (!PLAUSIBLE.test(code) || seen.has(code)) return null;
-    seen.add(code);
+    // A row stored without a language (as every version before languages wrote them) is for all.
+    const lang = Object.hasOwn(fields, 'lang') ? fields.lang : '';
+    if (!PLAUSIBLE.test(code) || typeof lang !== 'string' || (lang && !languages.includes(lang))
+        || seen.has(`${code} ${lang}`)) return null;
+    seen.add(`${code} ${lang}`);
     const label = settingText(fields.label, MAX_LABEL);
     const next = settingText(fields.next_step, MAX_NEXT_STEP);
     if (label === null || next === null || (!label && !next)) return null;
-    overrides.push({ code, label, next });
+    overrides.push({ code, lang, label, next });
   }
   return overrides;
 }
@@ -118,9 +133,11 @@ function minutesOk(value) {
  * defaults (with the problem named), never half of it.
  *
  * @param {unknown} appOptions
+ * @param {readonly string[]} languages every language the settings may name (Python's i18n.SUPPORTED:
+ *   the catalogue's `supported`), also one whose words are not complete yet
  * @returns {Settings}
  */
-export function readSettings(appOptions) {
+export function readSettings(appOptions, languages) {
   if (!appOptions || typeof appOptions !== 'object' || Array.isArray(appOptions)) return DEFAULT_SETTINGS;
   let stored = /** @type {Record<string, unknown>} */ (appOptions)[OPTION_NAME];
   if (stored === undefined || stored === null || stored === '') return DEFAULT_SETTINGS;
@@ -145,12 +162,12 @@ export function readSettings(appOptions) {
   if (!Array.isArray(overrides) || !Array.isArray(expected)
       || !overrides.every((item) => item && typeof item === 'object' && !Array.isArray(item))
       || !expected.every((code) => typeof code === 'string')) return refused('corrupt');
-  const checked = readOverrides(overrides);
+  const checked = readOverrides(overrides, languages);
   const typed = expected.join(' ').split(SEPARATORS).filter((part) => pythonStrip(part));
   const codes = typed.map(upper);
   if (checked === null || !codes.every((code) => PLAUSIBLE.test(code)) || new Set(codes).size > MAX_EXPECTED
-      || !['portal', 'en', 'ru'].includes(/** @type {string} */ (data.language))
-      || !['24h', '12h'].includes(/** @type {string} */ (data.clock))
+      || !['portal', ...languages].includes(/** @type {string} */ (data.language))
+      || !CLOCKS.includes(/** @type {string} */ (data.clock))
       || typeof data.keep_open !== 'boolean' || typeof data.show_client_changes !== 'boolean'
       || !minutesOk(data.keep_open_minutes)) return refused('corrupt');
   return {
@@ -177,19 +194,58 @@ export function formatDuration(milliseconds) {
 }
 
 /**
- * Wall-clock `HH:MM:SS` (or `h:MM:SS AM`) at the operator's offset (i18n.format_clock).
+ * 12 hours (true), 24 (false), or as the language writes times (undefined): Settings.hour12 in Python.
+ *
+ * @param {Settings} settings
+ * @returns {boolean | undefined}
+ */
+export function hour12(settings) {
+  return settings.clock === '12h' ? true : settings.clock === '24h' ? false : undefined;
+}
+
+/**
+ * A clock that writes times as Python's worker does (placement_app.browser.bridge.intl_clock):
+ * Intl.DateTimeFormat with the options build.py exports, in the language's tag, forced to 12 or
+ * 24 hours only when the admin chose so; in the operator's time zone with its rules (daylight
+ * saving included), or in `timeZone` (an IANA name, for tests). A moment Intl cannot write is `—`.
+ *
+ * @param {Intl.DateTimeFormatOptions} [options]
+ * @param {string} [timeZone]
+ * @returns {Clock}
+ */
+export function intlClock(options = TIME_OPTIONS, timeZone = undefined) {
+  /** @type {Map<string, Intl.DateTimeFormat>} */
+  const formats = new Map();
+  return (epochMs, tag, twelve) => {
+    const key = `${tag} ${twelve}`;
+    let format = formats.get(key);
+    if (!format) {
+      // hourCycle, not hour12, as Python's i18n.time_options (HOUR_CYCLES): an older engine turns
+      // hour12 into the locale's other cycle of a kind (24:00:00 in English, 0:00:00 PM in German).
+      format = new Intl.DateTimeFormat(tag, { ...options,
+        ...(twelve === undefined ? {} : { hourCycle: twelve ? 'h12' : 'h23' }),
+        ...(timeZone === undefined ? {} : { timeZone }) });
+      formats.set(key, format);
+    }
+    try {
+      return format.format(epochMs);
+    } catch {
+      return '—';  // a RangeError: out of Intl's range
+    }
+  };
+}
+
+/**
+ * One time as Python's worker writes it (see intlClock).
  *
  * @param {number} epochMs
- * @param {number} offsetMinutes
- * @param {boolean} twelveHour
+ * @param {string} tag a BCP 47 tag (`pt-BR`)
+ * @param {boolean | undefined} twelve
+ * @param {string} [timeZone]
+ * @param {Intl.DateTimeFormatOptions} [options]
  */
-export function formatClock(epochMs, offsetMinutes, twelveHour) {
-  const day = 86400;
-  const seconds = (((Math.floor(epochMs / 1000) + offsetMinutes * 60) % day) + day) % day;
-  const hours = Math.floor(seconds / 3600);
-  const rest = `${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;
-  if (twelveHour) return `${((hours + 11) % 12) + 1}:${rest} ${hours < 12 ? 'AM' : 'PM'}`;
-  return `${String(hours).padStart(2, '0')}:${rest}`;
+export function formatClock(epochMs, tag, twelve, timeZone = undefined, options = TIME_OPTIONS) {
+  return intlClock(options, timeZone)(epochMs, tag, twelve);
 }
 
 /**
@@ -371,7 +427,23 @@ export class Wording {
   constructor(catalogue, lang, settings) {
     this.catalogue = catalogue;
     this.lang = lang;
+    /** The language's BCP 47 tag, for `<html lang>` and Intl (i18n.locale_tag). */
+    this.tag = catalogue.tags?.[lang] ?? lang;
     this.settings = settings;
+  }
+
+  /**
+   * The admin's words for `code` in this language, as Python's Settings.override: each part from
+   * the language's own row if it has one, else from the row for every language.
+   *
+   * @param {string} code already upper-cased
+   * @returns {{ label: string, next: string } | null}
+   */
+  override(code) {
+    const rows = this.settings.overrides.filter((item) => item.code === code && (item.lang === this.lang || !item.lang));
+    if (!rows.length) return null;
+    rows.sort((a, b) => Number(!a.lang) - Number(!b.lang));  // the language's own row first
+    return { label: rows.find((item) => item.label)?.label ?? '', next: rows.find((item) => item.next)?.next ?? '' };
   }
 
   /**
@@ -412,7 +484,7 @@ export class Wording {
       words = unrecognised[this.lang];
     }
     let [label, , next] = words;
-    const own = this.settings.overrides.find((item) => item.code === key);
+    const own = this.override(key);
     if (own) {
       label = own.label || label;
       next = own.next || next;
@@ -433,10 +505,10 @@ export class Wording {
  *
  * @param {QuickTimeline} timeline
  * @param {Wording} wording
- * @param {number} offsetMinutes the operator's offset from UTC, as Python is given it
+ * @param {Clock} clock writes times as Python's worker does (intlClock)
  * @returns {CardText}
  */
-export function cardText(timeline, wording, offsetMinutes) {
+export function cardText(timeline, wording, clock) {
   const { settings } = wording;
   const outcome = timeline.outcome();
   const code = timeline.failedCode;
@@ -476,9 +548,9 @@ export function cardText(timeline, wording, offsetMinutes) {
   /** @type {RowText[]} */
   const rows = [];
   let answered = false;
-  const twelve = settings.clock === '12h';
+  const twelve = hour12(settings);
   for (const entry of timeline.entries) {
-    const clock = formatClock(entry.at, offsetMinutes, twelve);
+    const time = clock(entry.at, wording.tag, twelve);
     if (entry.kind === 'span') {
       let failing = false;
       if (entry.state === 'connected') answered = true;
@@ -489,11 +561,12 @@ export function cardText(timeline, wording, offsetMinutes) {
       const late = entry.open ? ` ${wording.word('since_open')}` : '';
       let detail = entry.code ? wording.explain(entry.code).heading : '';
       if (entry.statistics) detail += ` (${wording.word('lookup.source')})`;
-      rows.push({ clock, what: wording.word(`state.${entry.state}`) + late, detail, hidden: false, failing, state: entry.state });
+      rows.push({ clock: time, what: wording.word(`state.${entry.state}`) + late, detail, hidden: false, failing,
+        state: entry.state });
     } else {
       const detail = entry.notice === 'early_dropped'
         ? wording.word('early_dropped.detail', { count: entry.detail }) : entry.detail;
-      rows.push({ clock, what: wording.word(`notice.${entry.notice}`), detail, failing: false, state: '',
+      rows.push({ clock: time, what: wording.word(`notice.${entry.notice}`), detail, failing: false, state: '',
         hidden: entry.notice === 'client' && !settings.showClientChanges });
     }
   }

@@ -21,12 +21,18 @@ const addButton = /** @type {HTMLButtonElement} */ ($('add-override'));
 const keepOpen = /** @type {HTMLInputElement} */ ($('keep_open'));
 const minutes = /** @type {HTMLInputElement} */ ($('keep_open_minutes'));
 const BOOLEANS = new Set(['keep_open', 'show_client_changes']);
-const PARTS = /** @type {const} */ (['code', 'label', 'next_step']);
+const PARTS = /** @type {const} */ (['code', 'lang', 'label', 'next_step']);
 
-/** @typedef {{ code: string, label: string, next_step: string }} Row */
+/**
+ * One row of the overrides table; `lang` is empty for every language, or the one language it is for.
+ *
+ * @typedef {{ code: string, lang: string, label: string, next_step: string }} Row
+ * @typedef {{ label: string, next_step: string }} Words
+ * @typedef {{ code: string, label: string, next_step: string, texts: Record<string, Words> }} Builtin
+ */
 
-/** Built-in texts by code, in the page's language (from Python). */
-/** @type {Map<string, Row>} */
+/** Built-in texts by code, in the page's language and in each language the card speaks (from Python). */
+/** @type {Map<string, Builtin>} */
 let catalogue = new Map();
 let maxOverrides = 50;
 /** The form's values as last loaded or saved; anything else is unsaved. */
@@ -42,13 +48,19 @@ let pending = '';
  */
 const field = (element) => /** @type {HTMLInputElement | null} */ (element);
 
-/** @param {Element} row @param {string} part */
-const cell = (row, part) => /** @type {HTMLInputElement} */ (row.querySelector(`input[data-part="${part}"]`));
+/**
+ * A row's control for `part`: a text box, or the language's select (which has a value too).
+ *
+ * @param {Element} row @param {string} part
+ */
+const cell = (row, part) => /** @type {HTMLInputElement} */ (
+  row.querySelector(`input[data-part="${part}"], select[data-part="${part}"]`));
 
 /** @returns {Row[]} */
 function overrideRows() {
   return [...rows.rows].map((row) => ({
-    code: cell(row, 'code').value, label: cell(row, 'label').value, next_step: cell(row, 'next_step').value,
+    code: cell(row, 'code').value, lang: cell(row, 'lang').value,
+    label: cell(row, 'label').value, next_step: cell(row, 'next_step').value,
   }));
 }
 
@@ -76,13 +88,14 @@ function syncMinutes() {
   minutes.disabled = !keepOpen.checked;
 }
 
-/** Show the built-in texts of the row's code, where the admin's own would replace them. */
+/** Show the built-in texts of the row's code (in the row's language), where the admin's own would replace them. */
 function showBuiltIn(/** @type {Element} */ row) {
   const known = catalogue.get(cell(row, 'code').value.trim().toUpperCase());
+  const words = known ? known.texts[cell(row, 'lang').value] ?? known : null;
   const builtin = /** @type {HTMLElement} */ (row.querySelector('.builtin'));
-  builtin.textContent = known ? known.label : '';
-  cell(row, 'label').placeholder = known ? known.label : '';
-  cell(row, 'next_step').placeholder = known ? known.next_step : '';
+  builtin.textContent = words ? words.label : '';
+  cell(row, 'label').placeholder = words ? words.label : '';
+  cell(row, 'next_step').placeholder = words ? words.next_step : '';
 }
 
 /** Each row's messages are named by its place, as Python names them (overrides.<index>.<part>). */
@@ -103,6 +116,12 @@ function addRow(shown) {
   const fragment = /** @type {DocumentFragment} */ (rowTemplate.content.cloneNode(true));
   const row = /** @type {HTMLTableRowElement} */ (fragment.querySelector('tr'));
   rowSerial += 1;
+  const language = /** @type {HTMLSelectElement} */ (/** @type {unknown} */ (cell(row, 'lang')));
+  const stored = String(shown.lang ?? '');
+  if (stored && ![...language.options].some((option) => option.value === stored)) {
+    // A language the page does not offer (its words incomplete): kept as stored, named by its code.
+    language.append(Object.assign(document.createElement('option'), { value: stored, textContent: stored }));
+  }
   for (const part of PARTS) {
     const input = cell(row, part);
     input.value = String(shown[part] ?? '');
@@ -132,7 +151,12 @@ function setCatalogue(entries) {
   const options = [];
   for (const entry of Array.isArray(entries) ? entries : []) {
     if (!entry || typeof entry.code !== 'string') continue;
-    const row = { code: entry.code, label: String(entry.label ?? ''), next_step: String(entry.next_step ?? '') };
+    /** @type {Record<string, Words>} */
+    const texts = {};
+    for (const [lang, words] of Object.entries(entry.texts && typeof entry.texts === 'object' ? entry.texts : {})) {
+      texts[lang] = { label: String(words?.label ?? ''), next_step: String(words?.next_step ?? '') };
+    }
+    const row = { code: entry.code, label: String(entry.label ?? ''), next_step: String(entry.next_step ?? ''), texts };
     catalogue.set(row.code, row);
     options.push(Object.assign(document.createElement('option'), { value: row.code, label: row.label }));
   }
@@ -220,7 +244,8 @@ form.addEventListener('submit', (event) => {
 });
 form.addEventListener('input', (event) => {
   const target = event.target;
-  if (target instanceof HTMLInputElement && target.dataset.part === 'code') {
+  if ((target instanceof HTMLInputElement || target instanceof HTMLSelectElement)
+      && (target.dataset.part === 'code' || target.dataset.part === 'lang')) {
     const row = target.closest('tr');
     if (row) showBuiltIn(row);
   }

@@ -52,15 +52,14 @@ const MAX_UNSAVED = 2000;
 const PAGE_ID = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
 const JOURNAL_KEY = `${STORAGE_PREFIX}journal:${PAGE_ID}`;
 
-/** The operator's offset from UTC: Python (which has no time zones) and the quick view get the same. */
-const UTC_OFFSET = -new Date().getTimezoneOffset();
 /** Where Python saves the call (placement_app/card/storage.py), for the quick view to show at once. */
 const SAVED_CALL_PREFIX = `${STORAGE_PREFIX}call:`;
 
 const root = document.documentElement;
 const timeline = /** @type {HTMLElement} */ (document.getElementById('timeline'));
 // The page's links fetch the catalogue with this module; a warm card has both cached.
-const fallback = new FallbackView(document, await readCatalogue(), UTC_OFFSET);
+// Times in the browser's time zone, by Intl, as Python's worker writes them (no offset handed over).
+const fallback = new FallbackView(document, await readCatalogue());
 const drawing = new DomPatcher(timeline);
 const announcer = new Announcer(/** @type {HTMLElement} */ (document.getElementById('announce')));
 const support = new SupportCopy(/** @type {HTMLElement} */ (document.getElementById('support')),
@@ -405,7 +404,7 @@ function startEngine() {
   fallback.step(0, 3);
   return startPython({
     entry: 'placement_app.card.app',
-    data: { storage: savedCalls(), utcOffset: UTC_OFFSET },
+    data: { storage: savedCalls() },
     onMessage: fromEngine,
     onFailed: runWithoutPython,
   });

@@ -56,9 +56,12 @@ class AdminPage:
         self.warn(f"Call Timeline: {str(count)[:20]} early events were dropped")
 
     def texts(self) -> None:
-        """Every label of the page in the admin's language."""
-        self.post({"type": "texts", "texts": i18n.page_texts(self.lang),
-                   "lang": i18n.resolve_language(self.lang)})
+        """Every label of the page in the admin's language, and that language's tag for ``<html lang>``.
+
+        The language is picked from the portal's ``LANG`` as the card's is
+        (Bitrix24's codes, English unless the language is complete).
+        """
+        self.post({"type": "texts", "texts": i18n.page_texts(self.lang), "lang": i18n.locale_tag(self.lang)})
 
     def status(self, text: str, tone: str = "") -> None:
         self.post({"type": "status", "text": text, "tone": tone})

@@ -24,10 +24,18 @@ def message(error: FieldError, lang: str | None) -> str:
     return i18n.text(error.key, lang, **dict(error.values))
 
 
-def catalogue(lang: str | None) -> list[dict[str, str]]:
-    """The codes an admin can pick, each with its built-in texts in the page's language."""
-    return [{"code": info.code, "label": info.label, "next_step": info.next_step}
-            for info in (codes.describe(code, lang) for code in codes.CATALOGUE)]
+def catalogue(lang: str | None) -> list[dict[str, object]]:
+    """The codes an admin can pick, each with its built-in texts in the page's language.
+
+    ``texts`` has them in every language the card speaks, which a row for
+    one language shows as what its own words would replace.
+    """
+    def words(code: str, other: str | None) -> dict[str, str]:
+        info = codes.describe(code, other)
+        return {"label": info.label, "next_step": info.next_step}
+
+    return [{"code": code, **words(code, lang),
+             "texts": {other: words(code, other) for other in i18n.LANGUAGES}} for code in codes.CATALOGUE]
 
 
 class SettingsPage(AdminPage):

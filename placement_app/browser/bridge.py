@@ -17,6 +17,7 @@ import js
 from pyodide.ffi import create_proxy, to_js
 from pyodide.http import pyfetch
 
+from ..core.i18n import DAY_LOCALE, DAY_OPTIONS, ClockFormat, DayFormat, day_from_parts, time_options
 from ..core.untrusted import redact_text
 from .frame_requests import FrameRequests
 from .mirror import MirroredStorage
@@ -65,7 +66,8 @@ class CardPage:
     document: RemoteDocument
     root: RemoteElement
     now: Callable[[], float]
-    utc_offset_minutes: int
+    clock: ClockFormat
+    day: DayFormat
     warn: Callable[[str], None]
     storage: MirroredStorage | None
 
@@ -78,6 +80,49 @@ class CardPage:
 
 def _now() -> float:
     return float(js.Date.now())
+
+
+def _options(options: Mapping[str, Any]) -> Any:
+    return to_js(dict(options), dict_converter=js.Object.fromEntries)
+
+
+def intl_clock(time_zone: str | None = None) -> ClockFormat:
+    """Times written by the worker's ``Intl.DateTimeFormat``, as the quick view writes them.
+
+    ``Intl`` knows the operator's time zone and its rules, so a time after a
+    daylight-saving change is right (one offset taken at start would not
+    be), and each locale's custom (``14:05:09``, ``2:05:09 PM``) unless the
+    admin forces 12 or 24 hours.  One formatter per language and choice.
+    ``time_zone`` (an IANA name) is for tests; the card uses the browser's.
+    A moment ``Intl`` cannot write (out of its range) is ``—``.
+    """
+    formats: dict[tuple[str, bool | None], Any] = {}
+    zone = {} if time_zone is None else {"timeZone": time_zone}
+
+    def clock(epoch_ms: float, tag: str, hour12: bool | None) -> str:
+        if (tag, hour12) not in formats:
+            options = _options({**time_options(hour12), **zone})
+            formats[(tag, hour12)] = js.Intl.DateTimeFormat.new(tag, options)
+        try:
+            return str(formats[(tag, hour12)].format(epoch_ms))
+        except Exception:  # a RangeError from JavaScript
+            return "—"
+    return clock
+
+
+def intl_day(time_zone: str | None = None) -> DayFormat:
+    """The day of a moment in the operator's time zone, and the zone's offset from UTC then, by
+    ``Intl`` (``2026-03-29 (UTC+02:00)``): the offset its rules give at that moment."""
+    parts = js.Intl.DateTimeFormat.new(DAY_LOCALE, _options(
+        {**DAY_OPTIONS, **({} if time_zone is None else {"timeZone": time_zone})}))
+
+    def day(epoch_ms: float) -> str:
+        try:
+            found = {str(part.type): str(part.value) for part in parts.formatToParts(epoch_ms)}
+        except Exception:  # a RangeError from JavaScript
+            return "—"
+        return day_from_parts(found)
+    return day
 
 
 def warn(message: str) -> None:
@@ -107,13 +152,11 @@ def saved(seq: int) -> None:
 def page(boot: Mapping[str, Any]) -> CardPage:
     """The drawing surface, clock, console and saved calls, from the page's boot message."""
     document = RemoteDocument()
-    offset = boot.get("utcOffset")
     snapshot = boot.get("storage")
     storage = MirroredStorage(snapshot, _post_storage) if isinstance(snapshot, dict) else None
     if storage is None:
         warn("Call Timeline: no local storage here; the timeline will not survive a reload")
-    return CardPage(document, document.root, _now,
-                offset if isinstance(offset, int) and abs(offset) <= 14 * 60 else 0, warn, storage)
+    return CardPage(document, document.root, _now, intl_clock(), intl_day(), warn, storage)
 
 
 def export(function: Callable[..., Any]) -> Any:

@@ -310,7 +310,8 @@ class Card:
         self.summarised_outcome = self.timeline.outcome
         lang = self.view.lang
         words = {word: i18n.text(f"support.{word}", lang) for word in ("copy", "copied", "copy_failed")}
-        self.support(summary(self.timeline, self.facts, now, lang, self.view.offset, self.settings), words)
+        text = summary(self.timeline, self.facts, now, lang, self.settings, self.view.clock, self.view.day)
+        self.support(text, words)
 
     def _fit(self) -> None:
         """Ask the portal to fit the frame's height (``resizeWindow``) when the card grew or shrank.
@@ -343,13 +344,13 @@ def main(boot_json: str = "{}") -> object:
     """Start the card in the worker; return the function the engine forwards events to.
 
     ``boot_json`` is what the page knows that the worker cannot: the saved
-    calls (a worker has no ``localStorage``) and the operator's time zone.
+    calls (a worker has no ``localStorage``).
     """
     from ..browser import bridge
 
     boot = json.loads(boot_json)
     page = bridge.page(boot if isinstance(boot, dict) else {})
-    card = Card(CardView(page.document, page.root, page.utc_offset_minutes), page.now, page.warn,
+    card = Card(CardView(page.document, page.root, page.clock, page.day), page.now, page.warn,
                 store=Store(page.storage, page.warn), http=bridge.post_form,
                 spawn=asyncio.ensure_future, on_drawn=page.send_drawing, command=bridge.frame_command,
                 refresh=bridge.refresh_auth, on_saved=bridge.saved, announce=bridge.announce,

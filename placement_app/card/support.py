@@ -10,7 +10,6 @@ goes in; the portal's tokens never reach either, and the text passes through
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
 
 from ..core import i18n
 from ..core.settings import DEFAULTS, Settings
@@ -25,18 +24,6 @@ class CallFacts:
 
     phone_number: str | None = None
     direction: str | None = None
-
-
-def _date(epoch_ms: float, offset_minutes: int) -> str:
-    """``2026-11-29 (UTC+03:00)``: the day in the operator's zone, and the zone."""
-    zone = timezone(timedelta(minutes=offset_minutes))
-    try:
-        moment = datetime.fromtimestamp(epoch_ms / 1000, tz=UTC).astimezone(zone)
-    except (OverflowError, OSError, ValueError):
-        return "—"
-    sign = "+" if offset_minutes >= 0 else "-"
-    hours, minutes = divmod(abs(offset_minutes), 60)
-    return f"{moment.date().isoformat()} (UTC{sign}{hours:02d}:{minutes:02d})"
 
 
 def _step(entry: Entry, lang: str | None, settings: Settings, now: float) -> list[str]:
@@ -60,9 +47,18 @@ def _step(entry: Entry, lang: str | None, settings: Settings, now: float) -> lis
 
 
 def summary(timeline: Timeline, facts: CallFacts, now: float, lang: str | None = None,
-            offset_minutes: int = 0, settings: Settings = DEFAULTS) -> str:
-    """The call as plain text, in the card's language and clock, for support."""
-    twelve_hour = settings.clock == "12h"
+            settings: Settings = DEFAULTS, clock: i18n.ClockFormat | None = None,
+            day: i18n.DayFormat | None = None) -> str:
+    """The call as plain text, in the card's language and clock, for support.
+
+    ``clock`` and ``day`` write moments as the card does (the browser's
+    ``Intl``, in the operator's time zone; plain ones at UTC in tests): each
+    step's time as its row shows it, and the day of the first with the
+    zone's offset from UTC then, since support may work in another zone.
+    """
+    clock = clock or i18n.plain_clock()
+    day = day or i18n.plain_day()
+    tag = i18n.locale_tag(lang)
     number = facts.phone_number or (timeline.client[0] if timeline.client else None)
     first = next((entry.started_at if isinstance(entry, StateSpan) else entry.at
                   for entry in timeline.entries), None)
@@ -82,7 +78,7 @@ def summary(timeline: Timeline, facts: CallFacts, now: float, lang: str | None =
         line("support.call_id", timeline.call_id),
         line("support.number", number),
         line("support.direction", facts.direction),
-        line("support.date", None if first is None else _date(first, offset_minutes)),
+        line("support.date", None if first is None else day(first)),
         line("support.outcome", outcome),
         line("ring_time", None if ring is None else i18n.format_duration(ring)),
         line("talk_time", None if talk is None else i18n.format_duration(talk)),
@@ -92,6 +88,5 @@ def summary(timeline: Timeline, facts: CallFacts, now: float, lang: str | None =
     lines.append(f"{i18n.text('support.steps', lang)}:")
     for entry in timeline.entries:
         moment = entry.started_at if isinstance(entry, StateSpan) else entry.at
-        clock = i18n.format_clock(moment, offset_minutes, twelve_hour)
-        lines.append("  ".join([clock, *_step(entry, lang, settings, now)]))
+        lines.append("  ".join([clock(moment, tag, settings.hour12), *_step(entry, lang, settings, now)]))
     return redact_text("\n".join(lines) + "\n")

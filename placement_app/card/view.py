@@ -85,7 +85,7 @@ def code_line(code: str, lang: str | None,
     The admin's own words for a code replace the built-in label or next step.
     """
     info = codes.describe(code, lang)
-    override = settings.override(code)
+    override = settings.override(code, i18n.resolve_language(lang))
     if override is not None:
         info = replace(info, label=override.label or info.label,
                        next_step=override.next_step or info.next_step)
@@ -135,10 +135,15 @@ def is_failure(code: str | None, answered: bool, settings: Settings = DEFAULTS) 
 class CardView:
     """Draws a :class:`Timeline` into ``root`` and keeps it current."""
 
-    def __init__(self, document: Any, root: Element, utc_offset_minutes: int = 0):
+    def __init__(self, document: Any, root: Element, clock: i18n.ClockFormat | None = None,
+                 day: i18n.DayFormat | None = None):
+        """``clock`` writes times and ``day`` days (the browser's ``Intl`` in the card, in the
+        operator's time zone; plain ones at UTC in tests)."""
         self.document = document
         self.root = root
-        self.offset = utc_offset_minutes
+        self.clock = clock or i18n.plain_clock()
+        self.day = day or i18n.plain_day()
+        self.tag = i18n.locale_tag(None)
         self.lang: str | None = None
         self.portal_lang: str | None = None
         self.settings = DEFAULTS
@@ -266,8 +271,11 @@ class CardView:
 
     def _relabel(self) -> None:
         lang = self.lang
+        self.tag = i18n.locale_tag(lang)
+        self.root.setAttribute("lang", self.tag)
         # "12:59:59 PM" needs a wider time column than "12:59:59".
-        self.list.set_class("entries twelve-hour" if self.settings.clock == "12h" else "entries")
+        wide = len(self.clock(0.0, self.tag, self.settings.hour12)) > len("00:00:00")
+        self.list.set_class("entries twelve-hour" if wide else "entries")
         self.settings_notice.show(self.problem is not None)
         if self.problem is not None:
             self.settings_notice.set(i18n.text(f"settings.problem.{self.problem}", lang))
@@ -298,7 +306,7 @@ class CardView:
     def _draw_row(self, row: Row, entry: Entry, now: float, failing: bool = False) -> None:
         lang = self.lang
         moment = entry.started_at if isinstance(entry, StateSpan) else entry.at
-        row.clock.set(i18n.format_clock(moment, self.offset, self.settings.clock == "12h"))
+        row.clock.set(self.clock(moment, self.tag, self.settings.hour12))
         row.item.show(not (isinstance(entry, Notice) and entry.kind is NoticeKind.CLIENT
                            and not self.settings.show_client_changes))
         row.clock.set_attribute("datetime", i18n.iso_time(moment))

@@ -18,14 +18,18 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
 from .codes import is_plausible
+from .i18n import SUPPORTED
 
 #: The app option that holds the settings.
 OPTION_NAME = "call_timeline_settings"
 #: Bumped when the stored shape changes; other versions load as defaults.
 VERSION = 1
 
-LANGUAGE_CHOICES = ("portal", "en", "ru")
-CLOCK_CHOICES = ("24h", "12h")
+#: Every supported language may be stored, also one not offered yet (its catalogue incomplete):
+#: the card then speaks English, and the choice holds once the language is complete.
+LANGUAGE_CHOICES = ("portal", *SUPPORTED)
+#: "locale": as the card's language writes times (``Intl``); the others force 24 or 12 hours.
+CLOCK_CHOICES = ("locale", "24h", "12h")
 KEEP_OPEN_MINUTES = (1, 60)
 MAX_OVERRIDES = 50
 MAX_EXPECTED = 30
@@ -37,11 +41,17 @@ MAX_STORED = 32_000
 
 @dataclass(frozen=True)
 class Override:
-    """A company's own words for one failure code; an empty part keeps the built-in text."""
+    """A company's own words for one failure code; an empty part keeps the built-in text.
+
+    ``lang`` is empty for words shown in every language, or one language's
+    code (Bitrix24's, as :data:`i18n.SUPPORTED` names it) for words shown
+    only to cards in that language; a code may have one row of each.
+    """
 
     code: str
     label: str = ""
     next_step: str = ""
+    lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,14 +70,23 @@ class Settings:
     overrides: tuple[Override, ...] = ()
     expected_codes: frozenset[str] = field(default_factory=frozenset)
     show_client_changes: bool = True
-    clock: str = "24h"
+    clock: str = "locale"
 
-    def override(self, code: str | None) -> Override | None:
-        """The admin's words for ``code``, if any."""
+    def override(self, code: str | None, lang: str = "") -> Override | None:
+        """The admin's words for ``code`` in ``lang`` (the language the card speaks), if any.
+
+        Each part comes from that language's row if it has one, else from the
+        row for every language; an empty part keeps the built-in text.
+        """
         if code is None:
             return None
         key = code.strip().upper()
-        return next((item for item in self.overrides if item.code == key), None)
+        rows = [item for item in self.overrides if item.code == key and item.lang in (lang, "")]
+        if not rows:
+            return None
+        rows.sort(key=lambda item: item.lang == "")  # the language's own row first
+        return Override(key, next((item.label for item in rows if item.label), ""),
+                        next((item.next_step for item in rows if item.next_step), ""), lang)
 
     def is_expected(self, code: str | None) -> bool:
         """Whether ``code`` is an outcome the company does not count as a failure."""
@@ -75,6 +94,11 @@ class Settings:
 
     def language_for(self, portal_lang: str | None) -> str | None:
         return portal_lang if self.language == "portal" else self.language
+
+    @property
+    def hour12(self) -> bool | None:
+        """12 hours (``True``), 24 (``False``), or as the language writes times (``None``)."""
+        return {"24h": False, "12h": True}.get(self.clock)
 
 
 DEFAULTS = Settings()
@@ -132,16 +156,18 @@ def _code(value: str) -> str:
     return value.strip().upper()
 
 
-#: The parts of one override, as the form's table rows and the stored value name them.
-OVERRIDE_PARTS = ("code", "label", "next_step")
+#: The parts of one override, as the form's table rows and the stored value name them
+#: (a stored row without ``lang``, as every version before it wrote them, is for every language).
+OVERRIDE_PARTS = ("code", "lang", "label", "next_step")
 #: What each text part of an override may hold at most.
 _LIMITS = {"label": MAX_LABEL, "next_step": MAX_NEXT_STEP}
 #: One override's problems, by the part they belong to.
 RowErrors = dict[str, list[FieldError]]
 
 
-def _override(row: Mapping[str, object], seen: set[str]) -> Override | RowErrors:
-    """One override checked: a plausible code, not listed twice, some words, no control characters."""
+def _override(row: Mapping[str, object], seen: set[tuple[str, str]]) -> Override | RowErrors:
+    """One override checked: a plausible code, not listed twice for a language, some words, no control
+    characters."""
     raw = row.get("code")
     if not isinstance(raw, str):
         return {"code": [_error("settings.error.not_text")]}
@@ -150,9 +176,15 @@ def _override(row: Mapping[str, object], seen: set[str]) -> Override | RowErrors
         return {"code": [_error("settings.error.row_no_code")]}
     if not is_plausible(code):
         return {"code": [_error("settings.error.row_code", code=raw.strip()[:20])]}
-    if code in seen:
+    lang = row.get("lang", "")
+    if not isinstance(lang, str) or (lang and lang not in SUPPORTED):
+        return {"lang": [_error("settings.error.choice")]}
+    if (code, lang) in seen:
+        if lang:
+            return {"lang": [_error("settings.error.row_twice_language", code=code,
+                                    language=SUPPORTED[lang].name)]}
         return {"code": [_error("settings.error.row_twice", code=code)]}
-    seen.add(code)
+    seen.add((code, lang))
     errors: RowErrors = {}
     texts: dict[str, str] = {}
     for part, limit in _LIMITS.items():
@@ -164,14 +196,14 @@ def _override(row: Mapping[str, object], seen: set[str]) -> Override | RowErrors
         return errors
     if not texts["label"] and not texts["next_step"]:
         return {"label": [_error("settings.error.row_empty", code=code)]}
-    return Override(code, texts["label"], texts["next_step"])
+    return Override(code, texts["label"], texts["next_step"], lang)
 
 
 def _blank(row: object) -> bool:
     """A row the admin added and left empty: not an override, and not a mistake."""
     if not isinstance(row, Mapping):
         return False
-    parts = [row.get(part) for part in OVERRIDE_PARTS]
+    parts = [row.get(part) for part in OVERRIDE_PARTS if part != "lang"]  # a language alone says nothing
     return all(part is None or (isinstance(part, str) and not part.strip()) for part in parts)
 
 
@@ -194,7 +226,7 @@ def parse_overrides(rows: object, *, skip_blank: bool = True) -> tuple[tuple[Ove
     if len(filled) > MAX_OVERRIDES:
         return (), {"overrides": [_error("settings.error.too_many_overrides", limit=MAX_OVERRIDES)]}
     errors: Errors = {}
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     overrides = []
     for index, row in filled:
         if not isinstance(row, Mapping):
@@ -285,9 +317,15 @@ def to_form(settings: Settings) -> dict[str, object]:
 
 
 def dumps(settings: Settings) -> str:
-    """The app option's value: versioned JSON."""
+    """The app option's value: versioned JSON.
+
+    A row for every language is stored without ``lang``, as before rows had
+    languages, so such settings read the same by every version of the app.
+    """
     data = asdict(settings)
     data["expected_codes"] = sorted(settings.expected_codes)
+    data["overrides"] = [{part: value for part, value in row.items() if part != "lang" or value}
+                         for row in data["overrides"]]
     return json.dumps({"version": VERSION, **data}, ensure_ascii=False, separators=(",", ":"))
 
 

@@ -15,7 +15,7 @@ from playwright.sync_api import Dialog, FrameLocator, Page, expect
 from emulator.driver import ALL_EVENTS, WorkerClock, app_frame, sync_with_portal
 from emulator.portal import Portal
 from emulator.server import Servers
-from placement_app.core import settings
+from placement_app.core import i18n, settings
 
 BUSY_OVERRIDE = ("486", "Линия занята", "Запланируйте обратный звонок в CRM")
 
@@ -108,7 +108,11 @@ def test_fresh_portal_offers_install_and_install_binds_the_tab_once(
     assert state["installed"] is True
     [tab] = state["placements"]
     assert tab["handler"] == fresh_portal.app_url
-    assert tab["langAll"] == {"en": {"TITLE": "Call timeline"}, "ru": {"TITLE": "Хронология звонка"}}
+    # The tab's title in every language the card speaks, as Bitrix24 names them.
+    assert tab["langAll"] == {code: {"TITLE": i18n.text("title", code)} for code in i18n.LANGUAGES}
+    assert (tab["langAll"]["en"], tab["langAll"]["ru"], tab["langAll"]["de"], tab["langAll"]["ua"]) == (
+        {"TITLE": "Call timeline"}, {"TITLE": "Хронология звонка"}, {"TITLE": "Anrufchronik"},
+        {"TITLE": "Хронологія дзвінка"})
     assert placement_calls(fresh_portal) == ["placement.get", "placement.bind"]
 
     # Running the install page again finds the tab and does not add a second one.
@@ -212,6 +216,23 @@ def test_admin_saves_settings_and_the_next_card_follows_them(
     assert not card.locator(".hold").is_visible()
 
 
+@pytest.mark.parametrize(("lang", "pattern"), [("en", r"\d{1,2}:\d\d:\d\d\s[AP]M"),
+                                              ("ru", r"\d\d:\d\d:\d\d")])
+def test_a_fresh_install_writes_times_as_the_language_does_in_the_card_and_its_quick_view(
+        installed: Page, lang: str, pattern: str) -> None:
+    page = installed
+    play_card(page, lang=lang)
+    card = app(page)
+    page.evaluate("emulator.setCallState('connecting', '', 'array')")
+    card.locator(".entry.state-connecting .clock").wait_for()
+    python = card.locator(".entry.state-connecting .clock").inner_text()
+    assert re.fullmatch(pattern, python), python
+    quick = app_frame(page).evaluate(
+        "() => document.querySelector('#quick-log li:last-child time').textContent")
+    assert quick == python  # the quick view, before Python, wrote the very same time
+    assert app_frame(page).evaluate("() => document.documentElement.lang") == lang
+
+
 def test_kept_open_card_closes_when_the_admins_time_is_up(installed: Page, fresh_portal: Servers) -> None:
     """Held past the portal's own close, renewed before the portal lets go, released at the limit.
 
@@ -283,8 +304,8 @@ def test_each_invalid_input_is_refused_with_its_message(installed: Page, fresh_p
     form = app(page)
     app_frame(page).evaluate("""() => {
       const language = document.getElementById('language');
-      language.append(Object.assign(document.createElement('option'), {value: 'fr', textContent: 'fr'}));
-      language.value = 'fr';
+      language.append(Object.assign(document.createElement('option'), {value: 'xx', textContent: 'xx'}));
+      language.value = 'xx';
     }""")
     fill_settings(page, keep_open=True, keep_open_minutes="0", expected_codes="487, hello")
     add_overrides(page, ("4866", "Busy", ""), ("", "", ""), ("486", "", ""), ("404", "Wrong number", ""),
@@ -377,6 +398,8 @@ def test_the_overrides_table_offers_the_catalogue_and_adds_and_removes_rows(
     fresh_portal.portal.app_options[settings.OPTION_NAME] = settings.dumps(stored)
     open_settings(page, lang="ru")
     form = app(page)
+    title = app_frame(page).evaluate("() => [document.documentElement.lang, document.title]")
+    assert title == ["ru", "Настройки «Хронологии звонка»"]  # the page and its tab say they are Russian
     assert override_rows(page) == [["603", hostile, ""]]  # stored words shown as text, never as markup
     assert form.locator("img").count() == 0
     assert form.locator("#override-rows .builtin").inner_text() == "Отклонён"
@@ -408,6 +431,28 @@ def test_the_overrides_table_offers_the_catalogue_and_adds_and_removes_rows(
     assert json.loads(fresh_portal.portal.state()["appOptions"][settings.OPTION_NAME])["overrides"] == []
 
 
+def test_an_override_row_can_be_for_one_language(installed: Page, fresh_portal: Servers) -> None:
+    page = installed
+    open_settings(page)
+    form = app(page)
+    add_overrides(page, ("486", "Line busy", ""), ("486", "Линия занята", ""))
+    russian = form.locator("#override-rows tr").nth(1)
+    russian.locator("select[data-part=lang]").select_option("ru")
+    # What its words replace, in its own language.
+    expect(russian.locator("input[data-part=next_step]")).to_have_attribute(
+        "placeholder", "Перезвоните через несколько минут или запланируйте обратный звонок.")
+    save(page)
+    stored = json.loads(fresh_portal.portal.state()["appOptions"][settings.OPTION_NAME])["overrides"]
+    assert stored == [{"code": "486", "label": "Line busy", "next_step": ""},
+                      {"code": "486", "label": "Линия занята", "next_step": "", "lang": "ru"}]
+
+    for lang, heading in (("ru", "486 · Линия занята"), ("en", "486 · Line busy")):
+        play_card(page, lang=lang)
+        page.evaluate("emulator.setCallState('connecting', '', 'array')")
+        page.evaluate("emulator.setCallState('idle', '486', 'array')")
+        expect(app(page).locator(".failure-code")).to_have_text(heading)
+
+
 def test_unsaved_changes_are_shown_and_guarded_and_reset_only_fills_the_form(
         installed: Page, fresh_portal: Servers) -> None:
     page = installed
@@ -433,7 +478,7 @@ def test_unsaved_changes_are_shown_and_guarded_and_reset_only_fills_the_form(
 
     form.locator("#reset").click()
     expect(form.locator("#status")).to_contain_text("Nothing changes until you press Save")
-    assert form.locator("#clock").input_value() == "24h"
+    assert form.locator("#clock").input_value() == "locale"  # times as the card's language writes them
     assert form.locator("#language").input_value() == "portal"
     assert not form.locator("#keep_open").is_checked()
     expect(form.locator("#keep_open_minutes")).to_be_disabled()

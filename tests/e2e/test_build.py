@@ -50,6 +50,10 @@ def test_wheel_has_no_runtime_dependencies_and_holds_the_package(site: Path) -> 
     package = build.ROOT / "placement_app"
     sources = {path.relative_to(build.ROOT).as_posix() for path in package.rglob("*.py")}
     assert sources and sources <= names, f"left out of the wheel: {sorted(sources - names)}"
+    # Every language's catalogue, compiled (Babel is not in the browser), and none of the sources.
+    locales = {path.stem for path in (package / "locales").glob("*.po")}
+    assert {f"placement_app/locales/{locale}.mo" for locale in locales} <= names
+    assert [name for name in names if name.endswith(".po")] == []
     # micropip installs no extras: only the development tools are listed, each behind ``extra ==``.
     needs = [line for line in metadata.splitlines() if line.startswith("Requires-Dist:")]
     assert [line for line in needs if "extra ==" not in line] == []

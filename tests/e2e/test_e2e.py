@@ -148,6 +148,29 @@ def test_russian_portal_gets_a_russian_card(call: CallCard) -> None:
     assert call.read(".outcome") == "Занято · без ответа"
 
 
+def test_german_portal_gets_a_german_card_in_a_page_that_says_it_is_german(call: CallCard) -> None:
+    call.open("connecting", lang="de")
+    call.wait_for_python()
+    call.state("idle", "486", wire="array")
+    call.card.locator(".failure").wait_for()
+    assert call.read(".outcome") == "Besetzt · nicht angenommen"  # the headline
+    assert call.read(".failure-code") == "486 · Besetzt"  # the code's words
+    assert call.read(".failure-reason") == "Der Kunde telefoniert gerade, die Leitung ist besetzt."
+    assert call.read(".failure-next") == (
+        "Nächster Schritt: Versuchen Sie es in einigen Minuten erneut oder planen Sie einen Rückruf.")
+    assert call.rows()[0] == "Klingelt (seit Öffnen des Anruffensters)"
+    assert call.frame.evaluate("document.documentElement.lang") == "de"  # screen readers speak German
+
+
+def test_ukrainian_portal_bitrix24s_ua_gets_a_page_in_uk(call: CallCard) -> None:
+    call.open("connecting", lang="ua")
+    call.wait_for_python()
+    call.state("idle", "486", wire="array")
+    call.card.locator(".failure").wait_for()
+    assert call.read(".outcome") == "Зайнято · без відповіді"
+    assert call.frame.evaluate("document.documentElement.lang") == "uk"  # BCP 47, not Bitrix24's "ua"
+
+
 def test_no_request_leaves_127_0_0_1(call: CallCard, requests_seen: Requests) -> None:
     call.open("connecting")
     call.wait_for_python()

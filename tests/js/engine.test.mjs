@@ -11,7 +11,7 @@ const BOOT = {
   type: 'boot',
   entry: 'placement_app.card.app',
   boot: { pyodide: 'https://app.example/runtime/', wheels: ['w.whl'], appWheel: 'https://app.example/app.whl' },
-  data: { storage: {}, utcOffset: 180 },
+  data: { storage: {} },
 };
 
 function event(kind, at) {

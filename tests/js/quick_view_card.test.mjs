@@ -1,23 +1,25 @@
 // The quick view (static/fallback.js, static/quick-card.js) draws the table of
 // cases that tests/unit/test_quick_view_card.py holds Python's view to: the
-// same settings, clocks and calls must read the same in both views.
+// same settings, clocks and calls must read the same in both views. Both write times with Intl
+// (the operator's time zone, here the case's), so the JS side runs in Node.js's Intl as Python's
+// side of the table does.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 import { FallbackView } from '../../static/fallback.js';
-import { formatClock, formatDuration, readSettings } from '../../static/quick-card.js';
+import { formatClock, formatDuration, readSettings, resolveLanguage } from '../../static/quick-card.js';
 import { FakeDocument } from './fakes.mjs';
 
 const TABLE = JSON.parse(readFileSync(new URL('../cases/quick_view_card.json', import.meta.url), 'utf8'));
 const CALL = 'call-1';
 const IDS = ['quick', 'quick-state', 'quick-code', 'quick-reason', 'quick-next', 'quick-notice', 'quick-progress', 'quick-log'];
 
-/** The quick view drawn into a fake page with index.html's elements. */
-function quickView(offset) {
+/** The quick view drawn into a fake page with index.html's elements, writing times in `timeZone`. */
+function quickView(timeZone) {
   const document = new FakeDocument();
   for (const id of IDS) document.withId(id);
-  return { document, view: new FallbackView(document, TABLE.catalogue, offset) };
+  return { document, view: new FallbackView(document, TABLE.catalogue, timeZone) };
 }
 
 /** What the operator reads in the quick view, in the table's terms. */
@@ -28,23 +30,26 @@ function shown(document) {
   };
   const rows = document.getElementById('quick-log').children.filter((row) => !row.hidden)
     .map((row) => row.children.map((part) => part.textContent));
-  return { headline: text('quick-state'), code: text('quick-code'), reason: text('quick-reason'),
-    next: text('quick-next'), rows };
+  return { lang: document.documentElement.lang, headline: text('quick-state'), code: text('quick-code'),
+    reason: text('quick-reason'), next: text('quick-next'), rows };
 }
 
 for (const { case: name, app_options: appOptions, expected } of TABLE.settings) {
   test(`settings: ${name}`, () => {
-    const settings = readSettings(appOptions);
+    const settings = readSettings(appOptions, TABLE.catalogue.supported);
     assert.deepEqual({
       language: settings.language, clock: settings.clock,
-      overrides: settings.overrides.map(({ code, label, next }) => [code, label, next]),
+      overrides: settings.overrides.map(({ code, lang, label, next }) => [code, lang, label, next]),
       expected: settings.expected, show_client_changes: settings.showClientChanges, problem: settings.problem,
     }, expected);
   });
 }
 
-for (const { case: name, epoch_ms: epochMs, offset, twelve_hour: twelve, expected } of TABLE.clock) {
-  test(`clock: ${name}`, () => assert.equal(formatClock(epochMs, offset, twelve), expected));
+for (const { case: name, epoch_ms: epochMs, time_zone: timeZone, lang, hour12, expected } of TABLE.clock) {
+  test(`clock: ${name}`, () => {
+    const tag = TABLE.catalogue.tags[resolveLanguage(TABLE.catalogue, lang)];
+    assert.equal(formatClock(epochMs, tag, hour12 ?? undefined, timeZone, TABLE.catalogue.timeOptions), expected);
+  });
 }
 
 for (const { case: name, milliseconds, expected } of TABLE.duration) {
@@ -53,7 +58,7 @@ for (const { case: name, milliseconds, expected } of TABLE.duration) {
 
 for (const card of TABLE.cards) {
   test(`card: ${card.case}`, () => {
-    const { document, view } = quickView(card.offset);
+    const { document, view } = quickView(card.time_zone);
     view.opened({ lang: card.lang, appOptions: card.app_options, state: card.opened_state,
       saved: card.saved, callId: CALL }, card.opened_at);
     for (const [state, code, at] of card.events) view.callState(state, code, at);
@@ -63,20 +68,22 @@ for (const card of TABLE.cards) {
 
 test('events before the init data are drawn at once, then worded as the settings say', () => {
   const card = TABLE.cards.find((item) => item.case.includes('override for 486'));
-  const { document, view } = quickView(card.offset);
+  const { document, view } = quickView(card.time_zone);
   for (const [state, code, at] of card.events) view.callState(state, code, at);
   assert.equal(shown(document).code, '486 · Busy');  // the built-in words, until the settings come
   view.opened({ lang: card.lang, appOptions: card.app_options, state: card.opened_state, saved: null,
     callId: CALL }, card.opened_at);
   assert.equal(shown(document).code, card.expected.code);
   assert.deepEqual(shown(document).rows.map((row) => row[0]), card.expected.rows.slice(1).map((row) => row[0]));
+  assert.equal(document.documentElement.lang, 'en');
 });
 
 test('a saved copy of another call, or one that is not a timeline, shows nothing of it', () => {
   const card = TABLE.cards.find((item) => item.saved);
   for (const [saved, callId] of [[card.saved, 'another-call'], ['<img src=x>', CALL], ['{"version":1}', CALL]]) {
-    const { document, view } = quickView(0);
+    const { document, view } = quickView('UTC');
     view.opened({ lang: 'en', appOptions: {}, state: 'idle', saved, callId }, 1000);
-    assert.deepEqual(shown(document).rows, [['00:00:01', 'No connection (since the card opened)', '']]);
+    assert.deepEqual(shown(document).rows.map(([clock, ...rest]) => [clock.replace(/\s/g, ' '), ...rest]),
+      [['12:00:01 AM', 'No connection (since the card opened)', '']]);
   }
 });

@@ -203,3 +203,29 @@ def test_settings_and_install_logic_run_inside_pyodide(site: Path, tmp_path: Pat
     assert report["installed"] is True
     assert report["calls"] == ["placement.get.json", "placement.bind.json", "finish"]
     assert report["message"].startswith("«Хронология звонка» установлена")
+
+
+INTL = '''
+import json
+from placement_app.browser import bridge
+from placement_app.core import i18n
+
+cases = json.loads(CASES)
+clocks = [bridge.intl_clock(case["time_zone"])(case["epoch_ms"], i18n.locale_tag(case["lang"]),
+                                               case["hour12"]) for case in cases]
+days = [bridge.intl_day(zone)(moment) for zone, moment in (
+    ("Europe/Berlin", 1_782_900_000_000), ("America/New_York", 1_782_856_800_000), ("Asia/Kolkata", 0),
+    ("UTC", 0), ("UTC", 1e20))]
+json.dumps({"clocks": clocks, "days": days, "far": bridge.intl_clock("UTC")(1e20, "en", None)})
+'''
+
+
+def test_the_workers_intl_writes_the_shared_tables_times_inside_pyodide(site: Path, tmp_path: Path) -> None:
+    """The card's own clock (``bridge.intl_clock``, ``intl_day``) in real Pyodide, through JavaScript's
+    ``Intl``: the times the quick view's table of cases holds both views to, and support's days."""
+    cases = json.loads((Path(__file__).parents[1] / "cases" / "quick_view_card.json").read_text())["clock"]
+    report = run_in_pyodide(site, tmp_path, f"CASES = {json.dumps(json.dumps(cases))}\n{INTL}")
+    assert report["clocks"] == [case["expected"] for case in cases]
+    assert report["days"] == ["2026-07-01 (UTC+02:00)", "2026-06-30 (UTC-04:00)", "1970-01-01 (UTC+05:30)",
+                              "1970-01-01 (UTC+00:00)", "—"]
+    assert report["far"] == "—"  # a moment Intl cannot write

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 
+import intl_clock
 from fakedom import FakeDocument
 
 from placement_app.card.app import Card
 from placement_app.card.view import CardView
+from placement_app.core import settings
 
 TOKEN = "d41d8cd98f00b204e9800998ecf8427e"
 REFRESH = "0cc175b9c0f1b6a831c399e269772661"
@@ -39,12 +41,14 @@ class Told:
         self.fits += 1
 
 
-def make_card() -> tuple[Card, Told, dict[str, float]]:
+def make_card(time_zone: str = "Europe/Berlin") -> tuple[Card, Told, dict[str, float]]:
+    """A card whose times and days are written as the browser's ``Intl`` writes them in ``time_zone``."""
     document = FakeDocument()
     clock = {"now": 0.0}
     told = Told()
-    card = Card(CardView(document, document.createElement("section"), 60), lambda: clock["now"],
-                announce=told.said.append, support=told.support, fit=told.fit)
+    view = CardView(document, document.createElement("section"), intl_clock.clock(time_zone),
+                    intl_clock.day(time_zone))
+    card = Card(view, lambda: clock["now"], announce=told.said.append, support=told.support, fit=told.fit)
     return card, told, clock
 
 
@@ -92,17 +96,38 @@ def test_the_portal_is_asked_to_fit_the_frame_as_the_timeline_grows() -> None:
 def test_support_text_has_the_call_its_steps_times_and_codes() -> None:
     told = busy_call()[1]
     text = told.summaries[-1]
-    lines = text.splitlines()
+    lines = text.replace("\u202f", " ").splitlines()  # Intl may put a narrow space before AM
     assert "Call ID: externalCall.42" in lines
     assert "Number: +49301234567" in lines
     assert "Direction: outgoing" in lines
     assert "Date: 1970-01-01 (UTC+01:00)" in lines
     assert "Outcome: Busy · not answered (486 · Busy)" in lines
     assert "Ring time: 0:07" in lines
-    assert "01:00:01  No connection (since the card opened)  0:01" in lines
-    assert "01:00:02  Ringing  0:07" in lines
-    assert "01:00:09  No connection  486 · Busy  …" in lines
+    # Each step at its time in Berlin, as the card's rows write it (English: 12 hours).
+    assert "1:00:01 AM  No connection (since the card opened)  0:01" in lines
+    assert "1:00:02 AM  Ringing  0:07" in lines
+    assert "1:00:09 AM  No connection  486 · Busy  …" in lines
     assert told.words[-1]["copy"] == "Copy for support"
+
+
+def test_support_date_is_the_operators_day_at_the_zones_offset_then() -> None:
+    """The date and offset by the time zone's rules: summer time in Berlin, and a New York evening
+    that is already the next day in UTC."""
+    summer = 1_782_900_000_000  # 2026-07-01 10:00 UTC
+    for zone, at, date in (("Europe/Berlin", summer, "Date: 2026-07-01 (UTC+02:00)"),
+                           ("America/New_York", summer - 12 * 3_600_000, "Date: 2026-06-30 (UTC-04:00)"),
+                           ("Asia/Kolkata", summer, "Date: 2026-07-01 (UTC+05:30)")):
+        card, told, clock = make_card(zone)
+        send(card, clock, "app:opened", OPENED, at=at)
+        assert date in told.summaries[-1].splitlines(), zone
+
+
+def test_support_times_follow_the_card_language_and_the_admins_hours() -> None:
+    card, told, clock = make_card()
+    stored = settings.dumps(settings.Settings(clock="24h"))
+    send(card, clock, "app:opened", {**OPENED, "LANG": "de", "APP_OPTIONS": {settings.OPTION_NAME: stored}},
+         at=1_000)
+    assert any(line.startswith("01:00:01  ") for line in told.summaries[-1].splitlines())
 
 
 def test_support_text_never_holds_a_token() -> None:

@@ -27,6 +27,8 @@ ALLOWED = {
 #: What it may import inside a function only (its ``main()`` meets the browser).
 ALLOWED_LATE = {"card": {"browser"}, "admin": {"browser"}}
 BROWSER_ONLY = ("js", "pyodide")
+#: Folders of the package that hold data, not code: the gettext catalogues.
+DATA = {"locales"}
 
 
 def module_name(path: Path, root: Path = ROOT) -> str:
@@ -89,7 +91,9 @@ def test_every_module_belongs_to_a_layer() -> None:
     assert loose == [], "modules outside a subpackage"
     core = {p.stem for p in (PACKAGE / "core").glob("*.py") if p.stem != "__init__"}
     assert core == set(CORE_ORDER)
-    assert {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"} == set(ALLOWED)
+    folders = {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"}
+    assert folders == set(ALLOWED) | DATA
+    assert [p for folder in DATA for p in (PACKAGE / folder).rglob("*.py")] == [], "code in a data folder"
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=module_name)

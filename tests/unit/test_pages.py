@@ -185,8 +185,13 @@ def test_the_catalogue_offered_for_overrides_is_in_the_pages_language() -> None:
     _, seen = settings_page()
     catalogue = seen.last("form")["catalogue"]
     busy = next(entry for entry in catalogue if entry["code"] == "486")
+    texts = busy.pop("texts")  # for a row in one language: its words in each language the card speaks
     assert busy == {"code": "486", "label": "Занято",
                     "next_step": "Перезвоните через несколько минут или запланируйте обратный звонок."}
+    assert set(texts) == set(i18n.LANGUAGES)
+    assert texts["en"] == {"label": "Busy", "next_step": "Try again in a few minutes or book a callback."}
+    assert texts["ru"] == {"label": "Занято", "next_step": "Перезвоните через несколько минут или "
+                           "запланируйте обратный звонок."}
     assert {entry["code"] for entry in catalogue} >= {"304", "603-S", "OTHER"}
     assert seen.last("form")["maxOverrides"] == settings.MAX_OVERRIDES
 
@@ -195,7 +200,7 @@ def test_overrides_are_shown_as_rows_and_each_bad_cell_gets_its_message() -> Non
     stored = settings.Settings(overrides=(settings.Override("486", "Линия занята"),))
     page, seen = settings_page(options={settings.OPTION_NAME: settings.dumps(stored)})
     rows = seen.last("form")["values"]["overrides"]
-    assert rows == [{"code": "486", "label": "Линия занята", "next_step": ""}]
+    assert rows == [{"code": "486", "lang": "", "label": "Линия занята", "next_step": ""}]
     hostile = {"code": "<img src=x>", "label": "x", "next_step": ""}
     send(page, "settings:submit", {**settings.to_form(stored), "overrides": [
         *rows, hostile, {"code": "480", "label": "", "next_step": ""}]})

@@ -1,9 +1,13 @@
 """The quick view and Python's view say the same words, held to one table of cases.
 
 ``tests/cases/quick_view_card.json`` lists stored settings, clocks and whole
-calls (the admin's settings, the portal's language, the events, a saved
-copy after a reload) with what Python's view shows for them: the headline,
-the code explained, each row's clock, words and detail.
+calls (the admin's settings, the portal's language, the operator's time
+zone, the events, a saved copy after a reload) with what Python's view shows
+for them: the headline, the code explained, each row's clock, words and
+detail.  Both views write times with ``Intl`` (Python's worker through
+``browser.bridge.intl_clock``; here Node.js's ``Intl``, asked the same, by
+``intl_clock``), so the clocks are the language's custom unless the admin
+forces 12 or 24 hours, in the time zone's rules.
 ``tests/js/quick_view_card.test.mjs`` draws the same cases through the quick
 view (``static/fallback.js``, ``static/quick-card.js``), so the two views
 cannot drift apart: what the operator reads in the first seconds is what
@@ -19,6 +23,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import intl_clock
 import pytest
 from fakedom import FakeDocument, FakeElement
 
@@ -69,6 +74,7 @@ def shown(root: FakeElement) -> dict[str, Any]:
 
     status = root.find("status")
     return {
+        "lang": root.attributes.get("lang", ""),  # the language's BCP 47 tag, as <html lang> has it
         "headline": root.find("outcome").textContent if status.hidden else root.find("state").textContent,
         "code": visible("failure-code"),
         "reason": visible("failure-reason"),
@@ -85,7 +91,8 @@ def python_card(case: dict[str, Any]) -> dict[str, Any]:
     saved = saved_copy(case)
     backend = Backend({} if saved is None else {f"{storage.PREFIX}call:{CALL}": saved})
     now = case["events"][-1][2] if case["events"] else case["opened_at"]
-    card = Card(CardView(document, root, case["offset"]), lambda: now, store=storage.Store(backend))
+    view = CardView(document, root, intl_clock.clock(case["time_zone"]), intl_clock.day(case["time_zone"]))
+    card = Card(view, lambda: now, store=storage.Store(backend))
     opened = {"LANG": case["lang"], "APP_OPTIONS": case["app_options"],
               "PLACEMENT_OPTIONS": {"CALL_ID": CALL, "CALL_STATE": case["opened_state"]}}
     card.receive("app:opened", json.dumps([opened]), case["opened_at"])
@@ -100,7 +107,7 @@ def effective(app_options: object) -> dict[str, Any]:
     loaded = settings.load(app_options)
     chosen = loaded.settings
     return {"language": chosen.language, "clock": chosen.clock,
-            "overrides": [[item.code, item.label, item.next_step] for item in chosen.overrides],
+            "overrides": [[item.code, item.lang, item.label, item.next_step] for item in chosen.overrides],
             "expected": sorted(chosen.expected_codes), "show_client_changes": chosen.show_client_changes,
             "problem": loaded.problem.value if loaded.problem else None}
 
@@ -114,9 +121,15 @@ def test_the_stored_settings_are_read_as_the_quick_view_reads_them(case: dict[st
     assert effective(case["app_options"]) == case["expected"]
 
 
+def clock_case(case: dict[str, Any]) -> str:
+    """A time as Python's worker writes it: in the card's language (its tag), the admin's hours."""
+    write = intl_clock.clock(case["time_zone"])
+    return write(case["epoch_ms"], i18n.locale_tag(case["lang"]), case["hour12"])
+
+
 @cases("clock")
 def test_clock_times_are_written_as_the_quick_view_writes_them(case: dict[str, Any]) -> None:
-    assert i18n.format_clock(case["epoch_ms"], case["offset"], case["twelve_hour"]) == case["expected"]
+    assert clock_case(case) == case["expected"]
 
 
 @cases("duration")
@@ -136,7 +149,8 @@ def test_the_tables_catalogue_is_the_one_the_build_exports_to_the_quick_view() -
 
 def test_the_table_covers_what_the_issue_is_about() -> None:
     names = " ".join(case["case"] for case in TABLE["cards"])
-    for topic in ("override", "12-hour", "expected", "Russian", "answered", "reload", "not answered"):
+    for topic in ("override", "12-hour", "expected", "Russian", "answered", "reload", "not answered",
+                  "German", "Ukrainian", "one language", "daylight saving"):
         assert topic in names, topic
     problems = {case["expected"]["problem"] for case in TABLE["settings"]}
     assert problems == {None, "corrupt", "older", "newer"}
@@ -148,7 +162,7 @@ def rewrite() -> None:
     for case in TABLE["settings"]:
         case["expected"] = effective(case["app_options"])
     for case in TABLE["clock"]:
-        case["expected"] = i18n.format_clock(case["epoch_ms"], case["offset"], case["twelve_hour"])
+        case["expected"] = clock_case(case)
     for case in TABLE["duration"]:
         case["expected"] = i18n.format_duration(case["milliseconds"])
     for case in TABLE["cards"]:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from placement_app.card import app
 from placement_app.card.app import Card
 from placement_app.card.view import CardView
-from placement_app.core import settings, timeline
+from placement_app.core import i18n, settings, timeline
 from placement_app.core.settings import Override, Settings
 
 HTML = '<img src=x onerror="alert(1)">'
@@ -30,7 +30,7 @@ def make_card(now: float = 0.0,
     root = document.createElement("section")
     clock = {"now": now}
     warnings: list[str] = []
-    card = Card(CardView(document, root, offset), lambda: clock["now"], warnings.append)
+    card = Card(CardView(document, root, i18n.plain_clock(offset)), lambda: clock["now"], warnings.append)
     return card, root, document, clock, warnings
 
 
@@ -200,6 +200,18 @@ def test_client_changes_can_be_hidden_and_the_clock_can_be_twelve_hour() -> None
     assert shown[-1].find("clock").textContent == "1:00:09 PM"
     assert shown[0].find("clock").textContent == "12:00:00 AM"
     assert root.find("entries").className.split() == ["entries", "twelve-hour"]  # a wider time column
+
+
+def test_the_admins_words_for_one_language_show_only_in_cards_in_that_language() -> None:
+    overrides = (Override("486", "Line busy", "Book a callback"), Override("486", "Линия занята", "", "ru"))
+    for lang, heading, next_step in (("ru", "486 · Линия занята", "Что сделать: Book a callback"),
+                                     ("en", "486 · Line busy", "Next step: Book a callback"),
+                                     ("kz", "486 · Линия занята", "Что сделать: Book a callback")):
+        card, root = opened_with(Settings(overrides=overrides), lang=lang)
+        send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
+        send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=2_000)
+        assert (root.find("failure-code").textContent, root.find("failure-next").textContent) == (
+            heading, next_step), lang
 
 
 # --- issue 10: the card an operator understands at a glance ------------------------------------
