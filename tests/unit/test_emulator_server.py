@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,6 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from emulator.server import MAX_BODY, Servers
+from placement_app.core import i18n
 
 EVIL = "http://evil.example"
 
@@ -94,3 +96,12 @@ def test_a_body_length_that_cannot_be_trusted_is_refused_before_reading(servers:
     assert status == 413
     status, _, _ = request(base, "POST", "/", b"", {"Content-Length": "-5"})
     assert status == 400
+
+
+def test_the_emulated_portal_offers_every_language_the_card_speaks() -> None:
+    """Anyone playing a call can pick each of Bitrix24's language codes the card knows."""
+    page = (Path(__file__).parents[2] / "emulator" / "web" / "index.html").read_text(encoding="utf-8")
+    select = re.search(r'<select id="lang">(.*?)</select>', page, re.S)
+    assert select
+    offered = set(re.findall(r'<option value="([a-z]+)">', select.group(1)))
+    assert offered == set(i18n.SUPPORTED) | set(i18n.ALIASES)
