@@ -32,7 +32,9 @@ ENTITY_CHANGED = "CallCard::EntityChanged"
 BEFORE_CLOSE = "CallCard::BeforeClose"
 ALL_EVENTS = (STATE_CHANGED, ENTITY_CHANGED, BEFORE_CLOSE)
 #: The row the card draws for each call state.
-STATE_ROWS = {"idle": "No connection", "connecting": "Ringing", "connected": "Talking"}
+STATE_ROWS = {"idle": "Call ended", "connecting": "Ringing", "connected": "Talking"}
+#: An idle step before the call rang or talked (placement_app.card.view.span_word).
+WAITING_ROW = "Waiting for the call"
 
 #: What the card's worker fetches at each step of its start-up (Playwright URL globs).
 RUNTIME = "**/pyodide.asm.wasm"

@@ -548,10 +548,14 @@ export function cardText(timeline, wording, clock) {
   /** @type {RowText[]} */
   const rows = [];
   let answered = false;
+  // As Python's view.span_word: an idle step is "waiting" until the call rang or talked, then "ended".
+  let afterCall = false;
   const twelve = hour12(settings);
   for (const entry of timeline.entries) {
     const time = clock(entry.at, wording.tag, twelve);
     if (entry.kind === 'span') {
+      const word = entry.state === 'idle' && !afterCall ? 'state.unknown' : `state.${entry.state}`;
+      if (entry.state !== 'idle') afterCall = true;
       let failing = false;
       if (entry.state === 'connected') answered = true;
       else if (entry.state === 'idle') {
@@ -561,7 +565,7 @@ export function cardText(timeline, wording, clock) {
       const late = entry.open ? ` ${wording.word('since_open')}` : '';
       let detail = entry.code ? wording.explain(entry.code).heading : '';
       if (entry.statistics) detail += ` (${wording.word('lookup.source')})`;
-      rows.push({ clock: time, what: wording.word(`state.${entry.state}`) + late, detail, hidden: false, failing,
+      rows.push({ clock: time, what: wording.word(word) + late, detail, hidden: false, failing,
         state: entry.state });
     } else {
       const detail = entry.notice === 'early_dropped'

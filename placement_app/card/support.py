@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core import i18n
+from ..core.events import CallState
 from ..core.settings import DEFAULTS, Settings
 from ..core.timeline import Entry, Notice, NoticeKind, StateSpan, Timeline
 from ..core.untrusted import redact_text
-from .view import code_line, headline, status_word
+from .view import code_line, headline, span_word, status_word
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,10 @@ class CallFacts:
     direction: str | None = None
 
 
-def _step(entry: Entry, lang: str | None, settings: Settings, now: float) -> list[str]:
-    """One step's parts: what happened, its code or detail, and how long it lasted."""
+def _step(entry: Entry, lang: str | None, settings: Settings, now: float, after_call: bool) -> list[str]:
+    """One step's parts: what happened (in the card's words), its code or detail, and how long it lasted."""
     if isinstance(entry, StateSpan):
-        what = i18n.text(f"state.{entry.call_state.value}", lang)
+        what = span_word(entry, after_call, lang)
         if entry.since_open:
             what += " " + i18n.text("since_open", lang)
         parts = [what]
@@ -86,7 +87,10 @@ def summary(timeline: Timeline, facts: CallFacts, now: float, lang: str | None =
     if timeline.dropped:
         lines.append(i18n.text("dropped", lang, count=timeline.dropped))
     lines.append(f"{i18n.text('support.steps', lang)}:")
+    after_call = False
     for entry in timeline.entries:
         moment = entry.started_at if isinstance(entry, StateSpan) else entry.at
-        lines.append("  ".join([clock(moment, tag, settings.hour12), *_step(entry, lang, settings, now)]))
+        step = _step(entry, lang, settings, now, after_call)
+        lines.append("  ".join([clock(moment, tag, settings.hour12), *step]))
+        after_call = after_call or (isinstance(entry, StateSpan) and entry.call_state is not CallState.IDLE)
     return redact_text("\n".join(lines) + "\n")

@@ -78,6 +78,16 @@ def _state_name(call_state: CallState | None, lang: str | None) -> str:
     return i18n.text(f"state.{call_state.value if call_state else 'unknown'}", lang)
 
 
+def span_word(entry: StateSpan, after_call: bool, lang: str | None) -> str:
+    """What a step is called in the timeline.  An idle step is *Waiting for the call* until the
+    card has seen this call ring or be answered, and *Call ended* after (``state.idle``), never
+    "no connection", which reads like a network fault.  ``after_call``: an earlier step rang
+    or talked."""
+    if entry.call_state is CallState.IDLE and not after_call:
+        return i18n.text("state.unknown", lang)
+    return _state_name(entry.call_state, lang)
+
+
 def code_line(code: str, lang: str | None,
               settings: Settings = DEFAULTS) -> tuple[codes.CodeInfo, str]:
     """The code's explanation and its one-line heading (``486 · Busy``).
@@ -200,9 +210,12 @@ class CardView:
         lang = self.lang
         self._trim(timeline.dropped)
         answered = False  # whether the attempt an entry belongs to reached "connected"
+        after_call = False  # whether an earlier step rang or talked
         for index, entry in enumerate(timeline.entries):
             failing = False
+            called = after_call
             if isinstance(entry, StateSpan):
+                after_call = after_call or entry.call_state is not CallState.IDLE
                 if entry.call_state is CallState.CONNECTED:
                     answered = True
                 elif entry.call_state is CallState.IDLE:
@@ -216,7 +229,7 @@ class CardView:
             else:
                 row = self._new_row()
                 self.rows.append((entry, row))
-            self._draw_row(row, entry, now, failing)
+            self._draw_row(row, entry, now, failing, called)
         self.lost.show(timeline.lost > 0)
         if timeline.lost:
             self.lost.set(i18n.text("engine.early_dropped", lang, count=timeline.lost))
@@ -303,7 +316,8 @@ class CardView:
             del self.rows[:excess]
         self.shown_dropped = dropped
 
-    def _draw_row(self, row: Row, entry: Entry, now: float, failing: bool = False) -> None:
+    def _draw_row(self, row: Row, entry: Entry, now: float, failing: bool = False,
+                  after_call: bool = False) -> None:
         lang = self.lang
         moment = entry.started_at if isinstance(entry, StateSpan) else entry.at
         row.clock.set(self.clock(moment, self.tag, self.settings.hour12))
@@ -316,7 +330,7 @@ class CardView:
             row.item.set_class(f"entry state-{state}" + (" running" if running else "")
                                + (" code-failed" if failing else ""))
             late = " " + i18n.text("since_open", lang) if entry.since_open else ""
-            row.what.set(_state_name(entry.call_state, lang) + late)
+            row.what.set(span_word(entry, after_call, lang) + late)
             detail = code_line(entry.failed_code, lang, self.settings)[1] if entry.failed_code else ""
             if entry.code_from_statistics:
                 detail += f" ({i18n.text('lookup.source', lang)})"

@@ -47,7 +47,7 @@ def test_fallback_view_shows_states_and_code_when_python_cannot_start(
     assert call.card.locator("#quick-code").inner_text() == "486 · Busy"
     assert "book a callback" in call.card.locator("#quick-next").inner_text()
     assert call.card.locator("#quick-log .quick-what").all_inner_texts() == [
-        "No connection (since the card opened)", "Ringing", "No connection"]
+        "Waiting for the call (since the card opened)", "Ringing", "Call ended"]
     assert call.card.locator("#quick-log .quick-detail").all_inner_texts()[-1] == "486 · Busy"
     assert call.card.locator("#timeline .entry").count() == 0
 
@@ -69,7 +69,7 @@ def test_slow_python_takes_over_after_the_time_limit_with_nothing_lost(call: Cal
     call.state("idle", "486", wire="array")
     release()
     call.wait_for_python()
-    assert call.rows() == ["No connection (since the card opened)", "Ringing", "No connection"]
+    assert call.rows() == ["Waiting for the call (since the card opened)", "Ringing", "Call ended"]
     assert not call.card.locator("#quick").is_visible()
 
 
@@ -105,8 +105,8 @@ def test_fallback_judges_a_second_attempt_on_its_own(call: CallCard) -> None:
     call.card.locator("#quick-state.state-idle").wait_for()
     assert not call.card.locator("#quick-code").is_visible()
     assert call.card.locator("#quick-log .quick-what").all_inner_texts() == [
-        "No connection (since the card opened)", "Ringing", "No connection",
-        "Ringing", "Talking", "No connection"]
+        "Waiting for the call (since the card opened)", "Ringing", "Call ended",
+        "Ringing", "Talking", "Call ended"]
 
 
 def test_fallback_follows_the_portal_language_through_the_shared_aliases(call: CallCard) -> None:

@@ -28,6 +28,7 @@ from emulator.driver import (
     START_PATHS,
     STATE_CHANGED,
     STATE_ROWS,
+    WAITING_ROW,
     CallCard,
     Sent,
     check_timeline,
@@ -79,13 +80,16 @@ class Player:
         self.sent: list[Sent] = []
         self.meant: list[str] = []
         self.state = "idle"
+        self.called = False  # whether the call rang or talked yet (an idle row's word depends on it)
         self.phones = 0
 
     def state_change(self, phase: str, state: str, code: str = "", wire: str = "state") -> None:
         value = state if wire == "state" else [state, {"failedCode": code} if code else {}]
         detail = "486 · Busy" if code == "486" else None
-        self._fire(phase, STATE_CHANGED, value, STATE_ROWS[state], detail)
+        word = STATE_ROWS[state] if state != "idle" or self.called else WAITING_ROW
+        self._fire(phase, STATE_CHANGED, value, word, detail)
         self.state = state
+        self.called = self.called or state != "idle"
 
     def next_state(self, phase: str, wire: str) -> None:
         """A state other than the current one (the portal never repeats one)."""

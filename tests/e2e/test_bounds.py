@@ -95,7 +95,7 @@ def test_a_catalogue_that_cannot_be_read_leaves_bare_states_and_python_takes_ove
     release()
     call.wait_for_python()
     call.card.locator(".entry.state-connecting").wait_for()
-    assert call.rows() == ["No connection (since the card opened)", "Ringing"]
+    assert call.rows() == ["Waiting for the call (since the card opened)", "Ringing"]
     assert errors == []
 
 

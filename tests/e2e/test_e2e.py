@@ -48,8 +48,8 @@ def test_successful_call_shows_ring_and_talk_times(call: CallCard) -> None:
     assert not call.card.locator(".status").is_visible()  # no state word, no running timer
     assert call.read(".ring") == "0:01"
     assert call.read(".talk") == "0:02"
-    assert call.rows() == ["No connection (since the card opened)", "Ringing", "Talking",
-                           "No connection"]
+    assert call.rows() == ["Waiting for the call (since the card opened)", "Ringing", "Talking",
+                           "Call ended"]
     assert not call.card.locator(".failure").is_visible()
 
 
@@ -102,8 +102,8 @@ def test_events_before_python_is_up_are_all_shown_in_order(call: CallCard) -> No
     assert call.engine() == "loading"
     release()
     call.wait_for_python()
-    assert call.rows() == ["No connection (since the card opened)", "Ringing", "Talking", "Client",
-                           "No connection", "Card closing"]
+    assert call.rows() == ["Waiting for the call (since the card opened)", "Ringing", "Talking", "Client",
+                           "Call ended", "Card closing"]
     clocks = call.card.locator(".entries .clock").all_inner_texts()
     assert clocks == sorted(clocks)
     assert "+491701234567 · LEAD #204" in call.text()

@@ -125,5 +125,5 @@ def test_messages_from_a_wrong_origin_or_window_are_ignored(call: CallCard) -> N
     call.state("idle", "486", wire="array")
     call.card.locator(".failure").wait_for()
     assert call.read(".failure-code") == "486 · Busy"
-    assert call.rows() == ["Ringing (since the card opened)", "No connection"]
+    assert call.rows() == ["Ringing (since the card opened)", "Call ended"]
     assert call.timeline().events == 1

@@ -133,8 +133,8 @@ def test_copy_for_support_puts_the_call_on_the_clipboard_without_secrets(call: C
     assert any(line.startswith("Date: 20") for line in lines)
     assert "Outcome: Declined · not answered (603 · Declined)" in lines
     steps = lines[lines.index("Steps:") + 1:]
-    assert [step.split("  ")[1] for step in steps] == ["No connection (since the card opened)", "Ringing",
-                                                       "No connection"]
+    assert [step.split("  ")[1] for step in steps] == [
+        "Waiting for the call (since the card opened)", "Ringing", "Call ended"]
     assert steps[-1].split("  ")[2] == "603 · Declined"
     for secret in secrets:
         assert secret not in text

@@ -35,8 +35,8 @@ def test_a_burst_then_an_immediate_reload_keeps_every_event(call: CallCard) -> N
     reloaded(call)
     call.wait_for_python()
     call.card.locator(".entries .entry").nth(7).wait_for()
-    assert call.rows() == ["No connection (since the card opened)", "Ringing", "Talking", "Client",
-                           "No connection", "Ringing", "Client", "No connection"]
+    assert call.rows() == ["Waiting for the call (since the card opened)", "Ringing", "Talking", "Client",
+                           "Call ended", "Ringing", "Client", "Call ended"]
     assert call.read(".failure-code") == "603 · Declined"
 
 
@@ -51,7 +51,7 @@ def test_events_that_came_while_python_started_survive_a_reload(call: CallCard) 
     release()
     call.wait_for_python()
     call.card.locator(".entries .entry").nth(2).wait_for()
-    assert call.rows() == ["No connection (since the card opened)", "Ringing", "Talking"]
+    assert call.rows() == ["Waiting for the call (since the card opened)", "Ringing", "Talking"]
     call.state("idle")
     call.card.locator(".outcome-answered").wait_for()
     assert call.frame.evaluate(

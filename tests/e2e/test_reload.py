@@ -36,12 +36,12 @@ def test_timeline_survives_a_reload_of_the_tab(call: CallCard) -> None:
     wait_until_saved(call, "connected")
     before = call.card.locator(".entries .clock").all_inner_texts()
     reload_tab(call)
-    assert call.rows() == ["No connection (since the card opened)", "Ringing", "Talking"]
+    assert call.rows() == ["Waiting for the call (since the card opened)", "Ringing", "Talking"]
     assert call.card.locator(".entries .clock").all_inner_texts() == before
     assert call.read(".ring") == "0:01"
     call.state("idle")
     call.card.locator(".outcome-answered").wait_for()
-    assert call.rows()[-1] == "No connection"
+    assert call.rows()[-1] == "Call ended"
 
 
 def test_a_new_call_starts_a_fresh_timeline(call: CallCard) -> None:
@@ -97,7 +97,7 @@ def test_the_card_works_when_storage_is_disabled_or_full(call: CallCard, script:
     while not any(warning in text for text in warnings):  # the card found out, and said so
         call.page.wait_for_event("console")
     reload_tab(call)  # nothing could be kept: the tab starts afresh, and still works
-    assert call.rows() == ["No connection (since the card opened)"]
+    assert call.rows() == ["Waiting for the call (since the card opened)"]
     call.state("connecting")
     call.card.locator(".entry.state-connecting").wait_for()
     assert errors == []

@@ -84,6 +84,6 @@ test('a saved copy of another call, or one that is not a timeline, shows nothing
     const { document, view } = quickView('UTC');
     view.opened({ lang: 'en', appOptions: {}, state: 'idle', saved, callId }, 1000);
     assert.deepEqual(shown(document).rows.map(([clock, ...rest]) => [clock.replace(/\s/g, ' '), ...rest]),
-      [['12:00:01 AM', 'No connection (since the card opened)', '']]);
+      [['12:00:01 AM', 'Waiting for the call (since the card opened)', '']]);
   }
 });

@@ -104,9 +104,9 @@ def test_support_text_has_the_call_its_steps_times_and_codes() -> None:
     assert "Outcome: Busy · not answered (486 · Busy)" in lines
     assert "Ring time: 0:07" in lines
     # Each step at its time in Berlin, as the card's rows write it (English: 12 hours).
-    assert "1:00:01 AM  No connection (since the card opened)  0:01" in lines
+    assert "1:00:01 AM  Waiting for the call (since the card opened)  0:01" in lines
     assert "1:00:02 AM  Ringing  0:07" in lines
-    assert "1:00:09 AM  No connection  486 · Busy  …" in lines
+    assert "1:00:09 AM  Call ended  486 · Busy  …" in lines
     assert told.words[-1]["copy"] == "Copy for support"
 
 

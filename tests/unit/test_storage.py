@@ -77,7 +77,7 @@ def test_a_reloaded_tab_picks_up_the_same_call() -> None:
     first.flush()
     again, root = new_card(Store(backend), now=69_000.0)
     again.receive("app:opened", opened("call-1", "connected"), 60_000)
-    assert rows(root) == ["No connection (since the card opened)", "Ringing", "Talking"]
+    assert rows(root) == ["Waiting for the call (since the card opened)", "Ringing", "Talking"]
     assert root.find("talk").textContent == "1:00"  # counted from 9 s, not from the reload
     assert root.find("ring").textContent == "0:07"
 
@@ -100,7 +100,7 @@ def test_events_before_the_init_data_are_replayed_over_the_saved_timeline() -> N
     again, root = new_card(Store(backend))
     again.receive("CallCard::CallStateChanged", '[["idle", {"failedCode": "486"}]]', 4_000)
     again.receive("app:opened", opened("call-1", "connecting"), 4_100)
-    assert rows(root) == ["Ringing (since the card opened)", "No connection"]
+    assert rows(root) == ["Ringing (since the card opened)", "Call ended"]
     assert again.timeline.failed_code == "486"
 
 
@@ -265,13 +265,13 @@ def test_a_journal_is_replayed_over_the_saved_copy_once() -> None:
                   ("CallCard::CallStateChanged", '[["idle", {"failedCode": "486"}]]', 2_200))
     again, root, _ = confirming_card(Store(backend))
     again.receive("app:opened", opened("call-1", "idle"), 5_000, 1)
-    assert rows(root) == ["Ringing (since the card opened)", "Talking", "Client", "No connection"]
+    assert rows(root) == ["Ringing (since the card opened)", "Talking", "Client", "Call ended"]
     assert again.timeline.failed_code == "486"
     assert key not in backend.items  # removed after the copy that holds it was saved
     assert json.loads(backend.items[PREFIX + "call:call-1"])["replayed"] == ["page1"]
     third, root, _ = confirming_card(Store(backend))
     third.receive("app:opened", opened("call-1", "idle"), 9_000, 1)
-    assert rows(root) == ["Ringing (since the card opened)", "Talking", "Client", "No connection"]
+    assert rows(root) == ["Ringing (since the card opened)", "Talking", "Client", "Call ended"]
 
 
 def test_a_journal_left_behind_after_its_copy_was_saved_is_not_replayed_twice() -> None:
@@ -299,7 +299,7 @@ def test_a_journal_without_a_saved_copy_rebuilds_the_call_from_its_opening() -> 
             ("CallCard::CallStateChanged", '["connected"]', 3_000))
     card, root, _ = confirming_card(Store(backend))
     card.receive("app:opened", opened("call-1", "connected"), 5_000, 1)
-    assert rows(root) == ["No connection (since the card opened)", "Ringing", "Talking"]
+    assert rows(root) == ["Waiting for the call (since the card opened)", "Ringing", "Talking"]
 
 
 JOURNAL_HEAD = '{"version": 1, "call_id": "call-1", "page": "p", '

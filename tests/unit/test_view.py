@@ -195,7 +195,7 @@ def test_client_changes_can_be_hidden_and_the_clock_can_be_twelve_hour() -> None
     rows = root.find_all("entry")
     shown = [row for row in rows if not row.hidden]
     assert [row.find("what").textContent for row in shown] == [
-        "No connection (since the card opened)", "Ringing"]
+        "Waiting for the call (since the card opened)", "Ringing"]
     assert len(rows) == 3
     assert shown[-1].find("clock").textContent == "1:00:09 PM"
     assert shown[0].find("clock").textContent == "12:00:00 AM"
@@ -239,7 +239,8 @@ def test_a_finished_call_has_one_headline_with_its_outcome_and_duration_and_no_t
     card, root, _, clock, _ = make_card()
     send(card, "app:opened", {"LANG": "en", "PLACEMENT_OPTIONS": {"CALL_STATE": "idle"}}, at=0)
     assert root.find("state").textContent == "Waiting for the call"
-    assert root.visible_text().count("Waiting for the call") == 1
+    # Before the call nothing says it ended or lost its connection: the one row is "waiting" too.
+    assert row_texts(root) == [("Waiting for the call (since the card opened)", "", "")]
     send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
     send(card, "CallCard::CallStateChanged", "connected", at=8_000)
     send(card, "CallCard::CallStateChanged", "idle", at=193_000)
@@ -247,9 +248,9 @@ def test_a_finished_call_has_one_headline_with_its_outcome_and_duration_and_no_t
     card.tick()
     text = root.visible_text()
     assert root.find("outcome").textContent == "Call ended · 3:12"
-    assert "Call answered and ended" not in text and text.count("Call ended") == 1
+    assert "Call answered and ended" not in text and text.count("Call ended ·") == 1  # one headline
     assert root.find("status").hidden  # no state word above it, no timer still running
-    assert row_texts(root)[-1] == ("No connection", "", "")  # nor a running figure on the last row
+    assert row_texts(root)[-1] == ("Call ended", "", "")  # nor a running figure on the last row
 
 
 def test_a_busy_call_that_was_never_answered_says_so_in_one_headline() -> None:
@@ -304,3 +305,17 @@ def test_a_close_the_card_refused_is_not_logged_as_the_card_closing() -> None:
     card.receive("app:done", "[]", 9_000)
     send(card, "CallCard::BeforeClose", at=9_500)
     assert [what for what, _, _ in row_texts(root)][-1] == "Card closing"
+
+
+def test_an_idle_step_waits_before_the_call_and_ends_it_after_never_no_connection() -> None:
+    """Issue 10, defect 3: "No connection" read like a network fault, before the call and after it."""
+    card, root, _, _, _ = make_card()
+    send(card, "app:opened", {"LANG": "en", "PLACEMENT_OPTIONS": {"CALL_STATE": "idle"}}, at=0)
+    send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
+    send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=3_000)
+    send(card, "CallCard::CallStateChanged", "connecting", at=4_000)
+    send(card, "CallCard::CallStateChanged", "idle", at=5_000)
+    words = [what for what, _, _ in row_texts(root)]
+    assert words == ["Waiting for the call (since the card opened)", "Ringing", "Call ended", "Ringing",
+                     "Call ended"]
+    assert "connection" not in root.visible_text().lower()
