@@ -173,7 +173,7 @@ def start_ups(playwright: Playwright, servers: Servers, counter: instrument.Byte
                 profile.name, executable_path=chromium_path(), args=CHROMIUM_FLAGS)
             processes = instrument.Processes(context)
             page = context.new_page()
-            page.goto(servers.emulator_url + "?autostart=0&autoclose=0")
+            page.goto(servers.emulator_url + "?autostart=0")
             for temperature in ("cold", "warm"):
                 run[f"{kind}_{temperature}"] = measure(context, page, servers, counter, processes,
                                                        bare=kind == "bare")
@@ -276,7 +276,7 @@ def latencies(browser: Browser, servers: Servers, count: int) -> Latency:
     context = browser.new_context()
     context.add_init_script(CLOCKS)
     page = context.new_page()
-    page.goto(servers.emulator_url + "?autostart=0&autoclose=0")
+    page.goto(servers.emulator_url + "?autostart=0")
     frame = open_card(page, state="idle")
     mark(frame, "call-timeline:python-live")
     page.wait_for_timeout(300)  # not a wait for anything: the first timer ticks pass before measuring

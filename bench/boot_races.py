@@ -35,7 +35,7 @@ def main() -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
             page = browser.new_page()
-            page.goto(servers.emulator_url + "?autostart=0&autoclose=0")
+            page.goto(servers.emulator_url + "?autostart=0")
 
             def card() -> Frame:
                 frame = page.locator("#frame-slot iframe").element_handle().content_frame()

@@ -292,13 +292,17 @@ class CallCard:
         self.page = page
         self.servers = servers
         page.add_init_script(INIT_DATA_GATE)
-        page.goto(servers.emulator_url + "?autostart=0&autoclose=0")
+        page.goto(servers.emulator_url + "?autostart=0")
         self.card: FrameLocator = page.frame_locator("#frame-slot iframe")
 
     def open(self, state: str = "idle", lang: str = "en", url: str | None = None,
-             events: tuple[str, ...] = ALL_EVENTS) -> None:
-        """Open a new call card and wait until the tab has bound ``events``."""
-        options = {"state": state, "lang": lang, **({"url": url} if url else {})}
+             events: tuple[str, ...] = ALL_EVENTS, **more: object) -> None:
+        """Open a new call card and wait until the tab has bound ``events``.
+
+        ``more``: the emulator's other opening options, e.g. ``external=True`` (a PBX's call:
+        connected, no states follow) or ``endedWith="486"`` (the tab opens after its call ended).
+        """
+        options = {"state": state, "lang": lang, **({"url": url} if url else {}), **more}
         self.page.evaluate("options => emulator.openCard(options)", options)
         self.page.wait_for_function("names => names.every(name => emulator.bound(name) === 1)",
                                     arg=list(events))
@@ -359,7 +363,27 @@ class CallCard:
             arg=count, timeout=10_000)
 
     def state(self, state: str, code: str = "", wire: str = "state") -> None:
+        """Move the call to ``state``.  ``wire="state"`` is what a portal sends; ``"array"`` puts the
+        code on the wire too, as the docs describe it (a variant: no portal's code does)."""
         assert self.page.evaluate("([s, c, w]) => emulator.setCallState(s, c, w)", [state, code, wire])
+
+    def end(self, how: str, code: str = "") -> None:
+        """End the call the way a portal does (``failed``, ``disconnected``, ``hangup``, ``webrtc``,
+        ``finish``: see ``endCall`` in the emulator's page)."""
+        assert self.page.evaluate("([how, code]) => emulator.endCall(how, code)", [how, code])
+
+    def commands(self) -> list[str]:
+        """The commands the card sent the portal, in order."""
+        return [str(name) for name in self.page.evaluate("emulator.commands.map(c => c.command)")]
+
+    def closed(self) -> list[str]:
+        """Why the portal closed each card it closed, in order."""
+        return [str(why) for why in self.page.evaluate("emulator.closed.map(c => c.why)")]
+
+    def wait_closed(self) -> str:
+        """Wait until the portal has closed the open card; why it did."""
+        self.page.locator("#frame-slot iframe").wait_for(state="detached")
+        return self.closed()[-1]
 
     def fire(self, event: str, *value: Any) -> float:
         """Raise ``event`` with ``value`` on the wire (none: no value); when it was sent, epoch ms."""

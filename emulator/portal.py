@@ -22,7 +22,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-STATISTICS_MODES = ("record", "no-record", "no-scope", "bad-auth")
+from .statistics import Store
+
+#: How the portal's call statistics answer this call's user (the emulator page offers each):
+#: ``record`` (the record appears after a delay), ``no-record`` (none is ever written),
+#: ``no-scope`` (the app lacks the telephony scope), ``access-denied`` (the user lacks the
+#: "Call statistics: view" permission: HTTP 403 ``ACCESS_DENIED``, bitrix24-call-card.md
+#: section 5), ``own-calls`` (the user may see only their own calls, and nothing says so,
+#: same section) and ``bad-auth`` (the token is always refused).
+STATISTICS_MODES = ("record", "no-record", "no-scope", "access-denied", "own-calls", "bad-auth")
 #: What can go wrong when the app binds its tab (the emulator page offers each).
 INSTALL_FAULTS = ("", "no-telephony", "bad-argument", "unreachable")
 PLACEMENT_METHODS = ("placement.get", "placement.bind", "placement.unbind")
@@ -30,16 +38,6 @@ PLACEMENT_METHODS = ("placement.get", "placement.bind", "placement.unbind")
 ALREADY_BOUND = "Unable to set placement handler: Handler already binded"
 #: Longest app option value kept (a portal has limits too).
 MAX_OPTION = 64_000
-
-#: CALL_FAILED_REASON as a portal words it, per CALL_FAILED_CODE.
-REASONS = {
-    "200": "Success call", "304": "Missed call", "402": "Insufficient funds", "403": "Forbidden",
-    "404": "Invalid number", "423": "Blocked", "480": "Temporarily unavailable",
-    "484": "Destination unavailable", "486": "Busy here", "487": "Request terminated",
-    "503": "Destination unavailable", "603": "Declined", "603-S": "Call was cancelled",
-    "OTHER": "Call failure",
-}
-
 
 def _tab(handler: str, params: dict[str, str]) -> dict[str, Any]:
     """A bound tab as ``placement.get`` lists it."""
@@ -69,19 +67,24 @@ def rest_params(content_type: str, body: str) -> dict[str, str]:
 
 @dataclass
 class Call:
+    """One call as the portal's server knows it: its frame's token, its state, its user's rights."""
+
     call_id: str
     auth: str
     state: str = "idle"
-    failed_code: str = ""
     connected: bool = False
-    ended_at: float | None = None
+    ended: bool = False
     statistics: str = "record"
     delay_s: float = 2.0
+    #: The operator on the call (``PORTAL_USER_ID`` of its record).
+    user_id: str = "1"
 
 
 @dataclass
 class Portal:
     calls: dict[str, Call] = field(default_factory=dict)
+    #: The call statistics: every finished call's record.
+    statistics: Store = field(default_factory=Store)
     rest_log: list[dict[str, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     #: Where the app's installation and options are kept; ``None``: memory only.
@@ -165,29 +168,45 @@ class Portal:
         return 200, {"ok": True}
 
     def report(self, data: Any) -> tuple[int, dict[str, Any]]:
-        """The emulator page's account of a call (opened, new state, settings)."""
+        """The emulator page's account of a call: opened, a new state, the rights of its user, its end.
+
+        ``ended`` says that the call is over and its record is written now
+        (``failedCode`` the code the portal knows, even when the frame lost it;
+        without one, 200 when the call was answered, else 304, as
+        ``telephony.externalCall.finish`` defaults it by duration: its page in
+        ``b24-rest-docs``).  The record is listed after the delay, as a portal
+        writes it after the call ends, or at once (``immediate``: an external
+        call's ``finish`` writes it in the same request).  ``record: false``
+        ends the call without one (a path that writes none).
+        """
         if not isinstance(data, dict) or not isinstance(data.get("callId"), str) \
                 or not isinstance(data.get("auth"), str):
             return 400, {"error": "bad report"}
         mode = data.get("statistics", "record")
         delay = data.get("delayMs", 2000)
+        duration = data.get("duration", 0)
         if mode not in STATISTICS_MODES or not isinstance(delay, int | float) or not 0 <= delay <= 60000:
             return 400, {"error": "bad statistics settings"}
+        if not isinstance(duration, int) or isinstance(duration, bool) or not 0 <= duration <= 86_400:
+            return 400, {"error": "bad duration"}
         with self.lock:
             call = self.calls.setdefault(data["callId"], Call(data["callId"], data["auth"]))
             call.auth = data["auth"]
             call.statistics = mode
             call.delay_s = delay / 1000
             state = data.get("state")
-            if state in ("idle", "connecting", "connected") and state != call.state:
-                if state == "connected":
-                    call.connected = True
-                if state == "idle":
-                    call.ended_at = time.monotonic()
-                    call.failed_code = str(data.get("failedCode") or "")
-                elif call.state == "idle":
-                    call.ended_at = None
+            if state in ("idle", "connecting", "connected"):
+                call.connected = call.connected or state == "connected"
                 call.state = state
+            if data.get("ended") is True and not call.ended:
+                call.ended = True
+                if data.get("record", True) is not False and mode != "no-record":
+                    code = str(data.get("failedCode") or "") or ("200" if call.connected or duration else "304")
+                    visible = time.monotonic() + (0 if data.get("immediate") is True else call.delay_s)
+                    phone = data.get("phone")
+                    self.statistics.add(visible, call.call_id, code[:20], user_id=call.user_id,
+                                        duration=duration, phone=phone if isinstance(phone, str) else "",
+                                        external=data.get("external") is True)
         return 200, {"ok": True}
 
     def _placement(self, method: str, params: dict[str, str], admin: bool) -> tuple[int, dict[str, Any]]:
@@ -250,21 +269,8 @@ class Portal:
         if call.statistics == "no-scope":
             return 401, {"error": "insufficient_scope", "error_description":
                          "The request requires higher privileges than provided by the access token"}
-        wanted = params.get("FILTER[CALL_ID]")
-        record = self.calls.get(wanted or "")
-        finished = (record is not None and record.auth == auth and record.ended_at is not None
-                    and time.monotonic() - record.ended_at >= record.delay_s)
-        if call.statistics == "no-record" or not finished or record is None:
-            return 200, {"result": [], "total": 0}
-        code = record.failed_code or ("200" if record.connected else "304")
-        return 200, {"result": [{
-            "ID": str(1000 + len(self.rest_log)), "PORTAL_USER_ID": "1", "PORTAL_NUMBER": "reg1332",
-            "PHONE_NUMBER": "+74951234567", "CALL_ID": record.call_id, "CALL_CATEGORY": "external",
-            "CALL_DURATION": "0", "CALL_START_DATE": "2026-11-25T10:00:00+03:00", "CALL_RECORD_URL": "",
-            "CALL_VOTE": "0", "COST": "0.0000", "COST_CURRENCY": "RUR",
-            "CALL_FAILED_CODE": code, "CALL_FAILED_REASON": REASONS.get(code, f"Call failure ({code})"),
-            "CRM_ENTITY_TYPE": "CONTACT", "CRM_ENTITY_ID": "17", "CRM_ACTIVITY_ID": "0",
-            "REST_APP_ID": None, "REST_APP_NAME": None, "TRANSCRIPT_ID": None, "TRANSCRIPT_PENDING": "N",
-            "SESSION_ID": "0", "REDIAL_ATTEMPT": None, "COMMENT": None, "RECORD_FILE_ID": None,
-            "CALL_TYPE": "1",
-        }], "total": 1}
+        if call.statistics == "access-denied":
+            # The user lacks the "Call statistics: view" permission (bitrix24-call-card.md section 5).
+            return 403, {"error": "ACCESS_DENIED", "error_description": "Access denied!"}
+        own = call.user_id if call.statistics == "own-calls" else None
+        return 200, self.statistics.query(params, time.monotonic(), own)

@@ -2,7 +2,8 @@
 /**
  * Call Timeline shim: binds the call-card events at once, stamps each one
  * with its arrival time, shows the state in the text fallback straight away,
- * and forwards everything, in order, to Python, which runs in a worker
+ * holds the portal's auto-close from the moment it binds (hold.js: the one
+ * decision the page takes itself), and forwards everything, in order, to Python, which runs in a worker
  * (static/engine.js) so that its start-up never holds up this thread.  It
  * draws what Python sends back.  The state lives in Python; nothing here
  * decides anything.
@@ -35,6 +36,7 @@ import { startPython } from './python.js';
 import { redact } from './secrets.js';
 import { Announcer } from './announcer.js';
 import { SupportCopy } from './support.js';
+import { createHold } from './hold.js';
 
 const OPENED = 'app:opened';
 const DONE = 'app:done';
@@ -71,6 +73,8 @@ let engine = null;
 /** @type {FrameClient | null} */
 let client = null;
 let live = false;
+/** The hold on the portal's auto-close, sent at bind; let go by the page only if Python never comes. */
+const hold = createHold({ send: (name) => client?.call(name, {}, 900), isLive: () => live });
 let sawCallEvent = false;
 /** The page's number for the last event it forwarded. */
 let seq = 0;
@@ -158,6 +162,7 @@ function record(kind, args) {
   try {
     if (kind === 'CallCard::CallStateChanged') {
       const seen = readCallState(safe);
+      if (seen && seen.state === 'idle') hold.ended();
       if (seen) {
         fallback.callState(seen.state, seen.code, at);
         announcer.fromQuickView(fallback);
@@ -167,6 +172,7 @@ function record(kind, args) {
   } catch (error) {
     console.warn('Call Timeline: the quick view skipped an event', error instanceof Error ? error.name : typeof error);
   }
+  if (kind === 'CallCard::BeforeClose') hold.ended();
   if (CALL_CARD_EVENTS.includes(kind)) sawCallEvent = true;
   seq += 1;
   const payload = serialise(safe);
@@ -252,6 +258,8 @@ function connect() {
     });
   });
   for (const name of CALL_CARD_EVENTS) portal.bindEvent(name, intake(name));
+  // Before any end can arrive: a portal destroys an unheld card in the same task as its end.
+  hold.bound();
   return true;
 }
 
@@ -388,6 +396,7 @@ function fromEngine(message) {
       break;
     case 'live':
       live = true;
+      hold.live();
       fallback.step(3, 3);
       fallback.handOver();
       root.dataset.engine = 'python';

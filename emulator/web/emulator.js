@@ -11,6 +11,12 @@
  * settings page (as an admin or not), app options kept by the server across
  * restarts, and a call card that shows only the tabs the app bound.
  * window.emulator is the same control surface for the end-to-end tests.
+ *
+ * How a call ends is the portal's own code, as ../shared/bitrix24-call-card.md
+ * section 5 records it (PhoneCallsController, PhoneCallView, BX.rest.AppLayout
+ * in the portal's public JS; the CALL_CARD pages of Bitrix24's REST docs).
+ * Every function below that models the portal names its source; where the
+ * public code is silent the choice is marked "a guess".
  */
 
 /**
@@ -21,16 +27,20 @@
  * @typedef {{
  *   kind: FrameKind, appSid: string, callId: string, auth: string, refreshId: string, state: string, lang: string,
  *   direction: string, admin: boolean, firstRun: boolean, client: Client, clientIndex: number,
- *   heldUntil: number, endedAt: number, failedCode?: string, closing?: boolean,
+ *   allowAutoClose: boolean, autoCloseTimer: number, autoCloseAt: number, external: boolean,
+ *   connected: boolean, ringing: boolean, startedAt: number, ended: boolean, failedCode?: string,
  *   appOptions: Record<string, unknown>, userOptions: Record<string, unknown>,
  *   bindings: Map<string, string[]>, iframe: HTMLIFrameElement, url: string, initDelayMs: number,
  *   initData: Record<string, unknown>,
  * }} Call  one app frame: a call card's tab, or one of the app's pages
  * @typedef {{
  *   state?: string, lang?: string, direction?: string, admin?: boolean, initDelayMs?: number, url?: string,
- *   auth?: string, expiredToken?: boolean, initData?: Record<string, unknown>,
+ *   auth?: string, expiredToken?: boolean, initData?: Record<string, unknown>, external?: boolean,
+ *   endedWith?: string,
  * }} OpenOptions  `auth`: the frame's token; `expiredToken`: expired from the start;
- *   `initData`: fields that replace those of the init data (and of the POST), as a broken portal's would
+ *   `initData`: fields that replace those of the init data (and of the POST), as a broken portal's would;
+ *   `external`: a call a PBX registered (telephony.externalCall.register);
+ *   `endedWith`: the tab opens after its call ended with this code ('' for the portal's default)
  * @typedef {'renew' | 'silent' | 'expired'} RefreshMode  how the portal answers refreshAuth
  * @typedef {{ command: string, params: any, callback: string, appSid: unknown }} Command  a frame message from the app
  */
@@ -66,14 +76,20 @@ const world = {
   delayMs: 2000,
   /** @type {App} */
   app: { installed: false, placements: [], appOptions: {}, installFault: '' },
-  /** A finished call's card closes this long after the end unless the app holds it (0: never). */
-  autoCloseAfterMs: 5000,
+  /** @type {{ callId: string, why: string, at: number }[]} every card the portal closed, and why */
+  closed: [],
   /** @type {RefreshMode} a new token, no answer at all, or a new token that is expired too */
   refreshAuth: 'renew',
 };
 const REFRESH_MODES = ['renew', 'silent', 'expired'];
-/** How long one disableAutoClose holds the card after the call ended (as on a portal). */
+/**
+ * How long a held card stays after the portal's auto-close: the timer PhoneCallView.autoClose
+ * arms when the app disabled auto-close; each disableAutoClose restarts it while it runs.  The
+ * portal's code arms 65 s; the docs (disable-auto-close.md) say 60 s, so an app renews within 60.
+ */
 const HOLD_MS = 65000;
+/** The codes with which a failed external call shows the portal's error screen and stays (#onPullTimeout). */
+const EXTERNAL_STAYS = ['486', '480'];
 /** @type {Record<string, string>} */
 const PAGES = { install: 'install.html', settings: 'settings.html' };
 
@@ -113,17 +129,24 @@ function callCardTabs() {
 }
 
 /**
- * Tell the portal's server side what it would know: the call, its token, its state.
+ * Tell the portal's server side what it would know: the call, its token, its state, and, with
+ * `end`, that the call is over (its record is written: after the delay, or at once).
  *
  * @param {Call} call
+ * @param {{ failedCode?: string, immediate?: boolean, record?: boolean }} [end]
  */
-function report(call) {
+function report(call, end) {
+  const ending = end ? {
+    ended: true, failedCode: end.failedCode || '', immediate: Boolean(end.immediate), record: end.record !== false,
+    external: call.external, phone: call.client.PHONE_NUMBER === 'unknown' ? '' : call.client.PHONE_NUMBER,
+    duration: call.connected || call.external ? Math.round((Date.now() - call.startedAt) / 1000) : 0,
+  } : {};
   return fetch('/emulator/calls', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({
-      callId: call.callId, auth: call.auth, state: call.state, failedCode: call.failedCode || '',
-      statistics: world.statistics, delayMs: world.delayMs,
+      callId: call.callId, auth: call.auth, state: call.state, statistics: world.statistics, delayMs: world.delayMs,
+      ...ending,
     }),
   }).then((response) => response.ok).catch((error) => {
     log('bad', `the emulator's server did not answer (${error})`);
@@ -163,20 +186,38 @@ function log(kind, text) {
   }
 }
 
-/** @param {Call} call */
+/**
+ * The placement options as the app.layout template writes them: every value a string
+ * ('undefined', 'false'), PHONE_NUMBER left out when the number is unknown, CRM_BINDINGS
+ * present (bitrix24-call-card.md sections 1 and 5; getStatus gives real JSON types instead).
+ *
+ * @param {Call} call
+ */
 function placementOptions(call) {
+  const { PHONE_NUMBER: phone, CRM_ENTITY_TYPE: type, CRM_ENTITY_ID: id } = call.client;
   return {
     CALL_ID: call.callId,
-    PHONE_NUMBER: call.client.PHONE_NUMBER,
-    LINE_NUMBER: 'reg1332',
-    LINE_NAME: 'Sales line',
-    CRM_ENTITY_TYPE: call.client.CRM_ENTITY_TYPE,
-    CRM_ENTITY_ID: String(call.client.CRM_ENTITY_ID),
+    ...(phone === 'unknown' ? {} : { PHONE_NUMBER: phone }),
+    LINE_NUMBER: call.external ? 'pbx-1' : 'reg1332',
+    LINE_NAME: call.external ? '' : 'Sales line',
+    CRM_ENTITY_TYPE: type,
+    CRM_ENTITY_ID: String(id),
     CRM_ACTIVITY_ID: 'undefined',
+    CRM_BINDINGS: type ? [{ ENTITY_TYPE: type, ENTITY_ID: String(id) }] : [],
     CALL_DIRECTION: call.direction,
     CALL_STATE: call.state,
     CALL_LIST_MODE: 'false',
   };
+}
+
+/**
+ * A value the app.layout template writes: an empty list of options is a JSON array, not an
+ * object (bitrix24-call-card.md section 5).
+ *
+ * @param {Record<string, unknown>} options
+ */
+function phpOptions(options) {
+  return Object.keys(options).length ? options : [];
 }
 
 /**
@@ -189,9 +230,10 @@ const COMMANDS = {
     const card = call.kind === 'card';
     return {
       LANG: call.lang, DOMAIN: config.domain, PROTOCOL: 0, PATH: '/rest',
-      AUTH_ID: call.auth, AUTH_EXPIRES: 3600, REFRESH_ID: call.refreshId, MEMBER_ID: 'emulator',
-      FIRST_RUN: call.firstRun, IS_ADMIN: call.admin, INSTALL: call.firstRun, USER_OPTIONS: call.userOptions,
-      APP_OPTIONS: call.appOptions, PLACEMENT: card ? 'CALL_CARD' : 'DEFAULT',
+      // AUTH_EXPIRES a string, empty options as [] (the app.layout template; facts section 5).
+      AUTH_ID: call.auth, AUTH_EXPIRES: '3600', REFRESH_ID: call.refreshId, MEMBER_ID: 'emulator',
+      FIRST_RUN: call.firstRun, IS_ADMIN: call.admin, INSTALL: call.firstRun, USER_OPTIONS: phpOptions(call.userOptions),
+      APP_OPTIONS: phpOptions(call.appOptions), PLACEMENT: card ? 'CALL_CARD' : 'DEFAULT',
       PLACEMENT_OPTIONS: card ? placementOptions(call) : {},
       ...call.initData,
     };
@@ -212,21 +254,27 @@ const COMMANDS = {
     const options = placementOptions(call);
     return { ...options, CRM_ENTITY_ID: Number(options.CRM_ENTITY_ID), CALL_LIST_MODE: false };
   },
+  /**
+   * PhoneCallView: clears allowAutoClose, and restarts the auto-close timer only if it is
+   * already running (armed by autoClose at the end); answers [] (facts section 5).
+   */
   disableAutoClose(call) {
     if (call.kind !== 'card') return NO_REPLY;
-    call.heldUntil = Date.now() + HOLD_MS;
+    call.allowAutoClose = false;
+    if (call.autoCloseTimer) armAutoClose(call);
     refresh();
-    return {};
+    return [];
   },
+  /** PhoneCallView: sets allowAutoClose; with the timer running, closes the card at once; answers []. */
   enableAutoClose(call) {
     if (call.kind !== 'card') return NO_REPLY;
-    call.heldUntil = 0;
-    refresh();
-    if (call.state === 'idle' && call.endedAt) {
-      log('out', 'auto-close enabled after the call ended: the portal closes the card');
-      setTimeout(() => { if (world.call === call) closeCard(); }, 200);
+    call.allowAutoClose = true;
+    if (call.autoCloseTimer) {
+      log('out', 'auto-close enabled while the close timer ran: the portal closes the card now');
+      queueMicrotask(() => closeNow(call, 'enableAutoClose'));
     }
-    return {};
+    refresh();
+    return [];
   },
   setAppOption(call, params, callback) {
     if (!params || typeof params.name !== 'string') return NO_REPLY;
@@ -244,15 +292,17 @@ const COMMANDS = {
     }).catch((error) => log('bad', `the portal could not store the app option: its server did not answer (${error})`));
     return NO_REPLY;
   },
+  /** Echoes its params (facts section 5). */
   setUserOption(call, params) {
     if (!params || typeof params.name !== 'string') return NO_REPLY;
     call.userOptions[params.name] = params.value;
-    return true;
+    return params;
   },
+  /** Answers the size it set, {width, height} (facts section 5). */
   resizeWindow(call, params) {
     const height = Number.parseInt(params && params.height, 10);
     if (Number.isFinite(height)) call.iframe.style.height = `${Math.min(Math.max(height, 120), 2000)}px`;
-    return {};
+    return { width: params && params.width, height: params && params.height };
   },
   setInstall() { return {}; },
   setInstallFinish(call) {
@@ -263,9 +313,11 @@ const COMMANDS = {
     }).catch((error) => log('bad', `the portal could not record the installation: its server did not answer (${error})`));
     return {};
   },
+  /** A refresh that fails shows an alert() in the portal and never answers (facts section 5). */
   refreshAuth(call, params, callback) {
     if (world.refreshAuth === 'silent') {
       log('bad', 'refreshAuth not answered (as chosen under "When the app refreshes its token")');
+      setTimeout(() => window.alert('The application could not get a new authorisation.'), 0);
       return NO_REPLY;
     }
     renewToken(call).then(() => {
@@ -360,20 +412,31 @@ window.addEventListener('message', (event) => {
   else reply(call, message.callback, result);
 });
 
-/** @param {Call} call */
+/**
+ * Open the handler as the portal does: a POST into the named iframe, with DOMAIN, PROTOCOL,
+ * LANG and APP_SID in the query string and the rest in the body (facts section 5).
+ *
+ * @param {Call} call
+ */
 function postForm(call) {
   const form = document.createElement('form');
   form.method = 'POST';
-  form.action = call.url;
+  const action = new URL(call.url, config.appUrl);
+  const query = { DOMAIN: config.domain, PROTOCOL: '0', LANG: call.lang, APP_SID: call.appSid };
+  for (const [name, value] of Object.entries(query)) {
+    const replaced = call.initData[name];
+    action.searchParams.set(name, replaced === undefined ? value : String(replaced));
+  }
+  form.action = action.href;
   form.target = call.iframe.name;
   /** @type {Record<string, unknown>} */
   const fields = {
-    DOMAIN: config.domain, PROTOCOL: '0', LANG: call.lang, APP_SID: call.appSid,
     AUTH_ID: call.auth, AUTH_EXPIRES: '3600', REFRESH_ID: call.refreshId,
     SERVER_ENDPOINT: 'https://oauth.bitrix.info/rest/', member_id: 'emulator', status: 'L',
     PLACEMENT: 'CALL_CARD', PLACEMENT_OPTIONS: placementOptions(call),
   };
-  for (const [name, value] of Object.entries({ ...fields, ...call.initData })) {
+  const replaced = Object.fromEntries(Object.entries(call.initData).filter(([name]) => !(name in query)));
+  for (const [name, value] of Object.entries({ ...fields, ...replaced })) {
     const input = document.createElement('input');
     input.type = 'hidden';
     input.name = name;
@@ -393,21 +456,33 @@ function postForm(call) {
  */
 function newFrame(kind, options, url) {
   /** @type {Call} */
+  const external = kind === 'card' && options.external === true;
+  const ended = kind === 'card' && typeof options.endedWith === 'string';
   const call = {
     kind,
     appSid: randomHex(16),
-    callId: `externalCall.${randomHex(12)}`,
+    // An external call's id is the PBX registration's (telephony.externalCall.register);
+    // a telephony call's shape is a guess (the public code does not show one).
+    callId: external ? `externalCall.${randomHex(16)}.${Math.floor(Date.now() / 1000)}`
+      : `${randomHex(8).toUpperCase()}.${Math.floor(Date.now() / 1000)}.${Math.floor(Math.random() * 1e6)}`,
     auth: typeof options.auth === 'string' && /^[A-Za-z0-9._-]{1,128}$/.test(options.auth) ? options.auth : randomHex(16),
     refreshId: randomHex(16),
-    state: options.state || $select('open-state').value,
+    // An external call's card opens connected; one opened after its call, idle (facts section 5).
+    state: external ? 'connected' : ended ? 'idle' : options.state || $select('open-state').value,
     lang: options.lang || $select('lang').value,
     direction: options.direction || $select('direction').value,
     admin: kind === 'install' || (options.admin ?? $input('is-admin').checked),
     firstRun: kind === 'install' && !world.app.installed,
     client: CLIENTS[0],
     clientIndex: 0,
-    heldUntil: 0,
-    endedAt: 0,
+    allowAutoClose: true,
+    autoCloseTimer: 0,
+    autoCloseAt: 0,
+    external,
+    connected: false,
+    ringing: false,
+    startedAt: Date.now(),
+    ended: false,
     appOptions: { ...world.app.appOptions },
     userOptions: {},
     bindings: new Map(EVENTS.map((name) => [name, []])),
@@ -458,10 +533,18 @@ export async function openCard(options = {}) {
   }
   world.calls += 1;
   const call = newFrame('card', options, options.url || tabs[0].handler);
+  call.connected = call.state === 'connected';
+  call.ringing = call.state === 'connecting';
   $('frame-slot').replaceChildren(call.iframe);
   world.call = call;
   world.commands = [];
-  report(call);
+  if (typeof options.endedWith === 'string') {
+    // The tab was shown only after the call: its record is written already (facts section 1, 5).
+    call.ended = true;
+    await report(call, { failedCode: options.endedWith, immediate: true });
+  } else {
+    await report(call);
+  }
   if (options.expiredToken ?? $input('expired-at-open').checked) await expireToken();
   postForm(call);
   log('out', `portal opened the tab (POST ${call.url}, CALL_STATE=${call.state})`);
@@ -564,8 +647,11 @@ export function reloadCard() {
   return true;
 }
 
+/** The card's frame goes (the operator's tab closes, or a test starts afresh); no event fires. */
 export function closeCard() {
   if (!world.call) return;
+  clearTimeout(world.call.autoCloseTimer);
+  world.call.autoCloseTimer = 0;
   world.call.iframe.remove();
   world.call = null;
   $('frame-slot').replaceChildren(Object.assign(document.createElement('p'), { className: 'muted', textContent: 'The call card is closed.' }));
@@ -587,6 +673,55 @@ export function fire(eventName, value) {
   return callbacks.length;
 }
 
+/**
+ * PhoneCallView.close: BeforeClose fires, then the popup and its frames are destroyed in the
+ * same task, so a message the portal posted to the frame in that task never arrives (facts
+ * section 5).  Nothing the app does stops it.
+ *
+ * @param {Call} call
+ * @param {string} why
+ */
+function closeNow(call, why) {
+  if (world.call !== call) return;
+  fire('CallCard::BeforeClose');
+  world.closed.push({ callId: call.callId, why, at: Date.now() });
+  log('out', `portal: the card is closed (${why})`);
+  closeCard();
+}
+
+/**
+ * The auto-close timer of a held card: it closes the card HOLD_MS after it is armed or
+ * last restarted (by a disableAutoClose while it runs).
+ *
+ * @param {Call} call
+ */
+function armAutoClose(call) {
+  clearTimeout(call.autoCloseTimer);
+  call.autoCloseAt = Date.now() + HOLD_MS;
+  call.autoCloseTimer = window.setTimeout(() => {
+    call.autoCloseTimer = 0;
+    closeNow(call, 'the hold ran out');
+  }, HOLD_MS);
+}
+
+/**
+ * PhoneCallView.autoClose: without a hold, close() at once; with one (a disableAutoClose sent
+ * before), BeforeClose fires and the timer is armed now, at the end (facts section 5).
+ *
+ * @param {Call} call
+ */
+function autoClose(call) {
+  if (world.call !== call) return;
+  if (call.allowAutoClose) {
+    closeNow(call, 'auto-close');
+    return;
+  }
+  fire('CallCard::BeforeClose');
+  log('bad', `close refused: the app holds the card (it closes in ${HOLD_MS / 1000} s unless renewed)`);
+  if (!call.autoCloseTimer) armAutoClose(call);
+  refresh();
+}
+
 function wireForm() {
   return /** @type {HTMLInputElement} */ (document.querySelector('input[name=wire]:checked')).value;
 }
@@ -597,21 +732,103 @@ function chosenCode() {
 }
 
 /**
- * Move the call to `state`; the same state twice does not fire (as in Bitrix24).
+ * Move the call to `state` (PhoneCallView.setCallState): a repeat of the current state does
+ * not fire, and the view starts idle, so a call that fails before ringing sends nothing.
+ * On the wire goes the state alone: the reply function of placementBindEvent takes only its
+ * first argument (applayout.js; facts section 5).  'array' puts [state, {failedCode}] there,
+ * as the docs describe it: a labelled choice, not what a portal does.  An `idle` ends the
+ * call: the portal writes its record with the code it knows.
  *
  * @param {string} state
  * @param {string | number} [failedCode]
- * @param {string} [form] 'array' for [state, params] on the wire, else the state alone
+ * @param {string} [form] 'array' for [state, params] on the wire (as the docs describe), else the state alone
+ * @param {string | number} [recordCode] the code the portal records, when not the one it sends
  */
-export function setCallState(state, failedCode = '', form = wireForm()) {
+export function setCallState(state, failedCode = '', form = wireForm(), recordCode = failedCode) {
   const call = world.call;
   if (!call || call.kind !== 'card' || call.state === state) return false;
   call.state = state;
-  call.endedAt = state === 'idle' ? Date.now() : 0;
-  call.failedCode = state === 'idle' ? String(failedCode || '') : '';
-  report(call);
+  call.ringing ||= state === 'connecting';
+  call.connected ||= state === 'connected';
+  if (state === 'idle' && !call.ended) {
+    call.ended = true;
+    call.failedCode = String(recordCode || '');
+    report(call, { failedCode: call.failedCode });
+  } else {
+    report(call);
+  }
   const params = state === 'idle' && failedCode ? { failedCode: String(failedCode) } : {};
   fire('CallCard::CallStateChanged', form === 'array' ? [state, params] : state);
+  refresh();
+  return true;
+}
+
+/**
+ * The ways a call ends, each as the portal's code has it (facts section 5):
+ * - 'failed': the network or the client failed it (PhoneCallsController#onPullTimeout):
+ *   idle, then autoClose() in the same task; an external call failed with 486 or 480 shows
+ *   the portal's error screen instead and stays;
+ * - 'webrtc': the browser's call failed (#onCallFailed): idle without a code, the portal's
+ *   error screen, no auto-close;
+ * - 'hangup': the operator hangs up: idle, then close() at once, whatever the app holds;
+ * - 'disconnected': the other side ended the call (#onCallDisconnected): idle, then autoClose();
+ * - 'finish': telephony.externalCall.finish (or .hide) ends an external call through
+ *   auto-close (#onPullHideExternalCall), its record written in the same request.
+ * The record's code: `code`, or the portal's default (200 when answered, else 304; a guess for
+ * the operator's hang-up before an answer: 603-S, "Decline self").
+ *
+ * @param {string} how
+ * @param {string} [code]
+ */
+export function endCall(how, code = '') {
+  const call = world.call;
+  if (!call || call.kind !== 'card' || call.ended) return false;
+  const wire = wireForm();
+  if (call.external) {
+    if (how !== 'failed' && how !== 'finish') return false;
+    call.ended = true;
+    call.state = 'idle';
+    // No CallStateChanged ever reaches an external call's card.  Whether the pull path writes
+    // a record for an external call is not in the public code: a guess, it writes none (the
+    // PBX's finish does).
+    if (how === 'failed' && EXTERNAL_STAYS.includes(String(code))) {
+      report(call, { failedCode: code, record: false });
+      log('bad', `portal: the external call failed (${code}): its error screen shows, the card stays`);
+      refresh();
+      return true;
+    }
+    report(call, { failedCode: code, immediate: how === 'finish', record: how === 'finish' });
+    autoClose(call);
+    return true;
+  }
+  /**
+   * The call goes idle: sent unless the view was idle all along (a call that failed before it
+   * rang sends no state), and recorded with `recordCode` either way.
+   *
+   * @param {string} sent @param {string} recorded
+   */
+  const toIdle = (sent, recorded) => {
+    if (!setCallState('idle', sent, wire, recorded)) {
+      call.ended = true;
+      report(call, { failedCode: recorded });
+    }
+  };
+  if (how === 'hangup') {
+    toIdle('', code || (call.connected ? '200' : '603-S'));
+    closeNow(call, 'the operator hung up');
+  } else if (how === 'failed') {
+    toIdle(code || 'OTHER', code || 'OTHER');
+    autoClose(call);
+  } else if (how === 'webrtc') {
+    // The code stays with the portal's error screen and its record (#onCallFailed).
+    toIdle('', code || 'OTHER');
+    log('bad', `portal: the call failed in the browser${code ? ` (${code})` : ''}: the portal's error screen shows`);
+  } else if (how === 'disconnected') {
+    toIdle('', code);
+    autoClose(call);
+  } else {
+    return false;
+  }
   refresh();
   return true;
 }
@@ -637,51 +854,37 @@ export function changeClient() {
   fire('CallCard::EntityChanged', { ...call.client });
 }
 
-/** @param {Call} call */
-function held(call) {
-  return call.heldUntil > Date.now();
-}
-
-/** The portal tries to close: BeforeClose fires; the card stays if auto-close was disabled. */
+/** The portal tries to close the card (PhoneCallView.autoClose): BeforeClose; it stays if held. */
 export function tryClose() {
   const call = world.call;
   if (!call || call.kind !== 'card') return false;
-  fire('CallCard::BeforeClose');
-  if (held(call)) {
-    log('bad', 'close refused: the app disabled auto-close');
-    return false;
-  }
-  setTimeout(() => { if (world.call === call) closeCard(); }, 300);
-  return true;
-}
-
-/** A finished call's card closes by itself, unless the app holds it open (disableAutoClose). */
-function closeFinishedCall() {
-  const call = world.call;
-  if (!call || call.kind !== 'card' || !call.endedAt || !world.autoCloseAfterMs || call.closing) return;
-  if (Date.now() - call.endedAt < world.autoCloseAfterMs || held(call)) return;
-  call.closing = true;
-  log('out', 'portal: the call has ended, closing the card');
-  tryClose();
+  autoClose(call);
+  return world.call !== call;
 }
 
 function refresh() {
   const call = world.call && world.call.kind === 'card' ? world.call : null;
-  $('call-state').textContent = call ? call.state : '—';
+  $('call-state').textContent = call ? `${call.state}${call.external ? ' (external call)' : ''}` : '—';
   $('call-id').textContent = call ? call.callId : '';
-  const left = call ? Math.ceil((call.heldUntil - Date.now()) / 1000) : 0;
-  $('auto-close').textContent = left > 0 ? `off (held by the app for ${left} s more)` : 'on';
+  const left = call && call.autoCloseTimer ? Math.ceil((call.autoCloseAt - Date.now()) / 1000) : 0;
+  $('auto-close').textContent = !call ? '—' : call.allowAutoClose ? 'allowed'
+    : left > 0 ? `held by the app: closes in ${left} s unless renewed` : 'held by the app';
   $('bound').textContent = String(call ? [...call.bindings.values()].reduce((n, ids) => n + ids.length, 0) : 0);
-  for (const id of ['connecting', 'connected', 'idle', 'client', 'close', 'reload']) {
-    /** @type {HTMLButtonElement} */ ($(id)).disabled = !call;
+  for (const id of ['connecting', 'connected', 'end', 'client', 'close', 'reload']) {
+    /** @type {HTMLButtonElement} */ ($(id)).disabled = !call || (id !== 'close' && id !== 'reload' && call.ended);
   }
   /** @type {HTMLButtonElement} */ ($('expire-token')).disabled = !world.call;
 }
 
 $('portal-domain').textContent = config.domain;
-$('new-call').addEventListener('click', () => openCard());
+$('new-call').addEventListener('click', () => {
+  const opening = $select('open-state').value;
+  if (opening === 'external') openCard({ external: true });
+  else if (opening === 'ended') openCard({ endedWith: chosenCode() });
+  else openCard({ state: opening });
+});
 for (const state of ['connecting', 'connected']) $(state).addEventListener('click', () => setCallState(state));
-$('idle').addEventListener('click', () => setCallState('idle', chosenCode()));
+$('end').addEventListener('click', () => endCall($select('end-how').value, chosenCode()));
 $('failed-code').addEventListener('change', () => { $('custom-code').hidden = $select('failed-code').value !== 'custom'; });
 $('client').addEventListener('click', changeClient);
 $('statistics').addEventListener('change', () => setStatistics($select('statistics').value));
@@ -693,37 +896,23 @@ $('uninstall').addEventListener('click', uninstall);
 $('install-fault').addEventListener('change', () => setInstallFault($select('install-fault').value));
 $('expire-token').addEventListener('click', () => expireToken());
 $('refresh-auth').addEventListener('change', () => setRefreshAuth($select('refresh-auth').value));
-$('auto-close-after').addEventListener('change', () => { world.autoCloseAfterMs = Number($select('auto-close-after').value); });
-setInterval(() => {
-  closeFinishedCall();
-  if (world.call && world.call.heldUntil) refresh();
-}, 500);
+setInterval(() => { if (world.call && world.call.autoCloseTimer) refresh(); }, 1000);
 
 const emulator = {
   openCard, openPage, uninstall, setInstallFault, loadApp, reloadCard, closeCard, fire, setStatistics,
-  setCallState, changeClient, tryClose, parseCommand, expireToken, setRefreshAuth,
-  /**
-   * A finished call's card closes this long after the end (0: never), unless held.
-   *
-   * @param {number} ms
-   */
-  setAutoCloseAfter(ms) {
-    world.autoCloseAfterMs = ms;
-    const choice = $select('auto-close-after');
-    if (![...choice.options].some((option) => option.value === String(ms))) {
-      choice.append(new Option(ms ? `after ${ms / 1000} s` : 'never', String(ms)));
-    }
-    choice.value = String(ms);
-  },
+  setCallState, endCall, changeClient, tryClose, parseCommand, expireToken, setRefreshAuth,
   get app() { return JSON.parse(JSON.stringify(world.app)); },
   get commands() { return world.commands.map((c) => ({ ...c })); },
   get rejected() { return world.rejected.map((r) => ({ ...r })); },
   get log() { return world.log.map((entry) => ({ ...entry })); },
+  /** Every card the portal closed, and why ('auto-close', 'enableAutoClose', 'the hold ran out', ...). */
+  get closed() { return world.closed.map((entry) => ({ ...entry })); },
   get call() {
     const call = world.call;
     return call && {
       kind: call.kind, callId: call.callId, appSid: call.appSid, state: call.state, auth: call.auth,
-      autoClose: !held(call), heldFor: Math.max(0, call.heldUntil - Date.now()),
+      external: call.external, ended: call.ended, autoClose: call.allowAutoClose,
+      closesIn: call.autoCloseTimer ? Math.max(0, call.autoCloseAt - Date.now()) : null,
     };
   },
   /** @param {string} eventName */
@@ -742,7 +931,6 @@ const emulator = {
 
 refresh();
 const query = new URLSearchParams(location.search);
-if (query.get('autoclose') === '0') emulator.setAutoCloseAfter(0);
 loadApp().then(() => {
   if (query.get('autostart') === '0') return null;
   if (callCardTabs().length) return openCard();

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
+from typing import Any
 
 from ..core import i18n, settings
 from ..core.events import (
@@ -24,7 +25,7 @@ from ..core.events import (
     parse_wire,
 )
 from ..core.settings import DEFAULTS
-from ..core.timeline import Outcome, Timeline, apply, needs_lookup, resume, with_error
+from ..core.timeline import Outcome, Timeline, apply, may_have_ended, needs_lookup, resume, with_error
 from ..core.untrusted import MAX_TEXT, describe_error, preview
 from ..portal import client
 from ..portal.client import Http, Refresh, Spawn
@@ -98,6 +99,8 @@ class Card:
         self.unsaved = False
         self.portal: client.Session | None = None  # REST URL and token: memory only
         self.looking_up = False
+        #: Whether a card opened ``idle`` has asked once if its call has ended already.
+        self.probed = False
         self.received = 0
         self.saved_at = float("-inf")
         #: The page's number for the last event handled, and the last one the page was told is saved.
@@ -187,18 +190,56 @@ class Card:
             self.timeline = resume(base, event, earlier + self.early)
             if saved is not None:
                 self.keep = self.store.load_hold(call_id)  # the admin's time limit runs on
+                if self.keep.released:
+                    # This new page held the card again at bind: let go again, as before the reload.
+                    self.command(keep_open.ENABLE)
             self.replayed = (*replayed, *(journal.page for journal in journals))[-storage.MAX_CALLS:]
             self.replayed_keys = [journal.key for journal in journals]
         self.early = []
 
+    @property
+    def can_look_up(self) -> bool:
+        """Whether the card can ask the portal's call statistics at all (REST known, a way to run it)."""
+        return self.spawn is not None and self.http is not None and self.portal is not None
+
     def _look_up_if_needed(self) -> None:
-        if (self.looking_up or self.spawn is None or self.http is None or self.portal is None
-                or not needs_lookup(self.timeline)):
+        if self.looking_up or not self.can_look_up or self.portal is None:
             return
-        self.looking_up = True
         call_id = self.timeline.call_id
-        assert call_id is not None
-        self.spawn(self._look_up(call_id, self.portal))
+        if call_id is None:
+            return
+        if needs_lookup(self.timeline):
+            self.looking_up = True
+            self.spawn_lookup(self._look_up(call_id, self.portal))
+        elif may_have_ended(self.timeline) and not self.probed:
+            self.looking_up = self.probed = True
+            self.spawn_lookup(self._probe(call_id, self.portal))
+
+    def spawn_lookup(self, lookup: Coroutine[Any, Any, None]) -> None:
+        assert self.spawn is not None
+        self.spawn(lookup)
+
+    async def _probe(self, call_id: str, portal: client.Session) -> None:
+        """Ask once whether a card opened ``idle`` opened after its call (see ``may_have_ended``).
+
+        A record shows that call's outcome; no record, or any refusal, leaves
+        the card waiting for its call, as before.
+        """
+        try:
+            self.handle(StatisticsRequested(self.clock(), probe=True))
+            if self.timeline.lookup != "probe":
+                return
+            reply = statistics.read_reply(await portal.call(statistics.METHOD, statistics.params(call_id)),
+                                          call_id)
+            if isinstance(reply, statistics.Found):
+                self.handle(StatisticsFound(self.clock(), reply.failed_code, reply.reason))
+                return
+            if isinstance(reply, statistics.GaveUp):
+                self.warn(f"Call Timeline: {statistics.METHOD} refused: {statistics.admin_detail(reply.why)}")
+            self.handle(StatisticsUnavailable(self.clock(), reply.why))
+        finally:
+            self.looking_up = False
+            self._look_up_if_needed()  # the call may have ended while the probe ran
 
     async def _look_up(self, call_id: str, portal: client.Session) -> None:
         """Ask the call statistics, with backoff, until they know or it is clear they won't.
@@ -213,7 +254,8 @@ class Card:
             why = "no_record"
             tries = len(statistics.DELAYS_MS)
             for attempt, delay in enumerate(statistics.DELAYS_MS, 1):
-                await self.sleep(delay / 1000)
+                if delay:
+                    await self.sleep(delay / 1000)
                 if self.timeline.call_id != call_id or self.timeline.lookup != "pending":
                     return  # a new attempt began, or the answer came another way
                 # Progress on screen: a wait of several seconds must not look stuck.
@@ -241,7 +283,8 @@ class Card:
         try:
             now = self.clock()
             before = self.keep
-            self.keep, commands = keep_open.step(self.keep, self.settings, self.timeline, now, event)
+            self.keep, commands = keep_open.step(self.keep, self.settings, self.timeline, now, event,
+                                                 self.can_look_up)
             if self.keep != before and self.timeline.call_id is not None:
                 self.unsaved = True
             for name in commands:

@@ -1,10 +1,25 @@
-"""Keeping the card open after a failed call, so the operator can read why.
+"""When the card lets the portal close it: held from the start, let go once the call's outcome is read.
 
-Bitrix24 closes a finished call's card by itself; ``disableAutoClose`` holds
-it for 65 s, and each call extends that.  When the admin asked for it, the
-card holds itself open after a failed call, renews the hold well before it
-lapses, and lets go (``enableAutoClose``, which closes a finished call's card
-at once) when the operator presses "Done" or the admin's time is up.
+A real portal destroys a failed call's card in the same task as it ends the
+call, unless auto-close was disabled *before* the end; and an external call
+or one that failed before it rang sends no state at all, only the close
+(``../shared/bitrix24-call-card.md`` section 5).  So the page holds the card
+(``disableAutoClose``) the moment it binds (``static/hold.js``), and this
+module decides when to let go (``enableAutoClose``, which closes a finished
+call's card at once):
+
+- while the call runs, nothing: the hold costs nothing until the portal tries
+  to close the card;
+- an answered call, or one that ended as the company expects: let go at once,
+  so that the operator's next incoming call does not wait;
+- a failed call, or one whose outcome is not known yet: keep the card while
+  the call statistics are asked, show the outcome, then let go after the
+  admin's time (:data:`FAILED_SHOW_MS`, or "until Done" up to the admin's
+  minutes), or when the operator presses *Done*.
+
+The portal's timer starts at its auto-close, at the end, and closes a held
+card 65 s later (60 s in the docs); each ``disableAutoClose`` restarts it.  A
+card kept longer renews within :data:`RENEW_MS`.
 
 This is pure: the clock is an argument and the frame commands to send are
 returned, so the whole behaviour is tested under CPython.
@@ -13,20 +28,59 @@ returned, so the whole behaviour is tested under CPython.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
-from ..core.events import DonePressed, Event
+from ..core.events import CallState, DonePressed, Event
 from ..core.settings import Settings
-from ..core.timeline import Outcome, Timeline
+from ..core.timeline import SUCCESS_CODES, Timeline
 
-#: The portal lets go 65 s after the last ``disableAutoClose``; renew before that.
+#: The docs let a hold go 60 s after the last ``disableAutoClose`` (the code, 65 s): renew well before.
 RENEW_MS = 45_000
+#: How long a failed call's outcome stays when the admin did not ask for "until Done": long
+#: enough to read the headline, the code and the next step (about 25 words), short enough
+#: that the line's next incoming call is not held back for long.
+FAILED_SHOW_MS = 20_000
 DISABLE = "disableAutoClose"
 ENABLE = "enableAutoClose"
 
 
+class Verdict(StrEnum):
+    """How far the card knows the call's end: what decides how long it stays."""
+
+    RUNNING = "running"  # not ended (or not begun)
+    UNKNOWN = "unknown"  # ended; the call statistics may still say how
+    ANSWERED = "answered"  # answered, or ended the way the company expects: let go at once
+    FAILED = "failed"  # the outcome is shown: keep it for the admin's time
+
+
+def verdict(timeline: Timeline, settings: Settings, can_look_up: bool = True) -> Verdict:
+    """What the card knows of the call's end (``can_look_up``: whether the statistics may still say)."""
+    if timeline.ended_at is None or timeline.call_state is not CallState.IDLE:
+        return Verdict.RUNNING
+    if not timeline.external and timeline.connected_at is not None:
+        return Verdict.ANSWERED
+    code = timeline.failed_code
+    if code is not None:
+        return Verdict.ANSWERED if code in SUCCESS_CODES or settings.is_expected(code) else Verdict.FAILED
+    if can_look_up and timeline.lookup in (None, "pending"):
+        return Verdict.UNKNOWN
+    return Verdict.FAILED  # not answered, reason not reported: that is the outcome to read
+
+
+def show_for_ms(settings: Settings) -> float:
+    """How long a failed call's outcome stays: the admin's "until Done" limit, or :data:`FAILED_SHOW_MS`."""
+    return settings.keep_open_minutes * 60_000 if settings.keep_open else FAILED_SHOW_MS
+
+
 @dataclass(frozen=True)
 class KeepOpen:
-    """Whether the card is holding itself open, since when, and when it last renewed."""
+    """The card's hold on the portal's auto-close.
+
+    Held from the start (the page sent it); ``since`` is when the outcome
+    was first shown (the admin's time runs from there, across a reload too),
+    ``renewed_at`` the last renewal after the end, ``released`` whether the
+    card has let go.
+    """
 
     since: float | None = None
     renewed_at: float | None = None
@@ -34,36 +88,38 @@ class KeepOpen:
 
     @property
     def holding(self) -> bool:
-        return self.since is not None and not self.released
+        return not self.released
 
     def closes_in(self, settings: Settings, now: float) -> float | None:
-        """Milliseconds until the admin's limit lets the card close; ``None`` when not holding."""
-        if not self.holding or self.since is None:
+        """Milliseconds until the card lets go; ``None`` while it is not counting down."""
+        if self.released or self.since is None:
             return None
-        return max(0.0, self.since + settings.keep_open_minutes * 60_000 - now)
+        return max(0.0, self.since + show_for_ms(settings) - now)
 
 
-def failed(timeline: Timeline, settings: Settings) -> bool:
-    """A call worth holding the card for: it failed, and not in a way the company expects."""
-    if timeline.outcome is Outcome.NOT_ANSWERED:
-        return True
-    return timeline.outcome is Outcome.FAILED and not settings.is_expected(timeline.failed_code)
+def _renew(state: KeepOpen, timeline: Timeline, now: float) -> tuple[KeepOpen, tuple[str, ...]]:
+    """Restart the portal's timer before it runs out (it was armed at the end)."""
+    last = state.renewed_at if state.renewed_at is not None else timeline.ended_at
+    if last is None or now - last >= RENEW_MS:
+        return replace(state, renewed_at=now), (DISABLE,)
+    return state, ()
 
 
 def step(state: KeepOpen, settings: Settings, timeline: Timeline, now: float,
-         event: Event | None = None) -> tuple[KeepOpen, tuple[str, ...]]:
+         event: Event | None = None, can_look_up: bool = True) -> tuple[KeepOpen, tuple[str, ...]]:
     """The hold after ``event`` (or a tick) at ``now``, and the frame commands to send."""
+    known = verdict(timeline, settings, can_look_up)
     if state.released:
-        # Done for this failure; a later failure (call-list mode) is held again.
-        return (state, ()) if failed(timeline, settings) else (KeepOpen(), ())
-    if not state.holding:
-        if settings.keep_open and failed(timeline, settings) and not isinstance(event, DonePressed):
-            return KeepOpen(since=now, renewed_at=now), (DISABLE,)
+        if known is Verdict.RUNNING and timeline.call_state in (CallState.CONNECTING, CallState.CONNECTED):
+            return KeepOpen(), (DISABLE,)  # the next call in call-list mode: hold it as the page did
         return state, ()
-    if not failed(timeline, settings):
-        return KeepOpen(), (ENABLE,)  # the card moved on to a live call (call-list mode)
-    if isinstance(event, DonePressed) or state.closes_in(settings, now) == 0:
+    if known is Verdict.RUNNING:
+        return state, ()
+    if known is Verdict.ANSWERED or isinstance(event, DonePressed):
         return replace(state, released=True), (ENABLE,)
-    if state.renewed_at is None or now - state.renewed_at >= RENEW_MS:
-        return replace(state, renewed_at=now), (DISABLE,)
-    return state, ()
+    if known is Verdict.FAILED:
+        if state.since is None:
+            state = replace(state, since=now)
+        if state.closes_in(settings, now) == 0:
+            return replace(state, released=True), (ENABLE,)
+    return _renew(state, timeline, now)

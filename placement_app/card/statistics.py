@@ -17,9 +17,10 @@ from ..core.untrusted import clip
 from ..portal.client import Failed, Ok
 
 METHOD = "voximplant.statistic.get"
-#: Waits before each try (ms): about 13 s in all, since the record appears
-#: only after the call ends.
-DELAYS_MS = (1000, 1500, 2250, 3400, 5000)
+#: Waits before each try (ms): the first at once (an external call's record is
+#: written with its end), then about 13 s in all, since a telephony call's
+#: record appears only a few seconds after the call ends.
+DELAYS_MS = (0, 1000, 1500, 2250, 3400, 5000)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,9 @@ Reply = Found | NotYet | GaveUp
 ADMIN_DETAILS = {
     "no_scope": "the app has no telephony scope. In Bitrix24, add the scope telephony to the app"
                 " and install it again.",
+    "no_permission": "this user may not view call statistics (HTTP 403 ACCESS_DENIED). In Bitrix24,"
+                     " Telephony > Access permissions: give the operators' role the permission"
+                     " \"Call statistics: view\" (their own calls are enough for the card).",
     "auth": "the portal did not accept the app's authorisation (its token was refused even after"
             " a refresh).",
     "refused": "the portal's answer was unreadable (not a list of call records).",
@@ -70,7 +74,7 @@ def read_reply(reply: Ok | Failed, call_id: str) -> Reply:
     """What a reply of ``voximplant.statistic.get`` means for the card."""
     if isinstance(reply, Failed):
         kind = reply.kind
-        if kind in ("no_scope", "auth"):
+        if kind in ("no_scope", "no_permission", "auth"):
             return GaveUp(kind)
         if kind in ("unreachable", "transient"):
             return NotYet("unreachable" if kind == "unreachable" else "no_record")

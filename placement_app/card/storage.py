@@ -125,8 +125,10 @@ def _optional_text(value: Any) -> str | None:
 
 
 def _lookup(value: Any) -> str | None:
-    if value is None or value in ("pending", "done") or value in LOOKUP_FAILURES:
-        return str(value) if value is not None else None
+    if value is None or value == "probe":
+        return None  # a probe that a reload cut short: the reloaded card asks again
+    if value in ("pending", "done") or value in LOOKUP_FAILURES:
+        return str(value)
     raise Invalid("lookup")
 
 
@@ -134,7 +136,7 @@ def _entry_to_dict(entry: Entry) -> dict[str, Any]:
     if isinstance(entry, StateSpan):
         return {"span": entry.call_state.value, "start": entry.started_at, "end": entry.ended_at,
                 "code": entry.failed_code, "open": entry.since_open,
-                "statistics": entry.code_from_statistics}
+                "statistics": entry.code_from_statistics, **({"end": True} if entry.ends_call else {})}
     return {"notice": entry.kind.value, "at": entry.at, "detail": entry.detail}
 
 
@@ -144,7 +146,7 @@ def _entry_from_dict(data: Any) -> Entry:
     if "span" in data:
         return StateSpan(CallState(data["span"]), _number(data["start"]),
                          _optional_number(data["end"]), _optional_text(data["code"]),
-                         data["open"] is True, data.get("statistics") is True)
+                         data["open"] is True, data.get("statistics") is True, data.get("end") is True)
     return Notice(_number(data["at"]), NoticeKind(data["notice"]), _text(data["detail"]))
 
 
@@ -173,6 +175,7 @@ def dumps(timeline: Timeline, hold: KeepOpen | None = None, replayed: Sequence[s
         "code_from_statistics": timeline.code_from_statistics,
         "lookup": timeline.lookup,
         "lost": timeline.lost,
+        "external": timeline.external,
         "hold": held,
         **({"replayed": list(replayed)} if replayed else {}),
     }, ensure_ascii=False, separators=(",", ":"))
@@ -246,6 +249,7 @@ def loads(text: str, call_id: str) -> Timeline:
             code_from_statistics=data.get("code_from_statistics") is True,
             lookup=_lookup(data.get("lookup")),
             lost=lost,
+            external=data.get("external") is True,
         )
     except (KeyError, TypeError) as error:
         raise Invalid(type(error).__name__) from error

@@ -83,7 +83,7 @@ def span_word(entry: StateSpan, after_call: bool, lang: str | None) -> str:
     card has seen this call ring or be answered, and *Call ended* after (``state.idle``), never
     "no connection", which reads like a network fault.  ``after_call``: an earlier step rang
     or talked."""
-    if entry.call_state is CallState.IDLE and not after_call:
+    if entry.call_state is CallState.IDLE and not after_call and not entry.ends_call:
         return i18n.text("state.unknown", lang)
     return _state_name(entry.call_state, lang)
 
@@ -124,6 +124,8 @@ def headline(timeline: Timeline, lang: str | None,
         return verdict, i18n.text("headline.not_answered", lang, label=info.label)
     if outcome is Outcome.NOT_ANSWERED:
         return "not_answered", i18n.text("outcome.not_answered", lang)
+    if outcome is Outcome.ENDED:
+        return "ended", i18n.text("state.idle", lang)  # an external call: whether answered, only its record says
     return None
 
 
@@ -364,11 +366,13 @@ class CardView:
             info, heading = code_line(code, lang, self.settings)
             reason, next_step = info.reason, info.next_step
             kind = "expected" if self._expected(timeline) else info.kind.value
-        elif outcome is Outcome.NOT_ANSWERED:
+        elif outcome in (Outcome.NOT_ANSWERED, Outcome.ENDED):
             info = codes.not_reported(lang)
             heading, next_step, kind = info.label, info.next_step, info.kind.value
             reason = info.reason
             if timeline.lookup == "pending":
+                # Only what is known while the statistics are asked: no reason, no next step yet.
+                heading, next_step = "", None
                 reason = i18n.text("lookup.pending", lang)
                 if self.lookup_try is not None:
                     attempt, attempts = self.lookup_try

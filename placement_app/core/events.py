@@ -107,9 +107,15 @@ class CardOpened:
 
 @dataclass(frozen=True)
 class StatisticsRequested:
-    """The card started looking the call up in the portal's call statistics."""
+    """The card started looking the call up in the portal's call statistics.
+
+    ``probe``: the card opened ``idle`` and asks once whether its call has
+    ended already (a tab shown only after the call); no record means the
+    call has not begun, and the card waits for it.
+    """
 
     at: float
+    probe: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,7 +139,10 @@ class StatisticsUnavailable:
 
 
 #: Why a statistics lookup gave up; each has words in i18n (``lookup.<why>``).
-LOOKUP_FAILURES = ("no_record", "no_scope", "auth", "unreachable", "refused")
+LOOKUP_FAILURES = ("no_record", "no_scope", "no_permission", "auth", "unreachable", "refused")
+#: The prefix of the CALL_ID of a call a PBX registered (``telephony.externalCall.register``):
+#: its card opens ``connected`` and no state ever follows (bitrix24-call-card.md section 5).
+EXTERNAL_CALL_PREFIX = "externalCall."
 
 
 @dataclass(frozen=True)

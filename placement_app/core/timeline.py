@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from .events import (
+    EXTERNAL_CALL_PREFIX,
     BeforeClose,
     CallState,
     CallStateChanged,
@@ -65,6 +66,9 @@ class StateSpan:
     failed_code: str | None = None
     since_open: bool = False
     code_from_statistics: bool = False
+    #: The step that ends the call, though nothing before it rang or talked (a call that
+    #: failed before it rang, or ended before the card opened): *Call ended*, not *Waiting*.
+    ends_call: bool = False
 
     def duration(self, now: float) -> float:
         """Milliseconds in this state; a running span counts up to ``now``."""
@@ -91,6 +95,7 @@ class Outcome(StrEnum):
     ANSWERED = "answered"  # reached "connected", then ended
     FAILED = "failed"  # ended with a failure code
     NOT_ANSWERED = "not_answered"  # ended before "connected", no code known
+    ENDED = "ended"  # an external call ended, and no record says how yet
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,9 @@ class Timeline:
     lookup: str | None = None
     #: Events dropped while Python started (the page's worker holds a bounded number).
     lost: int = 0
+    #: A call a PBX registered: its card opens ``connected`` whatever the call is doing, and
+    #: no state follows, so only its record says whether it was answered.
+    external: bool = False
 
     @property
     def current(self) -> StateSpan | None:
@@ -148,6 +156,8 @@ class Timeline:
             return Outcome.TALKING
         if self.ended_at is None:
             return Outcome.WAITING
+        if self.external and self.failed_code is None:
+            return Outcome.ENDED  # "connected" was the card's opening state, not an answer
         if self.connected_at is not None or self.failed_code in SUCCESS_CODES:
             return Outcome.ANSWERED
         if self.failed_code is not None:
@@ -254,9 +264,19 @@ def on_before_close(timeline: Timeline, event: BeforeClose) -> Timeline:
 
     An attempt the card refused (it held itself open) is not "Card closing":
     it is noted once as such, and the real close later is noted as usual.
+
+    A held attempt before any ``idle`` is the end of the call: the portal
+    tries to close a card only when its call is over (its auto-close), and
+    an external call, or one that failed before it rang, sends no state at
+    all (bitrix24-call-card.md section 5).
     """
     if timeline.closing:
         return timeline
+    if event.held and timeline.ended_at is None and timeline.call_id is not None:
+        timeline = replace(timeline, entries=_close_current(timeline, event.at))
+        timeline = with_entry(timeline, StateSpan(CallState.IDLE, event.at, ends_call=True),
+                              call_state=CallState.IDLE, state_since=event.at, ended_at=event.at,
+                              failed_code=None)
     if event.held:
         last = timeline.entries[-1] if timeline.entries else None
         if isinstance(last, Notice) and last.kind is NoticeKind.KEPT_OPEN:
@@ -274,6 +294,8 @@ def on_card_opened(timeline: Timeline, event: CardOpened) -> Timeline:
     changes: dict[str, Any] = {}
     if event.call_id and timeline.call_id is None:
         changes["call_id"] = event.call_id
+        changes["external"] = event.call_id.startswith(EXTERNAL_CALL_PREFIX)
+    external = changes.get("external", timeline.external)
     if event.lang and timeline.lang is None:
         changes["lang"] = event.lang
     if timeline.call_state is not None or event.call_state is None:
@@ -282,7 +304,7 @@ def on_card_opened(timeline: Timeline, event: CardOpened) -> Timeline:
     span = StateSpan(event.call_state, event.at, since_open=True)
     if event.call_state is CallState.CONNECTING:
         changes.update(ringing_at=event.at, joined_late=True)
-    elif event.call_state is CallState.CONNECTED:
+    elif event.call_state is CallState.CONNECTED and not external:
         changes.update(connected_at=event.at, joined_late=True)
     return with_entry(timeline, span, **changes)
 
@@ -310,12 +332,44 @@ def needs_lookup(timeline: Timeline) -> bool:
             and timeline.call_state is CallState.IDLE)
 
 
+def may_have_ended(timeline: Timeline) -> bool:
+    """The card opened ``idle`` and nothing has happened since: its call may be over already.
+
+    A tab is loaded only when it is shown, so it can open after its call
+    ended (bitrix24-call-card.md section 1); or before the call begins.  Only
+    the call statistics can tell the two apart, once.
+    """
+    return (timeline.call_id is not None and timeline.ended_at is None and timeline.lookup is None
+            and timeline.call_state is CallState.IDLE and timeline.ringing_at is None
+            and timeline.connected_at is None)
+
+
 def on_statistics_requested(timeline: Timeline, event: StatisticsRequested) -> Timeline:
+    if event.probe:
+        return replace(timeline, lookup="probe") if may_have_ended(timeline) else timeline
     return replace(timeline, lookup="pending") if needs_lookup(timeline) else timeline
+
+
+def _ended_before_open(timeline: Timeline, event: StatisticsFound) -> Timeline:
+    """The record of a call that ended before its card opened: the card shows how it ended."""
+    entries = list(timeline.entries)
+    end = timeline.state_since if timeline.state_since is not None else event.at
+    for index in range(len(entries) - 1, -1, -1):
+        entry = entries[index]
+        if isinstance(entry, StateSpan):
+            entries[index] = replace(entry, failed_code=event.failed_code, code_from_statistics=True,
+                                     ends_call=True)
+            end = entry.started_at
+            break
+    return replace(timeline, entries=tuple(entries), ended_at=end, failed_code=event.failed_code,
+                   failure_reason=event.reason, code_from_statistics=True, lookup="done")
 
 
 def on_statistics_found(timeline: Timeline, event: StatisticsFound) -> Timeline:
     """Complete the ended call with the code the portal recorded for it."""
+    if timeline.lookup == "probe":
+        return _ended_before_open(timeline, event) if may_have_ended(replace(timeline, lookup=None)) \
+            else replace(timeline, lookup=None)
     if timeline.lookup != "pending" or not needs_lookup(timeline):
         return timeline
     entries = list(timeline.entries)
@@ -329,7 +383,13 @@ def on_statistics_found(timeline: Timeline, event: StatisticsFound) -> Timeline:
 
 
 def on_statistics_unavailable(timeline: Timeline, event: StatisticsUnavailable) -> Timeline:
-    """The entry stays honest: ended, reason not reported, and why we could not tell."""
+    """The entry stays honest: ended, reason not reported, and why we could not tell.
+
+    A probe that found nothing says only that the call has not ended yet: the
+    card waits for it, as a card opened before its call does.
+    """
+    if timeline.lookup == "probe":
+        return replace(timeline, lookup=None)
     return replace(timeline, lookup=event.why) if timeline.lookup == "pending" else timeline
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,10 +28,9 @@ Refresh = Callable[[], Awaitable[object]]
 #: Runs a REST conversation in the background (``asyncio.ensure_future`` in the browser).
 Spawn = Callable[[Coroutine[Any, Any, Any]], object]
 
-#: Bitrix24's error codes, by what they mean for the app.
+#: Bitrix24's error codes, by what they mean for the app, whatever the method.
 ERRORS = {
     "insufficient_scope": "no_scope",
-    "ACCESS_DENIED": "no_scope",
     "WRONG_AUTH_TYPE": "no_scope",
     "expired_token": "auth",
     "invalid_token": "auth",
@@ -40,6 +39,16 @@ ERRORS = {
     "invalid_grant": "auth",
     "ERROR_PLACEMENT_NOT_FOUND": "no_telephony",
     "ERROR_ARGUMENT": "argument",
+}
+#: What an error means for one method, where that differs between methods (checked first).
+#: ``ACCESS_DENIED`` is the user's rights, not the app's scope: for ``placement.*`` it means the
+#: user is not an admin; for ``voximplant.statistic.get``, that the user lacks the "Call
+#: statistics: view" permission (HTTP 403; ../shared/bitrix24-call-card.md section 5).
+METHOD_ERRORS = {
+    "placement.get": {"ACCESS_DENIED": "not_admin"},
+    "placement.bind": {"ACCESS_DENIED": "not_admin"},
+    "placement.unbind": {"ACCESS_DENIED": "not_admin"},
+    "voximplant.statistic.get": {"ACCESS_DENIED": "no_permission"},
 }
 #: The one refusal that a new token (``refreshAuth``) can cure.
 EXPIRED = "expired_token"
@@ -57,11 +66,17 @@ class Failed:
     error: str
     description: str
     status: int = 0
+    #: The method that failed: some errors mean one thing for one method and another for another.
+    method: str = ""
 
     @property
     def kind(self) -> str:
-        """What the failure means: a value of :data:`ERRORS`, ``"unreachable"``,
-        ``"transient"`` (the portal failed; later may work) or ``"other"``."""
+        """What the failure means: a value of :data:`METHOD_ERRORS` for the method or of
+        :data:`ERRORS`, ``"unreachable"``, ``"transient"`` (the portal failed; later may work)
+        or ``"other"``."""
+        meaning = METHOD_ERRORS.get(self.method, {}).get(self.error)
+        if meaning is not None:
+            return meaning
         if self.error in ERRORS:
             return ERRORS[self.error]
         if self.error == "unreachable":
@@ -118,8 +133,9 @@ async def call(http: Http, rest_url: str, auth: str, method: str,
     try:
         status, text = await http(url, body)
     except Exception as error:
-        return Failed("unreachable", clip(type(error).__name__, 60))
-    return read(status, text)
+        return Failed("unreachable", clip(type(error).__name__, 60), method=method)
+    reply = read(status, text)
+    return replace(reply, method=method) if isinstance(reply, Failed) else reply
 
 
 def read_refresh(reply: object) -> str | None:

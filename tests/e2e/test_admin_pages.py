@@ -22,7 +22,7 @@ BUSY_OVERRIDE = ("486", "Линия занята", "Запланируйте о�
 
 @pytest.fixture
 def emulator(page: Page, fresh_portal: Servers) -> Page:
-    page.goto(fresh_portal.emulator_url + "?autostart=0&autoclose=0")
+    page.goto(fresh_portal.emulator_url + "?autostart=0")
     return page
 
 

@@ -103,7 +103,7 @@ def test_the_emulator_says_when_its_server_does_not_answer(page: Page, fresh_por
     errors = errors_of(page)
     page.context.route("**/emulator/installed", lambda route: route.abort())
     page.context.route("**/emulator/app-option", lambda route: route.abort())
-    page.goto(fresh_portal.emulator_url + "?autostart=0&autoclose=0")
+    page.goto(fresh_portal.emulator_url + "?autostart=0")
     page.evaluate("emulator.openPage('install')")
     page.wait_for_function(
         "emulator.log.some(entry => entry.kind === 'bad' && entry.text.includes('/emulator/installed'))",

@@ -57,7 +57,7 @@ def test_when_the_refresh_fails_the_card_says_the_authorisation_was_refused(
 
 
 def install_with_an_expired_token(page: Page, servers: Servers, answer: str) -> str:
-    page.goto(servers.emulator_url + "?autostart=0&autoclose=0")
+    page.goto(servers.emulator_url + "?autostart=0")
     page.evaluate("answer => emulator.setRefreshAuth(answer)", answer)
     page.evaluate("emulator.openPage('install', {expiredToken: true})")
     status = page.frame_locator("#frame-slot iframe").locator(

@@ -63,7 +63,7 @@ def test_the_card_runs_python_under_trusted_types_and_refuses_every_other_sink(c
 
 
 def test_the_admin_pages_run_under_trusted_types(page: Page, fresh_portal: Servers) -> None:
-    page.goto(fresh_portal.emulator_url + "?autostart=0&autoclose=0")
+    page.goto(fresh_portal.emulator_url + "?autostart=0")
     page.evaluate("emulator.openPage('install')")
     page.frame_locator("#frame-slot iframe").locator("#status[data-tone=ok]").wait_for(timeout=60_000)
     assert_refused(app_frame(page))

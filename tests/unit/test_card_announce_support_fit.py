@@ -20,7 +20,7 @@ TOKEN = "d41d8cd98f00b204e9800998ecf8427e"
 REFRESH = "0cc175b9c0f1b6a831c399e269772661"
 OPENED = {"LANG": "en", "AUTH_ID": TOKEN, "REFRESH_ID": REFRESH, "DOMAIN": "portal.example",
           "PROTOCOL": 1, "PATH": "/rest", "MEMBER_ID": "member-secret-value",
-          "PLACEMENT_OPTIONS": {"CALL_ID": "externalCall.42", "PHONE_NUMBER": "+49301234567",
+          "PLACEMENT_OPTIONS": {"CALL_ID": "5B1D1A3E.1764900000.42", "PHONE_NUMBER": "+49301234567",
                                 "CALL_DIRECTION": "outgoing", "CALL_STATE": "idle"}}
 
 
@@ -97,7 +97,7 @@ def test_support_text_has_the_call_its_steps_times_and_codes() -> None:
     told = busy_call()[1]
     text = told.summaries[-1]
     lines = text.replace("\u202f", " ").splitlines()  # Intl may put a narrow space before AM
-    assert "Call ID: externalCall.42" in lines
+    assert "Call ID: 5B1D1A3E.1764900000.42" in lines
     assert "Number: +49301234567" in lines
     assert "Direction: outgoing" in lines
     assert "Date: 1970-01-01 (UTC+01:00)" in lines
@@ -145,7 +145,7 @@ def test_support_text_follows_the_card_language() -> None:
     card, told, clock = make_card()
     send(card, clock, "app:opened", {**OPENED, "LANG": "ru"}, at=1_000)
     send(card, clock, "CallCard::CallStateChanged", ["idle", {"failedCode": "603"}], at=2_000)
-    assert "ID звонка: externalCall.42" in told.summaries[-1]
+    assert "ID звонка: 5B1D1A3E.1764900000.42" in told.summaries[-1]
     assert told.words[-1]["copy"] == "Копировать для поддержки"
 
 

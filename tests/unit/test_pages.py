@@ -103,6 +103,17 @@ def test_each_failure_says_what_to_do_and_offers_a_retry() -> None:
         assert finished == [] and portal.state()["placements"] == []
 
 
+def test_a_user_who_is_not_an_admin_is_told_so_not_to_add_a_scope() -> None:
+    """``ACCESS_DENIED`` from ``placement.bind`` is the user's rights, not the app's scope."""
+    portal = Portal(app_origin="https://app.example")
+    portal.control("session", {"auth": "user-token", "admin": False})
+    seen: list[Progress] = []
+    run = Installer(emulated(portal), REST, "user-token", HANDLER, True, "en", seen.append, nothing)
+    assert run_in_own_loop(run.run()) is False
+    assert "Only a portal administrator may add the app's tab" in seen[-1].message
+    assert "scope" not in seen[-1].message
+
+
 def test_an_expired_token_and_a_foreign_handler_are_explained_in_russian() -> None:
     portal = Portal(app_origin="https://elsewhere.example")
     run, seen, _ = installer(portal, lang="ru")

@@ -27,7 +27,7 @@ from placement_app.portal import client
 
 REST = "https://portal.example/rest/"
 OLD, NEW = "old-token", "new-token"
-CALL = "externalCall.1"
+CALL = "5B1D1A3E.1764900000.1"
 EXPIRED = (401, json.dumps({"error": "expired_token",
                             "error_description": "The access token provided has expired."}))
 RECORD = {"CALL_ID": CALL, "CALL_FAILED_CODE": "486", "CALL_FAILED_REASON": "Busy here"}

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from dataclasses import replace
 from collections.abc import Coroutine
 from typing import Any
 from urllib.parse import parse_qs
@@ -17,7 +18,7 @@ from placement_app.card.view import CardView
 from placement_app.core.timeline import Outcome
 from placement_app.portal import client
 
-CALL = "externalCall.abc"
+CALL = "5B1D1A3E.1764900000.7"
 TOKEN = "token123"
 RECORD = {"ID": "7", "CALL_ID": CALL, "CALL_FAILED_CODE": "486", "CALL_FAILED_REASON": "Busy here"}
 #: When the call ends (ms on the card's clock).
@@ -41,6 +42,8 @@ def reply(result: object = None, error: str | None = None, status: int = 200) ->
     (reply([{**RECORD, "CALL_FAILED_CODE": ""}]), NotYet()),
     (reply(error="insufficient_scope", status=401), GaveUp("no_scope")),
     (reply(error="expired_token", status=401), GaveUp("auth")),
+    # The user lacks "Call statistics: view": not the app's scope, so not the same advice.
+    (reply(error="ACCESS_DENIED", status=403), GaveUp("no_permission")),
     (reply(error="NO_AUTH_FOUND", status=401), GaveUp("auth")),
     (reply(error="INTERNAL_SERVER_ERROR", status=500), NotYet()),
     ((502, "<html>Bad gateway</html>"), NotYet()),
@@ -49,7 +52,10 @@ def reply(result: object = None, error: str | None = None, status: int = 200) ->
     ((200, '{"result": "x"}'), GaveUp("refused")),
 ])
 def test_every_reply_shape_is_understood(answer: tuple[int, str], expected: Reply) -> None:
-    assert read_reply(client.read(*answer), CALL) == expected
+    read = client.read(*answer)
+    if isinstance(read, client.Failed):
+        read = replace(read, method=statistics.METHOD)  # as client.call names the method
+    assert read_reply(read, CALL) == expected
 
 
 def test_the_request_asks_for_this_call_with_the_token() -> None:
@@ -148,20 +154,22 @@ def test_without_a_record_the_card_asks_once_per_try_for_about_fifteen_seconds_t
     portal = Portal(reply([]), time=time)
     card, root = play(portal, time=time)
     kinds = [kind for kind, _ in time.log]
-    assert len(kinds) >= 6 and kinds == ["waited", "asked"] * (len(kinds) // 2), time.log
+    # The first try at once (an external call's record is there with its end), then after waits.
+    assert len(kinds) >= 7 and kinds == ["asked"] + ["waited", "asked"] * (len(kinds) // 2), time.log
     given_up = time.log[-1][1]
     assert 10_000 <= given_up - ENDED <= 16_000, time.log  # the record shows up a few seconds late
     assert time.now == given_up  # and no wait after the last answer
-    assert len(portal.asked) == len(kinds) // 2
+    assert len(portal.asked) == len(kinds) // 2 + 1
     assert card.timeline.outcome is Outcome.NOT_ANSWERED and card.timeline.lookup == "no_record"
     assert root.find("failure-source").textContent == (
-        "The portal's call statistics have no record of this call.")
+        "No record of this call in the call statistics you can see.")  # "own calls only" rights
     assert "Looking up" not in root.visible_text()
 
 
 @pytest.mark.parametrize(("answers", "why", "words"), [
-    ([reply([])], "no_record", "have no record of this call"),
+    ([reply([])], "no_record", "in the call statistics you can see"),
     ([reply(error="insufficient_scope", status=401)], "no_scope", "ask your portal administrator"),
+    ([reply(error="ACCESS_DENIED", status=403)], "no_permission", "may not view call statistics"),
     ([reply(error="expired_token", status=401)], "auth", "ask your portal administrator"),
     ([OSError("network down")], "unreachable", "could not be reached"),
 ])
@@ -240,3 +248,72 @@ def test_a_lookup_that_takes_a_while_shows_its_progress() -> None:
     tries = len(statistics.DELAYS_MS)
     assert seen == [f"Looking up the reason in the portal's call statistics… try {n} of {tries}"
                     for n in range(1, tries + 1)]
+
+
+def test_while_the_lookup_runs_only_what_is_known_is_shown() -> None:
+    """No reason and no next step before the statistics answered or the card gave up."""
+    seen: list[tuple[str, bool, str]] = []
+    document = FakeDocument()
+    root = document.createElement("section")
+    tasks: list[Coroutine[Any, Any, Any]] = []
+    time = SimulatedTime()
+    portal = Portal(reply([]), reply([]), reply([RECORD]))
+
+    async def http(url: str, body: str) -> tuple[int, str]:
+        seen.append((root.find("failure-code").textContent, root.find("failure-next").hidden,
+                     root.find("failure-reason").textContent))
+        return await portal(url, body)
+
+    card = Card(CardView(document, root), time, http=http, spawn=tasks.append, sleep=time.sleep)
+    opened = {"LANG": "en", "DOMAIN": "portal.example", "PROTOCOL": 1, "AUTH_ID": TOKEN,
+              "PLACEMENT_OPTIONS": {"CALL_ID": CALL, "CALL_STATE": "connecting"}}
+    card.receive("app:opened", json.dumps([opened]), 1_000)
+    card.receive("CallCard::CallStateChanged", '["idle"]', ENDED)
+    run_all(tasks)
+    assert len(seen) == 3
+    assert all(code == "" and hidden and reason.startswith("Looking up the reason") for code, hidden, reason in seen)
+    assert root.find("failure-next").hidden is False  # now that the outcome is known
+    assert root.find("failure-code").textContent == "486 · Busy"
+
+
+def open_idle(portal: Portal) -> tuple[Card, FakeElement, list[Coroutine[Any, Any, Any]]]:
+    """A card opened ``idle``: before its call, or after it (a tab shown late)."""
+    document = FakeDocument()
+    root = document.createElement("section")
+    tasks: list[Coroutine[Any, Any, Any]] = []
+    time = SimulatedTime(1_000)
+    card = Card(CardView(document, root), time, http=portal, spawn=tasks.append, sleep=time.sleep)
+    opened = {"LANG": "en", "DOMAIN": "portal.example", "PROTOCOL": 1, "AUTH_ID": TOKEN,
+              "PLACEMENT_OPTIONS": {"CALL_ID": CALL, "CALL_STATE": "idle"}}
+    card.receive("app:opened", json.dumps([opened]), 1_000)
+    return card, root, tasks
+
+
+def test_a_card_opened_after_its_call_ended_shows_the_outcome_from_the_record() -> None:
+    portal = Portal(reply([RECORD]))
+    card, root, tasks = open_idle(portal)
+    run_all(tasks)
+    assert len(portal.asked) == 1  # asked once, at once
+    assert card.timeline.outcome is Outcome.FAILED and card.timeline.ended_at == 1_000
+    assert root.find("outcome").textContent == "Busy · not answered"
+    assert [row.find("what").textContent for row in root.find_all("entry")] == ["Call ended (since the card opened)"]
+    assert root.find("failure-source").textContent == "Code from the portal's call statistics"
+
+
+def test_a_card_opened_before_its_call_asks_once_then_waits_for_the_call() -> None:
+    portal = Portal(reply([]), reply([RECORD]))
+    card, root, tasks = open_idle(portal)
+    run_all(tasks)
+    assert len(portal.asked) == 1 and card.timeline.lookup is None
+    assert card.timeline.outcome is Outcome.WAITING
+    assert root.find("failure").hidden is True
+    card.receive("CallCard::CallStateChanged", '["connecting"]', 2_000)
+    assert tasks[1:] == []  # nothing more is asked while the call runs
+    assert card.timeline.outcome is Outcome.RINGING
+
+
+def run_all(tasks: list[Coroutine[Any, Any, Any]]) -> None:
+    async def run() -> None:
+        await asyncio.gather(*tasks)
+
+    run_in_own_loop(run())
