@@ -262,9 +262,11 @@ class WorkerClock:
 
     Playwright's ``page.clock`` installs itself in pages and frames but not in
     dedicated workers, and the card's Python (its keep-open limit, its timers'
-    sense of now) runs in one.  This serves the worker's script with a small
-    clock in front; the product's code is otherwise the same bytes.  Created
-    before the card opens.
+    sense of now) runs in one.  This serves the Pyodide runtime's module, which
+    the worker imports before Python starts, with a small clock in front; the
+    product's code is otherwise the same bytes.  (Not the worker's own script:
+    Chromium then refuses every cross-origin fetch of that worker, so the card
+    could not reach the portal's REST API.)  Created before the card opens.
     """
 
     CHANNEL = "call-timeline-test-clock"
@@ -273,7 +275,7 @@ class WorkerClock:
                " Date.now = () => realNow() + skew; }\n")
 
     def __init__(self, context: BrowserContext) -> None:
-        context.route("**/static/*/engine.js", self._serve)
+        context.route("**/pyodide/*/pyodide.mjs", self._serve)
 
     def _serve(self, route: Route) -> None:
         response = route.fetch()
