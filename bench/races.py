@@ -82,18 +82,22 @@ def schedule(rng: random.Random, boot_ms: float) -> list[Step]:
     spread = 150 if early else boot_ms / 8
     count = rng.randint(3, 12)
     delays = sorted(max(0.0, rng.gauss(focus, spread)) for _ in range(count))
-    steps, state = [], "idle"
+    steps, state, talked = [], "idle", False
     for index, delay in enumerate(delays):
         if rng.random() < 0.65:
-            state = rng.choice([s for s in STATE_ROWS if s != state])
+            previous, state = state, rng.choice([s for s in STATE_ROWS if s != state])
+            talked = (talked and previous != "idle") or state == "connected"
             code = rng.choice(["", "486", "603-S"]) if state == "idle" else ""
             value = [state, {"failedCode": code} if code else {}] if rng.random() < 0.5 else state
             steps.append(Step(delay, STATE_CHANGED, value, STATE_ROWS[state]))
         else:
             phone = f"+7{rng.randrange(10**9):09d}{index:02d}"
             steps.append(Step(delay, ENTITY_CHANGED, {"PHONE_NUMBER": phone}, "Client", phone))
-    if rng.random() < 0.3:
-        steps.append(Step(delays[-1] + rng.uniform(0, 200), BEFORE_CLOSE, None, "Card closing"))
+    if state == "idle" and rng.random() < 0.3:
+        # The portal's auto-close after an idle: the card held from bind lets an answered call go
+        # at once (this is then the real close), and holds any other.
+        row = "Card closing" if talked else "Close refused: the card stays open"
+        steps.append(Step(delays[-1] + rng.uniform(0, 200), BEFORE_CLOSE, None, row))
     return steps
 
 

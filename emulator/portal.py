@@ -201,7 +201,8 @@ class Portal:
             if data.get("ended") is True and not call.ended:
                 call.ended = True
                 if data.get("record", True) is not False and mode != "no-record":
-                    code = str(data.get("failedCode") or "") or ("200" if call.connected or duration else "304")
+                    answered = call.connected or duration > 0
+                    code = str(data.get("failedCode") or "") or ("200" if answered else "304")
                     visible = time.monotonic() + (0 if data.get("immediate") is True else call.delay_s)
                     phone = data.get("phone")
                     self.statistics.add(visible, call.call_id, code[:20], user_id=call.user_id,

@@ -138,9 +138,12 @@ class Store:
         sort = params.get("SORT", "ID")
         sort = sort if sort in FIELDS else "ID"
         descending = params.get("ORDER", "ASC").upper() == "DESC"
-        number = all(_number(str(row.get(sort))) is not None for row in rows)
-        rows.sort(key=lambda row: (_number(str(row.get(sort))) or 0.0) if number else str(row.get(sort) or ""),
-                  reverse=descending)
+        numbers = all(_number(str(row.get(sort))) is not None for row in rows)
+
+        def key(row: dict[str, Any]) -> float | str:
+            return (_number(str(row.get(sort))) or 0.0) if numbers else str(row.get(sort) or "")
+
+        rows.sort(key=key, reverse=descending)
         start = int(params["start"]) if params.get("start", "").isdigit() else 0
         page = rows[start:start + PAGE]
         body: dict[str, Any] = {"result": page, "total": len(rows)}

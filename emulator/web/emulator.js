@@ -455,9 +455,9 @@ function postForm(call) {
  * @returns {Call}
  */
 function newFrame(kind, options, url) {
-  /** @type {Call} */
   const external = kind === 'card' && options.external === true;
   const ended = kind === 'card' && typeof options.endedWith === 'string';
+  /** @type {Call} */
   const call = {
     kind,
     appSid: randomHex(16),

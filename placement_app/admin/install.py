@@ -56,7 +56,8 @@ def is_already_bound(failure: client.Failed) -> bool:
 def explain(failure: client.Failed, lang: str | None) -> str:
     """What the admin reads (``install.error.<kind>``), with the portal's own words as the detail."""
     kind = failure.kind
-    key = kind if kind in ("no_scope", "not_admin", "auth", "no_telephony", "argument", "unreachable") else "other"
+    explained = ("no_scope", "not_admin", "auth", "no_telephony", "argument", "unreachable")
+    key = kind if kind in explained else "other"
     detail = ": ".join(part for part in (failure.error, failure.description) if part) or "?"
     return i18n.text(f"install.error.{key}", lang, detail=clip(detail, 200))
 

@@ -125,7 +125,8 @@ def headline(timeline: Timeline, lang: str | None,
     if outcome is Outcome.NOT_ANSWERED:
         return "not_answered", i18n.text("outcome.not_answered", lang)
     if outcome is Outcome.ENDED:
-        return "ended", i18n.text("state.idle", lang)  # an external call: whether answered, only its record says
+        # An external call: whether it was answered, only its record says.
+        return "ended", i18n.text("state.idle", lang)
     return None
 
 

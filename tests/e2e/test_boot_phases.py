@@ -101,7 +101,8 @@ class Player:
         self._fire(phase, ENTITY_CHANGED, {"PHONE_NUMBER": phone}, "Client", phone)
 
     def close_attempt(self, phase: str) -> None:
-        """The portal tries to close the card (the card notes the first attempt only)."""
+        """The portal's auto-close right after an ``idle``, as its code sends it.  The call was
+        answered, so the card lets go at once, and this close is the real one."""
         self._fire(phase, BEFORE_CLOSE, None, "Card closing", None)
 
     def _fire(self, phase: str, event: str, value: object, row: str, detail: str | None) -> None:
@@ -131,8 +132,8 @@ def test_events_in_every_phase_of_start_up_are_shown_once_in_order_on_time(call:
     call.wait_for_mark("init-data")
 
     # The runtime's WebAssembly is on its way.
-    play.close_attempt(RUNTIME_LOADS)
     play.state_change(RUNTIME_LOADS, "idle", "486", wire="array")
+    play.close_attempt(RUNTIME_LOADS)
     play.state_change(RUNTIME_LOADS, "connecting", wire="array")
     runtime.release()
     snapshot.release()

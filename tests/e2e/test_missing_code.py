@@ -15,7 +15,7 @@ def play_lost_busy_call(call: CallCard, mode: str, delay_ms: int = 1500) -> None
     call.open("connecting")
     call.page.evaluate("([mode, delay]) => emulator.setStatistics(mode, delay)", [mode, delay_ms])
     call.wait_for_python()
-    call.state("idle", "486", wire="state")  # the portal drops the code on the wire
+    call.end("failed", "486")  # idle, the state alone (the code never crosses the frame), then auto-close
 
 
 def test_missing_code_is_completed_from_call_statistics(call: CallCard, servers: Servers) -> None:
@@ -35,17 +35,19 @@ def test_missing_code_is_completed_from_call_statistics(call: CallCard, servers:
                          for entry in asked)
 
 
-@pytest.mark.parametrize(("mode", "detail"), [
-    ("no-scope", "the app has no telephony scope"),
-    ("bad-auth", "did not accept the app's authorisation"),
+@pytest.mark.parametrize(("mode", "detail", "operator"), [
+    ("no-scope", "the app has no telephony scope", "ask your portal administrator"),
+    ("bad-auth", "did not accept the app's authorisation", "ask your portal administrator"),
+    # The user lacks "Call statistics: view": one plain line; the admin learns which permission.
+    ("access-denied", 'permission "Call statistics: view"', "may not view call statistics"),
 ])
 def test_an_error_from_call_statistics_leaves_the_entry_honest(call: CallCard, mode: str,
-                                                               detail: str) -> None:
+                                                               detail: str, operator: str) -> None:
     """The operator is sent to their admin; the admin's detail is in the console, not on the card."""
     console: list[str] = []
     call.page.context.on("console", lambda message: console.append(message.text))  # the worker's too
     play_lost_busy_call(call, mode)
-    call.card.locator(".failure-source", has_text="ask your portal administrator").wait_for(timeout=20_000)
+    call.card.locator(".failure-source", has_text=operator).wait_for(timeout=20_000)
     assert call.read(".failure-code") == "Reason not reported"
     assert call.read(".outcome") == "Not answered"
     assert "scope" not in call.text() and "authorisation" not in call.text()
@@ -60,7 +62,7 @@ def test_no_record_gives_up_after_about_fifteen_seconds(call: CallCard) -> None:
     waits = sum(statistics.DELAYS_MS) / 1000  # the card's waits between its tries
     play_lost_busy_call(call, "no-record")
     ended = time.monotonic()
-    call.card.locator(".failure-source", has_text="have no record").wait_for(timeout=25_000)
+    call.card.locator(".failure-source", has_text="no record of this call").wait_for(timeout=25_000)
     took = time.monotonic() - ended
     assert waits <= took <= waits + 5, f"gave up after {took:.1f} s"
     assert call.read(".failure-code") == "Reason not reported"

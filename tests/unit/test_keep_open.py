@@ -14,7 +14,7 @@ from placement_app.card.keep_open import FAILED_SHOW_MS, RENEW_MS, KeepOpen, Ver
 from placement_app.card.storage import Store
 from placement_app.card.view import CardView
 from placement_app.core import settings
-from placement_app.core.events import BeforeClose, CallState, CallStateChanged, CardOpened
+from placement_app.core.events import CallState, CallStateChanged, CardOpened
 from placement_app.core.timeline import replay
 
 HOLD = settings.Settings(keep_open=True, keep_open_minutes=2, expected_codes=frozenset({"487"}))
@@ -93,7 +93,8 @@ def test_the_admins_time_limit_lets_the_card_close() -> None:
 
 
 def test_answered_and_expected_calls_are_let_go_at_the_end() -> None:
-    for chosen, code, connected in ((HOLD, "487", False), (HOLD, "", True), (settings.DEFAULTS, "200", False)):
+    cases = ((HOLD, "487", False), (HOLD, "", True), (settings.DEFAULTS, "200", False))
+    for chosen, code, connected in cases:
         card, root, clock, sent = card_with(chosen)
         event(card, clock, 0, "CallCard::CallStateChanged", "connecting")
         if connected:

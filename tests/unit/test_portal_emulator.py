@@ -124,7 +124,8 @@ def test_bad_reports_are_refused() -> None:
     portal = Portal()
     report: object
     for report in (None, [], {"callId": 1, "auth": "x"}, {"callId": "c", "auth": "t", "statistics": "x"},
-                   {"callId": "c", "auth": "t", "delayMs": -1}, {"callId": "c", "auth": "t", "duration": "5"}):
+                   {"callId": "c", "auth": "t", "delayMs": -1},
+                   {"callId": "c", "auth": "t", "duration": "5"}):
         assert portal.report(report)[0] == 400
     assert portal.calls == {}
 

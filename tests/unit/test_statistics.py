@@ -2,8 +2,8 @@
 
 import asyncio
 import json
-from dataclasses import replace
 from collections.abc import Coroutine
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -271,7 +271,8 @@ def test_while_the_lookup_runs_only_what_is_known_is_shown() -> None:
     card.receive("CallCard::CallStateChanged", '["idle"]', ENDED)
     run_all(tasks)
     assert len(seen) == 3
-    assert all(code == "" and hidden and reason.startswith("Looking up the reason") for code, hidden, reason in seen)
+    assert all(code == "" and hidden and reason.startswith("Looking up the reason")
+               for code, hidden, reason in seen)
     assert root.find("failure-next").hidden is False  # now that the outcome is known
     assert root.find("failure-code").textContent == "486 · Busy"
 
@@ -296,7 +297,8 @@ def test_a_card_opened_after_its_call_ended_shows_the_outcome_from_the_record() 
     assert len(portal.asked) == 1  # asked once, at once
     assert card.timeline.outcome is Outcome.FAILED and card.timeline.ended_at == 1_000
     assert root.find("outcome").textContent == "Busy · not answered"
-    assert [row.find("what").textContent for row in root.find_all("entry")] == ["Call ended (since the card opened)"]
+    rows = [row.find("what").textContent for row in root.find_all("entry")]
+    assert rows == ["Call ended (since the card opened)"]
     assert root.find("failure-source").textContent == "Code from the portal's call statistics"
 
 
@@ -309,7 +311,8 @@ def test_a_card_opened_before_its_call_asks_once_then_waits_for_the_call() -> No
     assert root.find("failure").hidden is True
     card.receive("CallCard::CallStateChanged", '["connecting"]', 2_000)
     assert tasks[1:] == []  # nothing more is asked while the call runs
-    assert card.timeline.outcome is Outcome.RINGING
+    ringing = card.timeline
+    assert ringing.outcome is Outcome.RINGING
 
 
 def run_all(tasks: list[Coroutine[Any, Any, Any]]) -> None:
