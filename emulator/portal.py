@@ -195,8 +195,14 @@ class Portal:
             call.statistics = mode
             call.delay_s = delay / 1000
             state = data.get("state")
+            external = data.get("external") is True
             if state in ("idle", "connecting", "connected"):
-                call.connected = call.connected or state == "connected"
+                if call.ended and state != "idle":
+                    # The next call in the same card (call-list mode): a guess, the public code
+                    # does not show how its record is kept.
+                    call.ended, call.connected = False, False
+                # An external call's card opens "connected" whatever the call does: not an answer.
+                call.connected = call.connected or (state == "connected" and not external)
                 call.state = state
             if data.get("ended") is True and not call.ended:
                 call.ended = True
@@ -207,7 +213,7 @@ class Portal:
                     phone = data.get("phone")
                     self.statistics.add(visible, call.call_id, code[:20], user_id=call.user_id,
                                         duration=duration, phone=phone if isinstance(phone, str) else "",
-                                        external=data.get("external") is True)
+                                        external=external)
         return 200, {"ok": True}
 
     def _placement(self, method: str, params: dict[str, str], admin: bool) -> tuple[int, dict[str, Any]]:

@@ -61,7 +61,7 @@ def reason(code: str, external: bool) -> str:
 def record(record_id: int, call_id: str, code: str, *, user_id: str = "1", duration: int = 0,
            phone: str = "", line: str = "reg1332", started: str = "2026-11-25T10:00:00+03:00",
            external: bool = False, crm: tuple[str, str] = ("CONTACT", "17")) -> dict[str, Any]:
-    """One call's record, as ``voximplant.statistic.get`` lists it (every value a string or null)."""
+    """One call's record, as ``voximplant.statistic.get`` lists it (every value a string)."""
     return {
         "ID": str(record_id), "PORTAL_USER_ID": user_id, "PORTAL_NUMBER": line,
         "PHONE_NUMBER": phone, "CALL_ID": call_id, "CALL_CATEGORY": "external",
@@ -69,9 +69,9 @@ def record(record_id: int, call_id: str, code: str, *, user_id: str = "1", durat
         "CALL_VOTE": "0", "COST": "0.0000", "COST_CURRENCY": "RUR",
         "CALL_FAILED_CODE": code, "CALL_FAILED_REASON": reason(code, external),
         "CRM_ENTITY_TYPE": crm[0], "CRM_ENTITY_ID": crm[1], "CRM_ACTIVITY_ID": "0",
-        "REST_APP_ID": "1" if external else None, "REST_APP_NAME": "PBX" if external else None,
-        "TRANSCRIPT_ID": None, "TRANSCRIPT_PENDING": "N", "SESSION_ID": "0", "REDIAL_ATTEMPT": None,
-        "COMMENT": None, "RECORD_FILE_ID": None, "CALL_TYPE": "1",
+        "REST_APP_ID": "1" if external else "", "REST_APP_NAME": "PBX" if external else "",
+        "TRANSCRIPT_ID": "", "TRANSCRIPT_PENDING": "N", "SESSION_ID": "0", "REDIAL_ATTEMPT": "",
+        "COMMENT": "", "RECORD_FILE_ID": "", "CALL_TYPE": "1",
     }
 
 

@@ -138,7 +138,7 @@ function callCardTabs() {
 function report(call, end) {
   const ending = end ? {
     ended: true, failedCode: end.failedCode || '', immediate: Boolean(end.immediate), record: end.record !== false,
-    external: call.external, phone: call.client.PHONE_NUMBER === 'unknown' ? '' : call.client.PHONE_NUMBER,
+    phone: call.client.PHONE_NUMBER === 'unknown' ? '' : call.client.PHONE_NUMBER,
     duration: call.connected || call.external ? Math.round((Date.now() - call.startedAt) / 1000) : 0,
   } : {};
   return fetch('/emulator/calls', {
@@ -146,7 +146,7 @@ function report(call, end) {
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({
       callId: call.callId, auth: call.auth, state: call.state, statistics: world.statistics, delayMs: world.delayMs,
-      ...ending,
+      external: call.external, ...ending,
     }),
   }).then((response) => response.ok).catch((error) => {
     log('bad', `the emulator's server did not answer (${error})`);
@@ -203,7 +203,8 @@ function placementOptions(call) {
     CRM_ENTITY_TYPE: type,
     CRM_ENTITY_ID: String(id),
     CRM_ACTIVITY_ID: 'undefined',
-    CRM_BINDINGS: type ? [{ ENTITY_TYPE: type, ENTITY_ID: String(id) }] : [],
+    // Present with the bound item (the portal's code sends it); absent when none (facts section 1).
+    ...(type ? { CRM_BINDINGS: [{ ENTITY_TYPE: type, ENTITY_ID: String(id) }] } : {}),
     CALL_DIRECTION: call.direction,
     CALL_STATE: call.state,
     CALL_LIST_MODE: 'false',
@@ -433,7 +434,8 @@ function postForm(call) {
   const fields = {
     AUTH_ID: call.auth, AUTH_EXPIRES: '3600', REFRESH_ID: call.refreshId,
     SERVER_ENDPOINT: 'https://oauth.bitrix.info/rest/', member_id: 'emulator', status: 'L',
-    PLACEMENT: 'CALL_CARD', PLACEMENT_OPTIONS: placementOptions(call),
+    PLACEMENT: call.kind === 'card' ? 'CALL_CARD' : 'DEFAULT',
+    PLACEMENT_OPTIONS: call.kind === 'card' ? placementOptions(call) : [],
   };
   const replaced = Object.fromEntries(Object.entries(call.initData).filter(([name]) => !(name in query)));
   for (const [name, value] of Object.entries({ ...fields, ...replaced })) {
@@ -746,7 +748,13 @@ function chosenCode() {
  */
 export function setCallState(state, failedCode = '', form = wireForm(), recordCode = failedCode) {
   const call = world.call;
-  if (!call || call.kind !== 'card' || call.state === state) return false;
+  // An external call's card never hears a state (facts section 5).
+  if (!call || call.kind !== 'card' || call.state === state || call.external) return false;
+  if (call.ended && state !== 'idle') {
+    // The next call in the same card (call-list mode): a new attempt.  How the portal keeps its
+    // record is not in the public code: a guess, it is the same call's.
+    Object.assign(call, { ended: false, connected: false, ringing: false });
+  }
   call.state = state;
   call.ringing ||= state === 'connecting';
   call.connected ||= state === 'connected';
@@ -785,9 +793,15 @@ export function endCall(how, code = '') {
   if (!call || call.kind !== 'card' || call.ended) return false;
   const wire = wireForm();
   if (call.external) {
-    if (how !== 'failed' && how !== 'finish') return false;
+    if (!['failed', 'finish', 'hide'].includes(how)) return false;
     call.ended = true;
     call.state = 'idle';
+    if (how === 'hide') {
+      // telephony.externalCall.hide: the card goes through auto-close; no record is written.
+      report(call, { record: false });
+      autoClose(call);
+      return true;
+    }
     // No CallStateChanged ever reaches an external call's card.  Whether the pull path writes
     // a record for an external call is not in the public code: a guess, it writes none (the
     // PBX's finish does).
@@ -854,10 +868,17 @@ export function changeClient() {
   fire('CallCard::EntityChanged', { ...call.client });
 }
 
-/** The portal tries to close the card (PhoneCallView.autoClose): BeforeClose; it stays if held. */
+/**
+ * The portal tries to close the card (PhoneCallView.autoClose): BeforeClose; it stays if held.
+ * The portal's code calls it only once the call is over, so it does nothing during a call.
+ */
 export function tryClose() {
   const call = world.call;
   if (!call || call.kind !== 'card') return false;
+  if (!call.ended) {
+    log('bad', 'the portal closes a card by itself only after its call: end the call first');
+    return false;
+  }
   autoClose(call);
   return world.call !== call;
 }
@@ -870,8 +891,12 @@ function refresh() {
   $('auto-close').textContent = !call ? '—' : call.allowAutoClose ? 'allowed'
     : left > 0 ? `held by the app: closes in ${left} s unless renewed` : 'held by the app';
   $('bound').textContent = String(call ? [...call.bindings.values()].reduce((n, ids) => n + ids.length, 0) : 0);
-  for (const id of ['connecting', 'connected', 'end', 'client', 'close', 'reload']) {
-    /** @type {HTMLButtonElement} */ ($(id)).disabled = !call || (id !== 'close' && id !== 'reload' && call.ended);
+  for (const id of ['end', 'client', 'close', 'reload']) {
+    /** @type {HTMLButtonElement} */ ($(id)).disabled = !call || (id === 'end' && call.ended) || (id === 'close' && !call.ended);
+  }
+  for (const id of ['connecting', 'connected']) {
+    // No state ever reaches an external call's card; an ended call may go on (call-list mode).
+    /** @type {HTMLButtonElement} */ ($(id)).disabled = !call || call.external;
   }
   /** @type {HTMLButtonElement} */ ($('expire-token')).disabled = !world.call;
 }

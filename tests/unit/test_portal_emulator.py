@@ -178,3 +178,14 @@ def test_placement_methods_answer_with_bitrix24_shapes() -> None:
     assert portal.rest("placement.unbind", {"auth": "admin", "PLACEMENT": "CALL_CARD"})[1]["result"] == {
         "count": 1}
     assert portal.control("fault", {"fault": "anything"})[0] == 400
+
+
+def test_an_external_call_without_duration_or_code_is_recorded_as_missed() -> None:
+    """``telephony.externalCall.finish``: 200 when the call lasted, else 304; its card opened
+    connected, which says nothing about an answer."""
+    portal = Portal()
+    opened = {"callId": "externalCall.2", "auth": "t2", "state": "connected", "external": True}
+    portal.report(opened)
+    portal.report({**opened, "ended": True, "immediate": True, "duration": 0})
+    body = portal.rest("voximplant.statistic.get", {"auth": "t2", "FILTER[CALL_ID]": "externalCall.2"})[1]
+    assert body["result"][0]["CALL_FAILED_CODE"] == "304"
