@@ -60,7 +60,8 @@ const SUCCESS = '200';
  * }} Catalogue
  * @typedef {(epochMs: number, tag: string, hour12: boolean | undefined) => string} Clock
  * @typedef {{ kind: 'span', state: string, at: number, end: number | null, code: string | null,
- *   open: boolean, statistics: boolean }} Span
+ *   open: boolean, statistics: boolean, ends?: boolean }} Span  `ends`: Python stored the step as the
+ *   call's end though nothing rang before it (placement_app.core.timeline.StateSpan.ends_call)
  * @typedef {{ kind: 'notice', notice: string, at: number, detail: string }} Notice
  * @typedef {Span | Notice} Entry
  */
@@ -390,7 +391,7 @@ export function readSaved(text, callId) {
       if (!['idle', 'connecting', 'connected'].includes(item.span) || !finite(item.start)
           || end === undefined || code === undefined) return null;
       timeline.entries.push({ kind: 'span', state: item.span, at: item.start, end, code,
-        open: item.open === true, statistics: item.statistics === true });
+        open: item.open === true, statistics: item.statistics === true, ends: item.ends_call === true });
     } else {
       if (!NOTICES.has(item.notice) || !finite(item.at) || typeof item.detail !== 'string') return null;
       timeline.entries.push({ kind: 'notice', notice: item.notice, at: item.at, detail: item.detail });
@@ -554,7 +555,7 @@ export function cardText(timeline, wording, clock) {
   for (const entry of timeline.entries) {
     const time = clock(entry.at, wording.tag, twelve);
     if (entry.kind === 'span') {
-      const word = entry.state === 'idle' && !afterCall ? 'state.unknown' : `state.${entry.state}`;
+      const word = entry.state === 'idle' && !afterCall && !entry.ends ? 'state.unknown' : `state.${entry.state}`;
       if (entry.state !== 'idle') afterCall = true;
       let failing = false;
       if (entry.state === 'connected') answered = true;

@@ -114,7 +114,8 @@ def step(state: KeepOpen, settings: Settings, timeline: Timeline, now: float,
             return KeepOpen(), (DISABLE,)  # the next call in call-list mode: hold it as the page did
         return state, ()
     if known is Verdict.RUNNING:
-        return state, ()
+        # Still holding; a countdown left from an earlier call of this card (call-list mode) ends.
+        return (KeepOpen(), ()) if state != KeepOpen() else (state, ())
     if known is Verdict.ANSWERED or isinstance(event, DonePressed):
         return replace(state, released=True), (ENABLE,)
     if known is Verdict.FAILED:

@@ -136,7 +136,7 @@ def _entry_to_dict(entry: Entry) -> dict[str, Any]:
     if isinstance(entry, StateSpan):
         return {"span": entry.call_state.value, "start": entry.started_at, "end": entry.ended_at,
                 "code": entry.failed_code, "open": entry.since_open,
-                "statistics": entry.code_from_statistics, **({"end": True} if entry.ends_call else {})}
+                "statistics": entry.code_from_statistics, **({"ends_call": True} if entry.ends_call else {})}
     return {"notice": entry.kind.value, "at": entry.at, "detail": entry.detail}
 
 
@@ -146,7 +146,7 @@ def _entry_from_dict(data: Any) -> Entry:
     if "span" in data:
         return StateSpan(CallState(data["span"]), _number(data["start"]),
                          _optional_number(data["end"]), _optional_text(data["code"]),
-                         data["open"] is True, data.get("statistics") is True, data.get("end") is True)
+                         data["open"] is True, data.get("statistics") is True, data.get("ends_call") is True)
     return Notice(_number(data["at"]), NoticeKind(data["notice"]), _text(data["detail"]))
 
 

@@ -87,3 +87,21 @@ test('a saved copy of another call, or one that is not a timeline, shows nothing
       [['12:00:01 AM', 'Waiting for the call (since the card opened)', '']]);
   }
 });
+
+test('a step Python stored as the end of a call that never rang reads "Call ended", not "Waiting"', async () => {
+  const { readSaved, cardText, Wording, DEFAULT_SETTINGS, intlClock } = await import('../../static/quick-card.js');
+  // As placement_app.card.storage writes a card opened idle whose call had ended (a tab shown late).
+  const saved = JSON.stringify({
+    version: 1, call_id: CALL, dropped: 0, lang: 'en', ringing_at: null, connected_at: null, ended_at: 1000,
+    failed_code: '486', call_state: 'idle', code_from_statistics: true,
+    entries: [{ span: 'idle', start: 1000, end: null, code: '486', open: true, statistics: true, ends_call: true }],
+  });
+  const wording = new Wording(TABLE.catalogue, 'en', DEFAULT_SETTINGS);
+  const rows = cardText(/** @type {any} */ (readSaved(saved, CALL)), wording, intlClock(undefined, 'UTC')).rows;
+  assert.equal(rows[0].what, 'Call ended (since the card opened)');
+  const unmarked = JSON.parse(saved);
+  delete unmarked.entries[0].ends_call;
+  const before = cardText(/** @type {any} */ (readSaved(JSON.stringify(unmarked), CALL)), wording,
+    intlClock(undefined, 'UTC')).rows;
+  assert.equal(before[0].what, 'Waiting for the call (since the card opened)');
+});

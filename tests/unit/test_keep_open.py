@@ -150,6 +150,18 @@ def test_a_next_call_in_the_same_card_is_held_again() -> None:
     assert [name for _, name in sent] == ["enableAutoClose", "disableAutoClose", "enableAutoClose"]
 
 
+def test_the_next_call_of_a_card_still_held_shows_no_countdown() -> None:
+    card, root, clock, sent = card_with(settings.DEFAULTS)
+    event(card, clock, 0, "CallCard::CallStateChanged", "connecting")
+    event(card, clock, 1_000, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}])
+    assert root.find("hold").hidden is False
+    event(card, clock, 3_000, "CallCard::CallStateChanged", "connecting")  # call-list mode: next client
+    assert root.find("hold").hidden is True and sent == []
+    event(card, clock, 5_000, "CallCard::CallStateChanged", ["idle", {"failedCode": "480"}])
+    run_until(card, clock, 5_000 + FAILED_SHOW_MS)
+    assert sent == [(5_000 + FAILED_SHOW_MS, "enableAutoClose")]  # its own 20 s, from its own end
+
+
 def test_done_before_any_failure_does_nothing() -> None:
     card, root, clock, sent = card_with(HOLD)
     event(card, clock, 0, "app:done")

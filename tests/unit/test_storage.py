@@ -13,7 +13,14 @@ from placement_app.card import storage
 from placement_app.card.app import Card
 from placement_app.card.storage import INDEX_KEY, MAX_CALLS, PREFIX, Invalid, Store, dumps, loads
 from placement_app.card.view import CardView
-from placement_app.core.events import BeforeClose, CallState, CallStateChanged, EntityChanged, Event
+from placement_app.core.events import (
+    BeforeClose,
+    CallState,
+    CallStateChanged,
+    CardOpened,
+    EntityChanged,
+    Event,
+)
 from placement_app.core.timeline import Timeline, replay
 
 TOKEN = "secret-auth-token-0123"
@@ -182,6 +189,13 @@ def test_dumps_covers_every_field_of_the_timeline() -> None:
     line = replace_call(line, "c")
     assert set(json.loads(dumps(line))) - {"version", "hold"} == {f.name for f in fields(Timeline)}
     assert loads(dumps(line), "c") == line
+
+
+def test_an_end_seen_only_as_a_held_close_and_an_external_call_survive_a_round_trip() -> None:
+    line = replay([CardOpened(0.0, "externalCall.7", CallState.CONNECTED, "en", None, None),
+                   BeforeClose(5.0, held=True)])
+    assert line.external and line.entries[-2].ends_call  # type: ignore[union-attr]
+    assert loads(dumps(line), "externalCall.7") == line
 
 
 # Text as the parser hands it on: printable and clipped.
