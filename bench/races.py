@@ -96,7 +96,7 @@ def schedule(rng: random.Random, boot_ms: float) -> list[Step]:
     if state == "idle" and rng.random() < 0.3:
         # The portal's auto-close after an idle: the card held from bind lets an answered call go
         # at once (this is then the real close), and holds any other.
-        row = "Card closing" if talked else "Close refused: the card stays open"
+        row = "Card closing" if talked else "Kept open so you can read the outcome"
         steps.append(Step(delays[-1] + rng.uniform(0, 200), BEFORE_CLOSE, None, row))
     return steps
 

@@ -792,8 +792,13 @@ export function endCall(how, code = '') {
   const call = world.call;
   if (!call || call.kind !== 'card' || call.ended) return false;
   const wire = wireForm();
+  const byPbx = ['finish', 'hide'].includes(how);
+  if (call.external ? !byPbx && how !== 'failed' : byPbx) {
+    log('bad', call.external ? `an external call ends by the PBX (finish or hide), or fails: not "${how}"`
+      : `"${how}" ends only an external (PBX) call`);
+    return false;
+  }
   if (call.external) {
-    if (!['failed', 'finish', 'hide'].includes(how)) return false;
     call.ended = true;
     call.state = 'idle';
     if (how === 'hide') {
@@ -904,6 +909,10 @@ function refresh() {
 $('portal-domain').textContent = config.domain;
 $('new-call').addEventListener('click', () => {
   const opening = $select('open-state').value;
+  // The ending that fits the call: a PBX finishes its external calls; the portal fails the others.
+  const how = $select('end-how');
+  if (opening === 'external') how.value = 'finish';
+  else if (['finish', 'hide'].includes(how.value)) how.value = 'failed';
   if (opening === 'external') openCard({ external: true });
   else if (opening === 'ended') openCard({ endedWith: chosenCode() });
   else openCard({ state: opening });

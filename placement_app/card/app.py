@@ -25,7 +25,17 @@ from ..core.events import (
     parse_wire,
 )
 from ..core.settings import DEFAULTS
-from ..core.timeline import Outcome, Timeline, apply, may_have_ended, needs_lookup, resume, with_error
+from ..core.timeline import (
+    Notice,
+    NoticeKind,
+    Outcome,
+    Timeline,
+    apply,
+    may_have_ended,
+    needs_lookup,
+    resume,
+    with_error,
+)
 from ..core.untrusted import MAX_TEXT, describe_error, preview
 from ..portal import client
 from ..portal.client import Http, Refresh, Spawn
@@ -291,9 +301,18 @@ class Card:
                 self.command(name)
             closes_in = self.keep.closes_in(self.settings, now)
             self.holding = closes_in is not None
-            self.view.show_hold(closes_in)
+            # "Closes by itself" and "Done" only where letting go closes the card: the portal has
+            # tried to close it since the end.  After a browser call failure, or in a tab opened
+            # after its call, the portal never does, and the card stays until the operator closes it.
+            self.view.show_hold(closes_in if self._portal_tried_to_close() else None)
         except Exception as error:
             self.warn(f"Call Timeline: keeping the card open failed: {describe_error(error)}")
+
+    def _portal_tried_to_close(self) -> bool:
+        ended = self.timeline.ended_at
+        return ended is not None and any(
+            isinstance(entry, Notice) and entry.kind is NoticeKind.KEPT_OPEN and entry.at >= ended
+            for entry in self.timeline.entries)
 
     def flush(self) -> None:
         """Save the timeline if it changed since the last save, then tell the page what is saved.

@@ -69,7 +69,7 @@ def test_an_external_call_finished_busy_shows_busy(call: CallCard) -> None:
     assert call.read(".outcome") == "Busy · not answered"
     assert call.read(".failure-code") == "486 · Busy"
     assert call.rows() == ["Talking (since the card opened)", "Call ended",
-                           "Close refused: the card stays open"]
+                           "Kept open so you can read the outcome"]
     assert call.closed() == []
 
 

@@ -45,6 +45,12 @@ def event(card: Card, clock: Clock, at: float, kind: str, *args: object) -> None
     card.receive(kind, json.dumps(list(args)), at)
 
 
+def failed(card: Card, clock: Clock, at: float, code: str = "") -> None:
+    """The portal fails the call as its code does: ``idle``, then its auto-close (held) in the same task."""
+    event(card, clock, at, "CallCard::CallStateChanged", ["idle", {"failedCode": code}] if code else "idle")
+    event(card, clock, at, "CallCard::BeforeClose")
+
+
 def run_until(card: Card, clock: Clock, end: float, step: float = 250) -> None:
     while clock["now"] < end:
         clock["now"] += step
@@ -54,7 +60,7 @@ def run_until(card: Card, clock: Clock, end: float, step: float = 250) -> None:
 def test_a_failed_call_is_shown_then_let_go_after_the_default_time() -> None:
     card, root, clock, sent = card_with(settings.DEFAULTS)
     event(card, clock, 1_000, "CallCard::CallStateChanged", "connecting")
-    event(card, clock, 5_000, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}])
+    failed(card, clock, 5_000, "486")
     assert sent == []  # the page held the card at bind: nothing to send at the end
     assert root.find("hold").hidden is False
     assert root.find("hold-text").textContent.endswith(f"closes by itself in 0:{FAILED_SHOW_MS // 1000}.")
@@ -67,10 +73,21 @@ def test_a_failed_call_is_shown_then_let_go_after_the_default_time() -> None:
     assert [name for _, name in sent] == ["enableAutoClose"]  # let go once, never held again
 
 
+def test_where_the_portal_never_closes_the_card_no_countdown_is_promised() -> None:
+    """A browser call failure (no auto-close) or a tab opened after its call: letting go closes
+    nothing, so the card promises no closing and offers no *Done*, but still lets go."""
+    card, root, clock, sent = card_with(settings.DEFAULTS)
+    event(card, clock, 1_000, "CallCard::CallStateChanged", "connecting")
+    event(card, clock, 5_000, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}])
+    assert root.find("hold").hidden is True
+    run_until(card, clock, 5_000 + FAILED_SHOW_MS)
+    assert sent == [(5_000 + FAILED_SHOW_MS, "enableAutoClose")]  # no incoming call stays blocked
+
+
 def test_until_done_is_renewed_inside_the_portals_window_until_done() -> None:
     card, root, clock, sent = card_with(HOLD)
     event(card, clock, 1_000, "CallCard::CallStateChanged", "connecting")
-    event(card, clock, 5_000, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}])
+    failed(card, clock, 5_000, "486")
     assert root.find("done").textContent == "Done"
     run_until(card, clock, 100_000)
     renewals = [at for at, name in sent if name == "disableAutoClose"]
@@ -135,7 +152,7 @@ def test_a_held_close_before_any_state_ends_a_call_that_failed_before_it_rang() 
     assert card.timeline.ended_at == 9_000 and card.timeline.outcome.value == "not_answered"
     rows = [row.find("what").textContent for row in root.find_all("entry")]
     assert rows == ["Waiting for the call (since the card opened)", "Call ended",
-                    "Close refused: the card stays open"]
+                    "Kept open so you can read the outcome"]
 
 
 def test_a_next_call_in_the_same_card_is_held_again() -> None:
@@ -153,7 +170,7 @@ def test_a_next_call_in_the_same_card_is_held_again() -> None:
 def test_the_next_call_of_a_card_still_held_shows_no_countdown() -> None:
     card, root, clock, sent = card_with(settings.DEFAULTS)
     event(card, clock, 0, "CallCard::CallStateChanged", "connecting")
-    event(card, clock, 1_000, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}])
+    failed(card, clock, 1_000, "486")
     assert root.find("hold").hidden is False
     event(card, clock, 3_000, "CallCard::CallStateChanged", "connecting")  # call-list mode: next client
     assert root.find("hold").hidden is True and sent == []
@@ -185,7 +202,7 @@ def test_a_reload_keeps_the_admins_time_limit_and_a_released_hold_stays_released
 
     card, _, clock, sent = open_card(0)
     event(card, clock, 0, "CallCard::CallStateChanged", "connecting")
-    event(card, clock, 1_000, "CallCard::CallStateChanged", "idle")  # not answered: held
+    failed(card, clock, 1_000)  # not answered: held
     run_until(card, clock, 61_000)
     assert [name for _, name in sent] == ["disableAutoClose"]  # renewed once, 45 s after the end
 

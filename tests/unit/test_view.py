@@ -301,7 +301,7 @@ def test_a_close_the_card_refused_is_not_logged_as_the_card_closing() -> None:
     send(card, "CallCard::BeforeClose", at=8_000)
     whats = [what for what, _, _ in row_texts(root)]
     assert "Card closing" not in whats
-    assert whats.count("Close refused: the card stays open") == 1
+    assert whats.count("Kept open so you can read the outcome") == 1
     card.receive("app:done", "[]", 9_000)
     send(card, "CallCard::BeforeClose", at=9_500)
     assert [what for what, _, _ in row_texts(root)][-1] == "Card closing"
