@@ -220,12 +220,13 @@ class Card:
             return
         if needs_lookup(self.timeline):
             self.looking_up = True
-            self.spawn_lookup(self._look_up(call_id, self.portal))
+            self._spawn(self._look_up(call_id, self.portal))
         elif may_have_ended(self.timeline) and not self.probed:
             self.looking_up = self.probed = True
-            self.spawn_lookup(self._probe(call_id, self.portal))
+            self._spawn(self._probe(call_id, self.portal))
 
-    def spawn_lookup(self, lookup: Coroutine[Any, Any, None]) -> None:
+    def _spawn(self, lookup: Coroutine[Any, Any, None]) -> None:
+        """Run a conversation with the portal in the background (never on the event's own path)."""
         assert self.spawn is not None
         self.spawn(lookup)
 
