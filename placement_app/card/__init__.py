@@ -2,7 +2,8 @@
 
 - ``view``: draws the timeline with text nodes only, incrementally;
 - ``storage``: the timeline per ``CALL_ID`` in the page's storage;
-- ``keep_open``: holding the card open after a failed call (pure, clock in);
+- ``keep_open``: when the card lets the portal close it (held from bind; let go at once after an
+  answered call, after the outcome and the admin's time after a failed one; pure, clock in);
 - ``statistics``: finding a lost failure code in the portal's call statistics;
 - ``app``: the wiring, and ``main()``, which the page's worker starts.
 

@@ -1,7 +1,9 @@
 """Finding a lost failure code in the portal's call statistics.
 
-Many portals forward only the state on the wire, so a failed call reaches
-the card as ``idle`` with no code.  The portal still knows the code: the REST
+A portal forwards only the state on the wire (the reply function of its
+``placementBindEvent`` takes one argument), so a failed call reaches the card
+as ``idle`` with no code, or, when it failed before it rang, as a close
+alone.  The portal still knows the code: the REST
 method ``voximplant.statistic.get`` returns the call's record once the call
 is finished, a few seconds after it ended.  This module is the pure part of
 that lookup: what to ask, the schedule of retries, and what every reply

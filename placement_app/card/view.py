@@ -278,7 +278,7 @@ class CardView:
                     break
 
     def show_hold(self, closes_in_ms: float | None) -> None:
-        """The "kept open" notice and its "Done" button, while the card holds itself open."""
+        """The "kept open" notice and its "Done" button, while a failed call's outcome is shown."""
         self.hold.show(closes_in_ms is not None)
         if closes_in_ms is not None:
             left = i18n.format_duration(closes_in_ms + 999)
