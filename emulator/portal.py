@@ -259,6 +259,10 @@ class Portal:
         return status, body
 
     def _answer(self, method: str, params: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        """The portal's answer.  The system errors' codes, texts and HTTP statuses are those of
+        Bitrix24's REST docs (``b24-rest-docs``, ``_includes/system-errors.md``: ``expired_token``
+        401, ``NO_AUTH_FOUND`` 401, ``insufficient_scope`` 403); the method's own, those of
+        ``voximplant-statistic-get.md`` and bitrix24-call-card.md section 5."""
         auth = params.get("auth", "")
         if auth in self.expired:
             return 401, {"error": "expired_token",
@@ -268,13 +272,13 @@ class Portal:
             return self._placement(method, params, self.sessions.get(auth, False))
         if call is None:
             return 401, {"error": "NO_AUTH_FOUND", "error_description": "Wrong authorization data"}
-        if method != "voximplant.statistic.get":
+        if method != "voximplant.statistic.get":  # a method this emulated portal does not serve
             return 404, {"error": "ERROR_METHOD_NOT_FOUND", "error_description": "Method not found!"}
         if call.statistics == "bad-auth":
             return 401, {"error": "expired_token",
                          "error_description": "The access token provided has expired."}
         if call.statistics == "no-scope":
-            return 401, {"error": "insufficient_scope", "error_description":
+            return 403, {"error": "insufficient_scope", "error_description":
                          "The request requires higher privileges than provided by the access token"}
         if call.statistics == "access-denied":
             # The user lacks the "Call statistics: view" permission (bitrix24-call-card.md section 5).

@@ -239,10 +239,15 @@ const COMMANDS = {
       ...call.initData,
     };
   },
+  /** The placement's commands and events (facts sections 2 and 3). */
   getInterface(call) {
     if (call.kind !== 'card') return { command: [], event: [] };
     return { command: ['getStatus', 'disableAutoClose', 'enableAutoClose'], event: EVENTS };
   },
+  /**
+   * Keeps the callback id: every later occurrence of the event is a reply on it (facts section 2,
+   * applayout.js).  An event the placement does not have is ignored, as an unknown command is.
+   */
   placementBindEvent(call, params, callback) {
     const name = params && params.event;
     if (call.kind !== 'card' || !EVENTS.includes(name)) return NO_REPLY;
@@ -250,6 +255,7 @@ const COMMANDS = {
     refresh();
     return NO_REPLY;
   },
+  /** The placement options with real JSON types (facts section 3). */
   getStatus(call) {
     if (call.kind !== 'card') return NO_REPLY; // placement commands answer only in their placement
     const options = placementOptions(call);
@@ -277,6 +283,10 @@ const COMMANDS = {
     refresh();
     return [];
   },
+  /**
+   * Only an admin may set app options; the portal answers with its server's result, and a
+   * non-admin gets no answer at all (facts sections 2 and 5).
+   */
   setAppOption(call, params, callback) {
     if (!params || typeof params.name !== 'string') return NO_REPLY;
     if (!call.admin) {
@@ -305,7 +315,9 @@ const COMMANDS = {
     if (Number.isFinite(height)) call.iframe.style.height = `${Math.min(Math.max(height, 120), 2000)}px`;
     return { width: params && params.width, height: params && params.height };
   },
+  /** Sent by the SDK on a first run (facts section 2). */
   setInstall() { return {}; },
+  /** installFinish: only the install page's frame may end the install (facts sections 1 and 2). */
   setInstallFinish(call) {
     if (call.kind !== 'install') return NO_REPLY;
     serverPost('/emulator/installed', { auth: call.auth }).then(() => {
