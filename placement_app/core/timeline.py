@@ -332,6 +332,13 @@ def needs_lookup(timeline: Timeline) -> bool:
             and timeline.call_state is CallState.IDLE)
 
 
+def _nothing_since_open(timeline: Timeline) -> bool:
+    """The card opened ``idle`` and the call has neither rung, talked nor ended since."""
+    return (timeline.call_id is not None and timeline.ended_at is None
+            and timeline.call_state is CallState.IDLE and timeline.ringing_at is None
+            and timeline.connected_at is None)
+
+
 def may_have_ended(timeline: Timeline) -> bool:
     """The card opened ``idle`` and nothing has happened since: its call may be over already.
 
@@ -339,9 +346,7 @@ def may_have_ended(timeline: Timeline) -> bool:
     ended (bitrix24-call-card.md section 1); or before the call begins.  Only
     the call statistics can tell the two apart, once.
     """
-    return (timeline.call_id is not None and timeline.ended_at is None and timeline.lookup is None
-            and timeline.call_state is CallState.IDLE and timeline.ringing_at is None
-            and timeline.connected_at is None)
+    return timeline.lookup is None and _nothing_since_open(timeline)
 
 
 def on_statistics_requested(timeline: Timeline, event: StatisticsRequested) -> Timeline:
@@ -353,7 +358,7 @@ def on_statistics_requested(timeline: Timeline, event: StatisticsRequested) -> T
 def _ended_before_open(timeline: Timeline, event: StatisticsFound) -> Timeline:
     """The record of a call that ended before its card opened: the card shows how it ended."""
     entries = list(timeline.entries)
-    end = timeline.state_since if timeline.state_since is not None else event.at
+    end = event.at
     for index in range(len(entries) - 1, -1, -1):
         entry = entries[index]
         if isinstance(entry, StateSpan):
@@ -368,7 +373,8 @@ def _ended_before_open(timeline: Timeline, event: StatisticsFound) -> Timeline:
 def on_statistics_found(timeline: Timeline, event: StatisticsFound) -> Timeline:
     """Complete the ended call with the code the portal recorded for it."""
     if timeline.lookup == "probe":
-        return _ended_before_open(timeline, event) if may_have_ended(replace(timeline, lookup=None)) \
+        # A state that came while the probe ran is newer than the record the probe found.
+        return _ended_before_open(timeline, event) if _nothing_since_open(timeline) \
             else replace(timeline, lookup=None)
     if timeline.lookup != "pending" or not needs_lookup(timeline):
         return timeline
