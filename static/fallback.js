@@ -158,8 +158,10 @@ export class FallbackView {
    * @param {import('./quick-card.js').Catalogue} catalogue
    * @param {string} [timeZone] an IANA time zone for tests; the card writes times in the browser's,
    *   as Python's worker does
+   * @param {unknown} [lang] the portal's language as the frame's address gives it (`LANG`), for
+   *   the first words, drawn before the init data says which language the card speaks
    */
-  constructor(document, catalogue, timeZone = undefined) {
+  constructor(document, catalogue, timeZone = undefined, lang = undefined) {
     /** @param {string} id */
     const element = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
     this.document = document;
@@ -167,7 +169,10 @@ export class FallbackView {
     /** Times as Python's worker writes them: Intl, with the options build.py exports. */
     this.clock = intlClock(catalogue.timeOptions ?? TIME_OPTIONS, timeZone);
     this.settings = DEFAULT_SETTINGS;
-    this.wording = new Wording(catalogue, 'en', this.settings);
+    this.wording = new Wording(catalogue, resolveLanguage(catalogue, lang), this.settings);
+    /** @type {[string, string | undefined] | null} the notice shown, redrawn when the language is known */
+    this.said = null;
+    this.droppedCount = 0;
     this.timeline = new QuickTimeline();
     /** @type {{ state: string, code: string | null, at: number }[]} state changes before the init data */
     this.early = [];
@@ -187,6 +192,18 @@ export class FallbackView {
     this.root.append(this.droppedLine);
     /** Python's drawing could not be applied: this view stays. */
     this.drawingFailed = false;
+    this.relabel();
+    this.render();
+  }
+
+  /** The page's own words (title, heading, the timeline's name) in the card's language. */
+  relabel() {
+    const title = this.word('title');
+    this.document.title = title;
+    this.document.documentElement.lang = this.wording.tag;
+    const heading = this.document.getElementById('card-title');
+    if (heading) heading.textContent = title;
+    this.document.getElementById('timeline')?.setAttribute('aria-label', title);
   }
 
   /** @param {string} key */
@@ -206,7 +223,9 @@ export class FallbackView {
     this.settings = readSettings(appOptions, this.catalogue.supported ?? this.catalogue.languages);
     const language = this.settings.language === 'portal' ? lang : this.settings.language;
     this.wording = new Wording(this.catalogue, resolveLanguage(this.catalogue, language), this.settings);
-    this.document.documentElement.lang = this.wording.tag;
+    this.relabel();
+    if (this.said) this.say(...this.said);
+    if (this.droppedCount) this.dropped(this.droppedCount);
     const restored = !this.knowsCall && callId !== null ? readSaved(saved, callId) : null;
     this.knowsCall = this.knowsCall || callId !== null;
     if (restored) {
@@ -282,6 +301,7 @@ export class FallbackView {
 
   /** @param {string} key @param {string} [detail] */
   say(key, detail) {
+    this.said = [key, detail];
     this.notice.textContent = this.word(key) + (detail ? ` (${clip(detail, 200)})` : '');
   }
 
@@ -301,7 +321,8 @@ export class FallbackView {
    * @param {number} count
    */
   dropped(count) {
-    this.droppedLine.textContent = this.word('engine.early_dropped').replace('{count}', String(count));
+    this.droppedCount = count;
+    this.droppedLine.textContent = this.wording.word('engine.early_dropped', { count });
     this.droppedLine.hidden = false;
   }
 

@@ -49,7 +49,7 @@ const SUCCESS = '200';
  * @typedef {{
  *   languages: string[],
  *   aliases: Record<string, string>,
- *   strings: Record<string, Record<string, string>>,
+ *   strings: Record<string, Record<string, string | string[]>>,
  *   codes: Record<string, Words>,
  *   classes: Record<string, Words>,
  *   unrecognised: Words,
@@ -57,6 +57,8 @@ const SUCCESS = '200';
  *   tags?: Record<string, string>,
  *   timeOptions?: Intl.DateTimeFormatOptions,
  *   supported?: string[],
+ *   afterRinging?: Record<string, string>,
+ *   plurals?: { listed: number, repeat: number, forms: Record<string, number[]> },
  * }} Catalogue
  * @typedef {(epochMs: number, tag: string, hour12: boolean | undefined) => string} Clock
  * @typedef {{ kind: 'span', state: string, at: number, end: number | null, code: string | null,
@@ -192,6 +194,17 @@ export function formatDuration(milliseconds) {
   const minutes = Math.floor((total % 3600) / 60);
   const seconds = String(total % 60).padStart(2, '0');
   return hours ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
+}
+
+/**
+ * The whole seconds from `start` to `end`, each instant rounded down to its second first, so that the
+ * parts of a call add up to its whole (timeline.between in Python).
+ *
+ * @param {number} start
+ * @param {number} end
+ */
+export function between(start, end) {
+  return Math.max(0, Math.floor(end / 1000) - Math.floor(start / 1000)) * 1000;
 }
 
 /**
@@ -455,17 +468,32 @@ export class Wording {
    */
   word(key, values = {}) {
     const strings = this.catalogue.strings;
-    const words = strings[this.lang]?.[key] || strings.en?.[key] || key.split('.').at(-1) || key;
+    let words = strings[this.lang]?.[key] || strings.en?.[key] || key.split('.').at(-1) || key;
+    if (Array.isArray(words)) words = words[this.form(Number(values.count))] ?? words.at(-1) ?? key;
     return words.replace(/\{(\w+)\}/g, (whole, name) => (Object.hasOwn(values, name) ? String(values[name]) : whole));
+  }
+
+  /**
+   * Which of a plural message's forms `count` takes in this language: read from the table the build
+   * exports from the catalogue's own Plural-Forms rule (i18n.plural_table), never worked out here.
+   *
+   * @param {number} count
+   */
+  form(count) {
+    const plurals = this.catalogue.plurals;
+    const table = plurals?.forms[this.lang];
+    if (!plurals || !table || !Number.isInteger(count) || count < 0) return 0;
+    return table[count < plurals.listed ? count : plurals.repeat + (count % plurals.repeat)] ?? 0;
   }
 
   /**
    * The code explained, the admin's words first (view.code_line): its heading (`486 · Busy`).
    *
    * @param {string} code
+   * @param {boolean} [rang] the call rang before it ended (codes.AFTER_RINGING: a 486 is then declined)
    * @returns {{ heading: string, label: string, reason: string, next: string, kind: string }}
    */
-  explain(code) {
+  explain(code, rang = false) {
     const { codes, classes, unrecognised } = this.catalogue;
     const key = upper(code);
     /** @type {[string, string, string]} */
@@ -473,7 +501,8 @@ export class Wording {
     let kind = 'unrecognised';
     let shown = code;
     if (Object.hasOwn(codes, key) && codes[key][this.lang]) {
-      words = codes[key][this.lang];
+      const asked = rang ? this.catalogue.afterRinging?.[key] ?? key : key;
+      words = (codes[asked] ?? codes[key])[this.lang];
       kind = 'known';
       shown = key;
     } else if (SIP_CODE.test(key) && classes[key[0]]?.[this.lang]) {
@@ -490,7 +519,8 @@ export class Wording {
       label = own.label || label;
       next = own.next || next;
     }
-    const heading = kind === 'unrecognised' ? (label ? `${label}: ${shown}` : shown) : `${shown} · ${label}`;
+    const heading = kind === 'unrecognised' ? (label ? this.word('code.heading_unrecognised', { label, code: shown }) : shown)
+      : this.word('code.heading', { code: shown, label });
     return { heading, label, reason: words[1], next, kind };
   }
 
@@ -517,38 +547,45 @@ export function cardText(timeline, wording, clock) {
   /** @type {string} */
   let verdict = outcome;
   let finished = true;
+  const rang = timeline.ringingAt !== null;
+  /** As view._rang: the label, and how long the call rang first, if it rang. @param {string} label */
+  const ringing = (label) => (timeline.ringingAt === null || timeline.endedAt === null ? label
+    : wording.word('headline.rang', {
+      label, duration: formatDuration(between(timeline.ringingAt, timeline.connectedAt ?? timeline.endedAt)) }));
   if (outcome === 'answered') {
-    const start = timeline.ringingAt ?? timeline.connectedAt;
-    headline = start === null || timeline.endedAt === null ? wording.word('outcome.answered')
-      : wording.word('headline.ended', { duration: formatDuration(timeline.endedAt - start) });
+    headline = timeline.connectedAt === null || timeline.endedAt === null ? wording.word('outcome.answered')
+      : wording.word('headline.ended', { duration: formatDuration(between(timeline.connectedAt, timeline.endedAt)) });
   } else if (outcome === 'failed' && code !== null) {
-    headline = wording.word('headline.not_answered', { label: wording.explain(code).label });
+    headline = ringing(wording.explain(code, rang).label);
     verdict = wording.expected(code) ? 'expected' : 'failed';
   } else if (outcome === 'not_answered') {
-    headline = wording.word('outcome.not_answered');
+    headline = ringing(wording.word('outcome.not_answered'));
   } else {
     finished = false;
     const live = outcome === 'ringing' || outcome === 'talking';
     headline = wording.word(live ? `state.${timeline.callState}` : 'state.unknown');
   }
   let [heading, reason, next, failure] = ['', '', '', ''];
-  const nextStep = wording.word('next_step');
+  /** @param {string} text */
+  const nextStep = (text) => wording.word('next_step.line', { text });
   if (outcome === 'failed' && code) {
-    const info = wording.explain(code);
-    [heading, reason, next] = [info.heading, info.reason, `${nextStep}: ${info.next}`];
+    const info = wording.explain(code, rang);
+    const own = info.kind === 'unrecognised' ? info.heading : wording.word('code.only', { code: upper(code) });
+    [heading, reason, next] = [own, info.reason, nextStep(info.next)];
     failure = wording.expected(code) ? 'expected' : info.kind;
   } else if (outcome === 'not_answered') {
     const [label, why, step] = wording.catalogue.notReported[wording.lang] ?? ['', '', ''];
-    [heading, reason, next, failure] = [label, why, `${nextStep}: ${step}`, 'unrecognised'];
+    [heading, reason, next, failure] = [label, why, nextStep(step), 'unrecognised'];
   } else if (outcome === 'answered' && code && code !== SUCCESS && timeline.connectedAt !== null
              && timeline.endedAt !== null) {
-    const talk = formatDuration(timeline.endedAt - timeline.connectedAt);
+    const talk = formatDuration(between(timeline.connectedAt, timeline.endedAt));
     reason = wording.word('answered_code', { talk, code: wording.explain(code).heading });
     failure = 'answered';
   }
   /** @type {RowText[]} */
   const rows = [];
   let answered = false;
+  let attemptRang = false;
   // As Python's view.span_word: an idle step is "waiting" until the call rang or talked, then "ended".
   let afterCall = false;
   const twelve = hour12(settings);
@@ -558,19 +595,21 @@ export function cardText(timeline, wording, clock) {
       const word = entry.state === 'idle' && !afterCall && !entry.ends ? 'state.unknown' : `state.${entry.state}`;
       if (entry.state !== 'idle') afterCall = true;
       let failing = false;
+      const rangBefore = attemptRang;
       if (entry.state === 'connected') answered = true;
+      else if (entry.state === 'connecting') attemptRang = true;
       else if (entry.state === 'idle') {
         failing = entry.code !== null && !answered && entry.code !== SUCCESS && !wording.expected(entry.code);
-        answered = false;
+        answered = attemptRang = false;
       }
-      const late = entry.open ? ` ${wording.word('since_open')}` : '';
-      let detail = entry.code ? wording.explain(entry.code).heading : '';
-      if (entry.statistics) detail += ` (${wording.word('lookup.source')})`;
-      rows.push({ clock: time, what: wording.word(word) + late, detail, hidden: false, failing,
-        state: entry.state });
+      const what = entry.open ? wording.word('since_open', { what: wording.word(word) }) : wording.word(word);
+      let detail = entry.code ? wording.explain(entry.code, rangBefore).heading : '';
+      if (entry.code && entry.statistics) detail = wording.word('code.from_statistics', { heading: detail });
+      rows.push({ clock: time, what, detail, hidden: false, failing, state: entry.state });
     } else {
       const detail = entry.notice === 'early_dropped'
-        ? wording.word('early_dropped.detail', { count: entry.detail }) : entry.detail;
+        ? wording.word('early_dropped.detail', { count: /^\d+$/.test(entry.detail) ? Number(entry.detail) : 0 })
+        : entry.detail;
       rows.push({ clock: time, what: wording.word(`notice.${entry.notice}`), detail, failing: false, state: '',
         hidden: entry.notice === 'client' && !settings.showClientChanges });
     }

@@ -61,7 +61,9 @@ const root = document.documentElement;
 const timeline = /** @type {HTMLElement} */ (document.getElementById('timeline'));
 // The page's links fetch the catalogue with this module; a warm card has both cached.
 // Times in the browser's time zone, by Intl, as Python's worker writes them (no offset handed over).
-const fallback = new FallbackView(document, await readCatalogue());
+// The first words in the portal's language: the frame's address carries it (Bitrix24 adds LANG).
+const fallback = new FallbackView(document, await readCatalogue(), undefined,
+  new URLSearchParams(window.location.search).get('LANG'));
 const drawing = new DomPatcher(timeline);
 const announcer = new Announcer(/** @type {HTMLElement} */ (document.getElementById('announce')));
 const support = new SupportCopy(/** @type {HTMLElement} */ (document.getElementById('support')),
@@ -335,8 +337,10 @@ function draw(/** @type {string} */ ops) {
 function command({ command: name, id }) {
   if (!client || !PYTHON_COMMANDS.has(name)) return;
   if (name === 'resizeWindow') {
+    // Sized once the card has settled: while the quick view still shows, the page holds both
+    // views, and a fit then would grow the frame only to shrink it when the quick view goes.
     fitting = true;
-    client.call(name, fitParams(), 900);
+    if (live) client.call(name, fitParams(), 900);
     return;
   }
   if (typeof id !== 'string') {

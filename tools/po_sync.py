@@ -82,7 +82,11 @@ def add_strings(file: Path) -> list[str]:
 
 
 def sync(catalog: Catalog, source: Catalog) -> Catalog:
-    """``catalog`` with exactly ``source``'s messages, in its order; translations kept where they fit."""
+    """``catalog`` with exactly ``source``'s messages, in its order; translations kept where they fit.
+
+    A plural message (``msgid_plural``) gets as many empty forms as the language's
+    ``Plural-Forms`` has; one that was singular before keeps nothing (its forms differ).
+    """
     by_key: dict[str, Message] = {message.context: message for message in catalog
                                   if message.id and message.context}
     synced = Catalog(locale=catalog.locale, project=catalog.project, version=catalog.version,
@@ -93,18 +97,37 @@ def sync(catalog: Catalog, source: Catalog) -> Catalog:
     for message in source:
         if not message.id:
             continue
-        english = str(message.id)
+        english = message.id
+        plural = isinstance(english, (list, tuple))
+        shown = str(english[-1] if isinstance(english, (list, tuple)) else english)
+        empty: str | tuple[str, ...] = ("",) * catalog.num_plurals if plural else ""
         old = by_key.get(message.context or "")
-        if old is not None and old.id == english:
-            synced.add(english, old.string, context=message.context, flags=flags(english) | (
-                {"fuzzy"} if old.fuzzy else set()), auto_comments=old.auto_comments,
+        same_shape = old is not None and isinstance(old.id, (list, tuple)) == plural
+        if old is not None and same_shape and _same(old.id, english):
+            synced.add(english, old.string, context=message.context, flags=flags(shown) | (
+                {"fuzzy"} if old.fuzzy else set()), auto_comments=message.auto_comments,
                 user_comments=old.user_comments, previous_id=old.previous_id if old.fuzzy else ())
-        elif old is not None and old.string:
-            synced.add(english, old.string, context=message.context, flags=flags(english) | {"fuzzy"},
-                       previous_id=old.id)
+        elif old is not None and same_shape and _translated(old.string):
+            synced.add(english, old.string, context=message.context, flags=flags(shown) | {"fuzzy"},
+                       auto_comments=message.auto_comments, previous_id=old.id)
         else:
-            synced.add(english, "", context=message.context, flags=flags(english))
+            synced.add(english, empty, context=message.context, flags=flags(shown),
+                       auto_comments=message.auto_comments)
     return synced
+
+
+def _same(one: object, other: object) -> bool:
+    """Whether two msgids (a string, or a plural message's forms) are the same English."""
+    if isinstance(one, (list, tuple)) and isinstance(other, (list, tuple)):
+        return tuple(one) == tuple(other)
+    return one == other
+
+
+def _translated(string: object) -> bool:
+    """Whether a msgstr (or every form of a plural one) holds a translation."""
+    if isinstance(string, (list, tuple)):
+        return all(string)
+    return bool(string)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -123,7 +146,8 @@ def main(argv: list[str] | None = None) -> None:
             continue
         catalog = sync(read(path), source)
         write(path, catalog)
-        empty = sum(1 for message in catalog if message.id and (not message.string or message.fuzzy))
+        empty = sum(1 for message in catalog
+                    if message.id and (not _translated(message.string) or message.fuzzy))
         report.append(f"{path.name}: {len(catalog)} messages, {empty} to translate")
     print("\n".join(report))
 

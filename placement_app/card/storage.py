@@ -29,7 +29,7 @@ from ..core.events import (
     LOOKUP_FAILURES,
     CallState,
 )
-from ..core.timeline import MAX_ENTRIES, Entry, Notice, NoticeKind, StateSpan, Timeline
+from ..core.timeline import MAX_ENTRIES, Client, Entry, Notice, NoticeKind, StateSpan, Timeline
 from ..core.untrusted import MAX_TEXT, clip, describe_error
 from .keep_open import KeepOpen
 
@@ -137,7 +137,8 @@ def _entry_to_dict(entry: Entry) -> dict[str, Any]:
         return {"span": entry.call_state.value, "start": entry.started_at, "end": entry.ended_at,
                 "code": entry.failed_code, "open": entry.since_open,
                 "statistics": entry.code_from_statistics, **({"ends_call": True} if entry.ends_call else {})}
-    return {"notice": entry.kind.value, "at": entry.at, "detail": entry.detail}
+    return {"notice": entry.kind.value, "at": entry.at, "detail": entry.detail,
+            **({"client": list(entry.client)} if entry.client is not None else {})}
 
 
 def _entry_from_dict(data: Any) -> Entry:
@@ -147,7 +148,19 @@ def _entry_from_dict(data: Any) -> Entry:
         return StateSpan(CallState(data["span"]), _number(data["start"]),
                          _optional_number(data["end"]), _optional_text(data["code"]),
                          data["open"] is True, data.get("statistics") is True, data.get("ends_call") is True)
-    return Notice(_number(data["at"]), NoticeKind(data["notice"]), _text(data["detail"]))
+    client = data.get("client")
+    return Notice(_number(data["at"]), NoticeKind(data["notice"]), _text(data["detail"]),
+                  None if client is None else _client(client))
+
+
+def _client(client: Any) -> Client:
+    """A stored client (number, CRM type, CRM id); :class:`Invalid` if it is anything else."""
+    if not isinstance(client, list) or len(client) != 3:
+        raise Invalid("client")
+    entity_id = client[2]
+    if entity_id is not None and (isinstance(entity_id, bool) or not isinstance(entity_id, int)):
+        raise Invalid("client id")
+    return (_optional_text(client[0]), _optional_text(client[1]), entity_id)
 
 
 def dumps(timeline: Timeline, hold: KeepOpen | None = None, replayed: Sequence[str] = ()) -> str:
@@ -218,12 +231,7 @@ def loads(text: str, call_id: str) -> Timeline:
         raise Invalid("entries")
     client = data.get("client")
     if client is not None:
-        if not isinstance(client, list) or len(client) != 3:
-            raise Invalid("client")
-        entity_id = client[2]
-        if entity_id is not None and (isinstance(entity_id, bool) or not isinstance(entity_id, int)):
-            raise Invalid("client id")
-        client = (_optional_text(client[0]), _optional_text(client[1]), entity_id)
+        client = _client(client)
     dropped = data.get("dropped")
     if isinstance(dropped, bool) or not isinstance(dropped, int) or dropped < 0:
         raise Invalid("dropped")

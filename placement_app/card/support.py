@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from ..core import i18n
 from ..core.events import CallState
 from ..core.settings import DEFAULTS, Settings
-from ..core.timeline import Entry, Notice, NoticeKind, StateSpan, Timeline
+from ..core.timeline import Entry, StateSpan, Timeline
 from ..core.untrusted import redact_text
-from .view import code_line, headline, span_word, status_word
+from .view import client_words, code_detail, code_line, headline, notice_words, status_word, step_words
 
 
 @dataclass(frozen=True)
@@ -27,24 +27,25 @@ class CallFacts:
     direction: str | None = None
 
 
-def _step(entry: Entry, lang: str | None, settings: Settings, now: float, after_call: bool) -> list[str]:
-    """One step's parts: what happened (in the card's words), its code or detail, and how long it lasted."""
+def _step(entry: Entry, lang: str | None, settings: Settings, now: float, after_call: bool,
+          rang: bool) -> list[str]:
+    """One step's parts, as its row in the card shows them: what happened, its code or detail, and
+    how long it lasted (a running step up to now; the end of the call has no length)."""
     if isinstance(entry, StateSpan):
-        what = span_word(entry, after_call, lang)
-        if entry.since_open:
-            what += " " + i18n.text("since_open", lang)
-        parts = [what]
+        parts = [step_words(entry, after_call, lang)]
         if entry.failed_code:
-            code = code_line(entry.failed_code, lang, settings)[1]
-            if entry.code_from_statistics:
-                code += f" ({i18n.text('lookup.source', lang)})"
-            parts.append(code)
-        parts.append(i18n.format_duration(entry.duration(now)) if entry.ended_at is not None else "…")
+            parts.append(code_detail(entry, lang, settings, rang))
+        if entry.call_state is not CallState.IDLE:
+            parts.append(i18n.format_duration(entry.duration(now)))
         return parts
-    notice: Notice = entry
-    detail = (i18n.text("early_dropped.detail", lang, count=notice.detail)
-              if notice.kind is NoticeKind.EARLY_DROPPED else notice.detail)
-    return [i18n.text(f"notice.{notice.kind.value}", lang), *([detail] if detail else [])]
+    detail = notice_words(entry, lang)
+    return [i18n.text(f"notice.{entry.kind.value}", lang), *([detail] if detail else [])]
+
+
+def _direction(direction: str | None, lang: str | None) -> str | None:
+    """``CALL_DIRECTION`` in the card's words; a value Bitrix24 does not document, as it came."""
+    key = f"direction.{direction}"
+    return i18n.text(key, lang) if key in i18n.STRINGS[i18n.DEFAULT_LANGUAGE] else direction
 
 
 def summary(timeline: Timeline, facts: CallFacts, now: float, lang: str | None = None,
@@ -60,12 +61,14 @@ def summary(timeline: Timeline, facts: CallFacts, now: float, lang: str | None =
     clock = clock or i18n.plain_clock()
     day = day or i18n.plain_day()
     tag = i18n.locale_tag(lang)
-    number = facts.phone_number or (timeline.client[0] if timeline.client else None)
+    # The client the card shows now: the last client change's, else the one the tab opened with.
+    client = timeline.client or (facts.phone_number, None, None)
+    number = client_words(client, lang) if client[0] or timeline.client else None
     first = next((entry.started_at if isinstance(entry, StateSpan) else entry.at
                   for entry in timeline.entries), None)
 
     def line(key: str, value: str | None) -> str:
-        return f"{i18n.text(key, lang)}: {value or '—'}"
+        return i18n.text("support.line", lang, label=i18n.text(key, lang), value=value or "—")
 
     ring = timeline.ring_time(now)
     talk = timeline.talk_time(now)
@@ -73,24 +76,27 @@ def summary(timeline: Timeline, facts: CallFacts, now: float, lang: str | None =
     finished = headline(timeline, lang, settings)
     outcome = status_word(timeline, lang) if finished is None else finished[1]
     if finished is not None and timeline.failed_code:
-        outcome += f" ({code_line(timeline.failed_code, lang, settings)[1]})"
+        outcome += f" ({code_line(timeline.failed_code, lang, settings, timeline.ringing_at is not None)[1]})"
     lines = [
         i18n.text("support.heading", lang),
         line("support.call_id", timeline.call_id),
         line("support.number", number),
-        line("support.direction", facts.direction),
+        line("support.direction", _direction(facts.direction, lang)),
         line("support.date", None if first is None else day(first)),
         line("support.outcome", outcome),
         line("ring_time", None if ring is None else i18n.format_duration(ring)),
         line("talk_time", None if talk is None else i18n.format_duration(talk)),
     ]
     if timeline.dropped:
-        lines.append(i18n.text("dropped", lang, count=timeline.dropped))
-    lines.append(f"{i18n.text('support.steps', lang)}:")
-    after_call = False
+        lines.append(i18n.plural("dropped", timeline.dropped, lang))
+    lines.append(i18n.text("support.steps", lang))
+    after_call = rang = False
     for entry in timeline.entries:
         moment = entry.started_at if isinstance(entry, StateSpan) else entry.at
-        step = _step(entry, lang, settings, now, after_call)
+        step = _step(entry, lang, settings, now, after_call, rang)
         lines.append("  ".join([clock(moment, tag, settings.hour12), *step]))
-        after_call = after_call or (isinstance(entry, StateSpan) and entry.call_state is not CallState.IDLE)
+        if isinstance(entry, StateSpan):
+            after_call = after_call or entry.call_state is not CallState.IDLE
+            if entry.call_state is not CallState.CONNECTED:  # each attempt: did it ring before it ended?
+                rang = entry.call_state is CallState.CONNECTING
     return redact_text("\n".join(lines) + "\n")

@@ -18,7 +18,7 @@ from ..core import codes, i18n
 from ..core.codes import CodeKind
 from ..core.events import LOOKUP_FAILURES, CallState
 from ..core.settings import DEFAULTS, Loaded, Settings
-from ..core.timeline import SUCCESS_CODES, Entry, Notice, NoticeKind, Outcome, StateSpan, Timeline
+from ..core.timeline import SUCCESS_CODES, Client, Entry, Notice, NoticeKind, Outcome, StateSpan, Timeline
 
 Element = Any  # a DOM element (JsProxy in the browser)
 
@@ -88,46 +88,100 @@ def span_word(entry: StateSpan, after_call: bool, lang: str | None) -> str:
     return _state_name(entry.call_state, lang)
 
 
-def code_line(code: str, lang: str | None,
-              settings: Settings = DEFAULTS) -> tuple[codes.CodeInfo, str]:
-    """The code's explanation and its one-line heading (``486 · Busy``).
+def code_line(code: str, lang: str | None, settings: Settings = DEFAULTS,
+              rang: bool = False) -> tuple[codes.CodeInfo, str]:
+    """The code's explanation and its one-line heading (``486 · Busy``); ``rang``: the call
+    rang before it ended (a 486 is then *Declined*, see :data:`codes.AFTER_RINGING`).
 
     The admin's own words for a code replace the built-in label or next step.
     """
-    info = codes.describe(code, lang)
+    info = codes.describe(code, lang, rang)
     override = settings.override(code, i18n.resolve_language(lang))
     if override is not None:
         info = replace(info, label=override.label or info.label,
                        next_step=override.next_step or info.next_step)
     if info.kind is CodeKind.UNRECOGNISED:
-        return info, f"{info.label}: {code}"
-    return info, f"{info.code} · {info.label}"
+        return info, i18n.text("code.heading_unrecognised", lang, label=info.label, code=code)
+    return info, i18n.text("code.heading", lang, code=info.code, label=info.label)
 
 
 def headline(timeline: Timeline, lang: str | None,
              settings: Settings = DEFAULTS) -> tuple[str, str] | None:
     """A finished call's one headline and its verdict (a class name), or ``None`` while it is not.
 
-    One line says how the call ended and how long it took (``Call ended ·
-    3:12``, ``Busy · not answered``), so that no state word and no running
-    timer are left above it once the call is over.
+    One line says how the call ended and, labelled, how long the part that
+    matters took: the talk of an answered call (``Call ended · talk time
+    3:12``, the figure beside *Talk time* below it), the ringing of one
+    never answered (``Declined after 0:12 of ringing``), so that no state
+    word and no running timer are left above it once the call is over.  It
+    never says a thing twice: a code's label alone says it was not answered.
     """
     outcome = timeline.outcome
+    end = timeline.ended_at or 0.0
     if outcome is Outcome.ANSWERED:
-        total = timeline.call_time()
-        if total is None:
+        talk = timeline.talk_time(end)
+        if talk is None:
             return "answered", i18n.text("outcome.answered", lang)
-        return "answered", i18n.text("headline.ended", lang, duration=i18n.format_duration(total))
+        return "answered", i18n.text("headline.ended", lang, duration=i18n.format_duration(talk))
     if outcome is Outcome.FAILED and timeline.failed_code is not None:
-        info, _ = code_line(timeline.failed_code, lang, settings)
+        info, _ = code_line(timeline.failed_code, lang, settings, timeline.ringing_at is not None)
         verdict = "expected" if settings.is_expected(timeline.failed_code) else "failed"
-        return verdict, i18n.text("headline.not_answered", lang, label=info.label)
+        return verdict, _rang(timeline, info.label, lang)
     if outcome is Outcome.NOT_ANSWERED:
-        return "not_answered", i18n.text("outcome.not_answered", lang)
+        return "not_answered", _rang(timeline, i18n.text("outcome.not_answered", lang), lang)
     if outcome is Outcome.ENDED:
         # An external call: whether it was answered, only its record says.
         return "ended", i18n.text("state.idle", lang)
     return None
+
+
+def _rang(timeline: Timeline, label: str, lang: str | None) -> str:
+    """``label``, and how long the call rang first, if it rang."""
+    ring = timeline.ring_time(timeline.ended_at or 0.0)
+    if ring is None:
+        return label
+    return i18n.text("headline.rang", lang, label=label, duration=i18n.format_duration(ring))
+
+
+def client_words(client: Client, lang: str | None) -> str:
+    """A client change as the operator reads it: the number (or *no number*, *number hidden*),
+    then the CRM item in the portal's own words (``Lead #204``); never a raw ``unknown``."""
+    number, kind, entity = client
+    shown = (number or "").strip()
+    if not shown or shown.lower() == "unknown":
+        shown = i18n.text("client.no_number", lang)
+    elif shown.lower() == "hidden":
+        shown = i18n.text("client.hidden", lang)
+    if not kind:
+        return shown
+    known = f"crm.{kind.upper()}"
+    name = i18n.text(known, lang) if known in i18n.STRINGS[i18n.DEFAULT_LANGUAGE] else kind
+    crm = i18n.text("client.crm", lang, type=name, id=entity) if entity else name
+    return i18n.text("client.line", lang, number=shown, crm=crm)
+
+
+def notice_words(notice: Notice, lang: str | None) -> str:
+    """A notice's detail in the card's words."""
+    if notice.kind is NoticeKind.EARLY_DROPPED:
+        count = int(notice.detail) if notice.detail.isdigit() else 0
+        return i18n.plural("early_dropped.detail", count, lang)
+    if notice.kind is NoticeKind.CLIENT and notice.client is not None:
+        return client_words(notice.client, lang)
+    return notice.detail
+
+
+def step_words(entry: StateSpan, after_call: bool, lang: str | None) -> str:
+    """What a step is called, and that it began before the card opened if it did."""
+    what = span_word(entry, after_call, lang)
+    return i18n.text("since_open", lang, what=what) if entry.since_open else what
+
+
+def code_detail(entry: StateSpan, lang: str | None, settings: Settings, rang: bool) -> str:
+    """A step's code as its row shows it (``486 · Declined (from call statistics)``); ``""`` without one."""
+    if not entry.failed_code:
+        return ""
+    heading = code_line(entry.failed_code, lang, settings, rang)[1]
+    return i18n.text("code.from_statistics", lang, heading=heading) if entry.code_from_statistics else heading
 
 
 def status_word(timeline: Timeline, lang: str | None) -> str:
@@ -213,17 +267,21 @@ class CardView:
         lang = self.lang
         self._trim(timeline.dropped)
         answered = False  # whether the attempt an entry belongs to reached "connected"
+        rang = False  # whether it rang
         after_call = False  # whether an earlier step rang or talked
         for index, entry in enumerate(timeline.entries):
             failing = False
             called = after_call
+            attempt_rang = rang
             if isinstance(entry, StateSpan):
                 after_call = after_call or entry.call_state is not CallState.IDLE
                 if entry.call_state is CallState.CONNECTED:
                     answered = True
+                elif entry.call_state is CallState.CONNECTING:
+                    rang = True
                 elif entry.call_state is CallState.IDLE:
                     failing = is_failure(entry.failed_code, answered, self.settings)
-                    answered = False
+                    answered = rang = False
             if index < len(self.rows):
                 shown, row = self.rows[index]
                 if shown is entry:
@@ -232,13 +290,13 @@ class CardView:
             else:
                 row = self._new_row()
                 self.rows.append((entry, row))
-            self._draw_row(row, entry, now, failing, called)
+            self._draw_row(row, entry, now, failing, called, attempt_rang)
         self.lost.show(timeline.lost > 0)
         if timeline.lost:
-            self.lost.set(i18n.text("engine.early_dropped", lang, count=timeline.lost))
+            self.lost.set(i18n.plural("engine.early_dropped", timeline.lost, lang))
         self.dropped.show(timeline.dropped > 0)
         if timeline.dropped:
-            self.dropped.set(i18n.text("dropped", lang, count=timeline.dropped))
+            self.dropped.set(i18n.plural("dropped", timeline.dropped, lang))
         outcome = timeline.outcome
         finished = headline(timeline, lang, self.settings)
         self.status.show(finished is None)
@@ -263,11 +321,12 @@ class CardView:
         self.state.set_class(f"state state-{state.value if live and state else 'unknown'}")
         since = timeline.state_duration(now) if live else None
         self.timer.set("" if since is None else i18n.format_duration(since))
-        late = " " + i18n.text("since_open", lang) if timeline.joined_late else ""
         ring = timeline.ring_time(now)
         self.ring.set("—" if ring is None else i18n.format_duration(ring))
         talk = timeline.talk_time(now)
-        self.talk.set("—" if talk is None else i18n.format_duration(talk) + late)
+        talked = "—" if talk is None else i18n.format_duration(talk)
+        self.talk.set(i18n.text("since_open", lang, what=talked) if timeline.joined_late and talk is not None
+                      else talked)
         current = timeline.current
         if current is not None and current.call_state is not CallState.IDLE:
             # The running step's row, wherever notices after it have put it.
@@ -320,7 +379,7 @@ class CardView:
         self.shown_dropped = dropped
 
     def _draw_row(self, row: Row, entry: Entry, now: float, failing: bool = False,
-                  after_call: bool = False) -> None:
+                  after_call: bool = False, rang: bool = False) -> None:
         lang = self.lang
         moment = entry.started_at if isinstance(entry, StateSpan) else entry.at
         row.clock.set(self.clock(moment, self.tag, self.settings.hour12))
@@ -332,12 +391,8 @@ class CardView:
             state = entry.call_state.value
             row.item.set_class(f"entry state-{state}" + (" running" if running else "")
                                + (" code-failed" if failing else ""))
-            late = " " + i18n.text("since_open", lang) if entry.since_open else ""
-            row.what.set(span_word(entry, after_call, lang) + late)
-            detail = code_line(entry.failed_code, lang, self.settings)[1] if entry.failed_code else ""
-            if entry.code_from_statistics:
-                detail += f" ({i18n.text('lookup.source', lang)})"
-            row.detail.set(detail)
+            row.what.set(step_words(entry, after_call, lang))
+            row.detail.set(code_detail(entry, lang, self.settings, rang))
             # A span without a call in it ("no connection") has no length worth a running figure.
             idle = entry.call_state is CallState.IDLE
             row.duration.set("" if idle else i18n.format_duration(entry.duration(now)))
@@ -345,10 +400,7 @@ class CardView:
             notice: Notice = entry
             row.item.set_class(f"entry notice notice-{notice.kind.value}")
             row.what.set(i18n.text(f"notice.{notice.kind.value}", lang))
-            if notice.kind is NoticeKind.EARLY_DROPPED:
-                row.detail.set(i18n.text("early_dropped.detail", lang, count=notice.detail))
-            else:
-                row.detail.set(notice.detail)
+            row.detail.set(notice_words(notice, lang))
             row.duration.set("")
 
     def _draw_failure(self, timeline: Timeline, outcome: Outcome) -> None:
@@ -364,7 +416,10 @@ class CardView:
         source = i18n.text("lookup.found", lang) if timeline.code_from_statistics else ""
         next_step: str | None
         if outcome is Outcome.FAILED and code:
-            info, heading = code_line(code, lang, self.settings)
+            info, heading = code_line(code, lang, self.settings, timeline.ringing_at is not None)
+            if info.kind is not CodeKind.UNRECOGNISED:
+                # The headline above already names the label: the box names the code once.
+                heading = i18n.text("code.only", lang, code=info.code)
             reason, next_step = info.reason, info.next_step
             kind = "expected" if self._expected(timeline) else info.kind.value
         elif outcome in (Outcome.NOT_ANSWERED, Outcome.ENDED):
@@ -393,7 +448,7 @@ class CardView:
         self.failure_code.set(heading)
         self.failure_reason.set(reason)
         self.failure_next.show(next_step is not None)
-        self.failure_next.set("" if next_step is None else f"{i18n.text('next_step', lang)}: {next_step}")
+        self.failure_next.set("" if next_step is None else i18n.text("next_step.line", lang, text=next_step))
         self.failure_source.show(bool(source))
         self.failure_source.set(source)
 

@@ -40,6 +40,11 @@ CLASSES: dict[str, dict[str, _Text]] = {digit: _words(f"{digit}xx") for digit in
 UNRECOGNISED: dict[str, _Text] = _words("unrecognised")
 NOT_REPORTED: dict[str, _Text] = _words("not_reported")
 
+#: A code whose meaning depends on whether the call rang: the words it takes then.  Bitrix24's own
+#: call view (``PhoneCallsController#onCallFailed``) shows a 486 after ringing as "declined" (the
+#: client pressed reject) and a 486 without ringing as "busy"; the card knows whether it rang.
+AFTER_RINGING = {"486": "603"}
+
 _SIP_CODE = re.compile(r"[4-6]\d\d")
 _PLAUSIBLE = re.compile(r"\d{3}(-[A-Z])?|OTHER")
 
@@ -66,12 +71,13 @@ def is_plausible(code: str) -> bool:
     return _PLAUSIBLE.fullmatch(code) is not None
 
 
-def describe(code: str, lang: str | None = None) -> CodeInfo:
-    """Explain ``code`` in ``lang`` (the portal's ``LANG``; English fallback)."""
+def describe(code: str, lang: str | None = None, rang: bool = False) -> CodeInfo:
+    """Explain ``code`` in ``lang`` (the portal's ``LANG``; English fallback); ``rang``: the
+    call rang before it ended (see :data:`AFTER_RINGING`)."""
     language = resolve_language(lang)
     key = code.strip().upper()
     if key in CATALOGUE:
-        label, reason, next_step = CATALOGUE[key][language]
+        label, reason, next_step = CATALOGUE[AFTER_RINGING.get(key, key) if rang else key][language]
         return CodeInfo(key, CodeKind.KNOWN, label, reason, next_step)
     if _SIP_CODE.fullmatch(key):
         label, reason, next_step = CLASSES[key[0]][language]
@@ -96,4 +102,5 @@ def export() -> dict[str, object]:
                     for cls, texts in CLASSES.items()},
         "unrecognised": {lang: list(text) for lang, text in UNRECOGNISED.items()},
         "notReported": {lang: list(text) for lang, text in NOT_REPORTED.items()},
+        "afterRinging": AFTER_RINGING,
     }

@@ -19,6 +19,13 @@ Crowdin show translators the English and the key, check ``{placeholders}``
 changes, which also keeps it off the screen here until it is reviewed.
 ``en.po`` translates each message to itself (as ``msgen`` writes it).
 
+A message that counts something (``{count}``) has a ``msgid_plural`` and one
+form per plural category of its language, chosen by the catalogue's own
+``Plural-Forms`` rule (:func:`plural`), which :func:`gettext.c2py` evaluates
+here.  The quick view cannot evaluate it (the CSP forbids ``eval``, and
+``Intl.PluralRules`` names categories, not gettext's form numbers), so the
+build exports each rule as a table of form numbers (:func:`plural_table`).
+
 A language is offered (:data:`LANGUAGES`) only when its catalogue is
 complete: every message translated, with the English placeholders.  A
 half-translated language would show its operators a mix of languages, so
@@ -32,6 +39,7 @@ the card without words.
 
 from __future__ import annotations
 
+import gettext
 import io
 import re
 import struct
@@ -77,11 +85,17 @@ def placeholders(words: str) -> list[str]:
     return sorted(PLACEHOLDER.findall(words))
 
 
+#: Separates a plural message's English forms (``msgid``, ``msgid_plural``) and its translated
+#: forms in a compiled catalogue, as gettext's ``.mo`` format does.
+FORMS = "\x00"
+
+
 def read_mo(data: bytes) -> dict[tuple[str, str], str]:
-    """A compiled catalogue: ``(msgctxt, msgid) -> msgstr``, the header left out.
+    """A compiled catalogue: ``(msgctxt, msgid) -> msgstr``; the header is ``("", "")``.
 
     Read here rather than through :mod:`gettext`, which keeps its messages in
-    a private attribute, because completeness needs every message listed.
+    a private attribute, because completeness needs every message listed.  A
+    plural message's ``msgid`` and ``msgstr`` hold their forms joined by :data:`FORMS`.
     """
     magic = struct.unpack("<I", data[:4])[0]
     order = "<" if magic == 0x950412DE else ">"
@@ -91,15 +105,14 @@ def read_mo(data: bytes) -> dict[tuple[str, str], str]:
         length, offset = struct.unpack(f"{order}2I", data[originals + 8 * index:originals + 8 * index + 8])
         original = data[offset:offset + length].decode()
         length, offset = struct.unpack(f"{order}2I", data[translations + 8 * index:translations + 8 * index + 8])
-        if not original:
-            continue
         context, _, msgid = original.rpartition("\x04")
         messages[(context, msgid)] = data[offset:offset + length].decode()
     return messages
 
 
 def compile_po(po: bytes) -> bytes:
-    """A ``.po`` file compiled to ``.mo`` by Babel (fuzzy and empty messages left out).
+    """A ``.po`` file compiled to ``.mo`` by Babel (fuzzy and empty messages left out, and plural
+    ones with an empty form).
 
     Under CPython only: the one compiler of the catalogues, for the wheel's
     build hook and for the package run from its source.
@@ -108,6 +121,10 @@ def compile_po(po: bytes) -> bytes:
     from babel.messages.pofile import read_po
 
     catalog = read_po(io.BytesIO(po), abort_invalid=True)
+    for message in list(catalog):
+        # Babel fills a plural's empty forms with the English plural: left out, it counts as missing.
+        if message.id and isinstance(message.string, (list, tuple)) and not all(message.string):
+            catalog.delete(message.id, context=message.context)
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     return compiled.getvalue()
@@ -141,20 +158,26 @@ def check(files: Mapping[str, bytes]) -> tuple[dict[str, dict[str, str]], dict[s
     if SUPPORTED[DEFAULT_LANGUAGE].locale not in files:
         raise RuntimeError("Call Timeline: the English catalogue (locales/en.po) is missing")
     source = read_mo(files[SUPPORTED[DEFAULT_LANGUAGE].locale])
-    english = {context: words for (context, _), words in source.items()}
-    originals = {context: msgid for context, msgid in source}
+    english = {context: words for (context, msgid), words in source.items() if context or msgid}
+    originals = {context: msgid for context, msgid in source if context or msgid}
     words: dict[str, dict[str, str]] = {}
     problems: dict[str, dict[str, str]] = {}
     for code, language in SUPPORTED.items():
         compiled = files.get(language.locale)
         messages = read_mo(compiled) if compiled is not None else {}
+        count = plural_count(messages.get(("", ""), ""))
         words[code], problems[code] = {}, {}
         for key, msgid in originals.items():
             translated = messages.get((key, msgid), "")
-            if not translated:
+            wanted = placeholders(english[key].split(FORMS)[-1])
+            forms = translated.split(FORMS)
+            if not translated or not all(forms):
                 problems[code][key] = "not translated"
-            elif placeholders(translated) != placeholders(english[key]):
-                problems[code][key] = f"placeholders {placeholders(translated)}, not {placeholders(english[key])}"
+            elif FORMS in msgid and len(forms) != count:
+                problems[code][key] = f"{len(forms)} plural forms, not the {count} of its Plural-Forms"
+            elif any(placeholders(form) != wanted for form in forms):
+                wrong = next(form for form in forms if placeholders(form) != wanted)
+                problems[code][key] = f"placeholders {placeholders(wrong)}, not {wanted}"
             else:
                 words[code][key] = translated
         if compiled is None:
@@ -162,15 +185,42 @@ def check(files: Mapping[str, bytes]) -> tuple[dict[str, dict[str, str]], dict[s
     return words, problems
 
 
+_PLURAL_FORMS = re.compile(r"^Plural-Forms:\s*nplurals\s*=\s*(\d+);\s*plural\s*=\s*([^;\n]+);?", re.M)
+
+
+def plural_count(header: str) -> int:
+    """How many plural forms a catalogue's header (its ``Plural-Forms``) says it has; 2 without one."""
+    found = _PLURAL_FORMS.search(header)
+    return int(found.group(1)) if found else 2
+
+
+def plural_rule(header: str) -> Callable[[int], int]:
+    """The form number for a count, from a catalogue header's ``Plural-Forms`` (English's without one).
+
+    :func:`gettext.c2py` checks the C expression and evaluates it without ``eval`` of text.
+    """
+    found = _PLURAL_FORMS.search(header)
+    return gettext.c2py(found.group(2).strip() if found else "n != 1")
+
+
 def offered(problems: Mapping[str, Mapping[str, str]]) -> tuple[str, ...]:
     """The languages with nothing missing (English always: it is the fallback), in :data:`SUPPORTED`'s order."""
     return tuple(code for code in SUPPORTED if code == DEFAULT_LANGUAGE or not problems.get(code, {"": ""}))
 
 
-_WORDS, PROBLEMS = check(compiled_files())
+def header(compiled: bytes | None) -> str:
+    """A compiled catalogue's header (its ``Plural-Forms`` among the rest); ``""`` without one."""
+    return "" if compiled is None else read_mo(compiled).get(("", ""), "")
+
+
+_FILES = compiled_files()
+_WORDS, PROBLEMS = check(_FILES)
 #: The languages the card speaks: those whose catalogue is complete.
 LANGUAGES = offered(PROBLEMS)
-#: Every message by key, for each language of :data:`LANGUAGES`.
+#: Each language's plural rule: a count -> the index of its form (see :func:`plural`).
+PLURAL_RULES = {code: plural_rule(header(_FILES.get(SUPPORTED[code].locale))) for code in LANGUAGES}
+del _FILES
+#: Every message by key, for each language of :data:`LANGUAGES` (a plural one's forms joined by :data:`FORMS`).
 STRINGS: dict[str, dict[str, str]] = {code: _WORDS[code] for code in LANGUAGES}
 
 
@@ -185,6 +235,41 @@ def text(key: str, lang: str | None = None, **values: object) -> str:
     """The string ``key`` in ``lang``, with ``values`` filled in."""
     words = STRINGS[resolve_language(lang)].get(key) or STRINGS[DEFAULT_LANGUAGE][key]
     return words.format(**values) if values else words
+
+
+def plural(key: str, count: int, lang: str | None = None, **values: object) -> str:
+    """The plural message ``key`` in ``lang``, in the form its catalogue's rule gives ``count``.
+
+    ``{count}`` is filled in with ``count``; ``values`` fill the rest.
+    """
+    language = resolve_language(lang)
+    forms = STRINGS[language][key].split(FORMS)
+    index = PLURAL_RULES[language](count)
+    words = forms[index] if 0 <= index < len(forms) else forms[-1]
+    return words.format(count=count, **values)
+
+
+#: The counts :func:`plural_table` lists one by one; above them a count takes the form of
+#: ``PLURAL_REPEAT + count % PLURAL_REPEAT`` (gettext's rules look at ``n % 10`` and ``n % 100``).
+PLURAL_LISTED = 200
+PLURAL_REPEAT = 100
+#: The largest count the quick view shows (events dropped while Python starts, which the page's
+#: bounded queue keeps far below it): the build checks each table up to here.
+PLURAL_CHECKED = 100_000
+
+
+def plural_table(lang: str) -> list[int]:
+    """``lang``'s plural rule as data, for the quick view (which may not ``eval``): the form of each
+    count below :data:`PLURAL_LISTED`; a larger count ``n`` takes that of
+    ``PLURAL_REPEAT + n % PLURAL_REPEAT``.  Refuses a rule the table cannot hold up to
+    :data:`PLURAL_CHECKED`, so that the quick view can never pick another form than Python.
+    """
+    rule = PLURAL_RULES[resolve_language(lang)]
+    table = [rule(count) for count in range(PLURAL_LISTED)]
+    for count in range(PLURAL_LISTED, PLURAL_CHECKED + 1):
+        if rule(count) != table[PLURAL_REPEAT + count % PLURAL_REPEAT]:
+            raise ValueError(f"{lang}: the plural rule does not repeat every {PLURAL_REPEAT} (at {count})")
+    return table
 
 
 def format_duration(milliseconds: float) -> str:
@@ -308,14 +393,15 @@ def iso_time(epoch_ms: float) -> str:
 
 #: Strings of the admin's pages; the card's fallback view does not need them.
 PAGE_PREFIXES = ("settings.", "install.", "page.")
-#: The failure codes' words, which :mod:`codes` exports in a shape of their own.
-CODE_PREFIX = "code."
+#: The failure codes' words (``code.486.label``), which :mod:`codes` exports in a shape of their own.
+CODE_WORDS = re.compile(r"code\.[^.]+\.(?:label|reason|next_step)")
 
 
-def export() -> dict[str, dict[str, str]]:
-    """The card's strings as plain data, for the JS fallback view."""
-    return {lang: {key: words for key, words in strings.items()
-                   if not key.startswith((*PAGE_PREFIXES, CODE_PREFIX))}
+def export() -> dict[str, dict[str, str | list[str]]]:
+    """The card's strings as plain data, for the JS fallback view: a plural message as its list
+    of forms (pick one with the language's :func:`plural_table`)."""
+    return {lang: {key: words.split(FORMS) if FORMS in words else words for key, words in strings.items()
+                   if not key.startswith(PAGE_PREFIXES) and not CODE_WORDS.fullmatch(key)}
             for lang, strings in STRINGS.items()}
 
 
@@ -324,7 +410,9 @@ def export_locales() -> dict[str, object]:
     every language the settings may name (``supported``: also one not offered yet, which the card
     reads as English but the settings keep)."""
     return {"tags": {code: SUPPORTED[code].tag for code in LANGUAGES}, "timeOptions": TIME_OPTIONS,
-            "supported": list(SUPPORTED)}
+            "supported": list(SUPPORTED),
+            "plurals": {"listed": PLURAL_LISTED, "repeat": PLURAL_REPEAT,
+                        "forms": {code: plural_table(code) for code in LANGUAGES}}}
 
 
 def page_texts(lang: str | None) -> dict[str, str]:

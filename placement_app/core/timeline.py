@@ -39,6 +39,8 @@ MAX_ENTRIES = 200
 
 #: Codes that mean the call went through.
 SUCCESS_CODES = frozenset({"200"})
+#: The client a card shows: phone number, CRM item type and id, each as the portal sent it.
+Client = tuple[str | None, str | None, int | None]
 
 
 class NoticeKind(StrEnum):
@@ -71,9 +73,20 @@ class StateSpan:
     ends_call: bool = False
 
     def duration(self, now: float) -> float:
-        """Milliseconds in this state; a running span counts up to ``now``."""
-        end = self.ended_at if self.ended_at is not None else now
-        return max(0.0, end - self.started_at)
+        """Milliseconds in this state; a running span counts up to ``now`` (see :func:`between`)."""
+        return between(self.started_at, self.ended_at if self.ended_at is not None else now)
+
+
+def between(start: float, end: float) -> float:
+    """The whole seconds from ``start`` to ``end`` (in milliseconds; never negative).
+
+    Each instant is rounded down to its second first, and only then
+    subtracted: so the parts of a call always add up to its whole as the card
+    shows them (ring time + talk time = the call, and the rows' lengths too),
+    which rounding each difference on its own does not give (0:01 + 0:07
+    beside a 0:09 total).
+    """
+    return max(0.0, (end // 1000 - start // 1000) * 1000)
 
 
 @dataclass(frozen=True)
@@ -83,6 +96,9 @@ class Notice:
     at: float
     kind: NoticeKind
     detail: str = ""
+    #: A client change's new client, as the portal sent it (number, CRM type, CRM id): the view
+    #: puts it in the operator's words (a number, "no number", "Lead #204").
+    client: Client | None = None
 
 
 Entry = StateSpan | Notice
@@ -111,7 +127,7 @@ class Timeline:
     ended_at: float | None = None
     failed_code: str | None = None
     joined_late: bool = False
-    client: tuple[str | None, str | None, int | None] | None = None
+    client: Client | None = None
     closing: bool = False
     call_state: CallState | None = None
     state_since: float | None = None
@@ -136,7 +152,7 @@ class Timeline:
 
     def state_duration(self, now: float) -> float | None:
         """How long the call has been in its current state."""
-        return None if self.state_since is None else max(0.0, now - self.state_since)
+        return None if self.state_since is None else between(self.state_since, now)
 
     @property
     def outcome(self) -> Outcome:
@@ -169,21 +185,21 @@ class Timeline:
         start = self.ringing_at if self.ringing_at is not None else self.connected_at
         if start is None or self.ended_at is None:
             return None
-        return max(0.0, self.ended_at - start)
+        return between(start, self.ended_at)
 
     def ring_time(self, now: float) -> float | None:
         """From the start of ringing to the answer (or the end, or ``now``)."""
         if self.ringing_at is None:
             return None
         end = self.connected_at or self.ended_at or now
-        return max(0.0, end - self.ringing_at)
+        return between(self.ringing_at, end)
 
     def talk_time(self, now: float) -> float | None:
         """From the answer to the end of the call (or ``now``)."""
         if self.connected_at is None:
             return None
         end = self.ended_at if self.ended_at is not None else now
-        return max(0.0, end - self.connected_at)
+        return between(self.connected_at, end)
 
 
 def _append(timeline: Timeline, entry: Entry) -> tuple[tuple[Entry, ...], int]:
@@ -252,11 +268,7 @@ def on_entity_changed(timeline: Timeline, event: EntityChanged) -> Timeline:
     client = (event.phone_number, event.crm_entity_type, event.crm_entity_id)
     if client == timeline.client:
         return timeline
-    parts = [event.phone_number or ""]
-    if event.crm_entity_type:
-        parts.append(f"{event.crm_entity_type} #{event.crm_entity_id or '-'}")
-    detail = " · ".join(part for part in parts if part)
-    return with_entry(timeline, Notice(event.at, NoticeKind.CLIENT, detail), client=client)
+    return with_entry(timeline, Notice(event.at, NoticeKind.CLIENT, client=client), client=client)
 
 
 def on_before_close(timeline: Timeline, event: BeforeClose) -> Timeline:

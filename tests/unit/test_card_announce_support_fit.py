@@ -8,6 +8,7 @@ portal is asked to fit the frame when the card changes shape, never for a tick.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import intl_clock
 from fakedom import FakeDocument
@@ -67,7 +68,7 @@ def busy_call() -> tuple[Card, Told, dict[str, float]]:
 
 def test_the_live_region_hears_each_state_and_the_outcome_once() -> None:
     told = busy_call()[1]
-    assert told.said == ["Waiting for the call", "Ringing", "Busy · not answered"]
+    assert told.said == ["Waiting for the call", "Ringing", "Declined after 0:07 of ringing"]
 
 
 def test_timer_ticks_say_nothing_and_ask_no_fit() -> None:
@@ -99,15 +100,46 @@ def test_support_text_has_the_call_its_steps_times_and_codes() -> None:
     lines = text.replace("\u202f", " ").splitlines()  # Intl may put a narrow space before AM
     assert "Call ID: 5B1D1A3E.1764900000.42" in lines
     assert "Number: +49301234567" in lines
-    assert "Direction: outgoing" in lines
+    assert "Direction: Outgoing" in lines
     assert "Date: 1970-01-01 (UTC+01:00)" in lines
-    assert "Outcome: Busy · not answered (486 · Busy)" in lines
+    assert "Outcome: Declined after 0:07 of ringing (486 · Declined)" in lines
     assert "Ring time: 0:07" in lines
-    # Each step at its time in Berlin, as the card's rows write it (English: 12 hours).
-    assert "1:00:01 AM  Waiting for the call (since the card opened)  0:01" in lines
+    # Each step at its time in Berlin, as the card's rows write it (English: 12 hours); the end of
+    # the call, and the wait before it, have no length, as in the card.
+    assert "1:00:01 AM  Waiting for the call (since the card opened)" in lines
     assert "1:00:02 AM  Ringing  0:07" in lines
-    assert "1:00:09 AM  Call ended  486 · Busy  …" in lines
+    assert "1:00:09 AM  Call ended  486 · Declined" in lines
     assert told.words[-1]["copy"] == "Copy for support"
+
+
+def test_support_text_in_german_has_no_raw_value_and_the_client_the_card_shows() -> None:
+    """A translated card's support text says the direction and the client in its language: never
+    ``outgoing``, ``unknown`` or ``LEAD``, and the number after a client change, not before it."""
+    card, told, clock = make_card()
+    send(card, clock, "app:opened", {**OPENED, "LANG": "de"}, at=1_000)
+    send(card, clock, "CallCard::EntityChanged",
+         {"PHONE_NUMBER": "+4930999", "CRM_ENTITY_TYPE": "LEAD", "CRM_ENTITY_ID": 204}, at=2_000)
+    send(card, clock, "CallCard::EntityChanged", {"PHONE_NUMBER": "unknown"}, at=3_000)
+    text = told.summaries[-1]
+    for raw in ("outgoing", "unknown", "LEAD", "+49301234567"):
+        assert raw not in text, raw
+    assert "Richtung: Ausgehend" in text.splitlines()
+    assert "Nummer: keine Nummer" in text.splitlines()
+    assert "Lead #204" in text
+
+
+def test_a_busy_signal_says_busy_before_any_ringing_and_declined_after_it() -> None:
+    """A 486 without ringing is *Busy*; after ringing, the client declined, as Bitrix24's own call
+    view words it (PhoneCallsController#onCallFailed), and the headline says how long it rang."""
+    from placement_app.card.view import headline
+    from placement_app.core.events import CallState
+    from placement_app.core.timeline import Timeline
+
+    ended = Timeline(call_state=CallState.IDLE, ended_at=9_400.0, failed_code="486")
+    assert headline(ended, "en") == ("failed", "Busy")
+    assert headline(replace(ended, ringing_at=2_600.0), "en") == ("failed", "Declined after 0:07 of ringing")
+    assert headline(replace(ended, failed_code=None, ringing_at=2_600.0), "en") == (
+        "not_answered", "Not answered after 0:07 of ringing")
 
 
 def test_support_date_is_the_operators_day_at_the_zones_offset_then() -> None:
@@ -166,4 +198,4 @@ def test_the_support_text_has_the_outcome_as_soon_as_the_call_ends_even_in_a_bur
     send(card, clock, "app:opened", OPENED, at=1_000)
     send(card, clock, "CallCard::CallStateChanged", "connecting", at=1_100)
     send(card, clock, "CallCard::CallStateChanged", ["idle", {"failedCode": "603"}], at=1_200)
-    assert "Outcome: Declined · not answered (603 · Declined)" in told.summaries[-1].splitlines()
+    assert "Outcome: Declined after 0:00 of ringing (603 · Declined)" in told.summaries[-1].splitlines()

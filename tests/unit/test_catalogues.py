@@ -37,12 +37,17 @@ def problems(catalog: Catalog, english: Catalog) -> list[str]:
             continue
         key = f"{message.context}: {message.id!r}"
         translated = catalog.get(message.id, context=message.context)
+        string = None if translated is None else translated.string
+        forms = list(string) if isinstance(string, (list, tuple)) else [string or ""]
+        wanted = i18n.placeholders(str(message.id[-1] if message.pluralizable else message.id))
         if translated is None:
             found.append(f"missing {key}")
-        elif not translated.string or translated.fuzzy:
+        elif not all(forms) or translated.fuzzy:
             why = " (fuzzy: its English changed)" if translated.fuzzy else ""
             found.append(f"untranslated {key}{why}")
-        elif i18n.placeholders(str(translated.string)) != i18n.placeholders(str(message.id)):
+        elif message.pluralizable and len(forms) != catalog.num_plurals:
+            found.append(f"{len(forms)} plural forms, not {catalog.num_plurals}: {key}")
+        elif any(i18n.placeholders(str(form)) != wanted for form in forms):
             found.append(f"placeholders differ {key}: {translated.string!r}")
         elif catalog.locale_identifier == "en" and translated.string != message.id:
             found.append(f"en.po translates {key} to another text {translated.string!r}: edit the msgid")
@@ -79,14 +84,15 @@ def test_the_languages_offered_are_exactly_the_complete_ones() -> None:
     assert {"en", "ru"} <= set(i18n.LANGUAGES)
 
 
-def compiled(translate: dict[str, str] | None = None, locale: str = "de") -> bytes:
+def compiled(translate: dict[str, str | tuple[str, ...]] | None = None, locale: str = "de") -> bytes:
     """en.po compiled as ``locale``, each message translated by ``translate`` (or to "DE " + English)."""
     catalog = read(LOCALES / "en.po")
     catalog.locale = locale
     for message in catalog:
         if message.id:
-            given = (translate or {}).get(str(message.context), f"DE {message.id}")
-            message.string = given
+            english = message.id if isinstance(message.id, tuple) else (message.id,)
+            given = (translate or {}).get(str(message.context), tuple(f"DE {form}" for form in english))
+            message.string = given if isinstance(message.id, tuple) or isinstance(given, str) else given[0]
     source = io.BytesIO()
     write_po(source, catalog)
     return i18n.compile_po(source.getvalue())
@@ -106,9 +112,33 @@ def test_a_complete_translation_is_offered_and_a_half_done_one_never() -> None:
 
 def test_a_translation_that_changes_a_placeholder_is_not_offered() -> None:
     english = i18n.compile_po((LOCALES / "en.po").read_bytes())
-    _, found = i18n.check({"en": english, "de": compiled({"dropped": "{anzahl} frühere Einträge"})})
-    assert found["de"] == {"dropped": "placeholders ['anzahl'], not ['count']"}
+    _, found = i18n.check({"en": english, "de": compiled({"support.line": "{label}: {wert}"})})
+    assert found["de"] == {"support.line": "placeholders ['label', 'wert'], not ['label', 'value']"}
     assert "de" not in i18n.offered(found)
+    wrong_form = compiled({"dropped": ("{count} Eintrag", "{anzahl} Einträge")})
+    _, found = i18n.check({"en": english, "de": wrong_form})
+    assert found["de"] == {"dropped": "placeholders ['anzahl'], not ['count']"}
+    russian = read(LOCALES / "ru.po")
+    entry = russian.get("{count} earlier entry not shown", context="dropped")
+    assert entry is not None
+    entry.string = ("{count} запись", "{count} записи")
+    two_forms = io.BytesIO()
+    write_po(two_forms, russian)
+    _, found = i18n.check({"en": english, "ru": i18n.compile_po(two_forms.getvalue())})
+    assert found["ru"] == {"dropped": "not translated"}  # not English in its third form
+
+
+def test_counts_take_each_languages_plural_forms() -> None:
+    """gettext's plural forms, by each catalogue's own rule: never "1 earlier entries"."""
+    assert i18n.plural("dropped", 1, "en") == "1 earlier entry not shown"
+    assert i18n.plural("dropped", 2, "en") == "2 earlier entries not shown"
+    russian = [i18n.plural("dropped", count, "ru") for count in (1, 2, 5, 11, 21, 22, 25)]
+    assert len(set(russian[:3])) == 3  # one, few, many: three forms
+    words = [form.split(" ", 1)[1] for form in russian]
+    assert words[3:] == [words[2], words[0], words[1], words[2]]  # 11, 21, 22, 25: many, one, few, many
+    for lang in i18n.LANGUAGES:
+        table = i18n.plural_table(lang)
+        assert all(table[count] == i18n.PLURAL_RULES[lang](count) for count in range(len(table)))
 
 
 def test_a_translation_made_for_older_english_does_not_count() -> None:

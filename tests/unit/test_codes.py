@@ -24,6 +24,14 @@ def test_busy_is_explained_with_a_next_step() -> None:
     assert "callback" in info.next_step.lower()
 
 
+def test_a_busy_signal_after_ringing_is_a_declined_call() -> None:
+    """As Bitrix24's own call view words it (PhoneCallsController#onCallFailed)."""
+    info = describe("486", "en", rang=True)
+    assert (info.code, info.label) == ("486", "Declined")
+    assert describe("486", "en").label == "Busy"
+    assert describe("487", "en", rang=True).label == describe("487", "en").label
+
+
 def test_russian_portal_gets_russian_words() -> None:
     assert describe("486", "ru").label == "Занято"
     assert describe("486", "by").label == "Занято"
@@ -34,9 +42,9 @@ def test_unknown_language_falls_back_to_english() -> None:
     assert describe("486", None).label == "Busy"
 
 
-@pytest.mark.parametrize(("code", "fragment"), [("499", "client error 499"),
-                                                 ("599", "server error 599"),
-                                                 ("699", "global failure 699")])
+@pytest.mark.parametrize(("code", "fragment"), [("499", "refused to put the call through (code 499)"),
+                                                 ("599", "could not complete the call (code 599)"),
+                                                 ("699", "refused the call on every phone (code 699)")])
 def test_unlisted_sip_codes_are_described_by_class(code: str, fragment: str) -> None:
     info = describe(code, "en")
     assert info.kind is CodeKind.CLASS and fragment in info.reason

@@ -33,8 +33,8 @@ def test_the_count_is_an_entry_and_a_line_that_outlives_it() -> None:
 
 
 @pytest.mark.parametrize(("lang", "line", "detail"), [
-    ("en", "the oldest 500 were dropped", "500 of the first events were dropped"),
-    ("ru", "самые ранние отброшены (500)", "отброшено, пока запускалась хронология"),
+    ("en", "the oldest 500 events were dropped", "500 events were dropped"),
+    ("ru", "потеряно 500 самых ранних событий", "500 событий потеряно при запуске хронологии"),
 ])
 def test_the_card_shows_the_count_after_the_entry_scrolled_away(lang: str, line: str, detail: str) -> None:
     document = FakeDocument()

@@ -245,7 +245,8 @@ def test_settings_page_is_read_only_for_others_and_refuses_their_submit() -> Non
     page, seen = settings_page(admin=False, options={settings.OPTION_NAME: "{broken"})
     assert seen.last("form")["readOnly"] is True
     notice = seen.last("notice")["text"]
-    assert "не читаются" in notice and "только администратор" in notice
+    assert i18n.text("settings.problem.corrupt", "ru") in notice
+    assert i18n.text("settings.read_only", "ru") in notice
     send(page, "settings:submit", settings.to_form(settings.DEFAULTS))
     assert seen.commands == [] and seen.last("status")["tone"] == "error"
 

@@ -137,6 +137,19 @@ def test_durations_are_written_as_the_quick_view_writes_them(case: dict[str, Any
     assert i18n.format_duration(case["milliseconds"]) == case["expected"]
 
 
+#: Counts whose plural form differs somewhere: one, few, many, teens, tens, hundreds, a million.
+PLURAL_COUNTS = (0, 1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 101, 111, 112, 122, 1_000, 1_000_000)
+
+
+def plural_case(case: dict[str, Any]) -> list[str]:
+    return [i18n.plural(case["key"], count, case["lang"]) for count in PLURAL_COUNTS]
+
+
+@cases("plurals")
+def test_counts_take_the_plural_form_the_quick_view_takes(case: dict[str, Any]) -> None:
+    assert case["counts"] == list(PLURAL_COUNTS) and plural_case(case) == case["expected"]
+
+
 @cases("cards")
 def test_pythons_card_says_what_the_quick_view_says(case: dict[str, Any]) -> None:
     assert python_card(case) == case["expected"]
@@ -165,6 +178,11 @@ def rewrite() -> None:
         case["expected"] = clock_case(case)
     for case in TABLE["duration"]:
         case["expected"] = i18n.format_duration(case["milliseconds"])
+    keys = ("engine.early_dropped", "early_dropped.detail")
+    TABLE["plurals"] = [{"case": f"{lang}: {key}", "lang": lang, "key": key, "counts": list(PLURAL_COUNTS)}
+                        for lang in i18n.SUPPORTED for key in keys]
+    for case in TABLE["plurals"]:
+        case["expected"] = plural_case(case)
     for case in TABLE["cards"]:
         case["saved"] = saved_copy(case)
         case["expected"] = python_card(case)

@@ -141,10 +141,10 @@ def test_missing_code_is_completed_from_call_statistics() -> None:
     portal = Portal(reply([]), reply([]), reply([RECORD]))
     card, root = play(portal)
     assert card.timeline.outcome is Outcome.FAILED
-    assert root.find("failure-code").textContent == "486 · Busy"
+    assert root.find("failure-code").textContent == "Code 486"
     assert root.find("failure-source").textContent == "Code from the portal's call statistics"
     assert "Busy here" not in root.visible_text()  # the catalogue's words, not the telephony's phrase
-    assert root.find_all("entry")[-1].find("detail").textContent == "486 · Busy (from call statistics)"
+    assert root.find_all("entry")[-1].find("detail").textContent == "486 · Declined (from call statistics)"
     assert len(portal.asked) == 3
     assert portal.asked[0][0] == "https://portal.example/rest/voximplant.statistic.get.json"
 
@@ -274,7 +274,7 @@ def test_while_the_lookup_runs_only_what_is_known_is_shown() -> None:
     assert all(code == "" and hidden and reason.startswith("Looking up the reason")
                for code, hidden, reason in seen)
     assert root.find("failure-next").hidden is False  # now that the outcome is known
-    assert root.find("failure-code").textContent == "486 · Busy"
+    assert root.find("failure-code").textContent == "Code 486"
 
 
 def open_idle(portal: Portal) -> tuple[Card, FakeElement, list[Coroutine[Any, Any, Any]]]:
@@ -296,7 +296,7 @@ def test_a_card_opened_after_its_call_ended_shows_the_outcome_from_the_record() 
     run_all(tasks)
     assert len(portal.asked) == 1  # asked once, at once
     assert card.timeline.outcome is Outcome.FAILED and card.timeline.ended_at == 1_000
-    assert root.find("outcome").textContent == "Busy · not answered"
+    assert root.find("outcome").textContent == "Busy"
     rows = [row.find("what").textContent for row in root.find_all("entry")]
     assert rows == ["Call ended (since the card opened)"]
     assert root.find("failure-source").textContent == "Code from the portal's call statistics"

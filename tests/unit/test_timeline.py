@@ -100,7 +100,8 @@ def test_client_change_is_noted_once_per_client() -> None:
     change = EntityChanged(5, "+7495", "CONTACT", 17)
     line = replay([change, change, EntityChanged(6, "+7495", "CONTACT", 18)])
     notes = [entry for entry in notices(line) if entry.kind is NoticeKind.CLIENT]
-    assert [n.detail for n in notes] == ["+7495 · CONTACT #17", "+7495 · CONTACT #18"]
+    # As the portal sent them: the view puts them in words (view.client_words).
+    assert [n.client for n in notes] == [("+7495", "CONTACT", 17), ("+7495", "CONTACT", 18)]
 
 
 def test_before_close_is_idempotent() -> None:
@@ -116,9 +117,9 @@ def test_unrecognised_event_is_visible() -> None:
 
 
 def test_second_attempt_resets_the_summary() -> None:
-    line = replay([state(0, C), state(10, IDLE, "486"), state(20, C), state(25, T)])
+    line = replay([state(0, C), state(10_000, IDLE, "486"), state(20_000, C), state(25_000, T)])
     assert line.outcome is Outcome.TALKING and line.failed_code is None
-    assert line.ring_time(now=30) == 5
+    assert line.ring_time(now=30_000) == 5_000
 
 
 def test_entries_are_bounded_but_summary_survives() -> None:
@@ -128,7 +129,8 @@ def test_entries_are_bounded_but_summary_survives() -> None:
     line = replay(stream)
     assert len(line.entries) == tl.MAX_ENTRIES
     assert line.dropped == len(stream) - tl.MAX_ENTRIES
-    assert line.talk_time(now=0) == 9_999 and line.outcome is Outcome.ANSWERED
+    # Whole seconds between the instants' seconds (timeline.between): 0:00.001 to 0:10.000 is 0:10.
+    assert line.talk_time(now=0) == 10_000 and line.outcome is Outcome.ANSWERED
 
 
 def test_handlers_return_new_values_and_leave_the_old_alone() -> None:

@@ -18,6 +18,7 @@ from placement_app.core.settings import Override, Settings
 
 HTML = '<img src=x onerror="alert(1)">'
 BUSY_NEXT = "Next step: Try again in a few minutes or book a callback."
+DECLINED_NEXT = "Next step: Do not call again at once; send a message or try another time."
 
 
 Clock = dict[str, float]
@@ -44,10 +45,10 @@ def test_busy_call_shows_busy_reason_and_next_step() -> None:
     send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
     send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=7_000)
     text = root.visible_text()
-    assert "Busy · not answered" in text
-    assert "486 · Busy" in text
-    assert "The client is on another call" in text
-    assert "Next step: Try again in a few minutes or book a callback." in text
+    assert root.find("outcome").textContent == "Declined after 0:06 of ringing"
+    assert "Code 486" in text and "486 · Declined" in text
+    assert "The client rejected the call." in text
+    assert "Next step: Do not call again at once; send a message or try another time." in text
     assert root.find("ring").textContent == "0:06"
 
 
@@ -81,7 +82,8 @@ def test_russian_portal_gets_a_russian_card() -> None:
     send(card, "app:opened", opened, at=0)
     send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=3_000)
     text = root.visible_text()
-    assert "486 · Занято" in text and "Что сделать" in text
+    # The call rang (the tab opened ringing): a 486 then is the client declining.
+    assert "Код 486" in text and "486 · Отклонён" in text and "Что сделать" in text
 
 
 def test_an_event_costs_few_dom_writes_on_a_long_timeline() -> None:
@@ -170,12 +172,13 @@ def test_the_admins_words_replace_the_built_in_ones_as_text() -> None:
     card, root = opened_with(Settings(overrides=overrides))
     send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
     send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=2_000)
-    assert root.find("failure-code").textContent == f"486 · {HTML}"
-    assert root.find("failure-next").textContent == BUSY_NEXT
+    assert root.find("outcome").textContent == f"{HTML} after 0:01 of ringing"
+    assert root.find_all("entry")[-1].find("detail").textContent == f"486 · {HTML}"
+    assert root.find("failure-next").textContent == DECLINED_NEXT  # a 486 after ringing
     send(card, "CallCard::CallStateChanged", "connecting", at=3_000)
     send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "480"}], at=4_000)
     assert root.find("failure-next").textContent == "Next step: Call back"
-    assert root.find("failure-code").textContent.startswith("480 · ")
+    assert root.find("failure-code").textContent == "Code 480"
 
 
 def test_expected_outcomes_are_drawn_neutrally_in_the_forced_language() -> None:
@@ -183,7 +186,7 @@ def test_expected_outcomes_are_drawn_neutrally_in_the_forced_language() -> None:
     send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
     send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "603-s"}], at=2_000)
     assert root.find("outcome").className == "outcome outcome-expected"
-    assert root.find("outcome").textContent == "Отменён · без ответа"
+    assert root.find("outcome").textContent == "Отменён · время вызова 0:01"
     assert root.find("failure").className == "failure code-expected"
 
 
@@ -204,13 +207,14 @@ def test_client_changes_can_be_hidden_and_the_clock_can_be_twelve_hour() -> None
 
 def test_the_admins_words_for_one_language_show_only_in_cards_in_that_language() -> None:
     overrides = (Override("486", "Line busy", "Book a callback"), Override("486", "Линия занята", "", "ru"))
-    for lang, heading, next_step in (("ru", "486 · Линия занята", "Что сделать: Book a callback"),
-                                     ("en", "486 · Line busy", "Next step: Book a callback"),
-                                     ("kz", "486 · Линия занята", "Что сделать: Book a callback")):
+    russian = ("Линия занята · время вызова 0:01", "Что сделать: Book a callback")
+    for lang, heading, next_step in (("ru", *russian),
+                                     ("en", "Line busy after 0:01 of ringing", "Next step: Book a callback"),
+                                     ("kz", *russian)):
         card, root = opened_with(Settings(overrides=overrides), lang=lang)
         send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
         send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=2_000)
-        assert (root.find("failure-code").textContent, root.find("failure-next").textContent) == (
+        assert (root.find("outcome").textContent, root.find("failure-next").textContent) == (
             heading, next_step), lang
 
 
@@ -247,7 +251,8 @@ def test_a_finished_call_has_one_headline_with_its_outcome_and_duration_and_no_t
     clock["now"] = 300_000
     card.tick()
     text = root.visible_text()
-    assert root.find("outcome").textContent == "Call ended · 3:12"
+    assert root.find("outcome").textContent == "Call ended · talk time 3:05"  # the talk, labelled
+    assert root.find("talk").textContent == "3:05"
     assert "Call answered and ended" not in text and text.count("Call ended ·") == 1  # one headline
     assert root.find("status").hidden  # no state word above it, no timer still running
     assert row_texts(root)[-1] == ("Call ended", "", "")  # nor a running figure on the last row
@@ -257,7 +262,7 @@ def test_a_busy_call_that_was_never_answered_says_so_in_one_headline() -> None:
     card, root, *_ = make_card()
     send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
     send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=7_000)
-    assert root.find("outcome").textContent == "Busy · not answered"
+    assert root.find("outcome").textContent == "Declined after 0:06 of ringing"
     assert root.find("outcome").className == "outcome outcome-failed"
     assert root.find("status").hidden
 
@@ -268,9 +273,9 @@ def test_an_answered_call_that_ends_with_a_code_is_not_called_failed() -> None:
     send(card, "CallCard::CallStateChanged", "connected", at=1_000)
     send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=5_000)
     text = root.visible_text()
-    assert root.find("outcome").textContent == "Call ended · 0:05"
+    assert root.find("outcome").textContent == "Call ended · talk time 0:04"
     assert "Call failed" not in text and "another call" not in text
-    assert "Talked 0:04; when the call ended the telephony reported code 486 · Busy." in text
+    assert "Talked 0:04; when the call ended, the phone network reported code 486 · Busy." in text
     assert "code-failed" not in root.find_all("entry")[-1].className
 
 
@@ -319,3 +324,26 @@ def test_an_idle_step_waits_before_the_call_and_ends_it_after_never_no_connectio
     assert words == ["Waiting for the call (since the card opened)", "Ringing", "Call ended", "Ringing",
                      "Call ended"]
     assert "connection" not in root.visible_text().lower()
+
+
+def _seconds(figure: str) -> int:
+    minutes, seconds = figure.split(":")
+    return int(minutes) * 60 + int(seconds)
+
+
+@pytest.mark.parametrize(("ringing", "connected", "ended"), [
+    (1_700, 2_300, 10_100),  # each part rounded on its own gave 0:00 + 0:07 beside a 0:08 whole
+    (999, 1_000, 1_999), (0, 59_999, 60_000), (5_432, 9_876, 3_605_001)])
+def test_the_figures_add_up_and_the_rows_too(ringing: float, connected: float, ended: float) -> None:
+    """One rounding rule, on the instants: ring time + talk time is the whole call, and each row's
+    length is its part, however the moments fall within their seconds."""
+    card, root, *_ = make_card()
+    send(card, "CallCard::CallStateChanged", "connecting", at=ringing)
+    send(card, "CallCard::CallStateChanged", "connected", at=connected)
+    send(card, "CallCard::CallStateChanged", "idle", at=ended)
+    ring, talk = _seconds(root.find("ring").textContent), _seconds(root.find("talk").textContent)
+    whole = ended // 1000 - ringing // 1000
+    assert ring + talk == whole
+    assert root.find("outcome").textContent == f"Call ended · talk time {root.find('talk').textContent}"
+    rows = [_seconds(row[2]) for row in row_texts(root) if row[2]]
+    assert rows == [ring, talk]

@@ -1,0 +1,119 @@
+"""The card speaks the operator's language from its first words, and never shows a raw value.
+
+An operator on a Russian portal reads Russian from the very first notice,
+drawn before the portal's init data says which language the card speaks
+(the frame's address carries ``LANG``); the page's title, its hidden
+heading and the timeline's name follow the card's language, also when the
+admin forces another one.  A translated card writes a client change, a CRM
+item and the call's direction in words, in the card and in the text for
+support, and the frame is sized once the card has settled, not on the way.
+"""
+
+from __future__ import annotations
+
+import json
+
+from playwright.sync_api import Page
+
+from emulator.driver import ENTITY_CHANGED, RUNTIME, SNAPSHOT, CallCard
+from emulator.server import Servers
+from placement_app.core import i18n, settings
+
+#: What a card that is not translated would show somewhere: the portal's raw values.
+RAW = ("unknown", "LEAD", "outgoing", "Call timeline")
+
+
+def page_words(call: CallCard) -> dict[str, str]:
+    return dict(call.frame.evaluate("""() => ({
+        lang: document.documentElement.lang, title: document.title,
+        heading: document.getElementById('card-title').textContent,
+        timeline: document.getElementById('timeline').getAttribute('aria-label'),
+        notice: document.getElementById('quick-notice').textContent,
+        state: document.getElementById('quick-state').textContent})"""))
+
+
+def test_the_first_notice_is_in_the_portals_language_before_the_init_data(call: CallCard) -> None:
+    release_init_data = call.hold_init_data()
+    runtime, snapshot = call.hold(RUNTIME), call.hold(SNAPSHOT)
+    try:
+        call.open("idle", lang="ru")
+        call.init_data_asked()
+        # Before the portal has said anything but the frame's address: Russian already.
+        call.card.locator("#quick-notice", has_text=i18n.text("engine.loading", "ru")).wait_for()
+        shown = page_words(call)
+        assert shown["state"] == i18n.text("state.unknown", "ru")
+        assert shown["lang"] == "ru"
+        release_init_data()
+        call.wait_for_mark("init-data")
+        title = i18n.text("title", "ru")
+        assert title != i18n.text("title", "en")
+        call.frame.wait_for_function("title => document.title === title", arg=title)
+        shown = page_words(call)
+        assert (shown["heading"], shown["timeline"]) == (title, title)
+        assert shown["notice"] == i18n.text("engine.loading", "ru")
+    finally:
+        runtime.release()
+        snapshot.release()
+    call.wait_for_python()
+    assert call.card.locator("#timeline").get_attribute("aria-label") == i18n.text("title", "ru")
+
+
+def test_the_admins_card_language_redraws_the_first_notice(page: Page, fresh_portal: Servers) -> None:
+    """A Russian portal whose admin forces German cards: Russian until the init data says so, then German."""
+    fresh_portal.portal.app_options[settings.OPTION_NAME] = settings.dumps(settings.Settings(language="de"))
+    call = CallCard(page, fresh_portal)
+    release_init_data = call.hold_init_data()
+    runtime, snapshot = call.hold(RUNTIME), call.hold(SNAPSHOT)
+    try:
+        call.open("idle", lang="ru")
+        call.init_data_asked()
+        call.card.locator("#quick-notice", has_text=i18n.text("engine.loading", "ru")).wait_for()
+        release_init_data()
+        call.card.locator("#quick-notice", has_text=i18n.text("engine.loading", "de")).wait_for()
+        shown = page_words(call)
+        assert shown["lang"] == "de" and shown["title"] == i18n.text("title", "de")
+    finally:
+        runtime.release()
+        snapshot.release()
+
+
+def test_a_german_card_writes_clients_crm_items_and_direction_in_words(call: CallCard) -> None:
+    call.page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    call.open("connecting", lang="de", direction="outgoing")
+    call.wait_for_python()
+    call.fire(ENTITY_CHANGED, {"PHONE_NUMBER": "+4930999", "CRM_ENTITY_TYPE": "LEAD", "CRM_ENTITY_ID": 204})
+    call.fire(ENTITY_CHANGED, {"PHONE_NUMBER": "unknown", "CRM_ENTITY_TYPE": "", "CRM_ENTITY_ID": 0})
+    call.state("idle", "486", wire="array")
+    call.card.locator("#timeline .outcome").wait_for()
+    lead = i18n.text("client.crm", "de", type=i18n.text("crm.LEAD", "de"), id=204)
+    details = call.card.locator(".entries .entry.notice .detail").all_inner_texts()
+    assert details == [i18n.text("client.line", "de", number="+4930999", crm=lead),
+                       i18n.text("client.no_number", "de")]
+    card = call.card.locator("#card").inner_text()
+    call.card.locator("#copy-support").click()
+    call.card.locator("#copy-support[data-copied=yes]").wait_for()
+    support = str(call.page.evaluate("() => navigator.clipboard.readText()"))
+    for raw in RAW:
+        assert raw not in card, raw
+        assert raw not in support, raw
+    lines = support.splitlines()
+    direction = i18n.text("direction.outgoing", "de")
+    label = i18n.text("support.direction", "de")
+    assert i18n.text("support.line", "de", label=label, value=direction) in lines
+    # The number the card shows now: after the last client change, not the one it opened with.
+    number = i18n.text("client.no_number", "de")
+    assert i18n.text("support.line", "de", label=i18n.text("support.number", "de"), value=number) in lines
+    assert not lines[-1].endswith("…")
+
+
+def test_the_frame_is_sized_once_the_card_has_settled(call: CallCard) -> None:
+    """No jump at start-up: the portal is asked to size the frame only when the quick view is gone,
+    and every size asked for before the first call event is the one the card then has."""
+    call.open("idle")
+    call.wait_for_python()
+    call.page.wait_for_function("() => emulator.commands.some(c => c.command === 'resizeWindow')")
+    call.sync_with_portal()
+    heights = call.page.evaluate(
+        "() => emulator.commands.filter(c => c.command === 'resizeWindow').map(c => c.params.height)")
+    body = call.frame.evaluate("() => Math.ceil(document.body.getBoundingClientRect().height)")
+    assert heights and set(heights) == {body}, json.dumps(heights)
