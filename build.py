@@ -522,8 +522,9 @@ def site_headers(path: str, portals: list[str]) -> dict[str, str]:
 
 #: Files worth sending compressed; each gets a ``.gz`` beside it for servers that serve those.
 COMPRESSIBLE = (".html", ".js", ".mjs", ".css", ".json", ".svg", ".wasm", ".zip", ".snapshot")
-#: URL prefixes whose files never change under their name (see :func:`is_immutable`).
-IMMUTABLE_PREFIXES = (f"/{RUNTIME}/", "/wheels/", f"/{SNAPSHOTS}/", "/static/")
+#: URL prefixes whose files never change under their name (see :func:`is_immutable`): every
+#: runtime lives in a folder of its version (``pyodide/<version>/``), so the whole of ``pyodide/``.
+IMMUTABLE_PREFIXES = ("/pyodide/", "/wheels/", f"/{SNAPSHOTS}/", "/static/")
 
 
 def precompress(site: Path) -> list[Path]:
