@@ -22,6 +22,7 @@ import pytest
 from playwright.sync_api import Browser
 
 import build
+import serving
 from emulator.driver import CallCard
 from emulator.server import Servers
 
@@ -40,7 +41,8 @@ class Nginx:
         self.port = port
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log = workdir / "access.log"
-        (workdir / "server.conf").write_text(build.nginx_server(site, portals, f"127.0.0.1:{self.port}"))
+        server = serving.nginx_server(site.resolve(), portals, f"127.0.0.1:{self.port}")
+        (workdir / "server.conf").write_text(server)
         user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read a checkout under /root
         (workdir / "nginx.conf").write_text(
             f"{user}daemon off;\nworker_processes 1;\npid {workdir}/nginx.pid;\n"
@@ -121,7 +123,7 @@ def test_the_handler_answers_post_with_the_card_and_the_development_servers_head
     assert status == 200
     assert headers["content-type"].startswith("text/html")
     assert b'id="timeline"' in body
-    expected = build.site_headers("/", [servers.emulator_url.rstrip("/")])
+    expected = serving.site_headers("/", [servers.emulator_url.rstrip("/")])
     for name, value in expected.items():
         assert headers[name.lower()] == value, name
     assert "frame-ancestors " + servers.emulator_url.rstrip("/") in headers["content-security-policy"]
