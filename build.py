@@ -24,7 +24,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from serving import nginx_server, portal_origin
@@ -471,10 +471,15 @@ def precompress(site: Path) -> list[Path]:
     return written
 
 
-def main(argv: list[str] | None = None) -> None:
+def arguments() -> argparse.ArgumentParser:
+    """The build's options: where the site goes, and what its nginx block says."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--site", type=Path, default=SITE,
-                        help="where to lay out the site (default build/site)")
+    parser.add_argument("--site", type=Path, default=SITE, metavar="DIR",
+                        help="where to lay out the site (default build/site); the nginx block, "
+                             "nginx.conf, is written beside it")
+    parser.add_argument("--root", type=PurePosixPath, metavar="PATH",
+                        help="where the site will be on the server, for nginx's root, when that is "
+                             "not where it is built (default: --site, resolved)")
     parser.add_argument("--portal", action="append", default=[], metavar="ORIGIN",
                         help="a Bitrix24 portal that may frame the card and answer its REST calls, "
                              "for build/nginx.conf (repeatable), e.g. https://company.bitrix24.com")
@@ -484,11 +489,24 @@ def main(argv: list[str] | None = None) -> None:
                         help="the certificate and key files, for an nginx that terminates HTTPS")
     parser.add_argument("--no-snapshot", action="store_true",
                         help="build without the start-up snapshot (the card then starts the normal way)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def server_block(args: argparse.Namespace) -> str:
+    """The nginx block the options ask for; refuses (``SystemExit``) what cannot work, before any build."""
+    root = args.root or PurePosixPath(args.site.resolve())
+    if not root.is_absolute():
+        raise SystemExit(f"--root {str(root)!r}: give the absolute path of the site on the server")
+    return nginx_server(root, [portal_origin(p) for p in args.portal], args.listen,
+                        args.server_name, tuple(args.tls) if args.tls else None)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = arguments().parse_args(argv)
+    block = server_block(args)
     site = build(args.site.resolve(), snapshot=not args.no_snapshot)
     conf = site.parent / "nginx.conf"
-    conf.write_text(nginx_server(site.resolve(), [portal_origin(p) for p in args.portal], args.listen,
-                                 args.server_name, tuple(args.tls) if args.tls else None))
+    conf.write_text(block)
     say(f"nginx server block: {conf}")
 
 

@@ -94,6 +94,17 @@ def site_headers(path: str, portals: Sequence[str]) -> dict[str, str]:
     }
 
 
+def nginx_word(value: object) -> str:
+    """``value`` as one word of nginx's configuration: quoted when it holds a space, a quote or
+    one of ``;{}#``; refused when nginx would read a variable (``$``) or a line break in it."""
+    text = str(value)
+    if "$" in text or any(ord(character) < 32 for character in text):
+        raise SystemExit(f"{text!r}: nginx cannot take this literally (a $ or a control character)")
+    if re.fullmatch(r"[^\s\"'\\;{}#]+", text):
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def nginx_server(root: PurePath, portals: Sequence[str], listen: str = "443 ssl", server_name: str = "_",
                  tls: tuple[PurePath, PurePath] | None = None) -> str:
     """An nginx ``server`` block that serves the site at ``root`` as the development server does.
@@ -108,6 +119,7 @@ def nginx_server(root: PurePath, portals: Sequence[str], listen: str = "443 ssl"
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True)
+    env.filters["word"] = nginx_word
     locations = [(f"^~ {prefix}", site_headers(prefix, portals)) for prefix in IMMUTABLE_PREFIXES]
     locations.append(("/", site_headers("/", portals)))
     return env.get_template("nginx.conf.j2").render(
