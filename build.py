@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from serving import nginx_server, portal_origin
+from serving import nginx_server, portal_origin, unreadable
 
 ROOT = Path(__file__).resolve().parent
 SITE = ROOT / "build" / "site"
@@ -486,19 +486,38 @@ def arguments() -> argparse.ArgumentParser:
     parser.add_argument("--server-name", default="_", help="the host name nginx answers for")
     parser.add_argument("--listen", default="443 ssl", help="nginx's listen directive (default: 443 ssl)")
     parser.add_argument("--tls", nargs=2, type=Path, metavar=("CERT", "KEY"),
-                        help="the certificate and key files, for an nginx that terminates HTTPS")
+                        help="the certificate and key files, for an nginx that terminates HTTPS; "
+                             "refused unless both can be read here (with --root, only warned about)")
     parser.add_argument("--no-snapshot", action="store_true",
                         help="build without the start-up snapshot (the card then starts the normal way)")
     return parser
 
 
 def server_block(args: argparse.Namespace) -> str:
-    """The nginx block the options ask for; refuses (``SystemExit``) what cannot work, before any build."""
+    """The nginx block the options ask for; refuses (``SystemExit``) what cannot work, before any build.
+
+    The ``--tls`` files must exist and be readable: nginx would refuse to
+    start without them.  With ``--root`` the block is for a server
+    elsewhere, whose files this machine may not have: a missing one is then
+    only warned about.
+    """
     root = args.root or PurePosixPath(args.site.resolve())
     if not root.is_absolute():
         raise SystemExit(f"--root {str(root)!r}: give the absolute path of the site on the server")
-    return nginx_server(root, [portal_origin(p) for p in args.portal], args.listen,
-                        args.server_name, tuple(args.tls) if args.tls else None)
+    files = dict(zip(("certificate", "key"), args.tls, strict=True)) if args.tls else {}
+    for what, path in files.items():
+        if args.root and not path.is_absolute():
+            raise SystemExit(f"--tls: the {what} {path}: give its absolute path on the server")
+        problem = unreadable(path)
+        if problem and args.root:
+            say(f"WARNING: --tls: the {what} {path} {problem} here; it must be readable on the server")
+        elif problem:
+            raise SystemExit(f"--tls: the {what} {path} {problem}; nothing was built.\n"
+                             "(For another machine, name the site's path there with --root: "
+                             "files missing here are then only warned about.)")
+    # absolute(), not resolve(): a linked certificate (Let's Encrypt's live/) must stay the link.
+    tls = (files["certificate"].absolute(), files["key"].absolute()) if files else None
+    return nginx_server(root, [portal_origin(p) for p in args.portal], args.listen, args.server_name, tls)
 
 
 def main(argv: list[str] | None = None) -> None:

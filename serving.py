@@ -94,6 +94,25 @@ def site_headers(path: str, portals: Sequence[str]) -> dict[str, str]:
     }
 
 
+def unreadable(path: Path) -> str | None:
+    """Why the file at ``path`` cannot be read here (``"does not exist"``, ...), or ``None``.
+
+    The file is opened, not only looked at, so that a key only another
+    user may read is caught as well as a missing one or a folder.
+    """
+    try:
+        with path.open("rb"):
+            return None
+    except (FileNotFoundError, NotADirectoryError):
+        return "does not exist"
+    except IsADirectoryError:
+        return "is a folder, not a file"
+    except PermissionError:
+        return "is not readable by this user (permission denied)"
+    except OSError as error:
+        return f"is not readable ({error.strerror})"
+
+
 def nginx_word(value: object) -> str:
     """``value`` as one word of nginx's configuration: quoted when it holds a space, a quote or
     one of ``;{}#``; refused when nginx would read a variable (``$``) or a line break in it."""
