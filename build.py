@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from serving import nginx_server, portal_origin, unreadable
+from serving import NginxVersion, nginx_server, portal_origin, unreadable
 
 ROOT = Path(__file__).resolve().parent
 SITE = ROOT / "build" / "site"
@@ -484,10 +484,20 @@ def arguments() -> argparse.ArgumentParser:
                         help="a Bitrix24 portal that may frame the card and answer its REST calls, "
                              "for build/nginx.conf (repeatable), e.g. https://company.bitrix24.com")
     parser.add_argument("--server-name", default="_", help="the host name nginx answers for")
-    parser.add_argument("--listen", default="443 ssl", help="nginx's listen directive (default: 443 ssl)")
+    parser.add_argument("--listen", default="443 ssl", metavar="ADDRESS",
+                        help="where nginx listens: a port, on IPv4 and IPv6 (443), or an address and "
+                             "port, that one alone (127.0.0.1:8443), then listen parameters if any "
+                             "(default: 443 ssl; --tls adds ssl, and http2 is written as --nginx-version "
+                             "wants)")
     parser.add_argument("--tls", nargs=2, type=Path, metavar=("CERT", "KEY"),
                         help="the certificate and key files, for an nginx that terminates HTTPS; "
                              "refused unless both can be read here (with --root, only warned about)")
+    parser.add_argument("--redirect-from", default="80", metavar="ADDRESS",
+                        help="with TLS, where plain HTTP is answered with a redirect to HTTPS, "
+                             "as --listen reads it (default: 80; off for none)")
+    parser.add_argument("--nginx-version", type=NginxVersion.stated, metavar="X.Y.Z",
+                        help="the server's nginx, for how HTTP/2 is written (default: this machine's, "
+                             "by nginx -v; without one, the form every nginx takes)")
     parser.add_argument("--no-snapshot", action="store_true",
                         help="build without the start-up snapshot (the card then starts the normal way)")
     return parser
@@ -517,7 +527,8 @@ def server_block(args: argparse.Namespace) -> str:
                              "files missing here are then only warned about.)")
     # absolute(), not resolve(): a linked certificate (Let's Encrypt's live/) must stay the link.
     tls = (files["certificate"].absolute(), files["key"].absolute()) if files else None
-    return nginx_server(root, [portal_origin(p) for p in args.portal], args.listen, args.server_name, tls)
+    return nginx_server(root, [portal_origin(p) for p in args.portal], args.listen, args.server_name, tls,
+                        None if args.redirect_from == "off" else args.redirect_from, args.nginx_version)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -15,7 +15,10 @@ emulator or the tests.
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 from urllib.parse import urlsplit
 
@@ -124,14 +127,113 @@ def nginx_word(value: object) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+#: From this nginx on, HTTP/2 is a directive of its own (``http2 on;``); before it, a ``listen``
+#: parameter (``listen … http2``), which later versions still take, with a warning.
+HTTP2_DIRECTIVE_SINCE = (1, 25, 1)
+
+
+@dataclass(frozen=True)
+class NginxVersion:
+    """The nginx a block is written for (``None``: not known), and how the build knows it."""
+
+    number: tuple[int, int, int] | None
+    known_from: str
+
+    @classmethod
+    def stated(cls, text: str) -> NginxVersion:
+        """The version an admin states (``--nginx-version 1.22.1``)."""
+        match = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", text.strip())
+        if not match:
+            raise SystemExit(f"--nginx-version {text!r}: give a version such as 1.22.1")
+        return cls((int(match[1]), int(match[2]), int(match[3])), "--nginx-version")
+
+    @classmethod
+    def installed(cls) -> NginxVersion:
+        """The version of this machine's nginx (``nginx -v``), if it has one."""
+        binary = nginx_binary()
+        if binary is None:
+            return cls(None, "no nginx on the build machine")
+        result = subprocess.run([binary, "-v"], capture_output=True, text=True, check=False)
+        match = re.search(r"nginx/(\d+)\.(\d+)\.(\d+)", result.stderr + result.stdout)
+        if not match:
+            return cls(None, f"{binary} -v named no version")
+        return cls((int(match[1]), int(match[2]), int(match[3])), "nginx -v on the build machine")
+
+    @property
+    def http2_directive(self) -> bool:
+        """``http2 on;`` rather than ``listen … http2``; the older form when the version is not known."""
+        return self.number is not None and self.number >= HTTP2_DIRECTIVE_SINCE
+
+    @property
+    def described(self) -> str:
+        """What the block's comment says of the form it is written in, and why."""
+        if self.number is None:
+            return ('in the form every nginx takes, "listen ... http2" '
+                    f"({self.known_from}; from 1.25.1 nginx warns that the form is deprecated: "
+                    "--nginx-version states the server's)")
+        version = ".".join(map(str, self.number))
+        if self.http2_directive:
+            return f'for nginx {version} ({self.known_from}): "http2 on;", as nginx takes it from 1.25.1'
+        return f'for nginx {version} ({self.known_from}): "listen ... http2", as nginx takes it up to 1.25.0'
+
+
+def nginx_binary() -> str | None:
+    """This machine's nginx (Debian's lives in ``/usr/sbin``, which a user's ``PATH`` may lack)."""
+    return shutil.which("nginx") or next((path for path in ("/usr/sbin/nginx", "/usr/local/sbin/nginx")
+                                          if Path(path).exists()), None)
+
+
+@dataclass(frozen=True)
+class Listen:
+    """Where nginx listens (``--listen``): an address, then ``listen`` parameters.
+
+    A bare port (``443``) means every address: IPv4 and IPv6 (a second
+    line, ``[::]:443``).  An address with its port (``127.0.0.1:8443``,
+    ``[::1]:8443``, ``0.0.0.0:443``) means that address alone.
+    """
+
+    address: str
+    parameters: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, text: str, option: str = "--listen") -> Listen:
+        words = text.split()
+        if not words or any(nginx_word(word) != word for word in words):
+            raise SystemExit(f"{option} {text!r}: give a port (443) or an address and port "
+                             "(127.0.0.1:8443), then listen parameters if any")
+        return cls(words[0], tuple(words[1:]))
+
+    @property
+    def port(self) -> int | None:
+        """The port; ``None`` for a UNIX socket.  nginx's default is 80."""
+        if self.address.startswith("unix:"):
+            return None
+        if self.address.isdigit():
+            return int(self.address)
+        _, colon, port = self.address.rpartition(":")
+        return int(port) if colon and port.isdigit() else 80
+
+    def lines(self, *more: str) -> list[str]:
+        """The ``listen`` lines' words, with ``more`` parameters: one line, two for a bare port."""
+        parameters = "".join(f" {word}" for word in dict.fromkeys((*self.parameters, *more)))
+        addresses = [self.address, f"[::]:{self.address}"] if self.address.isdigit() else [self.address]
+        return [address + parameters for address in addresses]
+
+
 def nginx_server(root: PurePath, portals: Sequence[str], listen: str = "443 ssl", server_name: str = "_",
-                 tls: tuple[PurePath, PurePath] | None = None) -> str:
+                 tls: tuple[PurePath, PurePath] | None = None, redirect_from: str | None = "80",
+                 nginx: NginxVersion | None = None) -> str:
     """An nginx ``server`` block that serves the site at ``root`` as the development server does.
 
     Its headers come from :func:`site_headers`, the function the
     development server calls, so the two cannot differ.  Bitrix24 opens the
     card and the app's pages with a POST: nginx's static files refuse POST
     with 405, which is turned into the same file, as for a GET.
+
+    With TLS (``tls``, or ``ssl`` in ``listen``) it speaks HTTP/2, written
+    as ``nginx`` takes it (by default the installed one, :meth:`NginxVersion.installed`),
+    and a second block answers plain HTTP at ``redirect_from`` (``None``:
+    none) with a redirect to HTTPS: 308, which keeps the POST a POST.
     """
     import jinja2
 
@@ -139,9 +241,21 @@ def nginx_server(root: PurePath, portals: Sequence[str], listen: str = "443 ssl"
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True)
     env.filters["word"] = nginx_word
+    where = Listen.parse(listen)
+    # http2 is written per version below; ssl follows from the certificate.
+    where = Listen(where.address, tuple(word for word in where.parameters if word != "http2")
+                   + (("ssl",) if tls and "ssl" not in where.parameters else ()))
+    secure = "ssl" in where.parameters
+    http2 = (nginx or NginxVersion.installed()) if secure else None
+    redirect = None
+    if secure and redirect_from is not None:
+        port = "" if where.port in (443, None) else f":{where.port}"
+        redirect = {"listen": Listen.parse(redirect_from, "--redirect-from").lines(),
+                    "target": f"https://$host{port}$request_uri"}
     locations = [(f"^~ {prefix}", site_headers(prefix, portals)) for prefix in IMMUTABLE_PREFIXES]
     locations.append(("/", site_headers("/", portals)))
     return env.get_template("nginx.conf.j2").render(
-        listen=listen, server_name=server_name, tls=tls, root=root,
+        listen=where.lines(*(["http2"] if http2 and not http2.http2_directive else [])),
+        http2=http2, server_name=server_name, tls=tls, root=root, redirect=redirect,
         types=[(mime.split(";")[0], suffix[1:]) for suffix, mime in TYPES.items()],
         locations=locations)
