@@ -6,10 +6,10 @@ package, micropip and packaging as pinned wheels, the app's own wheel (built
 by the standard backend named in ``pyproject.toml``), and the pages rendered
 with Jinja2.  Nothing in it loads from another origin.
 
-This module also says how the site must be served (:func:`site_headers`), so
-that every server of it, the development one included, sends the same
-headers.  It knows nothing of the emulator: the emulator imports it, never
-the other way round.
+How the site must be served is ``serving.py``'s (the headers every server
+of it sends, the development one included); this module writes its nginx
+block beside the site.  It knows nothing of the emulator: the emulator
+imports it, never the other way round.
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit
+
+from serving import NginxVersion, nginx_server, portal_origin, unreadable
 
 ROOT = Path(__file__).resolve().parent
 SITE = ROOT / "build" / "site"
@@ -448,82 +449,10 @@ def build(site: Path = SITE, snapshot: bool = True) -> Path:
     return site
 
 
-# --- how the site must be served ----------------------------------------------
-
-#: Content types the site needs; ``.wasm`` above all (streaming compilation needs it).
-TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
-         ".json": "application/json", ".whl": "application/zip", ".zip": "application/zip",
-         ".css": "text/css", ".html": "text/html; charset=utf-8", ".png": "image/png",
-         ".svg": "image/svg+xml", ".snapshot": "application/octet-stream"}
-
-
-#: The site's one Trusted Types policy (``static/python.js`` creates it, for the worker's URL).
-TRUSTED_TYPES_POLICY = "call-timeline"
-
-
-def content_security_policy(portals: list[str]) -> str:
-    """The tightest policy under which the card works.
-
-    Scripts only from the site (``wasm-unsafe-eval`` lets WebAssembly
-    compile; plain ``unsafe-eval`` is not granted), data only from the site
-    and the portal's REST endpoint, and only the portal may frame the card.
-    Trusted Types are required for every script sink (no HTML or script URL
-    from a string), with one policy, :data:`TRUSTED_TYPES_POLICY`, which
-    ``static/python.js`` uses for the worker's URL and nothing else.
-    """
-    origins = " ".join(portals)
-    return "; ".join([
-        "default-src 'none'",
-        "script-src 'self' 'wasm-unsafe-eval'",
-        "require-trusted-types-for 'script'",
-        f"trusted-types {TRUSTED_TYPES_POLICY}",
-        "style-src 'self'",
-        "img-src 'self'",
-        f"connect-src 'self' {origins}".strip(),
-        f"frame-ancestors {origins or chr(39) + 'none' + chr(39)}",
-        "base-uri 'none'",
-        "form-action 'none'",
-    ])
-
-
-def is_immutable(path: str) -> bool:
-    """Whether the file at URL ``path`` never changes under its name (so it may be cached for good).
-
-    The pinned runtime lives under a versioned folder; wheels are named by
-    version and kept in a folder named by their content hash, as are the
-    pages' own files (:func:`static_folder`) and the snapshot.
-    """
-    return path.startswith(IMMUTABLE_PREFIXES)
-
-
-def portal_origin(text: str) -> str:
-    """``https://host[:port]`` from what the admin typed; refuses anything else."""
-    parts = urlsplit(text.strip())
-    try:
-        valid = (parts.scheme in ("http", "https") and parts.port != 0
-                 and re.fullmatch(r"[a-z0-9.-]{1,253}", parts.hostname or "") is not None
-                 and parts.path in ("", "/") and not (parts.query or parts.fragment or parts.username))
-    except ValueError:
-        valid = False
-    if not valid:
-        raise SystemExit(f"--portal {text!r}: give an origin such as https://company.bitrix24.com")
-    return f"{parts.scheme}://{parts.netloc.lower()}"
-
-
-def site_headers(path: str, portals: list[str]) -> dict[str, str]:
-    """The headers every response of the site carries, whatever server sends it."""
-    return {
-        "Content-Security-Policy": content_security_policy(portals),
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer",
-        "Cache-Control": "public, max-age=31536000, immutable" if is_immutable(path) else "no-cache",
-    }
-
+# --- compressed copies, for servers that send them ------------------------------
 
 #: Files worth sending compressed; each gets a ``.gz`` beside it for servers that serve those.
 COMPRESSIBLE = (".html", ".js", ".mjs", ".css", ".json", ".svg", ".wasm", ".zip", ".snapshot")
-#: URL prefixes whose files never change under their name (see :func:`is_immutable`).
-IMMUTABLE_PREFIXES = (f"/{RUNTIME}/", "/wheels/", f"/{SNAPSHOTS}/", "/static/")
 
 
 def precompress(site: Path) -> list[Path]:
@@ -542,65 +471,72 @@ def precompress(site: Path) -> list[Path]:
     return written
 
 
-def nginx_server(site: Path, portals: list[str], listen: str = "443 ssl", server_name: str = "_",
-                 tls: tuple[Path, Path] | None = None) -> str:
-    """An nginx ``server`` block that serves ``site`` as the development server does.
-
-    Its headers come from :func:`site_headers`, the function the
-    development server calls, so the two cannot differ.  Bitrix24 opens the
-    card and the app's pages with a POST: nginx's static files refuse POST
-    with 405, which is turned into the same file, as for a GET.
-    """
-    def headers(path: str) -> str:
-        return "".join(f'        add_header {name} "{value}" always;\n'
-                       for name, value in site_headers(path, portals).items())
-
-    types = "".join(f"        {mime.split(';')[0]} {suffix[1:]};\n" for suffix, mime in TYPES.items())
-    certificate = (f"    ssl_certificate {tls[0]};\n    ssl_certificate_key {tls[1]};\n" if tls else "")
-    locations = "".join(f"    location ^~ {prefix} {{\n{headers(prefix)}    }}\n"
-                        for prefix in IMMUTABLE_PREFIXES)
-    return (
-        "# Call Timeline: generated by build.py from build.site_headers(); rebuild rather than edit.\n"
-        "server {\n"
-        f"    listen {listen};\n"
-        f"    server_name {server_name};\n"
-        f"{certificate}"
-        f"    root {site.resolve()};\n"
-        "    index index.html;\n"
-        "    charset utf-8;\n"
-        "    types {\n"
-        f"{types}"
-        "    }\n"
-        "    default_type application/octet-stream;\n"
-        "    gzip_static on;\n"
-        "    # Bitrix24 opens the handler with a POST: answer it with the file, as for a GET.\n"
-        "    error_page 405 =200 $uri;\n"
-        f"{locations}"
-        "    location / {\n"
-        f"{headers('/')}"
-        "    }\n"
-        "}\n"
-    )
-
-
-def main(argv: list[str] | None = None) -> None:
+def arguments() -> argparse.ArgumentParser:
+    """The build's options: where the site goes, and what its nginx block says."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--site", type=Path, default=SITE,
-                        help="where to lay out the site (default build/site)")
+    parser.add_argument("--site", type=Path, default=SITE, metavar="DIR",
+                        help="where to lay out the site (default build/site); the nginx block, "
+                             "nginx.conf, is written beside it")
+    parser.add_argument("--root", type=PurePosixPath, metavar="PATH",
+                        help="where the site will be on the server, for nginx's root, when that is "
+                             "not where it is built (default: --site, resolved)")
     parser.add_argument("--portal", action="append", default=[], metavar="ORIGIN",
                         help="a Bitrix24 portal that may frame the card and answer its REST calls, "
                              "for build/nginx.conf (repeatable), e.g. https://company.bitrix24.com")
     parser.add_argument("--server-name", default="_", help="the host name nginx answers for")
-    parser.add_argument("--listen", default="443 ssl", help="nginx's listen directive (default: 443 ssl)")
+    parser.add_argument("--listen", default="443 ssl", metavar="ADDRESS",
+                        help="where nginx listens: a port, on IPv4 and IPv6 (443), or an address and "
+                             "port, that one alone (127.0.0.1:8443), then listen parameters if any "
+                             "(default: 443 ssl; --tls adds ssl, and http2 is written as --nginx-version "
+                             "wants)")
     parser.add_argument("--tls", nargs=2, type=Path, metavar=("CERT", "KEY"),
-                        help="the certificate and key files, for an nginx that terminates HTTPS")
+                        help="the certificate and key files, for an nginx that terminates HTTPS; "
+                             "refused unless both can be read here (with --root, only warned about)")
+    parser.add_argument("--redirect-from", default="80", metavar="ADDRESS",
+                        help="with TLS, where plain HTTP is answered with a redirect to HTTPS, "
+                             "as --listen reads it (default: 80; off for none)")
+    parser.add_argument("--nginx-version", type=NginxVersion.stated, metavar="X.Y.Z",
+                        help="the server's nginx, for how HTTP/2 is written (default: this machine's, "
+                             "by nginx -v; without one, the form every nginx takes)")
     parser.add_argument("--no-snapshot", action="store_true",
                         help="build without the start-up snapshot (the card then starts the normal way)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def server_block(args: argparse.Namespace) -> str:
+    """The nginx block the options ask for; refuses (``SystemExit``) what cannot work, before any build.
+
+    The ``--tls`` files must exist and be readable: nginx would refuse to
+    start without them.  With ``--root`` the block is for a server
+    elsewhere, whose files this machine may not have: a missing one is then
+    only warned about.
+    """
+    root = args.root or PurePosixPath(args.site.resolve())
+    if not root.is_absolute():
+        raise SystemExit(f"--root {str(root)!r}: give the absolute path of the site on the server")
+    files = dict(zip(("certificate", "key"), args.tls, strict=True)) if args.tls else {}
+    for what, path in files.items():
+        if args.root and not path.is_absolute():
+            raise SystemExit(f"--tls: the {what} {path}: give its absolute path on the server")
+        problem = unreadable(path)
+        if problem and args.root:
+            say(f"WARNING: --tls: the {what} {path} {problem} here; it must be readable on the server")
+        elif problem:
+            raise SystemExit(f"--tls: the {what} {path} {problem}; nothing was built.\n"
+                             "(For another machine, name the site's path there with --root: "
+                             "files missing here are then only warned about.)")
+    # absolute(), not resolve(): a linked certificate (Let's Encrypt's live/) must stay the link.
+    tls = (files["certificate"].absolute(), files["key"].absolute()) if files else None
+    return nginx_server(root, [portal_origin(p) for p in args.portal], args.listen, args.server_name, tls,
+                        None if args.redirect_from == "off" else args.redirect_from, args.nginx_version)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = arguments().parse_args(argv)
+    block = server_block(args)
     site = build(args.site.resolve(), snapshot=not args.no_snapshot)
     conf = site.parent / "nginx.conf"
-    conf.write_text(nginx_server(site, [portal_origin(p) for p in args.portal], args.listen,
-                                 args.server_name, tuple(args.tls) if args.tls else None))
+    conf.write_text(block)
     say(f"nginx server block: {conf}")
 
 

@@ -14,7 +14,7 @@
   the site is the product's; bare Pyodide goes through the same wrapper.
 - :class:`ByteCounter`: what the card's server sent, file by file, counted
   in the server; the compressed figure is what a server of the product
-  (``gzip_static``, see ``build.nginx_server``) sends for the same files.
+  (``gzip_static``, see ``serving.nginx_server``) sends for the same files.
 - :class:`CardProbe`: the DevTools protocol on the card's frame (an
   out-of-process frame when the card is cross-site): the CPU time of its
   renderer process (``Performance.getMetrics`` ``ProcessTime``: every thread

@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import build
+import serving
 
 from .server import Servers, StaticHandler
 
@@ -28,7 +29,7 @@ def main(argv: list[str] | None = None) -> None:
                              "(default emulator/portal-state.json)")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
-    portals = tuple(build.portal_origin(p) for p in args.portal)
+    portals = tuple(serving.portal_origin(p) for p in args.portal)
     site = build.build()
     StaticHandler.quiet = not args.verbose
     try:

@@ -2,7 +2,7 @@
 
 Two origins on loopback, as in production, where the portal and the app are
 different sites: the card's site (static files, answering POST like GET,
-with the headers :func:`build.site_headers` names) and the emulated
+with the headers :func:`serving.site_headers` names) and the emulated
 Bitrix24 portal (its call-card page, its files and its REST API).
 """
 
@@ -17,7 +17,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 
-import build
+import serving
 
 from .portal import Portal, rest_params
 
@@ -32,7 +32,7 @@ class StaticHandler(SimpleHTTPRequestHandler):
     quiet = True
 
     def guess_type(self, path: str | os.PathLike[str]) -> str:
-        return build.TYPES.get(Path(path).suffix) or super().guess_type(path)
+        return serving.TYPES.get(Path(path).suffix) or super().guess_type(path)
 
     def read_body(self) -> str | None:
         """The request's body as text; ``None`` (and the error sent) when its length is unusable.
@@ -66,7 +66,7 @@ class SiteHandler(StaticHandler):
     portals: ClassVar[list[str]] = []
 
     def end_headers(self) -> None:
-        for name, value in build.site_headers(self.path.split("?")[0], self.portals).items():
+        for name, value in serving.site_headers(self.path.split("?")[0], self.portals).items():
             self.send_header(name, value)
         super().end_headers()
 

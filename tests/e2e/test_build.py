@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import build
+import serving
 from emulator.driver import CallCard
 from emulator.server import Servers
 from placement_app.core import codes, i18n
@@ -111,10 +112,10 @@ def test_portal_origins_are_configurable_and_checked(site: Path) -> None:
         running.stop()
     assert "frame-ancestors https://company.bitrix24.com http://127.0.0.1:" in headers[
         "Content-Security-Policy"]
-    assert build.portal_origin("https://company.bitrix24.com/") == "https://company.bitrix24.com"
+    assert serving.portal_origin("https://company.bitrix24.com/") == "https://company.bitrix24.com"
     for bad in ("company.bitrix24.com", "https://x.com/path", "javascript:alert(1)", "https://a b"):
         with pytest.raises(SystemExit):
-            build.portal_origin(bad)
+            serving.portal_origin(bad)
 
 
 #: The page's own modules the browser loaded, by file name, and those its links preload.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Frame, Page
 
-import build
+import serving
 from emulator.driver import CallCard, app_frame
 from emulator.server import Servers
 
@@ -44,10 +44,10 @@ def assert_refused(frame: Frame) -> None:
 
 
 def test_the_policy_names_one_trusted_types_policy() -> None:
-    policy = build.content_security_policy(["https://portal.example"])
+    policy = serving.content_security_policy(["https://portal.example"])
     assert "require-trusted-types-for 'script'" in policy.split("; ")
-    assert f"trusted-types {build.TRUSTED_TYPES_POLICY}" in policy.split("; ")
-    assert build.TRUSTED_TYPES_POLICY == "call-timeline"
+    assert f"trusted-types {serving.TRUSTED_TYPES_POLICY}" in policy.split("; ")
+    assert serving.TRUSTED_TYPES_POLICY == "call-timeline"
 
 
 def test_the_card_runs_python_under_trusted_types_and_refuses_every_other_sink(call: CallCard) -> None:
