@@ -547,11 +547,14 @@ export function cardText(timeline, wording, clock) {
   /** @type {string} */
   let verdict = outcome;
   let finished = true;
-  const rang = timeline.ringingAt !== null;
+  const ring = timeline.ringingAt === null || timeline.endedAt === null ? null
+    : between(timeline.ringingAt, timeline.connectedAt ?? timeline.endedAt);
+  // As timeline.rang: a ring of a whole second at least, between the instants themselves.
+  const rang = timeline.ringingAt !== null && timeline.endedAt !== null
+    && (timeline.connectedAt ?? timeline.endedAt) - timeline.ringingAt >= 1000;
   /** As view._rang: the label, and how long the call rang first, if it rang. @param {string} label */
-  const ringing = (label) => (timeline.ringingAt === null || timeline.endedAt === null ? label
-    : wording.word('headline.rang', {
-      label, duration: formatDuration(between(timeline.ringingAt, timeline.connectedAt ?? timeline.endedAt)) }));
+  const ringing = (label) => (rang ? wording.word('headline.rang', { label, duration: formatDuration(ring ?? 0) })
+    : label);
   if (outcome === 'answered') {
     headline = timeline.connectedAt === null || timeline.endedAt === null ? wording.word('outcome.answered')
       : wording.word('headline.ended', { duration: formatDuration(between(timeline.connectedAt, timeline.endedAt)) });
@@ -595,9 +598,9 @@ export function cardText(timeline, wording, clock) {
       const word = entry.state === 'idle' && !afterCall && !entry.ends ? 'state.unknown' : `state.${entry.state}`;
       if (entry.state !== 'idle') afterCall = true;
       let failing = false;
-      const rangBefore = attemptRang;
+      const rangBefore = attemptRang && !answered;
       if (entry.state === 'connected') answered = true;
-      else if (entry.state === 'connecting') attemptRang = true;
+      else if (entry.state === 'connecting') attemptRang ||= entry.end !== null && entry.end - entry.at >= 1000;
       else if (entry.state === 'idle') {
         failing = entry.code !== null && !answered && entry.code !== SUCCESS && !wording.expected(entry.code);
         answered = attemptRang = false;

@@ -15,6 +15,7 @@ from ..core import i18n
 from ..core.events import CallState
 from ..core.settings import DEFAULTS, Settings
 from ..core.timeline import Entry, StateSpan, Timeline
+from ..core.timeline import rang as ringing
 from ..core.untrusted import redact_text
 from .view import client_words, code_detail, code_line, headline, notice_words, status_word, step_words
 
@@ -76,7 +77,7 @@ def summary(timeline: Timeline, facts: CallFacts, now: float, lang: str | None =
     finished = headline(timeline, lang, settings)
     outcome = status_word(timeline, lang) if finished is None else finished[1]
     if finished is not None and timeline.failed_code:
-        outcome += f" ({code_line(timeline.failed_code, lang, settings, timeline.ringing_at is not None)[1]})"
+        outcome += f" ({code_line(timeline.failed_code, lang, settings, timeline.rang)[1]})"
     lines = [
         i18n.text("support.heading", lang),
         line("support.call_id", timeline.call_id),
@@ -97,6 +98,7 @@ def summary(timeline: Timeline, facts: CallFacts, now: float, lang: str | None =
         lines.append("  ".join([clock(moment, tag, settings.hour12), *step]))
         if isinstance(entry, StateSpan):
             after_call = after_call or entry.call_state is not CallState.IDLE
-            if entry.call_state is not CallState.CONNECTED:  # each attempt: did it ring before it ended?
-                rang = entry.call_state is CallState.CONNECTING
+            # Did this attempt ring, unanswered, before the step after it (a code after a talk is no decline)?
+            until = entry.ended_at if entry.ended_at is not None else now
+            rang = entry.call_state is CallState.CONNECTING and ringing(entry.started_at, until)
     return redact_text("\n".join(lines) + "\n")

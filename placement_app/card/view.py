@@ -19,6 +19,7 @@ from ..core.codes import CodeKind
 from ..core.events import LOOKUP_FAILURES, CallState
 from ..core.settings import DEFAULTS, Loaded, Settings
 from ..core.timeline import SUCCESS_CODES, Client, Entry, Notice, NoticeKind, Outcome, StateSpan, Timeline
+from ..core.timeline import rang as ringing
 
 Element = Any  # a DOM element (JsProxy in the browser)
 
@@ -124,7 +125,7 @@ def headline(timeline: Timeline, lang: str | None,
             return "answered", i18n.text("outcome.answered", lang)
         return "answered", i18n.text("headline.ended", lang, duration=i18n.format_duration(talk))
     if outcome is Outcome.FAILED and timeline.failed_code is not None:
-        info, _ = code_line(timeline.failed_code, lang, settings, timeline.ringing_at is not None)
+        info, _ = code_line(timeline.failed_code, lang, settings, timeline.rang)
         verdict = "expected" if settings.is_expected(timeline.failed_code) else "failed"
         return verdict, _rang(timeline, info.label, lang)
     if outcome is Outcome.NOT_ANSWERED:
@@ -138,7 +139,7 @@ def headline(timeline: Timeline, lang: str | None,
 def _rang(timeline: Timeline, label: str, lang: str | None) -> str:
     """``label``, and how long the call rang first, if it rang."""
     ring = timeline.ring_time(timeline.ended_at or 0.0)
-    if ring is None:
+    if ring is None or not timeline.rang:
         return label
     return i18n.text("headline.rang", lang, label=label, duration=i18n.format_duration(ring))
 
@@ -272,13 +273,14 @@ class CardView:
         for index, entry in enumerate(timeline.entries):
             failing = False
             called = after_call
-            attempt_rang = rang
+            attempt_rang = rang and not answered  # a code after a talk is not a declined call
             if isinstance(entry, StateSpan):
                 after_call = after_call or entry.call_state is not CallState.IDLE
                 if entry.call_state is CallState.CONNECTED:
                     answered = True
                 elif entry.call_state is CallState.CONNECTING:
-                    rang = True
+                    until = entry.ended_at if entry.ended_at is not None else now
+                    rang = rang or ringing(entry.started_at, until)
                 elif entry.call_state is CallState.IDLE:
                     failing = is_failure(entry.failed_code, answered, self.settings)
                     answered = rang = False
@@ -416,7 +418,7 @@ class CardView:
         source = i18n.text("lookup.found", lang) if timeline.code_from_statistics else ""
         next_step: str | None
         if outcome is Outcome.FAILED and code:
-            info, heading = code_line(code, lang, self.settings, timeline.ringing_at is not None)
+            info, heading = code_line(code, lang, self.settings, timeline.rang)
             if info.kind is not CodeKind.UNRECOGNISED:
                 # The headline above already names the label: the box names the code once.
                 heading = i18n.text("code.only", lang, code=info.code)

@@ -89,6 +89,14 @@ def between(start: float, end: float) -> float:
     return max(0.0, (end // 1000 - start // 1000) * 1000)
 
 
+def rang(start: float, end: float) -> bool:
+    """Whether ringing from ``start`` to ``end`` is ringing the card can vouch for: a whole second
+    at least, measured between the instants themselves, so that a ring counted as one is always
+    written as 0:01 or more (:func:`between`), and a signal back within the same moment (a busy
+    line) never is, wherever the moments fall within their seconds."""
+    return end - start >= 1000
+
+
 @dataclass(frozen=True)
 class Notice:
     """Something to show on the timeline that is not a call state."""
@@ -193,6 +201,14 @@ class Timeline:
             return None
         end = self.connected_at or self.ended_at or now
         return between(self.ringing_at, end)
+
+    @property
+    def rang(self) -> bool:
+        """Whether the card saw this attempt ring before it was answered or ended (see :func:`rang`)."""
+        if self.ringing_at is None:
+            return False
+        end = self.connected_at or self.ended_at
+        return end is not None and rang(self.ringing_at, end)
 
     def talk_time(self, now: float) -> float | None:
         """From the answer to the end of the call (or ``now``)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -43,12 +44,18 @@ def test_fallback_view_shows_states_and_code_when_python_cannot_start(
     assert notice.startswith("The full timeline could not start; call states are still shown.")
     call.state("idle", "486", wire="array")
     call.card.locator("#quick-code").wait_for()
-    assert call.card.locator("#quick-state").inner_text() == "Busy · not answered"  # Python's words
-    assert call.card.locator("#quick-code").inner_text() == "486 · Busy"
-    assert "book a callback" in call.card.locator("#quick-next").inner_text()
+    # Python's words: a busy line if it failed at once, declined if it had rung a second first
+    # (how long Python took to fail decides which; both views follow the one rule, timeline.rang).
+    headline = call.card.locator("#quick-state").inner_text()
+    declined = re.fullmatch(r"Declined after 0:0[1-9] of ringing", headline) is not None
+    assert declined or headline == "Busy", headline
+    assert call.card.locator("#quick-code").inner_text() == "Code 486"
+    next_step = "send a message" if declined else "book a callback"
+    assert next_step in call.card.locator("#quick-next").inner_text()
     assert call.card.locator("#quick-log .quick-what").all_inner_texts() == [
         "Waiting for the call (since the card opened)", "Ringing", "Call ended"]
-    assert call.card.locator("#quick-log .quick-detail").all_inner_texts()[-1] == "486 · Busy"
+    assert call.card.locator("#quick-log .quick-detail").all_inner_texts()[-1] == (
+        "486 · Declined" if declined else "486 · Busy")
     assert call.card.locator("#timeline .entry").count() == 0
 
 
@@ -58,7 +65,9 @@ def test_unlisted_code_is_decoded_by_class_without_python(call: CallCard) -> Non
     call.card.locator("html[data-engine=fallback]").wait_for(timeout=20_000)
     call.state("idle", "599", wire="array")
     call.card.locator("#quick-code").wait_for()
-    assert call.card.locator("#quick-code").inner_text() == "599 · Telephony failure"
+    assert call.card.locator("#quick-code").inner_text() == "Code 599"
+    last_row = call.card.locator("#quick-log .quick-detail").all_inner_texts()[-1]
+    assert last_row == "599 · Phone network failure"
 
 
 def test_slow_python_takes_over_after_the_time_limit_with_nothing_lost(call: CallCard) -> None:
@@ -115,4 +124,5 @@ def test_fallback_follows_the_portal_language_through_the_shared_aliases(call: C
     call.state("connecting")
     call.state("idle", "486", wire="array")
     call.card.locator("#quick-code").wait_for()
-    assert call.card.locator("#quick-code").inner_text() == "486 · Занято"
+    assert call.card.locator("#quick-code").inner_text() == "Код 486"
+    assert call.card.locator("#quick-state").inner_text() == "Занято"

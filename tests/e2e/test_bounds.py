@@ -47,13 +47,13 @@ def test_a_flood_while_python_starts_drops_the_oldest_and_says_how_many(call: Ca
     call.page.evaluate(FLOOD, 2500)
     dropped_line = call.frame.locator(".quick-dropped")
     dropped_line.wait_for()
-    quick = re.search(r"the oldest (\d+) were dropped", dropped_line.inner_text())
+    quick = re.search(r"the oldest (\d+) events were dropped", dropped_line.inner_text())
     assert quick is not None
     release()
     call.wait_for_python()
     lost = call.card.locator("#timeline .lost")
     lost.wait_for()
-    shown = re.search(r"the oldest (\d+) were dropped", lost.inner_text())
+    shown = re.search(r"the oldest (\d+) events were dropped", lost.inner_text())
     assert shown is not None and shown.group(1) == quick.group(1)
     assert 500 <= int(shown.group(1)) <= 502  # the opening data is never among them
     assert call.read(".dropped")  # the timeline itself keeps its own bound

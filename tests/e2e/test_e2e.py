@@ -16,6 +16,7 @@ from playwright.sync_api import Page
 from build import ROOT
 from emulator.driver import ALL_EVENTS, STATE_CHANGED, CallCard
 from emulator.server import Servers
+from placement_app.core import i18n
 
 BUSY_HINT = "Next step: Try again in a few minutes or book a callback."
 HTML_CODE = '<img src=x onerror="window.__pwned=1"><b>486</b>'
@@ -45,25 +46,50 @@ def test_successful_call_shows_ring_and_talk_times(call: CallCard) -> None:
     call.page.clock.run_for(2_100)
     call.state("idle")
     call.card.locator(".outcome-answered").wait_for()
-    assert call.read(".outcome") == "Call ended · 0:03"  # one headline: how it ended, how long
+    # Each length between instants rounded down to their second: 1.1 s and 2.1 s read 0:01 or 0:02
+    # and 0:02 or 0:03 by where the moments fall, and always add up to the whole call.
+    ring, talk = call.read(".ring"), call.read(".talk")
+    assert ring in ("0:01", "0:02") and talk in ("0:02", "0:03")
+    assert seconds(ring) + seconds(talk) in (3, 4)
+    assert call.read(".outcome") == f"Call ended · talk time {talk}"  # one headline: the talk, labelled
     assert not call.card.locator(".status").is_visible()  # no state word, no running timer
-    assert call.read(".ring") == "0:01"
-    assert call.read(".talk") == "0:02"
     assert call.rows() == ["Waiting for the call (since the card opened)", "Ringing", "Talking",
                            "Call ended"]
     assert not call.card.locator(".failure").is_visible()
 
 
+def seconds(figure: str) -> int:
+    minutes, rest = figure.split(":")
+    return int(minutes) * 60 + int(rest)
+
+
 def test_busy_call_shows_busy_reason_and_hint(call: CallCard) -> None:
-    call.open("connecting")
+    call.open("idle")
     call.wait_for_python()
-    call.state("idle", "486", wire="array")
+    call.state("connecting")
+    call.state("idle", "486", wire="array")  # at once: a busy line, no ringing
     call.card.locator(".failure").wait_for()
-    assert call.read(".outcome") == "Busy · not answered"
-    assert call.read(".failure-code") == "486 · Busy"
+    assert call.read(".outcome") == "Busy"  # the label says it was not answered: nothing twice
+    assert call.read(".failure-code") == "Code 486"
     assert "another call" in call.read(".failure-reason")
     assert call.read(".failure-next") == BUSY_HINT
-    assert call.card.locator(".entry.state-idle .detail").inner_text() == "486 · Busy"
+    assert call.card.locator(".entry.state-idle .detail").last.inner_text() == "486 · Busy"
+
+
+def test_a_486_after_ringing_is_a_declined_call_with_its_ring_time(call: CallCard) -> None:
+    """As Bitrix24's own call view tells them apart (PhoneCallsController#onCallFailed)."""
+    call.page.clock.install()
+    call.open("connecting")
+    call.wait_for_python()
+    call.page.clock.run_for(12_000)
+    call.state("idle", "486", wire="array")
+    call.card.locator(".failure").wait_for()
+    ring = call.read(".ring")
+    assert ring in ("0:12", "0:13")  # 12 s and the moments since the card opened, in whole seconds
+    assert call.read(".outcome") == f"Declined after {ring} of ringing"
+    assert call.read(".failure-code") == "Code 486"
+    assert call.read(".failure-reason") == "The client rejected the call."
+    assert call.card.locator(".entry.state-idle .detail").inner_text() == "486 · Declined"
     assert call.rows()[0] == "Ringing (since the card opened)"
 
 
@@ -87,7 +113,8 @@ def test_two_argument_callback_form_reaches_python(call: CallCard) -> None:
         shim.intake('CallCard::CallStateChanged')('idle', {failedCode: '486'});
     }""")
     call.card.locator(".failure").wait_for()
-    assert call.read(".failure-code") == "486 · Busy"
+    assert call.read(".failure-code") == "Code 486"
+    assert call.card.locator(".entry.state-idle .detail").inner_text().startswith("486 · ")
 
 
 def test_events_before_python_is_up_are_all_shown_in_order(call: CallCard) -> None:
@@ -108,7 +135,7 @@ def test_events_before_python_is_up_are_all_shown_in_order(call: CallCard) -> No
                            "Call ended", "Card closing"]  # answered: the card let go at the end
     clocks = call.card.locator(".entries .clock").all_inner_texts()
     assert clocks == sorted(clocks)
-    assert "+491701234567 · LEAD #204" in call.text()
+    assert "+491701234567 · Lead #204" in call.text()  # the CRM item in words, not LEAD
     assert call.read(".outcome").startswith("Call ended · ")
 
 
@@ -141,35 +168,35 @@ def test_unknown_state_is_shown_and_the_card_keeps_going(call: CallCard) -> None
     assert "unknown call state — ringing" in call.text()
 
 
-def test_russian_portal_gets_a_russian_card(call: CallCard) -> None:
-    call.open("connecting", lang="ru")
+def busy_call(call: CallCard, lang: str) -> None:
+    """A busy line: ringing, then 486 at once, in a card for ``lang``."""
+    call.open("idle", lang=lang)
     call.wait_for_python()
+    call.state("connecting")
     call.state("idle", "486", wire="array")
     call.card.locator(".failure").wait_for()
-    assert call.read(".failure-code") == "486 · Занято"
-    assert call.read(".outcome") == "Занято · без ответа"
+
+
+def test_russian_portal_gets_a_russian_card(call: CallCard) -> None:
+    busy_call(call, "ru")
+    assert call.read(".failure-code") == "Код 486"
+    assert call.read(".outcome") == "Занято"
 
 
 def test_german_portal_gets_a_german_card_in_a_page_that_says_it_is_german(call: CallCard) -> None:
-    call.open("connecting", lang="de")
-    call.wait_for_python()
-    call.state("idle", "486", wire="array")
-    call.card.locator(".failure").wait_for()
-    assert call.read(".outcome") == "Besetzt · nicht angenommen"  # the headline
-    assert call.read(".failure-code") == "486 · Besetzt"  # the code's words
-    assert call.read(".failure-reason") == "Der Kunde telefoniert gerade, die Leitung ist besetzt."
-    assert call.read(".failure-next") == (
-        "Nächster Schritt: Versuchen Sie es in einigen Minuten erneut oder planen Sie einen Rückruf.")
-    assert call.rows()[0] == "Klingelt (seit Öffnen des Anruffensters)"
+    busy_call(call, "de")
+    assert call.read(".outcome") == "Besetzt"  # the headline
+    assert call.read(".failure-code") == "Code 486"
+    assert call.read(".failure-reason") == i18n.text("code.486.reason", "de")
+    next_step = i18n.text("code.486.next_step", "de")
+    assert call.read(".failure-next") == i18n.text("next_step.line", "de", text=next_step)
+    assert call.rows()[1] == "Klingeln"
     assert call.frame.evaluate("document.documentElement.lang") == "de"  # screen readers speak German
 
 
 def test_ukrainian_portal_bitrix24s_ua_gets_a_page_in_uk(call: CallCard) -> None:
-    call.open("connecting", lang="ua")
-    call.wait_for_python()
-    call.state("idle", "486", wire="array")
-    call.card.locator(".failure").wait_for()
-    assert call.read(".outcome") == "Зайнято · без відповіді"
+    busy_call(call, "ua")
+    assert call.read(".outcome") == "Зайнято"
     assert call.frame.evaluate("document.documentElement.lang") == "uk"  # BCP 47, not Bitrix24's "ua"
 
 

@@ -69,8 +69,8 @@ def test_the_quick_view_says_what_pythons_view_will_say(configured: CallCard) ->
     call.card.locator("#quick-code").wait_for()
     assert call.engine() == "loading"  # the quick view drew it
     quick: dict[str, Any] = call.frame.evaluate(QUICK)
-    assert quick["code"] == "486 · Line busy" and quick["next"] == "Next step: Book a callback in the CRM"
-    assert quick["headline"] == "Line busy · not answered"
+    assert quick["code"] == "Code 486" and quick["next"] == "Next step: Book a callback in the CRM"
+    assert quick["headline"] == "Line busy"
     assert all(row[0].endswith(("AM", "PM")) for row in quick["rows"]), quick["rows"]
     release()
     call.wait_for_python()

@@ -12,9 +12,10 @@ from placement_app.card import statistics
 
 
 def play_lost_busy_call(call: CallCard, mode: str, delay_ms: int = 1500) -> None:
-    call.open("connecting")
+    call.open("idle")
     call.page.evaluate("([mode, delay]) => emulator.setStatistics(mode, delay)", [mode, delay_ms])
     call.wait_for_python()
+    call.state("connecting")  # and at once a busy line: no ringing
     call.end("failed", "486")  # idle, the state alone (the code never crosses the frame), then auto-close
 
 
@@ -23,10 +24,12 @@ def test_missing_code_is_completed_from_call_statistics(call: CallCard, servers:
     call.card.locator(".failure-reason", has_text="Looking up the reason").wait_for()
     call.card.locator(".failure-reason", has_text=f"try 1 of {len(statistics.DELAYS_MS)}").wait_for()
     call.card.locator(".outcome-failed").wait_for(timeout=20_000)
-    assert call.read(".failure-code") == "486 · Busy"
+    assert call.read(".failure-code") == "Code 486"
+    assert call.read(".outcome") == "Busy"
     assert call.read(".failure-source") == "Code from the portal's call statistics"
     assert "Busy here" not in call.text()  # the catalogue's words, not the telephony's phrase
-    assert call.card.locator(".entry.state-idle .detail").inner_text() == "486 · Busy (from call statistics)"
+    last_row = call.card.locator(".entry.state-idle .detail").last
+    assert last_row.inner_text() == "486 · Busy (from call statistics)"
     me = call.page.evaluate("emulator.call")
     asked = [entry for entry in servers.portal.rest_log
              if entry["params"].get("FILTER[CALL_ID]") == me["callId"]]

@@ -37,8 +37,8 @@ def test_a_failed_call_shows_its_code_from_statistics_then_closes_by_itself(call
     call.state("connecting")
     call.end("failed", "486")  # idle (the state alone on the wire), then the portal's auto-close
     call.card.locator(".outcome-failed").wait_for(timeout=20_000)
-    assert call.read(".outcome") == "Busy · not answered"
-    assert call.read(".failure-code") == "486 · Busy"
+    assert call.read(".outcome") == "Busy"
+    assert call.read(".failure-code") == "Code 486"
     assert call.read(".failure-source") == "Code from the portal's call statistics"
     assert call.read(".failure-next") == BUSY_HINT
     assert call.closed() == [] and call.page.evaluate("emulator.call.autoClose") is False
@@ -66,8 +66,8 @@ def test_an_external_call_finished_busy_shows_busy(call: CallCard) -> None:
     assert call.rows() == ["Talking (since the card opened)"]
     call.end("finish", "486")  # telephony.externalCall.finish writes the record, then auto-close
     call.card.locator(".outcome-failed").wait_for(timeout=20_000)
-    assert call.read(".outcome") == "Busy · not answered"
-    assert call.read(".failure-code") == "486 · Busy"
+    assert call.read(".outcome") == "Busy"
+    assert call.read(".failure-code") == "Code 486"
     assert call.rows() == ["Talking (since the card opened)", "Call ended",
                            "Kept open so you can read the outcome"]
     assert call.closed() == []
@@ -77,8 +77,8 @@ def test_a_card_opened_after_its_call_ended_shows_the_outcome(call: CallCard) ->
     call.open(endedWith="486")  # the tab was shown only after the call: idle, its record written
     call.wait_for_python()
     call.card.locator(".outcome-failed").wait_for(timeout=20_000)
-    assert call.read(".outcome") == "Busy · not answered"
-    assert call.read(".failure-code") == "486 · Busy"
+    assert call.read(".outcome") == "Busy"
+    assert call.read(".failure-code") == "Code 486"
     assert call.rows() == ["Call ended (since the card opened)"]
 
 
@@ -130,7 +130,7 @@ def test_a_browser_call_failure_leaves_the_card_which_shows_the_outcome_and_lets
     call.wait_for_python()
     call.end("webrtc", "486")  # idle without a code, the portal's error screen, no auto-close
     call.card.locator(".outcome-failed").wait_for(timeout=20_000)
-    assert call.read(".failure-code") == "486 · Busy"
+    assert call.read(".failure-code") == "Code 486"
     worker.advance(call.frame, FAILED_SHOW_MS)
     call.page.wait_for_function("emulator.commands.some(c => c.command === 'enableAutoClose')")
     assert call.closed() == []  # the portal's timer never ran: letting go closes nothing

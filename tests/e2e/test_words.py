@@ -12,7 +12,10 @@ support, and the frame is sized once the card has settled, not on the way.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page
 
 from emulator.driver import ENTITY_CHANGED, RUNTIME, SNAPSHOT, CallCard
@@ -58,10 +61,18 @@ def test_the_first_notice_is_in_the_portals_language_before_the_init_data(call: 
     assert call.card.locator("#timeline").get_attribute("aria-label") == i18n.text("title", "ru")
 
 
-def test_the_admins_card_language_redraws_the_first_notice(page: Page, fresh_portal: Servers) -> None:
+@pytest.fixture
+def german_cards(site: Path, tmp_path: Path) -> Iterator[Servers]:
+    """A portal of the test's own, the app installed, whose admin forces German cards."""
+    servers = Servers(site, 0, 0, installed=True, state_path=tmp_path / "portal.json").start()
+    servers.portal.app_options[settings.OPTION_NAME] = settings.dumps(settings.Settings(language="de"))
+    yield servers
+    servers.stop()
+
+
+def test_the_admins_card_language_redraws_the_first_notice(page: Page, german_cards: Servers) -> None:
     """A Russian portal whose admin forces German cards: Russian until the init data says so, then German."""
-    fresh_portal.portal.app_options[settings.OPTION_NAME] = settings.dumps(settings.Settings(language="de"))
-    call = CallCard(page, fresh_portal)
+    call = CallCard(page, german_cards)
     release_init_data = call.hold_init_data()
     runtime, snapshot = call.hold(RUNTIME), call.hold(SNAPSHOT)
     try:

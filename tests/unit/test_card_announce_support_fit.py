@@ -138,6 +138,8 @@ def test_a_busy_signal_says_busy_before_any_ringing_and_declined_after_it() -> N
     ended = Timeline(call_state=CallState.IDLE, ended_at=9_400.0, failed_code="486")
     assert headline(ended, "en") == ("failed", "Busy")
     assert headline(replace(ended, ringing_at=2_600.0), "en") == ("failed", "Declined after 0:07 of ringing")
+    # A ring the card would write as 0:00 is none it can vouch for: busy, not declined.
+    assert headline(replace(ended, ringing_at=9_100.0), "en") == ("failed", "Busy")
     assert headline(replace(ended, failed_code=None, ringing_at=2_600.0), "en") == (
         "not_answered", "Not answered after 0:07 of ringing")
 
@@ -198,4 +200,4 @@ def test_the_support_text_has_the_outcome_as_soon_as_the_call_ends_even_in_a_bur
     send(card, clock, "app:opened", OPENED, at=1_000)
     send(card, clock, "CallCard::CallStateChanged", "connecting", at=1_100)
     send(card, clock, "CallCard::CallStateChanged", ["idle", {"failedCode": "603"}], at=1_200)
-    assert "Outcome: Declined after 0:00 of ringing (603 · Declined)" in told.summaries[-1].splitlines()
+    assert "Outcome: Declined (603 · Declined)" in told.summaries[-1].splitlines()
