@@ -2,7 +2,7 @@
 /**
  * The settings page: fills the form with what Python sends, and hands the
  * form's values to Python on Save.  Python checks them, says what is wrong
- * beside each field (each cell of the overrides table its own), and asks the
+ * beside each field (each part of each own-texts row its own), and asks the
  * portal to store them (setAppOption).
  *
  * Everything Python sends (the stored settings, the catalogue, messages) is
@@ -15,7 +15,7 @@ import { runPage } from './page.js';
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const form = /** @type {HTMLFormElement} */ ($('settings'));
 const fields = /** @type {HTMLFieldSetElement} */ ($('fields'));
-const rows = /** @type {HTMLTableSectionElement} */ ($('override-rows'));
+const rows = /** @type {HTMLOListElement} */ ($('override-rows'));
 const rowTemplate = /** @type {HTMLTemplateElement} */ ($('override-row'));
 const addButton = /** @type {HTMLButtonElement} */ ($('add-override'));
 const keepOpen = /** @type {HTMLInputElement} */ ($('keep_open'));
@@ -24,7 +24,7 @@ const BOOLEANS = new Set(['keep_open', 'show_client_changes']);
 const PARTS = /** @type {const} */ (['code', 'lang', 'label', 'next_step']);
 
 /**
- * One row of the overrides table; `lang` is empty for every language, or the one language it is for.
+ * One row of own texts; `lang` is empty for every language, or the one language it is for.
  *
  * @typedef {{ code: string, lang: string, label: string, next_step: string }} Row
  * @typedef {{ label: string, next_step: string }} Words
@@ -49,16 +49,17 @@ let pending = '';
 const field = (element) => /** @type {HTMLInputElement | null} */ (element);
 
 /**
- * A row's control for `part`: a text box, or the language's select (which has a value too).
+ * A row's control for `part`: a text box, the next step's text area, or the language's select
+ * (each has a value and, but the select, a placeholder).
  *
  * @param {Element} row @param {string} part
  */
 const cell = (row, part) => /** @type {HTMLInputElement} */ (
-  row.querySelector(`input[data-part="${part}"], select[data-part="${part}"]`));
+  row.querySelector(`input[data-part="${part}"], select[data-part="${part}"], textarea[data-part="${part}"]`));
 
 /** @returns {Row[]} */
 function overrideRows() {
-  return [...rows.rows].map((row) => ({
+  return [...rows.children].map((row) => ({
     code: cell(row, 'code').value, lang: cell(row, 'lang').value,
     label: cell(row, 'label').value, next_step: cell(row, 'next_step').value,
   }));
@@ -100,13 +101,13 @@ function showBuiltIn(/** @type {Element} */ row) {
 
 /** Each row's messages are named by its place, as Python names them (overrides.<index>.<part>). */
 function renumber() {
-  [...rows.rows].forEach((row, index) => {
+  [...rows.children].forEach((row, index) => {
     for (const box of row.querySelectorAll('.error')) {
       if (box instanceof HTMLElement) box.dataset.for = `overrides.${index}.${box.dataset.part}`;
     }
   });
-  $('overrides-empty').hidden = rows.rows.length > 0;
-  addButton.disabled = rows.rows.length >= maxOverrides;
+  $('overrides-empty').hidden = rows.children.length > 0;
+  addButton.disabled = rows.children.length >= maxOverrides;
 }
 
 let rowSerial = 0;
@@ -114,7 +115,7 @@ let rowSerial = 0;
 /** @param {Partial<Row>} shown */
 function addRow(shown) {
   const fragment = /** @type {DocumentFragment} */ (rowTemplate.content.cloneNode(true));
-  const row = /** @type {HTMLTableRowElement} */ (fragment.querySelector('tr'));
+  const row = /** @type {HTMLLIElement} */ (fragment.querySelector('li'));
   rowSerial += 1;
   const language = /** @type {HTMLSelectElement} */ (/** @type {unknown} */ (cell(row, 'lang')));
   const stored = String(shown.lang ?? '');
@@ -125,8 +126,11 @@ function addRow(shown) {
   for (const part of PARTS) {
     const input = cell(row, part);
     input.value = String(shown[part] ?? '');
+    input.id = `override-${rowSerial}-${part}`;
+    const label = /** @type {HTMLLabelElement} */ (row.querySelector(`label[data-for-part="${part}"]`));
+    label.htmlFor = input.id;
     const box = /** @type {HTMLElement} */ (row.querySelector(`.error[data-part="${part}"]`));
-    box.id = `override-${rowSerial}-${part}-error`;
+    box.id = `${input.id}-error`;
     input.setAttribute('aria-describedby', box.id);
   }
   rows.append(row);
@@ -135,7 +139,7 @@ function addRow(shown) {
   return row;
 }
 
-/** @param {HTMLTableRowElement} row */
+/** @param {HTMLLIElement} row */
 function removeRow(row) {
   const next = row.nextElementSibling ?? row.previousElementSibling;
   row.remove();
@@ -189,11 +193,13 @@ function fill(message) {
   updateUnsaved();
 }
 
-/** The element an error box speaks of: the form field it is named for, or the input in its cell. */
+/** The element an error box speaks of: the form field it is named for, or its row's part. */
 function controlOf(/** @type {HTMLElement} */ box) {
   const name = box.dataset.for ?? '';
   if (name === 'overrides') return addButton;
-  return field(form.elements.namedItem(name)) ?? box.parentElement?.querySelector('input') ?? null;
+  const row = box.closest('.override');
+  if (row && box.dataset.part) return cell(row, box.dataset.part);
+  return field(form.elements.namedItem(name));
 }
 
 /** @param {Record<string, string[]>} errors the messages beside each field */
@@ -213,7 +219,7 @@ function showErrors(errors) {
     // The first mistake, in the page's order: its field focused, its message in view.
     const [box, control] = first;
     control?.focus({ preventScroll: true });
-    (box.closest('.field, td') ?? box).scrollIntoView({ block: 'nearest' });
+    (box.closest('.part, .override, .field') ?? box).scrollIntoView({ block: 'nearest' });
     box.scrollIntoView({ block: 'nearest' });
   }
 }
@@ -246,7 +252,7 @@ form.addEventListener('input', (event) => {
   const target = event.target;
   if ((target instanceof HTMLInputElement || target instanceof HTMLSelectElement)
       && (target.dataset.part === 'code' || target.dataset.part === 'lang')) {
-    const row = target.closest('tr');
+    const row = target.closest('.override');
     if (row) showBuiltIn(row);
   }
   updateUnsaved();
@@ -259,8 +265,8 @@ addButton.addEventListener('click', () => {
 });
 rows.addEventListener('click', (event) => {
   const button = event.target instanceof Element ? event.target.closest('button.remove') : null;
-  const row = button?.closest('tr');
-  if (row instanceof HTMLTableRowElement) removeRow(row);
+  const row = button?.closest('.override');
+  if (row instanceof HTMLLIElement) removeRow(row);
 });
 $('reset').addEventListener('click', () => {
   if (send) send('settings:reset', []);

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import pytest
-from playwright.sync_api import Dialog, FrameLocator, Page, expect
+from playwright.sync_api import Dialog, FrameLocator, Locator, Page, expect
 
+from build import ROOT
 from emulator.driver import ALL_EVENTS, WorkerClock, app_frame, sync_with_portal
 from emulator.portal import Portal
 from emulator.server import Servers
 from placement_app.core import i18n, settings
 
+ARTIFACTS = ROOT / "build" / "artifacts"
 BUSY_OVERRIDE = ("486", "Линия занята", "Запланируйте обратный звонок в CRM")
 
 
@@ -58,19 +61,26 @@ def fill_settings(page: Page, **values: object) -> None:
             field.fill(str(value))
 
 
+#: The parts of a row of own texts that the admin types, in the row's order.
+TYPED_PARTS = ("code", "label", "next_step")
+
+
 def add_overrides(page: Page, *rows: tuple[str, str, str]) -> None:
-    """Fill in one new row of the overrides table per ``(code, label, next step)``."""
+    """Fill in one new row of own texts per ``(code, label, next step)``."""
     form = app(page)
     for row in rows:
+        count = form.locator("#override-rows .override").count()
         form.locator("#add-override").click()
-        cells = form.locator("#override-rows tr").last.locator("input")
-        for index, text in enumerate(row):
-            cells.nth(index).fill(text)
+        added = form.locator("#override-rows .override").nth(count)
+        for part, text in zip(TYPED_PARTS, row, strict=True):
+            added.locator(f"[data-part={part}]:not(.error)").fill(text)
 
 
 def override_rows(page: Page) -> list[list[str]]:
-    rows = app(page).locator("#override-rows tr")
-    return [[cell.input_value() for cell in rows.nth(n).locator("input").all()] for n in range(rows.count())]
+    """What each row of own texts holds: ``[code, label, next step]``."""
+    rows = app(page).locator("#override-rows .override")
+    return [[rows.nth(n).locator(f"[data-part={part}]:not(.error)").input_value() for part in TYPED_PARTS]
+            for n in range(rows.count())]
 
 
 def cell_errors(page: Page, name: str) -> list[str]:
@@ -327,7 +337,7 @@ def test_each_invalid_input_is_refused_with_its_message(installed: Page, fresh_p
     assert errors("overrides.5.label") == ["Longer than 80 characters."]
     assert form.locator(".error:visible").count() == 7
     assert form.locator("#keep_open_minutes").get_attribute("aria-invalid") == "true"
-    code = form.locator("#override-rows tr").first.locator("input[data-part=code]")
+    code = form.locator("#override-rows .override").first.locator("input[data-part=code]")
     assert code.get_attribute("aria-invalid") == "true"
     message_id = code.get_attribute("aria-describedby")
     assert message_id and form.locator(f"#{message_id}").inner_text() == errors("overrides.0.code")[0]
@@ -339,7 +349,7 @@ def test_each_invalid_input_is_refused_with_its_message(installed: Page, fresh_p
     app_frame(page).evaluate("() => { document.getElementById('language').value = 'portal'; }")
     fill_settings(page, keep_open_minutes="10", expected_codes="487")
     for _ in range(5):  # every row but "404 | Wrong number"
-        rows = form.locator("#override-rows tr")
+        rows = form.locator("#override-rows .override")
         rows.nth(0 if rows.first.locator("input[data-part=code]").input_value() != "404" else 1) \
             .locator("button.remove").click()
     assert override_rows(page) == [["404", "Wrong number", ""]]
@@ -369,7 +379,7 @@ def test_a_failed_save_brings_the_first_mistake_into_view_and_focus(installed: P
     fill_settings(page, keep_open_minutes="5")
     form.locator("#save").scroll_into_view_if_needed()
     form.locator("#save").click()
-    bad_code = form.locator("#override-rows tr").nth(4).locator("input[data-part=code]")
+    bad_code = form.locator("#override-rows .override").nth(4).locator("input[data-part=code]")
     expect(bad_code).to_be_focused()
     expect(form.locator('.error[data-for="overrides.4.code"]')).to_contain_text("“abc” is not a failure code")
     expect(form.locator('.error[data-for="overrides.4.code"]')).to_be_in_viewport()
@@ -406,19 +416,19 @@ def test_the_overrides_table_offers_the_catalogue_and_adds_and_removes_rows(
     assert form.locator("#catalogue-codes option[value='486']").get_attribute("label") == "Занято"
 
     form.locator("#add-override").click()
-    new_code = form.locator("#override-rows tr").nth(1).locator("input[data-part=code]")
+    new_code = form.locator("#override-rows .override").nth(1).locator("input[data-part=code]")
     expect(new_code).to_be_focused()
     new_code.fill("486")  # as picking it from the list does
-    row = form.locator("#override-rows tr").nth(1)
+    row = form.locator("#override-rows .override").nth(1)
     expect(row.locator(".builtin")).to_have_text("Занято")
     assert row.locator("input[data-part=label]").get_attribute("placeholder") == "Занято"
-    assert row.locator("input[data-part=next_step]").get_attribute("placeholder") == (
+    assert row.locator("textarea[data-part=next_step]").get_attribute("placeholder") == (
         "Перезвоните через несколько минут или запланируйте обратный звонок.")
-    row.locator("input[data-part=next_step]").fill("Запланируйте обратный звонок в CRM")
+    row.locator("textarea[data-part=next_step]").fill("Запланируйте обратный звонок в CRM")
 
-    form.locator("#override-rows tr").first.locator("button.remove").click()
+    form.locator("#override-rows .override").first.locator("button.remove").click()
     assert override_rows(page) == [["486", "", "Запланируйте обратный звонок в CRM"]]
-    expect(form.locator("#override-rows tr").first.locator("input[data-part=code]")).to_be_focused()
+    expect(form.locator("#override-rows .override").first.locator("input[data-part=code]")).to_be_focused()
     save(page)
     saved = json.loads(fresh_portal.portal.state()["appOptions"][settings.OPTION_NAME])
     assert saved["overrides"] == [
@@ -435,10 +445,10 @@ def test_an_override_row_can_be_for_one_language(installed: Page, fresh_portal: 
     open_settings(page)
     form = app(page)
     add_overrides(page, ("486", "Line busy", ""), ("486", "Линия занята", ""))
-    russian = form.locator("#override-rows tr").nth(1)
+    russian = form.locator("#override-rows .override").nth(1)
     russian.locator("select[data-part=lang]").select_option("ru")
     # What its words replace, in its own language.
-    expect(russian.locator("input[data-part=next_step]")).to_have_attribute(
+    expect(russian.locator("textarea[data-part=next_step]")).to_have_attribute(
         "placeholder", "Перезвоните через несколько минут или запланируйте обратный звонок.")
     save(page)
     stored = json.loads(fresh_portal.portal.state()["appOptions"][settings.OPTION_NAME])["overrides"]
@@ -450,6 +460,125 @@ def test_an_override_row_can_be_for_one_language(installed: Page, fresh_portal: 
         page.evaluate("emulator.setCallState('connecting', '', 'array')")
         page.evaluate("emulator.setCallState('idle', '486', 'array')")
         expect(app(page).locator(".failure-code")).to_have_text(heading)
+
+
+def add_row(page: Page) -> Locator:
+    """Press *Add a code* and return the row it added."""
+    form = app(page)
+    count = form.locator("#override-rows .override").count()
+    form.locator("#add-override").click()
+    added = form.locator("#override-rows .override").nth(count)
+    expect(added.locator("input[data-part=code]")).to_be_focused()
+    return added
+
+
+#: Every box of a row of own texts that shows something: the labels over the parts, the parts, the
+#: built-in label, the messages, Remove.
+ROW_BOXES = """rows => rows.map(row => {
+  const boxes = [...row.querySelectorAll('label, input, select, textarea, button, .builtin, .error')]
+    .filter(element => element.getClientRects().length > 0)
+    .map(element => {
+      const box = element.getBoundingClientRect();
+      return {what: `${element.tagName.toLowerCase()} ${element.dataset.part || element.dataset.forPart
+                      || element.className}`, left: box.left, right: box.right, top: box.top,
+              bottom: box.bottom, width: box.width, cut: element.scrollWidth > element.clientWidth + 1
+                      && !['INPUT', 'TEXTAREA', 'SELECT'].includes(element.tagName),
+              hidden: element.tagName === 'TEXTAREA' && element.scrollHeight > element.clientHeight + 1};
+    });
+  const box = row.getBoundingClientRect();
+  return {row: {left: box.left, right: box.right, width: box.width}, boxes};
+})"""
+
+#: Whether a select shows its chosen option whole: a select of the same style holding only that option,
+#: left its own width, is no wider.
+SELECT_SHOWS_ALL = """select => {
+  const probe = document.createElement('select');
+  probe.append(new Option(select.selectedOptions[0].textContent));
+  probe.style.width = 'auto';
+  probe.style.minWidth = '0';
+  probe.style.maxWidth = 'none';
+  select.after(probe);
+  const needed = probe.getBoundingClientRect().width;
+  probe.remove();
+  return [needed, select.getBoundingClientRect().width];
+}"""
+
+
+#: How many characters of a text box's value it shows at once, from the start.
+SHOWN_CHARACTERS = """input => {
+  const style = getComputedStyle(input);
+  const context = document.createElement('canvas').getContext('2d');
+  context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  const inside = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  let shown = 0;
+  while (shown < input.value.length && context.measureText(input.value.slice(0, shown + 1)).width <= inside) {
+    shown += 1;
+  }
+  return shown;
+}"""
+
+
+def overlaps(one: dict[str, Any], other: dict[str, Any]) -> bool:
+    """Whether two boxes share more than half a pixel each way (touching edges do not count)."""
+    across = min(float(one["right"]), float(other["right"])) - max(float(one["left"]), float(other["left"]))
+    down = min(float(one["bottom"]), float(other["bottom"])) - max(float(one["top"]), float(other["top"]))
+    return across > 0.5 and down > 0.5
+
+
+@pytest.mark.parametrize("width", [460, 320])
+def test_the_own_texts_read_whole_at_the_cards_width(
+        installed: Page, fresh_portal: Servers, width: int) -> None:
+    """At the call card's own width (460 px) and the narrow slider's (320 px), in German with long texts:
+    no part covers another or is cut off at the edge, and the label and the next step get the row's width."""
+    page = installed
+    # The longest language name, and a long name of a code beside it.
+    slow = settings.Override("504", "Zeitüberschreitung beim Anbieter", "", "br")
+    stored = settings.Settings(overrides=(slow,))
+    fresh_portal.portal.app_options[settings.OPTION_NAME] = settings.dumps(stored)
+    page.add_style_tag(content=f".card {{ flex: 0 0 {width}px !important; width: {width}px; }}")
+    open_settings(page, lang="de")
+    form = app(page)
+    row = add_row(page)
+    long_label = "Besetzt: Kunde telefoniert gerade, bitte in zehn Minuten erneut versuchen"
+    long_step = ("Rufen Sie den Kunden in zehn Minuten noch einmal an; ist er dann wieder besetzt, "
+                 "planen Sie im CRM einen Rückruf für morgen Vormittag zwischen neun und elf Uhr ein.")
+    assert len(long_label) <= settings.MAX_LABEL and len(long_step) <= settings.MAX_NEXT_STEP
+    row.locator("input[data-part=code]").fill("486")
+    row.locator("input[data-part=label]").fill(long_label)
+    row.locator("textarea[data-part=next_step]").fill(long_step)
+    add_row(page).locator("input[data-part=code]").fill("4866")  # a code's message, long in German
+    form.locator("#save").click()
+    expect(form.locator('.error[data-for="overrides.2.code"]')).to_be_visible()
+    frame = app_frame(page)
+    assert frame.evaluate("() => innerWidth") == width
+    assert frame.evaluate("() => document.documentElement.scrollWidth") <= width  # nothing wider than the tab
+
+    rows = frame.locator("#override-rows .override").evaluate_all(ROW_BOXES)
+    assert len(rows) == 3
+    for index, measured in enumerate(rows):
+        boxes, edge = measured["boxes"], measured["row"]
+        assert len(boxes) >= 9, boxes  # four labels, four parts, Remove (and what the code is called)
+        covered = [(one["what"], other["what"]) for n, one in enumerate(boxes) for other in boxes[n + 1:]
+                   if overlaps(one, other)]
+        assert covered == [], f"row {index}: {covered}"
+        outside = [box["what"] for box in boxes
+                   if box["left"] < edge["left"] - 0.5 or box["right"] > edge["right"] + 0.5
+                   or box["left"] < 0 or box["right"] > width]
+        assert outside == [], f"row {index}: {outside}"
+        cut = [box["what"] for box in boxes if box["cut"] or box["hidden"]]
+        assert cut == [], f"row {index}: {cut}"  # no word cut off, the whole next step in view
+        for part in ("input label", "textarea next_step"):
+            [text_box] = [box for box in boxes if box["what"] == part]
+            assert text_box["width"] >= 0.6 * edge["width"], (index, part, text_box["width"], edge["width"])
+    for select in frame.locator("#override-rows select").all():
+        needed, shown = select.evaluate(SELECT_SHOWS_ALL)
+        # "Alle Sprachen", not "Alle Sprac"
+        assert needed <= shown + 0.5, (select.input_value(), needed, shown)
+    # The label shows at least 24 characters of the admin's words, not 8.
+    characters = frame.locator("#override-rows input[data-part=label]").nth(1).evaluate(SHOWN_CHARACTERS)
+    assert characters >= 24, characters
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    row.screenshot(path=str(ARTIFACTS / f"settings-own-texts-de-{width}.png"))
 
 
 def test_unsaved_changes_are_shown_and_guarded_and_reset_only_fills_the_form(
