@@ -31,9 +31,12 @@ const PARTS = /** @type {const} */ (['code', 'lang', 'label', 'next_step']);
  * @typedef {{ code: string, label: string, next_step: string, texts: Record<string, Words> }} Builtin
  */
 
-/** Built-in texts by code, in the page's language and in each language the card speaks (from Python). */
+/** Built-in texts by code: in the page's language, and by each value a row's language may take (from Python). */
 /** @type {Map<string, Builtin>} */
 let catalogue = new Map();
+/** The language a new row is for, by the value of the form's language field (from Python). */
+/** @type {Record<string, string>} */
+let rowLanguage = {};
 let maxOverrides = 50;
 /** The form's values as last loaded or saved; anything else is unsaved. */
 let baseline = '';
@@ -89,10 +92,14 @@ function syncMinutes() {
   minutes.disabled = !keepOpen.checked;
 }
 
-/** Show the built-in texts of the row's code (in the row's language), where the admin's own would replace them. */
+/**
+ * Show the built-in texts of the row's code where the admin's own would replace them: the words
+ * Python gives for the row's language (for every language, the page's).
+ */
 function showBuiltIn(/** @type {Element} */ row) {
   const known = catalogue.get(cell(row, 'code').value.trim().toUpperCase());
-  const words = known ? known.texts[cell(row, 'lang').value] ?? known : null;
+  const language = cell(row, 'lang').value;
+  const words = known && Object.hasOwn(known.texts, language) ? known.texts[language] : null;
   const builtin = /** @type {HTMLElement} */ (row.querySelector('.builtin'));
   builtin.textContent = words ? words.label : '';
   cell(row, 'label').placeholder = words ? words.label : '';
@@ -168,11 +175,14 @@ function setCatalogue(entries) {
 }
 
 /**
- * @param {{ values: Record<string, unknown>, readOnly: boolean, catalogue?: unknown,
+ * @param {{ values: Record<string, unknown>, readOnly: boolean, catalogue?: unknown, rowLanguage?: unknown,
  *           maxOverrides?: unknown, reset?: boolean }} message
  */
 function fill(message) {
   setCatalogue(message.catalogue);
+  if (message.rowLanguage && typeof message.rowLanguage === 'object') {
+    rowLanguage = /** @type {Record<string, string>} */ (message.rowLanguage);
+  }
   if (typeof message.maxOverrides === 'number') maxOverrides = message.maxOverrides;
   for (const [name, value] of Object.entries(message.values)) {
     if (name === 'overrides') {
@@ -260,7 +270,10 @@ form.addEventListener('input', (event) => {
 form.addEventListener('change', () => updateUnsaved());
 keepOpen.addEventListener('change', syncMinutes);
 addButton.addEventListener('click', () => {
-  cell(addRow({}), 'code').focus();
+  // For the language Python gives for the form's: the one the cards speak.
+  const chosen = field(form.elements.namedItem('language'))?.value ?? '';
+  const lang = Object.hasOwn(rowLanguage, chosen) ? String(rowLanguage[chosen]) : '';
+  cell(addRow({ lang }), 'code').focus();
   updateUnsaved();
 });
 rows.addEventListener('click', (event) => {

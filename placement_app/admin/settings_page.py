@@ -27,15 +27,18 @@ def message(error: FieldError, lang: str | None) -> str:
 def catalogue(lang: str | None) -> list[dict[str, object]]:
     """The codes an admin can pick, each with its built-in texts in the page's language.
 
-    ``texts`` has them in every language the card speaks, which a row for
-    one language shows as what its own words would replace.
+    ``texts`` has them by each value a row's language can take: a row for
+    one language shows that language's words (as its cards would show them)
+    as what its own would replace, a row for every language (``""``) the
+    page's.
     """
     def words(code: str, other: str | None) -> dict[str, str]:
         info = codes.describe(code, other)
         return {"label": info.label, "next_step": info.next_step}
 
     return [{"code": code, **words(code, lang),
-             "texts": {other: words(code, other) for other in i18n.LANGUAGES}} for code in codes.CATALOGUE]
+             "texts": {"": words(code, lang), **{other: words(code, other) for other in i18n.SUPPORTED}}}
+            for code in codes.CATALOGUE]
 
 
 class SettingsPage(AdminPage):
@@ -67,9 +70,16 @@ class SettingsPage(AdminPage):
         self.status("")
 
     def show_form(self, shown: settings.Settings, reset: bool = False) -> None:
-        """Fill the form; after a reset the page keeps counting it as unsaved."""
+        """Fill the form; after a reset the page keeps counting it as unsaved.
+
+        ``rowLanguage`` is the language a new row of own texts is for, by
+        each value of the form's language field (:func:`settings.new_row_language`).
+        """
         self.post({"type": "form", "values": settings.to_form(shown), "readOnly": not self.admin,
-                   "catalogue": catalogue(self.lang), "maxOverrides": settings.MAX_OVERRIDES, "reset": reset})
+                   "catalogue": catalogue(self.lang),
+                   "rowLanguage": {choice: settings.new_row_language(choice, self.lang)
+                                   for choice in settings.LANGUAGE_CHOICES},
+                   "maxOverrides": settings.MAX_OVERRIDES, "reset": reset})
 
     def on_reset(self, _unused: object = None, _unused_too: object = None) -> None:
         """The admin asked for the defaults: fill them in; only Save stores them."""

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
 from .codes import is_plausible
-from .i18n import SUPPORTED
+from .i18n import SUPPORTED, resolve_language
 
 #: The app option that holds the settings.
 OPTION_NAME = "call_timeline_settings"
@@ -249,6 +249,17 @@ def parse_overrides(rows: object, *, typed: bool = True) -> tuple[tuple[Override
         else:
             errors.update({row_field(index, part): problems for part, problems in checked.items()})
     return tuple(overrides), errors
+
+
+def new_row_language(language: str, page_lang: str | None) -> str:
+    """The language a new row of own texts is for, while the form's language is ``language``.
+
+    The language the cards speak: the one the settings force, else the
+    admin's own (the page's ``LANG``), as a card resolves it.  A row for
+    every language would put the admin's words, written in their language,
+    in every other language's cards too.
+    """
+    return resolve_language(page_lang if language == "portal" else language)
 
 
 def format_overrides(overrides: tuple[Override, ...]) -> list[dict[str, str]]:

@@ -17,7 +17,7 @@ from build import ROOT
 from emulator.driver import ALL_EVENTS, WorkerClock, app_frame, sync_with_portal
 from emulator.portal import Portal
 from emulator.server import Servers
-from placement_app.core import i18n, settings
+from placement_app.core import codes, i18n, settings
 
 ARTIFACTS = ROOT / "build" / "artifacts"
 BUSY_OVERRIDE = ("486", "Линия занята", "Запланируйте обратный звонок в CRM")
@@ -431,8 +431,8 @@ def test_the_overrides_table_offers_the_catalogue_and_adds_and_removes_rows(
     expect(form.locator("#override-rows .override").first.locator("input[data-part=code]")).to_be_focused()
     save(page)
     saved = json.loads(fresh_portal.portal.state()["appOptions"][settings.OPTION_NAME])
-    assert saved["overrides"] == [
-        {"code": "486", "label": "", "next_step": "Запланируйте обратный звонок в CRM"}]
+    assert saved["overrides"] == [  # a new row is for the page's language, unless the admin picks another
+        {"code": "486", "label": "", "next_step": "Запланируйте обратный звонок в CRM", "lang": "ru"}]
 
     form.locator("#override-rows button.remove").click()
     expect(form.locator("#overrides-empty")).to_be_visible()
@@ -445,6 +445,7 @@ def test_an_override_row_can_be_for_one_language(installed: Page, fresh_portal: 
     open_settings(page)
     form = app(page)
     add_overrides(page, ("486", "Line busy", ""), ("486", "Линия занята", ""))
+    form.locator("#override-rows .override").nth(0).locator("select[data-part=lang]").select_option("")
     russian = form.locator("#override-rows .override").nth(1)
     russian.locator("select[data-part=lang]").select_option("ru")
     # What its words replace, in its own language.
@@ -470,6 +471,36 @@ def add_row(page: Page) -> Locator:
     added = form.locator("#override-rows .override").nth(count)
     expect(added.locator("input[data-part=code]")).to_be_focused()
     return added
+
+
+def test_a_new_row_is_for_the_forced_card_language_else_for_the_pages(installed: Page) -> None:
+    page = installed
+    open_settings(page, lang="de")
+    form = app(page)
+    expect(add_row(page).locator("select[data-part=lang]")).to_have_value("de")  # the admin's own
+    fill_settings(page, language="ru")  # every card speaks Russian now
+    expect(add_row(page).locator("select[data-part=lang]")).to_have_value("ru")
+    fill_settings(page, language="portal")
+    expect(add_row(page).locator("select[data-part=lang]")).to_have_value("de")
+    languages = form.locator("#override-rows select[data-part=lang]").evaluate_all(
+        "selects => selects.map(select => select.value)")
+    assert languages == ["de", "ru", "de"]  # rows already there keep theirs
+
+
+def test_the_greyed_builtin_words_follow_the_rows_language(installed: Page) -> None:
+    """What the admin's words would replace is what cards in the row's language show; for every language, the
+    page's."""
+    page = installed
+    open_settings(page, lang="de")
+    row = add_row(page)
+    row.locator("input[data-part=code]").fill("486")
+    label, next_step = row.locator("input[data-part=label]"), row.locator("textarea[data-part=next_step]")
+    for lang, words in (("de", "de"), ("ru", "ru"), ("", "de"), ("la", "la"), ("tr", "tr")):
+        row.locator("select[data-part=lang]").select_option(lang)
+        busy = codes.describe("486", words)
+        expect(label).to_have_attribute("placeholder", busy.label)
+        expect(next_step).to_have_attribute("placeholder", busy.next_step)
+        expect(row.locator(".builtin")).to_have_text(busy.label)
 
 
 #: Every box of a row of own texts that shows something: the labels over the parts, the parts, the

@@ -162,11 +162,11 @@ def test_install_page_refuses_init_data_it_cannot_use() -> None:
     assert "did not send what this page needs" in seen.last("status")["text"]
 
 
-def settings_page(admin: bool = True,
-                  options: dict[str, object] | None = None) -> tuple[SettingsPage, Recorder]:
+def settings_page(admin: bool = True, options: dict[str, object] | None = None,
+                  lang: str = "ru") -> tuple[SettingsPage, Recorder]:
     seen = Recorder()
     page = SettingsPage(seen.post, seen.command)
-    send(page, "page:opened", {"LANG": "ru", "IS_ADMIN": admin, "APP_OPTIONS": options or {}})
+    send(page, "page:opened", {"LANG": lang, "IS_ADMIN": admin, "APP_OPTIONS": options or {}})
     return page, seen
 
 
@@ -196,13 +196,14 @@ def test_the_catalogue_offered_for_overrides_is_in_the_pages_language() -> None:
     _, seen = settings_page()
     catalogue = seen.last("form")["catalogue"]
     busy = next(entry for entry in catalogue if entry["code"] == "486")
-    texts = busy.pop("texts")  # for a row in one language: its words in each language the card speaks
+    texts = busy.pop("texts")  # what a row's words replace, by the row's language
     assert busy == {"code": "486", "label": "Занято",
                     "next_step": "Перезвоните через несколько минут или запланируйте обратный звонок."}
-    assert set(texts) == set(i18n.LANGUAGES)
+    assert set(texts) == {"", *i18n.SUPPORTED}
     assert texts["en"] == {"label": "Busy", "next_step": "Try again in a few minutes or book a callback."}
-    assert texts["ru"] == {"label": "Занято", "next_step": "Перезвоните через несколько минут или "
-                           "запланируйте обратный звонок."}
+    assert texts["de"]["label"] == "Besetzt"
+    assert texts["ru"] == texts[""] == {  # a row for every language: the page's words
+        "label": "Занято", "next_step": "Перезвоните через несколько минут или запланируйте обратный звонок."}
     assert {entry["code"] for entry in catalogue} >= {"304", "603-S", "OTHER"}
     assert seen.last("form")["maxOverrides"] == settings.MAX_OVERRIDES
 
@@ -248,6 +249,17 @@ def test_settings_page_is_read_only_for_others_and_refuses_their_submit() -> Non
     assert "не читаются" in notice and "только администратор" in notice
     send(page, "settings:submit", settings.to_form(settings.DEFAULTS))
     assert seen.commands == [] and seen.last("status")["tone"] == "error"
+
+
+def test_a_new_row_is_for_the_language_the_cards_speak() -> None:
+    """The forced card language if there is one, else the admin's own: their words reach those cards only."""
+    _, seen = settings_page(lang="de")
+    languages = seen.last("form")["rowLanguage"]
+    assert set(languages) == set(settings.LANGUAGE_CHOICES)
+    assert languages["portal"] == "de"
+    assert all(languages[code] == code for code in i18n.LANGUAGES)
+    _, seen = settings_page(lang="kz")  # Bitrix24's Kazakh portals get the Russian words
+    assert seen.last("form")["rowLanguage"]["portal"] == "ru"
 
 
 def test_settings_page_survives_nonsense_from_the_page() -> None:

@@ -119,6 +119,13 @@ def test_a_line_break_typed_in_the_form_is_a_space_and_a_stored_one_is_refused()
         "Control characters (tabs, line breaks, invisible characters) are not allowed."]
 
 
+def test_a_new_row_of_own_texts_is_for_the_language_cards_will_speak() -> None:
+    assert settings.new_row_language("portal", "de") == "de"  # the admin's own
+    assert settings.new_row_language("ru", "de") == "ru"  # forced for every card
+    assert settings.new_row_language("portal", "kz") == "ru"  # as a card resolves Bitrix24's code
+    assert settings.new_row_language("portal", None) == "en"
+
+
 def test_limits_on_overrides_are_enforced() -> None:
     many = [row(str(400 + n), "label") for n in range(51)]
     result = settings.from_form({**FORM, "overrides": many})
