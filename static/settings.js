@@ -3,7 +3,8 @@
  * The settings page: fills the form with what Python sends, and hands the
  * form's values to Python on Save.  Python checks them, says what is wrong
  * beside each field (each part of each own-texts row its own), and asks the
- * portal to store them (setAppOption).
+ * portal to store them (setAppOption).  Someone who may not change the
+ * settings gets no form: Python sends them as text (a summary), drawn here.
  *
  * Everything Python sends (the stored settings, the catalogue, messages) is
  * data from outside: it is written with `value`, `textContent`, `label` and
@@ -29,6 +30,7 @@ const PARTS = /** @type {const} */ (['code', 'lang', 'label', 'next_step']);
  * @typedef {{ code: string, lang: string, label: string, next_step: string }} Row
  * @typedef {{ label: string, next_step: string }} Words
  * @typedef {{ code: string, label: string, next_step: string, texts: Record<string, Words> }} Builtin
+ * @typedef {{ term?: unknown, text?: unknown, lang?: unknown, items?: unknown }} SummaryItem
  */
 
 /** Built-in texts by code: in the page's language, and by each value a row's language may take (from Python). */
@@ -175,7 +177,9 @@ function setCatalogue(entries) {
 }
 
 /**
- * @param {{ values: Record<string, unknown>, readOnly: boolean, catalogue?: unknown, rowLanguage?: unknown,
+ * The form, for an admin: the values, and what Python gives for drawing the rows of own texts.
+ *
+ * @param {{ values: Record<string, unknown>, catalogue?: unknown, rowLanguage?: unknown,
  *           maxOverrides?: unknown, reset?: boolean }} message
  */
 function fill(message) {
@@ -196,8 +200,9 @@ function fill(message) {
     if (BOOLEANS.has(name)) element.checked = value === true;
     else element.value = String(value);
   }
-  fields.disabled = message.readOnly;
-  form.dataset.ready = message.readOnly ? 'read-only' : 'editable';
+  fields.disabled = false;
+  form.hidden = false;
+  form.dataset.ready = 'editable';
   syncMinutes();
   if (!message.reset) baseline = JSON.stringify(values());
   updateUnsaved();
@@ -234,11 +239,39 @@ function showErrors(errors) {
   }
 }
 
+/**
+ * The settings as text, for someone who may not change them: a term and what it is set to, each
+ * perhaps with lines of its own under it (the rows of own texts).
+ *
+ * @param {unknown} items
+ * @returns {HTMLDListElement}
+ */
+function summaryList(items) {
+  const list = document.createElement('dl');
+  for (const item of /** @type {SummaryItem[]} */ (Array.isArray(items) ? items : [])) {
+    const term = Object.assign(document.createElement('dt'), { textContent: String(item.term ?? '') });
+    const detail = Object.assign(document.createElement('dd'), { textContent: String(item.text ?? '') });
+    if (typeof item.lang === 'string' && item.lang) detail.lang = item.lang;
+    if (Array.isArray(item.items) && item.items.length) detail.append(summaryList(item.items));
+    list.append(term, detail);
+  }
+  return list;
+}
+
+/** @param {{ items?: unknown }} message */
+function showSummary(message) {
+  const shown = $('summary');
+  shown.replaceChildren(...summaryList(message.items).childNodes);
+  shown.hidden = false;
+  shown.dataset.ready = 'read-only';
+}
+
 const send = runPage({
   entry: 'placement_app.admin.settings_page',
   commands: ['setAppOption'],
   onMessage(message) {
     if (message.type === 'form') fill(message);
+    else if (message.type === 'summary') showSummary(message);
     else if (message.type === 'errors') showErrors(message.errors);
     else if (message.type === 'saved') {
       baseline = pending;
