@@ -2,8 +2,9 @@
 /**
  * The settings page: fills the form with what Python sends, and hands the
  * form's values to Python on Save.  Python checks them, says what is wrong
- * beside each field (each cell of the overrides table its own), and asks the
- * portal to store them (setAppOption).
+ * beside each field (each part of each own-texts row its own), and asks the
+ * portal to store them (setAppOption).  Someone who may not change the
+ * settings gets no form: Python sends them as text (a summary), drawn here.
  *
  * Everything Python sends (the stored settings, the catalogue, messages) is
  * data from outside: it is written with `value`, `textContent`, `label` and
@@ -15,7 +16,7 @@ import { runPage } from './page.js';
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const form = /** @type {HTMLFormElement} */ ($('settings'));
 const fields = /** @type {HTMLFieldSetElement} */ ($('fields'));
-const rows = /** @type {HTMLTableSectionElement} */ ($('override-rows'));
+const rows = /** @type {HTMLOListElement} */ ($('override-rows'));
 const rowTemplate = /** @type {HTMLTemplateElement} */ ($('override-row'));
 const addButton = /** @type {HTMLButtonElement} */ ($('add-override'));
 const keepOpen = /** @type {HTMLInputElement} */ ($('keep_open'));
@@ -24,16 +25,20 @@ const BOOLEANS = new Set(['keep_open', 'show_client_changes']);
 const PARTS = /** @type {const} */ (['code', 'lang', 'label', 'next_step']);
 
 /**
- * One row of the overrides table; `lang` is empty for every language, or the one language it is for.
+ * One row of own texts; `lang` is empty for every language, or the one language it is for.
  *
  * @typedef {{ code: string, lang: string, label: string, next_step: string }} Row
  * @typedef {{ label: string, next_step: string }} Words
  * @typedef {{ code: string, label: string, next_step: string, texts: Record<string, Words> }} Builtin
+ * @typedef {{ term?: unknown, text?: unknown, lang?: unknown, items?: unknown }} SummaryItem
  */
 
-/** Built-in texts by code, in the page's language and in each language the card speaks (from Python). */
+/** Built-in texts by code: in the page's language, and by each value a row's language may take (from Python). */
 /** @type {Map<string, Builtin>} */
 let catalogue = new Map();
+/** The language a new row is for, by the value of the form's language field (from Python). */
+/** @type {Record<string, string>} */
+let rowLanguage = {};
 let maxOverrides = 50;
 /** The form's values as last loaded or saved; anything else is unsaved. */
 let baseline = '';
@@ -49,16 +54,17 @@ let pending = '';
 const field = (element) => /** @type {HTMLInputElement | null} */ (element);
 
 /**
- * A row's control for `part`: a text box, or the language's select (which has a value too).
+ * A row's control for `part`: a text box, the next step's text area, or the language's select
+ * (each has a value and, but the select, a placeholder).
  *
  * @param {Element} row @param {string} part
  */
 const cell = (row, part) => /** @type {HTMLInputElement} */ (
-  row.querySelector(`input[data-part="${part}"], select[data-part="${part}"]`));
+  row.querySelector(`input[data-part="${part}"], select[data-part="${part}"], textarea[data-part="${part}"]`));
 
 /** @returns {Row[]} */
 function overrideRows() {
-  return [...rows.rows].map((row) => ({
+  return [...rows.children].map((row) => ({
     code: cell(row, 'code').value, lang: cell(row, 'lang').value,
     label: cell(row, 'label').value, next_step: cell(row, 'next_step').value,
   }));
@@ -88,10 +94,14 @@ function syncMinutes() {
   minutes.disabled = !keepOpen.checked;
 }
 
-/** Show the built-in texts of the row's code (in the row's language), where the admin's own would replace them. */
+/**
+ * Show the built-in texts of the row's code where the admin's own would replace them: the words
+ * Python gives for the row's language (for every language, the page's).
+ */
 function showBuiltIn(/** @type {Element} */ row) {
   const known = catalogue.get(cell(row, 'code').value.trim().toUpperCase());
-  const words = known ? known.texts[cell(row, 'lang').value] ?? known : null;
+  const language = cell(row, 'lang').value;
+  const words = known && Object.hasOwn(known.texts, language) ? known.texts[language] : null;
   const builtin = /** @type {HTMLElement} */ (row.querySelector('.builtin'));
   builtin.textContent = words ? words.label : '';
   cell(row, 'label').placeholder = words ? words.label : '';
@@ -100,13 +110,13 @@ function showBuiltIn(/** @type {Element} */ row) {
 
 /** Each row's messages are named by its place, as Python names them (overrides.<index>.<part>). */
 function renumber() {
-  [...rows.rows].forEach((row, index) => {
+  [...rows.children].forEach((row, index) => {
     for (const box of row.querySelectorAll('.error')) {
       if (box instanceof HTMLElement) box.dataset.for = `overrides.${index}.${box.dataset.part}`;
     }
   });
-  $('overrides-empty').hidden = rows.rows.length > 0;
-  addButton.disabled = rows.rows.length >= maxOverrides;
+  $('overrides-empty').hidden = rows.children.length > 0;
+  addButton.disabled = rows.children.length >= maxOverrides;
 }
 
 let rowSerial = 0;
@@ -114,7 +124,7 @@ let rowSerial = 0;
 /** @param {Partial<Row>} shown */
 function addRow(shown) {
   const fragment = /** @type {DocumentFragment} */ (rowTemplate.content.cloneNode(true));
-  const row = /** @type {HTMLTableRowElement} */ (fragment.querySelector('tr'));
+  const row = /** @type {HTMLLIElement} */ (fragment.querySelector('li'));
   rowSerial += 1;
   const language = /** @type {HTMLSelectElement} */ (/** @type {unknown} */ (cell(row, 'lang')));
   const stored = String(shown.lang ?? '');
@@ -125,8 +135,11 @@ function addRow(shown) {
   for (const part of PARTS) {
     const input = cell(row, part);
     input.value = String(shown[part] ?? '');
+    input.id = `override-${rowSerial}-${part}`;
+    const label = /** @type {HTMLLabelElement} */ (row.querySelector(`label[data-for-part="${part}"]`));
+    label.htmlFor = input.id;
     const box = /** @type {HTMLElement} */ (row.querySelector(`.error[data-part="${part}"]`));
-    box.id = `override-${rowSerial}-${part}-error`;
+    box.id = `${input.id}-error`;
     input.setAttribute('aria-describedby', box.id);
   }
   rows.append(row);
@@ -135,7 +148,7 @@ function addRow(shown) {
   return row;
 }
 
-/** @param {HTMLTableRowElement} row */
+/** @param {HTMLLIElement} row */
 function removeRow(row) {
   const next = row.nextElementSibling ?? row.previousElementSibling;
   row.remove();
@@ -164,11 +177,16 @@ function setCatalogue(entries) {
 }
 
 /**
- * @param {{ values: Record<string, unknown>, readOnly: boolean, catalogue?: unknown,
+ * The form, for an admin: the values, and what Python gives for drawing the rows of own texts.
+ *
+ * @param {{ values: Record<string, unknown>, catalogue?: unknown, rowLanguage?: unknown,
  *           maxOverrides?: unknown, reset?: boolean }} message
  */
 function fill(message) {
   setCatalogue(message.catalogue);
+  if (message.rowLanguage && typeof message.rowLanguage === 'object') {
+    rowLanguage = /** @type {Record<string, string>} */ (message.rowLanguage);
+  }
   if (typeof message.maxOverrides === 'number') maxOverrides = message.maxOverrides;
   for (const [name, value] of Object.entries(message.values)) {
     if (name === 'overrides') {
@@ -182,18 +200,21 @@ function fill(message) {
     if (BOOLEANS.has(name)) element.checked = value === true;
     else element.value = String(value);
   }
-  fields.disabled = message.readOnly;
-  form.dataset.ready = message.readOnly ? 'read-only' : 'editable';
+  fields.disabled = false;
+  form.hidden = false;
+  form.dataset.ready = 'editable';
   syncMinutes();
   if (!message.reset) baseline = JSON.stringify(values());
   updateUnsaved();
 }
 
-/** The element an error box speaks of: the form field it is named for, or the input in its cell. */
+/** The element an error box speaks of: the form field it is named for, or its row's part. */
 function controlOf(/** @type {HTMLElement} */ box) {
   const name = box.dataset.for ?? '';
   if (name === 'overrides') return addButton;
-  return field(form.elements.namedItem(name)) ?? box.parentElement?.querySelector('input') ?? null;
+  const row = box.closest('.override');
+  if (row && box.dataset.part) return cell(row, box.dataset.part);
+  return field(form.elements.namedItem(name));
 }
 
 /** @param {Record<string, string[]>} errors the messages beside each field */
@@ -213,9 +234,36 @@ function showErrors(errors) {
     // The first mistake, in the page's order: its field focused, its message in view.
     const [box, control] = first;
     control?.focus({ preventScroll: true });
-    (box.closest('.field, td') ?? box).scrollIntoView({ block: 'nearest' });
+    (box.closest('.part, .override, .field') ?? box).scrollIntoView({ block: 'nearest' });
     box.scrollIntoView({ block: 'nearest' });
   }
+}
+
+/**
+ * The settings as text, for someone who may not change them: a term and what it is set to, each
+ * perhaps with lines of its own under it (the rows of own texts).
+ *
+ * @param {unknown} items
+ * @returns {HTMLDListElement}
+ */
+function summaryList(items) {
+  const list = document.createElement('dl');
+  for (const item of /** @type {SummaryItem[]} */ (Array.isArray(items) ? items : [])) {
+    const term = Object.assign(document.createElement('dt'), { textContent: String(item.term ?? '') });
+    const detail = Object.assign(document.createElement('dd'), { textContent: String(item.text ?? '') });
+    if (typeof item.lang === 'string' && item.lang) detail.lang = item.lang;
+    if (Array.isArray(item.items) && item.items.length) detail.append(summaryList(item.items));
+    list.append(term, detail);
+  }
+  return list;
+}
+
+/** @param {{ items?: unknown }} message */
+function showSummary(message) {
+  const shown = $('summary');
+  shown.replaceChildren(...summaryList(message.items).childNodes);
+  shown.hidden = false;
+  shown.dataset.ready = 'read-only';
 }
 
 const send = runPage({
@@ -223,6 +271,7 @@ const send = runPage({
   commands: ['setAppOption'],
   onMessage(message) {
     if (message.type === 'form') fill(message);
+    else if (message.type === 'summary') showSummary(message);
     else if (message.type === 'errors') showErrors(message.errors);
     else if (message.type === 'saved') {
       baseline = pending;
@@ -246,7 +295,7 @@ form.addEventListener('input', (event) => {
   const target = event.target;
   if ((target instanceof HTMLInputElement || target instanceof HTMLSelectElement)
       && (target.dataset.part === 'code' || target.dataset.part === 'lang')) {
-    const row = target.closest('tr');
+    const row = target.closest('.override');
     if (row) showBuiltIn(row);
   }
   updateUnsaved();
@@ -254,13 +303,16 @@ form.addEventListener('input', (event) => {
 form.addEventListener('change', () => updateUnsaved());
 keepOpen.addEventListener('change', syncMinutes);
 addButton.addEventListener('click', () => {
-  cell(addRow({}), 'code').focus();
+  // For the language Python gives for the form's: the one the cards speak.
+  const chosen = field(form.elements.namedItem('language'))?.value ?? '';
+  const lang = Object.hasOwn(rowLanguage, chosen) ? String(rowLanguage[chosen]) : '';
+  cell(addRow({ lang }), 'code').focus();
   updateUnsaved();
 });
 rows.addEventListener('click', (event) => {
   const button = event.target instanceof Element ? event.target.closest('button.remove') : null;
-  const row = button?.closest('tr');
-  if (row instanceof HTMLTableRowElement) removeRow(row);
+  const row = button?.closest('.override');
+  if (row instanceof HTMLLIElement) removeRow(row);
 });
 $('reset').addEventListener('click', () => {
   if (send) send('settings:reset', []);

@@ -1,9 +1,10 @@
 """The app's settings page: the form's logic, run in Python like the card.
 
-An admin edits and saves; anyone else sees the current settings read-only
-and is told why.  Saving goes through the portal (``setAppOption``); only a
+An admin edits and saves; anyone else sees the current settings as text (no
+form: nothing there they could use) and is told that only a portal admin
+can change them.  Saving goes through the portal (``setAppOption``); only a
 reply from the portal counts as saved.  Invalid input gets a message beside
-its field (each cell of the overrides table its own) and nothing is sent.
+its field (each part of each own-texts row its own) and nothing is sent.
 
 Every value reaches the page's JavaScript as data in a message, and the page
 writes it with ``textContent``, ``value`` or ``placeholder`` only.
@@ -27,15 +28,70 @@ def message(error: FieldError, lang: str | None) -> str:
 def catalogue(lang: str | None) -> list[dict[str, object]]:
     """The codes an admin can pick, each with its built-in texts in the page's language.
 
-    ``texts`` has them in every language the card speaks, which a row for
-    one language shows as what its own words would replace.
+    ``texts`` has them by each value a row's language can take: a row for
+    one language shows that language's words (as its cards would show them)
+    as what its own would replace, a row for every language (``""``) the
+    page's.
     """
     def words(code: str, other: str | None) -> dict[str, str]:
         info = codes.describe(code, other)
         return {"label": info.label, "next_step": info.next_step}
 
     return [{"code": code, **words(code, lang),
-             "texts": {other: words(code, other) for other in i18n.LANGUAGES}} for code in codes.CATALOGUE]
+             "texts": {"": words(code, lang), **{other: words(code, other) for other in i18n.SUPPORTED}}}
+            for code in codes.CATALOGUE]
+
+
+#: One line of the settings shown as text: what is set (``term``), to what (``text``), the language
+#: that text is in when it is not the page's (``lang``, a BCP 47 tag), and the lines under it (``items``).
+SummaryItem = dict[str, object]
+
+
+def _language_name(code: str) -> SummaryItem:
+    """A language by its own name, as the form offers it, in that language."""
+    known = i18n.SUPPORTED.get(code)
+    return {"text": known.name, "lang": known.tag} if known is not None else {"text": code}
+
+
+def _summary_row(row: settings.Override, lang: str | None) -> SummaryItem:
+    """One row of own texts: its code and language, then the parts it sets."""
+    every = {"text": i18n.text("settings.overrides.all_languages", lang)}
+    where = _language_name(row.lang) if row.lang else every
+    written_in = {"lang": where["lang"]} if "lang" in where else {}
+    parts = [{"term": i18n.text(f"settings.overrides.{part}", lang), "text": words, **written_in}
+             for part, words in (("label", row.label), ("next_step", row.next_step)) if words]
+    return {"term": f"{row.code} · {where['text']}", "text": "", "items": parts}
+
+
+def summary(shown: settings.Settings, lang: str | None) -> list[SummaryItem]:
+    """The settings as text, for someone who may see them but not change them.
+
+    In the form's order and words, each choice named as the form offers it;
+    a row of own texts names its code and language and lists the parts it
+    sets (an empty one keeps the built-in text).
+    """
+    def say(key: str) -> str:
+        return i18n.text(key, lang)
+
+    def yes_no(value: bool) -> str:
+        return say("settings.yes" if value else "settings.no")
+
+    language = {"text": say("settings.language.portal")} if shown.language == "portal" \
+        else _language_name(shown.language)
+    items: list[SummaryItem] = [{"term": say("settings.language"), **language},
+                                {"term": say("settings.keep_open"), "text": yes_no(shown.keep_open)}]
+    if shown.keep_open:
+        items.append({"term": say("settings.keep_open_minutes"), "text": str(shown.keep_open_minutes)})
+    if shown.overrides:
+        items.append({"term": say("settings.overrides"), "text": "",
+                      "items": [_summary_row(row, lang) for row in shown.overrides]})
+    else:
+        items.append({"term": say("settings.overrides"), "text": say("settings.overrides.empty")})
+    expected = ", ".join(sorted(shown.expected_codes)) or "—"
+    items += [{"term": say("settings.expected_codes"), "text": expected},
+              {"term": say("settings.show_client_changes"), "text": yes_no(shown.show_client_changes)},
+              {"term": say("settings.clock"), "text": say(f"settings.clock.{shown.clock}")}]
+    return items
 
 
 class SettingsPage(AdminPage):
@@ -57,7 +113,10 @@ class SettingsPage(AdminPage):
         self.opened = True
         loaded = settings.load(init.get("APP_OPTIONS"))
         self.texts()
-        self.show_form(loaded.settings)
+        if self.admin:
+            self.show_form(loaded.settings)
+        else:
+            self.post({"type": "summary", "items": summary(loaded.settings, self.lang)})
         notices = []
         if loaded.problem is not None:
             notices.append(i18n.text(f"settings.problem.{loaded.problem.value}", self.lang))
@@ -67,9 +126,15 @@ class SettingsPage(AdminPage):
         self.status("")
 
     def show_form(self, shown: settings.Settings, reset: bool = False) -> None:
-        """Fill the form; after a reset the page keeps counting it as unsaved."""
-        self.post({"type": "form", "values": settings.to_form(shown), "readOnly": not self.admin,
-                   "catalogue": catalogue(self.lang), "maxOverrides": settings.MAX_OVERRIDES, "reset": reset})
+        """Fill the form for an admin; after a reset the page keeps counting it as unsaved.
+
+        ``rowLanguage`` is the language a new row of own texts is for, by
+        each value of the form's language field (:func:`settings.new_row_language`).
+        """
+        self.post({"type": "form", "values": settings.to_form(shown), "catalogue": catalogue(self.lang),
+                   "rowLanguage": {choice: settings.new_row_language(choice, self.lang)
+                                   for choice in settings.LANGUAGE_CHOICES},
+                   "maxOverrides": settings.MAX_OVERRIDES, "reset": reset})
 
     def on_reset(self, _unused: object = None, _unused_too: object = None) -> None:
         """The admin asked for the defaults: fill them in; only Save stores them."""

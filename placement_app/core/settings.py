@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
 from .codes import is_plausible
-from .i18n import SUPPORTED
+from .i18n import SUPPORTED, resolve_language
 
 #: The app option that holds the settings.
 OPTION_NAME = "call_timeline_settings"
@@ -129,6 +129,8 @@ class FieldError:
 Errors = dict[str, list[FieldError]]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: A line break typed in the form's multi-line field, with the blanks around it.
+_LINE_BREAK = re.compile(r"[ \t]*(?:\r\n|[\n\r\u2028\u2029])[ \t]*")
 _SEPARATORS = re.compile(r"[\s,;]+")
 
 
@@ -136,11 +138,19 @@ def _error(key: str, **values: object) -> FieldError:
     return FieldError(key, tuple((name, str(value)) for name, value in values.items()))
 
 
-def _text(value: object, limit: int, problems: list[FieldError]) -> str:
+def _text(value: object, limit: int, problems: list[FieldError], *, typed: bool) -> str:
+    """A text part of an override, checked.
+
+    Typed in the form (``typed``), a line break is a space: the next step's
+    field is several lines high, so an admin may well press Enter in it, and
+    the card shows the text as one paragraph, where a break would read as a
+    space anyway.  A stored text has no line break (one is refused).
+    """
     if not isinstance(value, str):
         problems.append(_error("settings.error.not_text"))
         return ""
-    text = unicodedata.normalize("NFC", value.strip())
+    text = _LINE_BREAK.sub(" ", value.strip()) if typed else value.strip()
+    text = unicodedata.normalize("NFC", text)
     if _CONTROL.search(text):
         problems.append(_error("settings.error.row_control"))
     elif len(text) > limit:
@@ -165,7 +175,7 @@ _LIMITS = {"label": MAX_LABEL, "next_step": MAX_NEXT_STEP}
 RowErrors = dict[str, list[FieldError]]
 
 
-def _override(row: Mapping[str, object], seen: set[tuple[str, str]]) -> Override | RowErrors:
+def _override(row: Mapping[str, object], seen: set[tuple[str, str]], *, typed: bool) -> Override | RowErrors:
     """One override checked: a plausible code, not listed twice for a language, some words, no control
     characters."""
     raw = row.get("code")
@@ -189,7 +199,7 @@ def _override(row: Mapping[str, object], seen: set[tuple[str, str]]) -> Override
     texts: dict[str, str] = {}
     for part, limit in _LIMITS.items():
         problems: list[FieldError] = []
-        texts[part] = _text(row.get(part), limit, problems)
+        texts[part] = _text(row.get(part), limit, problems, typed=typed)
         if problems:
             errors[part] = problems
     if errors:
@@ -212,17 +222,18 @@ def row_field(index: int, part: str) -> str:
     return f"overrides.{index}.{part}"
 
 
-def parse_overrides(rows: object, *, skip_blank: bool = True) -> tuple[tuple[Override, ...], Errors]:
-    """The overrides table's rows (``{"code", "label", "next_step"}`` each), checked row by row.
+def parse_overrides(rows: object, *, typed: bool = True) -> tuple[tuple[Override, ...], Errors]:
+    """The overrides' rows (``{"code", "lang", "label", "next_step"}`` each), checked row by row.
 
     Each problem is keyed by its cell (:func:`row_field`, the row's index as
     sent), so that the form shows it beside that cell; a problem of the whole
-    table is keyed ``overrides``.  Blank rows are skipped in the form; a stored
-    value has none (``skip_blank=False``).
+    table is keyed ``overrides``.  Rows typed in the form (``typed``) may be
+    blank, and are then skipped, and their line breaks are spaces; a stored
+    value has neither (``typed=False``).
     """
     if not isinstance(rows, list | tuple):
         return (), {"overrides": [_error("settings.error.not_text")]}
-    filled = [(index, row) for index, row in enumerate(rows) if not (skip_blank and _blank(row))]
+    filled = [(index, row) for index, row in enumerate(rows) if not (typed and _blank(row))]
     if len(filled) > MAX_OVERRIDES:
         return (), {"overrides": [_error("settings.error.too_many_overrides", limit=MAX_OVERRIDES)]}
     errors: Errors = {}
@@ -232,12 +243,23 @@ def parse_overrides(rows: object, *, skip_blank: bool = True) -> tuple[tuple[Ove
         if not isinstance(row, Mapping):
             errors[row_field(index, "code")] = [_error("settings.error.not_text")]
             continue
-        checked = _override(row, seen)
+        checked = _override(row, seen, typed=typed)
         if isinstance(checked, Override):
             overrides.append(checked)
         else:
             errors.update({row_field(index, part): problems for part, problems in checked.items()})
     return tuple(overrides), errors
+
+
+def new_row_language(language: str, page_lang: str | None) -> str:
+    """The language a new row of own texts is for, while the form's language is ``language``.
+
+    The language the cards speak: the one the settings force, else the
+    admin's own (the page's ``LANG``), as a card resolves it.  A row for
+    every language would put the admin's words, written in their language,
+    in every other language's cards too.
+    """
+    return resolve_language(page_lang if language == "portal" else language)
 
 
 def format_overrides(overrides: tuple[Override, ...]) -> list[dict[str, str]]:
@@ -291,7 +313,7 @@ def _checked(form: Mapping[str, object], *, stored: bool) -> Settings | Errors:
         if stored or form.get("keep_open") is not False:
             errors["keep_open_minutes"] = [_error("settings.error.minutes", low=low, high=high)]
         minutes = DEFAULTS.keep_open_minutes
-    overrides, problems = parse_overrides(form.get("overrides", []), skip_blank=not stored)
+    overrides, problems = parse_overrides(form.get("overrides", []), typed=not stored)
     errors.update(problems)
     expected, expected_problems = parse_codes(form.get("expected_codes", ""))
     if expected_problems:

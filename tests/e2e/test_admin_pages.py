@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import pytest
-from playwright.sync_api import Dialog, FrameLocator, Page, expect
+from playwright.sync_api import Dialog, FrameLocator, Locator, Page, expect
 
+from build import ROOT
 from emulator.driver import ALL_EVENTS, WorkerClock, app_frame, sync_with_portal
 from emulator.portal import Portal
 from emulator.server import Servers
-from placement_app.core import i18n, settings
+from placement_app.core import codes, i18n, settings
 
+ARTIFACTS = ROOT / "build" / "artifacts"
 BUSY_OVERRIDE = ("486", "Линия занята", "Запланируйте обратный звонок в CRM")
 
 
@@ -42,8 +45,10 @@ def placement_calls(servers: Servers) -> list[str]:
 
 
 def open_settings(page: Page, admin: bool = True, lang: str = "en") -> None:
+    """The settings page, once Python has drawn it: the form for an admin, the settings as text for others."""
     page.evaluate("options => emulator.openPage('settings', options)", {"admin": admin, "lang": lang})
-    app(page).locator("#settings[data-ready]").wait_for(timeout=60_000)
+    drawn = "#settings[data-ready=editable]" if admin else "#summary[data-ready]"
+    app(page).locator(drawn).wait_for(timeout=60_000)
 
 
 def fill_settings(page: Page, **values: object) -> None:
@@ -58,19 +63,26 @@ def fill_settings(page: Page, **values: object) -> None:
             field.fill(str(value))
 
 
+#: The parts of a row of own texts that the admin types, in the row's order.
+TYPED_PARTS = ("code", "label", "next_step")
+
+
 def add_overrides(page: Page, *rows: tuple[str, str, str]) -> None:
-    """Fill in one new row of the overrides table per ``(code, label, next step)``."""
+    """Fill in one new row of own texts per ``(code, label, next step)``."""
     form = app(page)
     for row in rows:
+        count = form.locator("#override-rows .override").count()
         form.locator("#add-override").click()
-        cells = form.locator("#override-rows tr").last.locator("input")
-        for index, text in enumerate(row):
-            cells.nth(index).fill(text)
+        added = form.locator("#override-rows .override").nth(count)
+        for part, text in zip(TYPED_PARTS, row, strict=True):
+            added.locator(f"[data-part={part}]:not(.error)").fill(text)
 
 
 def override_rows(page: Page) -> list[list[str]]:
-    rows = app(page).locator("#override-rows tr")
-    return [[cell.input_value() for cell in rows.nth(n).locator("input").all()] for n in range(rows.count())]
+    """What each row of own texts holds: ``[code, label, next step]``."""
+    rows = app(page).locator("#override-rows .override")
+    return [[rows.nth(n).locator(f"[data-part={part}]:not(.error)").input_value() for part in TYPED_PARTS]
+            for n in range(rows.count())]
 
 
 def cell_errors(page: Page, name: str) -> list[str]:
@@ -267,20 +279,29 @@ def test_kept_open_card_closes_when_the_admins_time_is_up(installed: Page, fresh
     assert commands(page).count("enableAutoClose") == 1
 
 
-def test_non_admin_sees_settings_read_only_and_cannot_save(installed: Page, fresh_portal: Servers) -> None:
+def test_non_admin_sees_the_settings_as_text_and_cannot_save(installed: Page, fresh_portal: Servers) -> None:
+    """No form, no button, no help that says to edit: the settings in words, and who may change them."""
     page = installed
-    busy = settings.Override("486", "Линия занята")
-    before = settings.dumps(settings.Settings(language="ru", overrides=(busy,)))
+    hostile = "<img src=x onerror=alert(1)>"
+    chosen = settings.Settings(language="ru", keep_open=True, keep_open_minutes=3,
+                               overrides=(settings.Override("486", "Linie besetzt", hostile, "de"),))
+    before = settings.dumps(chosen)
     fresh_portal.portal.app_options[settings.OPTION_NAME] = before
-    open_settings(page, admin=False)
-    form = app(page)
-    assert form.locator("#settings").get_attribute("data-ready") == "read-only"
-    assert form.locator("#language").is_disabled() and form.locator("#save").is_disabled()
-    assert form.locator("#language").input_value() == "ru"  # the current settings are shown
-    assert override_rows(page) == [["486", "Линия занята", ""]]
-    for control in ("#override-rows input", "#override-rows button.remove", "#add-override", "#reset"):
-        expect(form.locator(control).first).to_be_disabled()
-    expect(form.locator("#notice")).to_contain_text("Only a portal administrator can change these settings")
+    open_settings(page, admin=False, lang="de")  # returns once the settings are drawn as text
+    shown = app(page)
+    summary = shown.locator("#summary")
+    terms = summary.locator(":scope > dt").all_inner_texts()
+    assert terms[:3] == ["Sprache im Anruffenster", i18n.text("settings.keep_open", "de"),
+                         "Trotzdem schließen nach (Minuten)"]
+    assert summary.locator(":scope > dd").all_inner_texts()[:3] == ["Русский", "Ja", "3"]
+    row = summary.locator("dd dl dt", has_text="486")
+    assert row.inner_text() == "486 · Deutsch"
+    assert summary.locator("dd dd dd").all_inner_texts() == ["Linie besetzt", hostile]  # markup as text
+    assert shown.locator("img").count() == 0
+    # Nothing there to use, and nothing that says to edit.
+    assert shown.locator("input:visible, select:visible, textarea:visible, button:visible").count() == 0
+    assert shown.locator(".help:visible").count() == 0
+    expect(shown.locator("#notice")).to_have_text(i18n.text("settings.read_only", "de"))
 
     # Even a forced submit is refused, by the page and by the portal.
     app_frame(page).evaluate("""() => {
@@ -288,7 +309,7 @@ def test_non_admin_sees_settings_read_only_and_cannot_save(installed: Page, fres
       document.getElementById('language').value = 'en';
       document.getElementById('settings').requestSubmit();
     }""")
-    assert "nothing was saved" in wait_status(page, "error")
+    assert wait_status(page, "error") == i18n.text("settings.refused", "de")
     appsid = page.evaluate("emulator.call.appSid")
     app_frame(page).evaluate("""([sid, origin]) => window.parent.postMessage(
       `setAppOption:${JSON.stringify({name: 'call_timeline_settings', value: '{}'})}:x1:${sid}`, origin)""",
@@ -327,7 +348,7 @@ def test_each_invalid_input_is_refused_with_its_message(installed: Page, fresh_p
     assert errors("overrides.5.label") == ["Longer than 80 characters."]
     assert form.locator(".error:visible").count() == 7
     assert form.locator("#keep_open_minutes").get_attribute("aria-invalid") == "true"
-    code = form.locator("#override-rows tr").first.locator("input[data-part=code]")
+    code = form.locator("#override-rows .override").first.locator("input[data-part=code]")
     assert code.get_attribute("aria-invalid") == "true"
     message_id = code.get_attribute("aria-describedby")
     assert message_id and form.locator(f"#{message_id}").inner_text() == errors("overrides.0.code")[0]
@@ -339,7 +360,7 @@ def test_each_invalid_input_is_refused_with_its_message(installed: Page, fresh_p
     app_frame(page).evaluate("() => { document.getElementById('language').value = 'portal'; }")
     fill_settings(page, keep_open_minutes="10", expected_codes="487")
     for _ in range(5):  # every row but "404 | Wrong number"
-        rows = form.locator("#override-rows tr")
+        rows = form.locator("#override-rows .override")
         rows.nth(0 if rows.first.locator("input[data-part=code]").input_value() != "404" else 1) \
             .locator("button.remove").click()
     assert override_rows(page) == [["404", "Wrong number", ""]]
@@ -369,7 +390,7 @@ def test_a_failed_save_brings_the_first_mistake_into_view_and_focus(installed: P
     fill_settings(page, keep_open_minutes="5")
     form.locator("#save").scroll_into_view_if_needed()
     form.locator("#save").click()
-    bad_code = form.locator("#override-rows tr").nth(4).locator("input[data-part=code]")
+    bad_code = form.locator("#override-rows .override").nth(4).locator("input[data-part=code]")
     expect(bad_code).to_be_focused()
     expect(form.locator('.error[data-for="overrides.4.code"]')).to_contain_text("“abc” is not a failure code")
     expect(form.locator('.error[data-for="overrides.4.code"]')).to_be_in_viewport()
@@ -406,23 +427,23 @@ def test_the_overrides_table_offers_the_catalogue_and_adds_and_removes_rows(
     assert form.locator("#catalogue-codes option[value='486']").get_attribute("label") == "Занято"
 
     form.locator("#add-override").click()
-    new_code = form.locator("#override-rows tr").nth(1).locator("input[data-part=code]")
+    new_code = form.locator("#override-rows .override").nth(1).locator("input[data-part=code]")
     expect(new_code).to_be_focused()
     new_code.fill("486")  # as picking it from the list does
-    row = form.locator("#override-rows tr").nth(1)
+    row = form.locator("#override-rows .override").nth(1)
     expect(row.locator(".builtin")).to_have_text("Занято")
     assert row.locator("input[data-part=label]").get_attribute("placeholder") == "Занято"
-    assert row.locator("input[data-part=next_step]").get_attribute("placeholder") == (
+    assert row.locator("textarea[data-part=next_step]").get_attribute("placeholder") == (
         "Перезвоните через несколько минут или запланируйте обратный звонок.")
-    row.locator("input[data-part=next_step]").fill("Запланируйте обратный звонок в CRM")
+    row.locator("textarea[data-part=next_step]").fill("Запланируйте обратный звонок в CRM")
 
-    form.locator("#override-rows tr").first.locator("button.remove").click()
+    form.locator("#override-rows .override").first.locator("button.remove").click()
     assert override_rows(page) == [["486", "", "Запланируйте обратный звонок в CRM"]]
-    expect(form.locator("#override-rows tr").first.locator("input[data-part=code]")).to_be_focused()
+    expect(form.locator("#override-rows .override").first.locator("input[data-part=code]")).to_be_focused()
     save(page)
     saved = json.loads(fresh_portal.portal.state()["appOptions"][settings.OPTION_NAME])
-    assert saved["overrides"] == [
-        {"code": "486", "label": "", "next_step": "Запланируйте обратный звонок в CRM"}]
+    assert saved["overrides"] == [  # a new row is for the page's language, unless the admin picks another
+        {"code": "486", "label": "", "next_step": "Запланируйте обратный звонок в CRM", "lang": "ru"}]
 
     form.locator("#override-rows button.remove").click()
     expect(form.locator("#overrides-empty")).to_be_visible()
@@ -435,10 +456,11 @@ def test_an_override_row_can_be_for_one_language(installed: Page, fresh_portal: 
     open_settings(page)
     form = app(page)
     add_overrides(page, ("486", "Line busy", ""), ("486", "Линия занята", ""))
-    russian = form.locator("#override-rows tr").nth(1)
+    form.locator("#override-rows .override").nth(0).locator("select[data-part=lang]").select_option("")
+    russian = form.locator("#override-rows .override").nth(1)
     russian.locator("select[data-part=lang]").select_option("ru")
     # What its words replace, in its own language.
-    expect(russian.locator("input[data-part=next_step]")).to_have_attribute(
+    expect(russian.locator("textarea[data-part=next_step]")).to_have_attribute(
         "placeholder", "Перезвоните через несколько минут или запланируйте обратный звонок.")
     save(page)
     stored = json.loads(fresh_portal.portal.state()["appOptions"][settings.OPTION_NAME])["overrides"]
@@ -450,6 +472,155 @@ def test_an_override_row_can_be_for_one_language(installed: Page, fresh_portal: 
         page.evaluate("emulator.setCallState('connecting', '', 'array')")
         page.evaluate("emulator.setCallState('idle', '486', 'array')")
         expect(app(page).locator(".outcome")).to_have_text(heading)
+
+
+def add_row(page: Page) -> Locator:
+    """Press *Add a code* and return the row it added."""
+    form = app(page)
+    count = form.locator("#override-rows .override").count()
+    form.locator("#add-override").click()
+    added = form.locator("#override-rows .override").nth(count)
+    expect(added.locator("input[data-part=code]")).to_be_focused()
+    return added
+
+
+def test_a_new_row_is_for_the_forced_card_language_else_for_the_pages(installed: Page) -> None:
+    page = installed
+    open_settings(page, lang="de")
+    form = app(page)
+    expect(add_row(page).locator("select[data-part=lang]")).to_have_value("de")  # the admin's own
+    fill_settings(page, language="ru")  # every card speaks Russian now
+    expect(add_row(page).locator("select[data-part=lang]")).to_have_value("ru")
+    fill_settings(page, language="portal")
+    expect(add_row(page).locator("select[data-part=lang]")).to_have_value("de")
+    languages = form.locator("#override-rows select[data-part=lang]").evaluate_all(
+        "selects => selects.map(select => select.value)")
+    assert languages == ["de", "ru", "de"]  # rows already there keep theirs
+
+
+def test_the_greyed_builtin_words_follow_the_rows_language(installed: Page) -> None:
+    """What the admin's words would replace is what cards in the row's language show; for every language, the
+    page's."""
+    page = installed
+    open_settings(page, lang="de")
+    row = add_row(page)
+    row.locator("input[data-part=code]").fill("486")
+    label, next_step = row.locator("input[data-part=label]"), row.locator("textarea[data-part=next_step]")
+    for lang, words in (("de", "de"), ("ru", "ru"), ("", "de"), ("la", "la"), ("tr", "tr")):
+        row.locator("select[data-part=lang]").select_option(lang)
+        busy = codes.describe("486", words)
+        expect(label).to_have_attribute("placeholder", busy.label)
+        expect(next_step).to_have_attribute("placeholder", busy.next_step)
+        expect(row.locator(".builtin")).to_have_text(busy.label)
+
+
+#: Every box of a row of own texts that shows something: the labels over the parts, the parts, the
+#: built-in label, the messages, Remove.
+ROW_BOXES = """rows => rows.map(row => {
+  const boxes = [...row.querySelectorAll('label, input, select, textarea, button, .builtin, .error')]
+    .filter(element => element.getClientRects().length > 0)
+    .map(element => {
+      const box = element.getBoundingClientRect();
+      return {what: `${element.tagName.toLowerCase()} ${element.dataset.part || element.dataset.forPart
+                      || element.className}`, left: box.left, right: box.right, top: box.top,
+              bottom: box.bottom, width: box.width, cut: element.scrollWidth > element.clientWidth + 1
+                      && !['INPUT', 'TEXTAREA', 'SELECT'].includes(element.tagName),
+              hidden: element.tagName === 'TEXTAREA' && element.scrollHeight > element.clientHeight + 1};
+    });
+  const box = row.getBoundingClientRect();
+  return {row: {left: box.left, right: box.right, width: box.width}, boxes};
+})"""
+
+#: Whether a select shows its chosen option whole: a select of the same style holding only that option,
+#: left its own width, is no wider.
+SELECT_SHOWS_ALL = """select => {
+  const probe = document.createElement('select');
+  probe.append(new Option(select.selectedOptions[0].textContent));
+  probe.style.width = 'auto';
+  probe.style.minWidth = '0';
+  probe.style.maxWidth = 'none';
+  select.after(probe);
+  const needed = probe.getBoundingClientRect().width;
+  probe.remove();
+  return [needed, select.getBoundingClientRect().width];
+}"""
+
+
+#: How many characters of a text box's value it shows at once, from the start.
+SHOWN_CHARACTERS = """input => {
+  const style = getComputedStyle(input);
+  const context = document.createElement('canvas').getContext('2d');
+  context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  const inside = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  let shown = 0;
+  while (shown < input.value.length && context.measureText(input.value.slice(0, shown + 1)).width <= inside) {
+    shown += 1;
+  }
+  return shown;
+}"""
+
+
+def overlaps(one: dict[str, Any], other: dict[str, Any]) -> bool:
+    """Whether two boxes share more than half a pixel each way (touching edges do not count)."""
+    across = min(float(one["right"]), float(other["right"])) - max(float(one["left"]), float(other["left"]))
+    down = min(float(one["bottom"]), float(other["bottom"])) - max(float(one["top"]), float(other["top"]))
+    return across > 0.5 and down > 0.5
+
+
+@pytest.mark.parametrize("width", [460, 320])
+def test_the_own_texts_read_whole_at_the_cards_width(
+        installed: Page, fresh_portal: Servers, width: int) -> None:
+    """At the call card's own width (460 px) and the narrow slider's (320 px), in German with long texts:
+    no part covers another or is cut off at the edge, and the label and the next step get the row's width."""
+    page = installed
+    # The longest language name, and a long name of a code beside it.
+    slow = settings.Override("504", "Zeitüberschreitung beim Anbieter", "", "br")
+    stored = settings.Settings(overrides=(slow,))
+    fresh_portal.portal.app_options[settings.OPTION_NAME] = settings.dumps(stored)
+    page.add_style_tag(content=f".card {{ flex: 0 0 {width}px !important; width: {width}px; }}")
+    open_settings(page, lang="de")
+    form = app(page)
+    row = add_row(page)
+    long_label = "Besetzt: Kunde telefoniert gerade, bitte in zehn Minuten erneut versuchen"
+    long_step = ("Rufen Sie den Kunden in zehn Minuten noch einmal an; ist er dann wieder besetzt, "
+                 "planen Sie im CRM einen Rückruf für morgen Vormittag zwischen neun und elf Uhr ein.")
+    assert len(long_label) <= settings.MAX_LABEL and len(long_step) <= settings.MAX_NEXT_STEP
+    row.locator("input[data-part=code]").fill("486")
+    row.locator("input[data-part=label]").fill(long_label)
+    row.locator("textarea[data-part=next_step]").fill(long_step)
+    add_row(page).locator("input[data-part=code]").fill("4866")  # a code's message, long in German
+    form.locator("#save").click()
+    expect(form.locator('.error[data-for="overrides.2.code"]')).to_be_visible()
+    frame = app_frame(page)
+    assert frame.evaluate("() => innerWidth") == width
+    assert frame.evaluate("() => document.documentElement.scrollWidth") <= width  # nothing wider than the tab
+
+    rows = frame.locator("#override-rows .override").evaluate_all(ROW_BOXES)
+    assert len(rows) == 3
+    for index, measured in enumerate(rows):
+        boxes, edge = measured["boxes"], measured["row"]
+        assert len(boxes) >= 9, boxes  # four labels, four parts, Remove (and what the code is called)
+        covered = [(one["what"], other["what"]) for n, one in enumerate(boxes) for other in boxes[n + 1:]
+                   if overlaps(one, other)]
+        assert covered == [], f"row {index}: {covered}"
+        outside = [box["what"] for box in boxes
+                   if box["left"] < edge["left"] - 0.5 or box["right"] > edge["right"] + 0.5
+                   or box["left"] < 0 or box["right"] > width]
+        assert outside == [], f"row {index}: {outside}"
+        cut = [box["what"] for box in boxes if box["cut"] or box["hidden"]]
+        assert cut == [], f"row {index}: {cut}"  # no word cut off, the whole next step in view
+        for part in ("input label", "textarea next_step"):
+            [text_box] = [box for box in boxes if box["what"] == part]
+            assert text_box["width"] >= 0.6 * edge["width"], (index, part, text_box["width"], edge["width"])
+    for select in frame.locator("#override-rows select").all():
+        needed, shown = select.evaluate(SELECT_SHOWS_ALL)
+        # "Alle Sprachen", not "Alle Sprac"
+        assert needed <= shown + 0.5, (select.input_value(), needed, shown)
+    # The label shows at least 24 characters of the admin's words, not 8.
+    characters = frame.locator("#override-rows input[data-part=label]").nth(1).evaluate(SHOWN_CHARACTERS)
+    assert characters >= 24, characters
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    row.screenshot(path=str(ARTIFACTS / f"settings-own-texts-de-{width}.png"))
 
 
 def test_unsaved_changes_are_shown_and_guarded_and_reset_only_fills_the_form(

@@ -162,11 +162,11 @@ def test_install_page_refuses_init_data_it_cannot_use() -> None:
     assert "did not send what this page needs" in seen.last("status")["text"]
 
 
-def settings_page(admin: bool = True,
-                  options: dict[str, object] | None = None) -> tuple[SettingsPage, Recorder]:
+def settings_page(admin: bool = True, options: dict[str, object] | None = None,
+                  lang: str = "ru") -> tuple[SettingsPage, Recorder]:
     seen = Recorder()
     page = SettingsPage(seen.post, seen.command)
-    send(page, "page:opened", {"LANG": "ru", "IS_ADMIN": admin, "APP_OPTIONS": options or {}})
+    send(page, "page:opened", {"LANG": lang, "IS_ADMIN": admin, "APP_OPTIONS": options or {}})
     return page, seen
 
 
@@ -174,7 +174,7 @@ def test_settings_page_shows_the_form_and_saves_only_what_the_portal_confirms() 
     page, seen = settings_page()
     defaults = settings.to_form(settings.DEFAULTS)
     shown = seen.last("form")
-    assert (shown["values"], shown["readOnly"], shown["reset"]) == (defaults, False, False)
+    assert (shown["values"], shown["reset"]) == (defaults, False)
     assert seen.last("texts")["texts"]["settings.save"] == "Сохранить"
     form = {**settings.to_form(settings.DEFAULTS), "clock": "12h"}
     send(page, "settings:submit", form)
@@ -196,13 +196,14 @@ def test_the_catalogue_offered_for_overrides_is_in_the_pages_language() -> None:
     _, seen = settings_page()
     catalogue = seen.last("form")["catalogue"]
     busy = next(entry for entry in catalogue if entry["code"] == "486")
-    texts = busy.pop("texts")  # for a row in one language: its words in each language the card speaks
+    texts = busy.pop("texts")  # what a row's words replace, by the row's language
     assert busy == {"code": "486", "label": "Занято",
                     "next_step": "Перезвоните через несколько минут или запланируйте обратный звонок."}
-    assert set(texts) == set(i18n.LANGUAGES)
+    assert set(texts) == {"", *i18n.SUPPORTED}
     assert texts["en"] == {"label": "Busy", "next_step": "Try again in a few minutes or book a callback."}
-    assert texts["ru"] == {"label": "Занято", "next_step": "Перезвоните через несколько минут или "
-                           "запланируйте обратный звонок."}
+    assert texts["de"]["label"] == "Besetzt"
+    assert texts["ru"] == texts[""] == {  # a row for every language: the page's words
+        "label": "Занято", "next_step": "Перезвоните через несколько минут или запланируйте обратный звонок."}
     assert {entry["code"] for entry in catalogue} >= {"304", "603-S", "OTHER"}
     assert seen.last("form")["maxOverrides"] == settings.MAX_OVERRIDES
 
@@ -241,14 +242,60 @@ def test_others_cannot_reset_either() -> None:
     assert seen.last("status")["tone"] == "error" and seen.commands == []
 
 
-def test_settings_page_is_read_only_for_others_and_refuses_their_submit() -> None:
+def test_settings_page_is_text_for_others_and_refuses_their_submit() -> None:
     page, seen = settings_page(admin=False, options={settings.OPTION_NAME: "{broken"})
-    assert seen.last("form")["readOnly"] is True
+    assert [message for message in seen.posted if message["type"] == "form"] == []  # no form to fill
+    assert seen.last("summary")["items"][0] == {"term": "Язык карточки", "text": "Как на портале"}
     notice = seen.last("notice")["text"]
     assert i18n.text("settings.problem.corrupt", "ru") in notice
     assert i18n.text("settings.read_only", "ru") in notice
     send(page, "settings:submit", settings.to_form(settings.DEFAULTS))
     assert seen.commands == [] and seen.last("status")["tone"] == "error"
+
+
+def test_others_see_every_setting_as_text_in_the_forms_order_and_words() -> None:
+    chosen = settings.Settings(language="de", keep_open=True, keep_open_minutes=9, clock="12h",
+                               expected_codes=frozenset({"603-S", "487"}), show_client_changes=False,
+                               overrides=(settings.Override("486", "<b>Besetzt</b>", "Später anrufen", "de"),
+                                          settings.Override("480", "", "Call back")))
+    _, seen = settings_page(admin=False, options={settings.OPTION_NAME: settings.dumps(chosen)}, lang="en")
+    assert seen.last("summary")["items"] == [
+        {"term": "Card language", "text": "Deutsch", "lang": "de"},
+        {"term": "Keep a failed call's outcome on screen until the operator presses “Done”", "text": "Yes"},
+        {"term": "Let it close anyway after (minutes)", "text": "9"},
+        {"term": "Your own texts for failure codes", "text": "", "items": [
+            {"term": "486 · Deutsch", "text": "", "items": [
+                {"term": "Label", "text": "<b>Besetzt</b>", "lang": "de"},  # drawn as text by the page
+                {"term": "Next step", "text": "Später anrufen", "lang": "de"}]},
+            {"term": "480 · All languages", "text": "", "items": [  # an empty part keeps the built-in
+                {"term": "Next step", "text": "Call back"}]}]},
+        {"term": "Outcomes that are not failures", "text": "487, 603-S"},
+        {"term": "Show client changes in the timeline", "text": "No"},
+        {"term": "Time format", "text": "12-hour (2:05:09 PM)"}]
+    assert seen.last("notice")["text"] == i18n.text("settings.read_only", "en")
+
+
+def test_others_are_told_when_nothing_is_set_and_the_minutes_only_count_when_kept_open() -> None:
+    _, seen = settings_page(admin=False, lang="de")
+    items = {item["term"]: item["text"] for item in seen.last("summary")["items"]}
+    assert items == {
+        "Sprache im Anruffenster": "Sprache des Portals verwenden",
+        i18n.text("settings.keep_open", "de"): "Nein",
+        "Eigene Texte für Fehlercodes": i18n.text("settings.overrides.empty", "de"),
+        "Ergebnisse, die keine Fehler sind": "—",
+        "Kundenwechsel in der Chronik anzeigen": "Ja",
+        "Zeitformat": i18n.text("settings.clock.locale", "de")}
+
+
+def test_a_new_row_is_for_the_language_the_cards_speak() -> None:
+    """The forced card language if there is one, else the admin's own: their words reach those cards only."""
+    _, seen = settings_page(lang="de")
+    languages = seen.last("form")["rowLanguage"]
+    assert set(languages) == set(settings.LANGUAGE_CHOICES)
+    assert languages["portal"] == "de"
+    assert all(languages[code] == code for code in i18n.LANGUAGES)
+    _, seen = settings_page(lang="kz")  # Bitrix24's Kazakh portals get the Russian words
+    assert seen.last("form")["rowLanguage"]["portal"] == "ru"
 
 
 def test_settings_page_survives_nonsense_from_the_page() -> None:

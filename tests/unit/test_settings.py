@@ -106,6 +106,26 @@ def test_each_cell_of_the_overrides_table_gets_its_own_message() -> None:
         "«48» — не код ошибки (три цифры, например 486, или 603-S, или OTHER)."]
 
 
+def test_a_line_break_typed_in_the_form_is_a_space_and_a_stored_one_is_refused() -> None:
+    """The next step's field has several lines: Enter there is no mistake; the card shows one paragraph."""
+    typed = settings.from_form({**FORM, "overrides": [row("486", "Busy", "Book a callback \r\n in the CRM")]})
+    assert isinstance(typed, Settings)
+    assert typed.overrides == (Override("486", "Busy", "Book a callback in the CRM"),)
+    stored = {**json.loads(settings.dumps(typed)),
+              "overrides": [{"code": "486", "label": "", "next_step": "Book a callback\nin the CRM"}]}
+    assert settings.load({OPTION_NAME: json.dumps(stored)}).problem is Problem.CORRUPT
+    tab = settings.from_form({**FORM, "overrides": [row("486", "", "Book\ta callback")]})
+    assert messages(tab, "overrides.0.next_step") == [
+        "Control characters (tabs, line breaks, invisible characters) are not allowed."]
+
+
+def test_a_new_row_of_own_texts_is_for_the_language_cards_will_speak() -> None:
+    assert settings.new_row_language("portal", "de") == "de"  # the admin's own
+    assert settings.new_row_language("ru", "de") == "ru"  # forced for every card
+    assert settings.new_row_language("portal", "kz") == "ru"  # as a card resolves Bitrix24's code
+    assert settings.new_row_language("portal", None) == "en"
+
+
 def test_limits_on_overrides_are_enforced() -> None:
     many = [row(str(400 + n), "label") for n in range(51)]
     result = settings.from_form({**FORM, "overrides": many})
