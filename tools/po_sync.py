@@ -92,7 +92,7 @@ def sync(catalog: Catalog, source: Catalog) -> Catalog:
     synced = Catalog(locale=catalog.locale, project=catalog.project, version=catalog.version,
                      creation_date=catalog.creation_date, revision_date=catalog.revision_date,
                      last_translator=catalog.last_translator, language_team=catalog.language_team,
-                     fuzzy=False)
+                     msgid_bugs_address=catalog.msgid_bugs_address, fuzzy=False)
     synced.header_comment = catalog.header_comment
     for message in source:
         if not message.id:

@@ -292,7 +292,7 @@ def test_non_admin_sees_the_settings_as_text_and_cannot_save(installed: Page, fr
     summary = shown.locator("#summary")
     terms = summary.locator(":scope > dt").all_inner_texts()
     assert terms[:3] == ["Sprache im Anruffenster", i18n.text("settings.keep_open", "de"),
-                         "Trotzdem schließen nach (Minuten)"]
+                         i18n.text("settings.keep_open_minutes", "de")]
     assert summary.locator(":scope > dd").all_inner_texts()[:3] == ["Русский", "Ja", "3"]
     row = summary.locator("dd dl dt", has_text="486")
     assert row.inner_text() == "486 · Deutsch"
@@ -339,12 +339,12 @@ def test_each_invalid_input_is_refused_with_its_message(installed: Page, fresh_p
     assert errors("language") == ["Choose one of the offered options."]
     assert errors("keep_open_minutes") == ["Enter a whole number of minutes from 1 to 60."]
     assert errors("expected_codes") == [
-        "“hello” is not a failure code (three digits such as 487, or 603-S, or OTHER)."]
+        "“hello” is not a failure code: write one such as 487, 603-S or OTHER."]
     # Each cell's message beside it; the empty row is no mistake.
     assert errors("overrides.0.code") == [
-        "“4866” is not a failure code (three digits such as 486, or 603-S, or OTHER)."]
+        "“4866” is not a failure code: write one such as 486, 603-S or OTHER."]
     assert errors("overrides.2.label") == ["Write a label or a next step for 486, or remove this row."]
-    assert errors("overrides.4.code") == ["Code 404 is already in the table above."]
+    assert errors("overrides.4.code") == ["Code 404 is already listed above."]
     assert errors("overrides.5.label") == ["Longer than 80 characters."]
     assert form.locator(".error:visible").count() == 7
     assert form.locator("#keep_open_minutes").get_attribute("aria-invalid") == "true"

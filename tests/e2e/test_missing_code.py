@@ -22,7 +22,7 @@ def play_lost_busy_call(call: CallCard, mode: str, delay_ms: int = 1500) -> None
 def test_missing_code_is_completed_from_call_statistics(call: CallCard, servers: Servers) -> None:
     play_lost_busy_call(call, "record")
     call.card.locator(".failure-reason", has_text="Looking up the reason").wait_for()
-    call.card.locator(".failure-reason", has_text=f"try 1 of {len(statistics.DELAYS_MS)}").wait_for()
+    call.card.locator(".failure-reason", has_text=f"attempt 1 of {len(statistics.DELAYS_MS)}").wait_for()
     call.card.locator(".outcome-failed").wait_for(timeout=20_000)
     assert call.read(".failure-code") == "Code 486"
     assert call.read(".outcome") == "Busy"

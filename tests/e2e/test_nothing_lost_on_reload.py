@@ -37,7 +37,8 @@ def test_a_burst_then_an_immediate_reload_keeps_every_event(call: CallCard) -> N
     call.card.locator(".entries .entry").nth(7).wait_for()
     assert call.rows() == ["Waiting for the call (since the card opened)", "Ringing", "Talking", "Client",
                            "Call ended", "Ringing", "Client", "Call ended"]
-    assert call.read(".failure-code") == "603 · Declined"
+    assert call.read(".failure-code") == "Code 603"
+    assert call.card.locator(".entry.state-idle .detail").last.inner_text() == "603 · Declined"
 
 
 def test_events_that_came_while_python_started_survive_a_reload(call: CallCard) -> None:

@@ -217,8 +217,7 @@ def test_overrides_are_shown_as_rows_and_each_bad_cell_gets_its_message() -> Non
     send(page, "settings:submit", {**settings.to_form(stored), "overrides": [
         *rows, hostile, {"code": "480", "label": "", "next_step": ""}]})
     assert seen.last("errors")["errors"] == {
-        "overrides.1.code": ["«<img src=x>» — не код ошибки (три цифры, например 486, или 603-S, "
-                             "или OTHER)."],
+        "overrides.1.code": [i18n.text("settings.error.row_code", "ru", code="<img src=x>")],
         "overrides.2.label": ["Напишите название или «что сделать» для кода 480 либо удалите эту строку."],
     }
     assert seen.commands == []
@@ -262,7 +261,7 @@ def test_others_see_every_setting_as_text_in_the_forms_order_and_words() -> None
     assert seen.last("summary")["items"] == [
         {"term": "Card language", "text": "Deutsch", "lang": "de"},
         {"term": "Keep a failed call's outcome on screen until the operator presses “Done”", "text": "Yes"},
-        {"term": "Let it close anyway after (minutes)", "text": "9"},
+        {"term": i18n.text("settings.keep_open_minutes", "en"), "text": "9"},
         {"term": "Your own texts for failure codes", "text": "", "items": [
             {"term": "486 · Deutsch", "text": "", "items": [
                 {"term": "Label", "text": "<b>Besetzt</b>", "lang": "de"},  # drawn as text by the page
@@ -282,7 +281,7 @@ def test_others_are_told_when_nothing_is_set_and_the_minutes_only_count_when_kep
         "Sprache im Anruffenster": "Sprache des Portals verwenden",
         i18n.text("settings.keep_open", "de"): "Nein",
         "Eigene Texte für Fehlercodes": i18n.text("settings.overrides.empty", "de"),
-        "Ergebnisse, die keine Fehler sind": "—",
+        i18n.text("settings.expected_codes", "de"): "—",
         "Kundenwechsel in der Chronik anzeigen": "Ja",
         "Zeitformat": i18n.text("settings.clock.locale", "de")}
 

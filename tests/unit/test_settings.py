@@ -82,7 +82,7 @@ def test_every_bad_field_gets_its_own_message_and_nothing_is_returned() -> None:
                                       "expected_codes", "show_client_changes", "clock"}
     assert messages(result, "keep_open_minutes") == ["Enter a whole number of minutes from 1 to 60."]
     assert messages(result, "expected_codes", "ru") == [
-        "«<b>» — не код ошибки (три цифры, например 487, или 603-S, или OTHER)."]
+        i18n.text("settings.error.expected_code", "ru", code="<b>")]
 
 
 def test_each_cell_of_the_overrides_table_gets_its_own_message() -> None:
@@ -90,10 +90,10 @@ def test_each_cell_of_the_overrides_table_gets_its_own_message() -> None:
             row("480", "x" * 81, "\u0007bell"), row("", "words"), row("487", "a|b"), row(7, "x"), "a row?"]
     result = settings.from_form({**FORM, "overrides": rows})
     assert {name: messages(result, name) for name in errors_of(result)} == {
-        "overrides.0.code": ["“48” is not a failure code (three digits such as 486, or 603-S, or OTHER)."],
+        "overrides.0.code": ["“48” is not a failure code: write one such as 486, 603-S or OTHER."],
         "overrides.1.label": ["Write a label or a next step for 486, or remove this row."],
         # row 2 is blank: skipped, not a mistake
-        "overrides.4.code": ["Code 404 is already in the table above."],
+        "overrides.4.code": ["Code 404 is already listed above."],
         "overrides.5.label": ["Longer than 80 characters."],
         "overrides.5.next_step": [
             "Control characters (tabs, line breaks, invisible characters) are not allowed."],
@@ -103,7 +103,7 @@ def test_each_cell_of_the_overrides_table_gets_its_own_message() -> None:
         "overrides.9.code": ["This value is not text."],
     }
     assert messages(result, "overrides.0.code", "ru") == [
-        "«48» — не код ошибки (три цифры, например 486, или 603-S, или OTHER)."]
+        i18n.text("settings.error.row_code", "ru", code="48")]
 
 
 def test_a_line_break_typed_in_the_form_is_a_space_and_a_stored_one_is_refused() -> None:
@@ -317,9 +317,9 @@ def test_a_language_twice_for_a_code_or_an_unknown_one_gets_its_message_in_its_c
             {**row("480", "c"), "lang": "xx"}, row("480", "d"), row("480", "e")]
     result = settings.from_form({**FORM, "overrides": rows})
     assert messages(result, "overrides.1.lang") == [
-        "Code 486 already has texts in Русский in the table above."]
+        "Code 486 already has texts in Русский above."]
     assert messages(result, "overrides.1.lang", "ru") == [
-        "У кода 486 уже есть тексты на языке «Русский» в таблице выше."]
+        i18n.text("settings.error.row_twice_language", "ru", code="486", language="Русский")]
     assert messages(result, "overrides.2.lang") == ["Choose one of the offered options."]
-    assert messages(result, "overrides.4.code") == ["Code 480 is already in the table above."]
+    assert messages(result, "overrides.4.code") == ["Code 480 is already listed above."]
     assert set(errors_of(result)) == {"overrides.1.lang", "overrides.2.lang", "overrides.4.code"}

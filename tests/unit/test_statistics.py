@@ -246,7 +246,7 @@ def test_a_lookup_that_takes_a_while_shows_its_progress() -> None:
     seen: list[str] = []
     play(Portal(reply([])), watch=seen)
     tries = len(statistics.DELAYS_MS)
-    assert seen == [f"Looking up the reason in the portal's call statistics… try {n} of {tries}"
+    assert seen == [f"Looking up the reason in the portal's call statistics… attempt {n} of {tries}"
                     for n in range(1, tries + 1)]
 
 

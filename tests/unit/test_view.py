@@ -275,7 +275,7 @@ def test_an_answered_call_that_ends_with_a_code_is_not_called_failed() -> None:
     text = root.visible_text()
     assert root.find("outcome").textContent == "Call ended · talk time 0:04"
     assert "Call failed" not in text and "another call" not in text
-    assert "Talked 0:04; when the call ended, the phone network reported code 486 · Busy." in text
+    assert "Talk time 0:04; when the call ended, the phone network reported code 486 · Busy." in text
     assert "code-failed" not in root.find_all("entry")[-1].className
 
 
