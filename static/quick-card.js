@@ -514,7 +514,8 @@ export class Wording {
       words = unrecognised[this.lang];
     }
     let [label, , next] = words;
-    const own = this.override(key);
+    // The admin's words for the code whose meaning applies (codes.meaning): 603's for a 486 that rang.
+    const own = this.override(rang ? this.catalogue.afterRinging?.[key] ?? key : key);
     if (own) {
       label = own.label || label;
       next = own.next || next;
@@ -605,7 +606,9 @@ export function cardText(timeline, wording, clock) {
         failing = entry.code !== null && !answered && entry.code !== SUCCESS && !wording.expected(entry.code);
         answered = attemptRang = false;
       }
-      const what = entry.open ? wording.word('since_open', { what: wording.word(word) }) : wording.word(word);
+      // As view.step_words: not for the end of a call that was over before the card opened.
+      const late = entry.open && !(entry.state === 'idle' && entry.ends);
+      const what = late ? wording.word('since_open', { what: wording.word(word) }) : wording.word(word);
       let detail = entry.code ? wording.explain(entry.code, rangBefore).heading : '';
       if (entry.code && entry.statistics) detail = wording.word('code.from_statistics', { heading: detail });
       rows.push({ clock: time, what, detail, hidden: false, failing, state: entry.state });

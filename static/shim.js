@@ -70,6 +70,8 @@ const support = new SupportCopy(/** @type {HTMLElement} */ (document.getElementB
   /** @type {HTMLButtonElement} */ (document.getElementById('copy-support')));
 /** Python asked the portal to fit the frame to the card: asked again when the quick view goes. */
 let fitting = false;
+/** The height the portal was last asked to fit the frame to. */
+let fittedHeight = 0;
 /** @type {Worker | null} */
 let engine = null;
 /** @type {FrameClient | null} */
@@ -337,10 +339,8 @@ function draw(/** @type {string} */ ops) {
 function command({ command: name, id }) {
   if (!client || !PYTHON_COMMANDS.has(name)) return;
   if (name === 'resizeWindow') {
-    // Sized once the card has settled: while the quick view still shows, the page holds both
-    // views, and a fit then would grow the frame only to shrink it when the quick view goes.
     fitting = true;
-    if (live) client.call(name, fitParams(), 900);
+    fit();
     return;
   }
   if (typeof id !== 'string') {
@@ -350,6 +350,21 @@ function command({ command: name, id }) {
   client.call(name, {}, REPLY_TIMEOUT_MS).then((reply) => {
     if (engine) engine.postMessage({ type: 'reply', id, ok: reply.ok, value: reply.ok ? reply.value ?? null : null });
   });
+}
+
+/**
+ * Ask the portal to fit the frame to the card, once Python asked for it and is live, and then
+ * whenever the card's height changes (a ResizeObserver sees it after layout, so the height
+ * asked for is the one drawn, not one measured before the drawing of the same change arrived).
+ * Not before Python is live: the page holds both views then, and a fit would grow the frame only
+ * to shrink it when the quick view goes.  A height already asked for is not asked again.
+ */
+function fit() {
+  if (!client || !fitting || !live) return;
+  const params = fitParams();
+  if (params.height === fittedHeight) return;
+  fittedHeight = params.height;
+  client.call('resizeWindow', params, 900);
 }
 
 /** What `resizeWindow` asks for: the full width, and the card's own height (as BX24.fitWindow). */
@@ -405,7 +420,7 @@ function fromEngine(message) {
       fallback.handOver();
       root.dataset.engine = 'python';
       performance.mark('call-timeline:python-live');
-      if (fitting && client) client.call('resizeWindow', fitParams(), 900);
+      fit();
       break;
     default:
       break;
@@ -426,6 +441,7 @@ function startEngine() {
 // Bind first: nothing is more urgent.  No event can arrive before the engine
 // exists, since replies come in later tasks than this one.
 const inPortal = connect();
+new ResizeObserver(fit).observe(document.body);
 // The journal: written when the page is hidden or goes, removed when it is shown again.
 document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'hidden') keepJournal();

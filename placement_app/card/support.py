@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core import i18n
+from ..core.codes import CodeKind
 from ..core.events import CallState
 from ..core.settings import DEFAULTS, Settings
 from ..core.timeline import Entry, StateSpan, Timeline
@@ -77,7 +78,10 @@ def summary(timeline: Timeline, facts: CallFacts, now: float, lang: str | None =
     finished = headline(timeline, lang, settings)
     outcome = status_word(timeline, lang) if finished is None else finished[1]
     if finished is not None and timeline.failed_code:
-        outcome += f" ({code_line(timeline.failed_code, lang, settings, timeline.rang)[1]})"
+        # The code beside the headline, once: the label is in the headline already.
+        info, heading = code_line(timeline.failed_code, lang, settings, timeline.rang)
+        known = info.kind is not CodeKind.UNRECOGNISED
+        outcome += f" ({i18n.text('code.only', lang, code=info.code) if known else heading})"
     lines = [
         i18n.text("support.heading", lang),
         line("support.call_id", timeline.call_id),

@@ -94,10 +94,11 @@ def code_line(code: str, lang: str | None, settings: Settings = DEFAULTS,
     """The code's explanation and its one-line heading (``486 · Busy``); ``rang``: the call
     rang before it ended (a 486 is then *Declined*, see :data:`codes.AFTER_RINGING`).
 
-    The admin's own words for a code replace the built-in label or next step.
+    The admin's own words for a code replace the built-in label or next step: those for the code
+    whose meaning applies (a 486 that rang takes the admin's words for 603, not for a busy line).
     """
     info = codes.describe(code, lang, rang)
-    override = settings.override(code, i18n.resolve_language(lang))
+    override = settings.override(codes.meaning(code, rang), i18n.resolve_language(lang))
     if override is not None:
         info = replace(info, label=override.label or info.label,
                        next_step=override.next_step or info.next_step)
@@ -129,6 +130,9 @@ def headline(timeline: Timeline, lang: str | None,
         verdict = "expected" if settings.is_expected(timeline.failed_code) else "failed"
         return verdict, _rang(timeline, info.label, lang)
     if outcome is Outcome.NOT_ANSWERED:
+        if timeline.lookup == "pending":
+            # No verdict before the statistics answer: it may be a code, a not-answered, or success.
+            return "ended", i18n.text("state.idle", lang)
         return "not_answered", _rang(timeline, i18n.text("outcome.not_answered", lang), lang)
     if outcome is Outcome.ENDED:
         # An external call: whether it was answered, only its record says.
@@ -172,9 +176,11 @@ def notice_words(notice: Notice, lang: str | None) -> str:
 
 
 def step_words(entry: StateSpan, after_call: bool, lang: str | None) -> str:
-    """What a step is called, and that it began before the card opened if it did."""
+    """What a step is called, and that it began before the card opened if it did; not for the end
+    of a call that was over before the card opened (*Call ended*, not *Call ended (since …)*)."""
     what = span_word(entry, after_call, lang)
-    return i18n.text("since_open", lang, what=what) if entry.since_open else what
+    late = entry.since_open and not (entry.ends_call and entry.call_state is CallState.IDLE)
+    return i18n.text("since_open", lang, what=what) if late else what
 
 
 def code_detail(entry: StateSpan, lang: str | None, settings: Settings, rang: bool) -> str:

@@ -71,13 +71,20 @@ def is_plausible(code: str) -> bool:
     return _PLAUSIBLE.fullmatch(code) is not None
 
 
+def meaning(code: str, rang: bool = False) -> str:
+    """The code whose words apply: ``code`` itself, or its :data:`AFTER_RINGING` meaning if it rang
+    (also for the admin's own texts: their words for a busy 486 are not a declined call's)."""
+    key = code.strip().upper()
+    return AFTER_RINGING.get(key, key) if rang else key
+
+
 def describe(code: str, lang: str | None = None, rang: bool = False) -> CodeInfo:
     """Explain ``code`` in ``lang`` (the portal's ``LANG``; English fallback); ``rang``: the
     call rang before it ended (see :data:`AFTER_RINGING`)."""
     language = resolve_language(lang)
     key = code.strip().upper()
     if key in CATALOGUE:
-        label, reason, next_step = CATALOGUE[AFTER_RINGING.get(key, key) if rang else key][language]
+        label, reason, next_step = CATALOGUE[meaning(key, rang)][language]
         return CodeInfo(key, CodeKind.KNOWN, label, reason, next_step)
     if _SIP_CODE.fullmatch(key):
         label, reason, next_step = CLASSES[key[0]][language]

@@ -131,7 +131,7 @@ def test_copy_for_support_puts_the_call_on_the_clipboard_without_secrets(call: C
     assert any(line.startswith("Number: +") for line in lines)
     assert "Direction: Incoming" in lines or "Direction: Outgoing" in lines  # in words
     assert any(line.startswith("Date: 20") for line in lines)
-    assert "Outcome: Declined (603 · Declined)" in lines
+    assert "Outcome: Declined (Code 603)" in lines
     steps = lines[lines.index("Steps:") + 1:]
     assert [step.split("  ")[1] for step in steps] == [
         "Waiting for the call (since the card opened)", "Ringing", "Call ended"]

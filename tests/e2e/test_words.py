@@ -128,3 +128,39 @@ def test_the_frame_is_sized_once_the_card_has_settled(call: CallCard) -> None:
         "() => emulator.commands.filter(c => c.command === 'resizeWindow').map(c => c.params.height)")
     body = call.frame.evaluate("() => Math.ceil(document.body.getBoundingClientRect().height)")
     assert heights and set(heights) == {body}, json.dumps(heights)
+
+
+def test_the_frame_fits_the_card_while_the_reason_is_looked_up(call: CallCard) -> None:
+    """The frame's height follows the card as it changes shape (the lookup line, the hold, the
+    support button), measured after the drawing: nothing is cut off at its bottom."""
+    call.open("idle", lang="de")
+    call.page.evaluate("([mode, delay]) => emulator.setStatistics(mode, delay)", ["record", 60_000])
+    call.wait_for_python()
+    call.state("connecting")
+    call.end("failed", "486")  # the code is looked up in the statistics, whose record is late
+    call.card.locator(".failure-reason", has_text=i18n.text("lookup.trying", "de", attempt=2, attempts=6)
+                      .split("…")[0]).wait_for()
+    call.card.locator("#support:not([hidden])").wait_for()
+    # Inside the frame, its viewport is the height the portal gave it: fitted, it holds the card.
+    call.frame.wait_for_function(
+        "() => Math.abs(Math.ceil(document.body.getBoundingClientRect().height) - innerHeight) <= 1",
+        timeout=5_000)
+
+
+def test_a_held_card_keeps_its_notice_readable_240_px_wide(call: CallCard) -> None:
+    """In a narrow tab the *Done* button goes under the kept-open notice, which keeps the width."""
+    call.page.add_style_tag(content=".card { flex: 0 0 240px !important; width: 240px; }")
+    call.open("idle", lang="ru")
+    call.wait_for_python()
+    call.state("connecting")
+    call.end("failed", "486")
+    call.card.locator(".hold .done").wait_for(timeout=20_000)
+    boxes = call.frame.evaluate("""() => ['.hold', '.hold-text', '.hold .done'].map((selector) => {
+        const box = document.querySelector(selector).getBoundingClientRect();
+        return { left: box.left, right: box.right, top: box.top, bottom: box.bottom, width: box.width };
+    })""")
+    hold, text, done = boxes
+    assert call.frame.evaluate("() => innerWidth") <= 240
+    assert text["width"] >= 0.8 * (hold["width"] - 20), boxes  # the line, not a column beside the button
+    assert done["top"] >= text["bottom"] - 1, boxes  # the button under it
+    assert done["right"] <= hold["right"] + 0.5, boxes

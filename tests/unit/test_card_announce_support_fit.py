@@ -102,7 +102,7 @@ def test_support_text_has_the_call_its_steps_times_and_codes() -> None:
     assert "Number: +49301234567" in lines
     assert "Direction: Outgoing" in lines
     assert "Date: 1970-01-01 (UTC+01:00)" in lines
-    assert "Outcome: Declined after 0:07 of ringing (486 · Declined)" in lines
+    assert "Outcome: Declined after 0:07 of ringing (Code 486)" in lines
     assert "Ring time: 0:07" in lines
     # Each step at its time in Berlin, as the card's rows write it (English: 12 hours); the end of
     # the call, and the wait before it, have no length, as in the card.
@@ -200,4 +200,4 @@ def test_the_support_text_has_the_outcome_as_soon_as_the_call_ends_even_in_a_bur
     send(card, clock, "app:opened", OPENED, at=1_000)
     send(card, clock, "CallCard::CallStateChanged", "connecting", at=1_100)
     send(card, clock, "CallCard::CallStateChanged", ["idle", {"failedCode": "603"}], at=1_200)
-    assert "Outcome: Declined (603 · Declined)" in told.summaries[-1].splitlines()
+    assert "Outcome: Declined (Code 603)" in told.summaries[-1].splitlines()

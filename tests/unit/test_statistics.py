@@ -253,6 +253,7 @@ def test_a_lookup_that_takes_a_while_shows_its_progress() -> None:
 def test_while_the_lookup_runs_only_what_is_known_is_shown() -> None:
     """No reason and no next step before the statistics answered or the card gave up."""
     seen: list[tuple[str, bool, str]] = []
+    headlines: list[str] = []
     document = FakeDocument()
     root = document.createElement("section")
     tasks: list[Coroutine[Any, Any, Any]] = []
@@ -262,6 +263,7 @@ def test_while_the_lookup_runs_only_what_is_known_is_shown() -> None:
     async def http(url: str, body: str) -> tuple[int, str]:
         seen.append((root.find("failure-code").textContent, root.find("failure-next").hidden,
                      root.find("failure-reason").textContent))
+        headlines.append(root.find("outcome").textContent)
         return await portal(url, body)
 
     card = Card(CardView(document, root), time, http=http, spawn=tasks.append, sleep=time.sleep)
@@ -273,6 +275,8 @@ def test_while_the_lookup_runs_only_what_is_known_is_shown() -> None:
     assert len(seen) == 3
     assert all(code == "" and hidden and reason.startswith("Looking up the reason")
                for code, hidden, reason in seen)
+    # No verdict while it is looked up ("Not answered", then "Busy" would say two things): the call ended.
+    assert set(headlines) == {"Call ended"}
     assert root.find("failure-next").hidden is False  # now that the outcome is known
     assert root.find("failure-code").textContent == "Code 486"
 
@@ -298,7 +302,7 @@ def test_a_card_opened_after_its_call_ended_shows_the_outcome_from_the_record() 
     assert card.timeline.outcome is Outcome.FAILED and card.timeline.ended_at == 1_000
     assert root.find("outcome").textContent == "Busy"
     rows = [row.find("what").textContent for row in root.find_all("entry")]
-    assert rows == ["Call ended (since the card opened)"]
+    assert rows == ["Call ended"]  # over before the card opened: no "(since the card opened)"
     assert root.find("failure-source").textContent == "Code from the portal's call statistics"
 
 

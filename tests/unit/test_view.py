@@ -171,10 +171,10 @@ def test_the_admins_words_replace_the_built_in_ones_as_text() -> None:
     overrides = (Override("486", HTML, ""), Override("480", "", "Call back"))
     card, root = opened_with(Settings(overrides=overrides))
     send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
-    send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=2_000)
-    assert root.find("outcome").textContent == f"{HTML} after 0:01 of ringing"
+    send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=1_400)  # a busy line
+    assert root.find("outcome").textContent == HTML
     assert root.find_all("entry")[-1].find("detail").textContent == f"486 · {HTML}"
-    assert root.find("failure-next").textContent == DECLINED_NEXT  # a 486 after ringing
+    assert root.find("failure-next").textContent == BUSY_NEXT
     send(card, "CallCard::CallStateChanged", "connecting", at=3_000)
     send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "480"}], at=4_000)
     assert root.find("failure-next").textContent == "Next step: Call back"
@@ -207,13 +207,12 @@ def test_client_changes_can_be_hidden_and_the_clock_can_be_twelve_hour() -> None
 
 def test_the_admins_words_for_one_language_show_only_in_cards_in_that_language() -> None:
     overrides = (Override("486", "Line busy", "Book a callback"), Override("486", "Линия занята", "", "ru"))
-    russian = ("Линия занята · время вызова 0:01", "Что сделать: Book a callback")
-    for lang, heading, next_step in (("ru", *russian),
-                                     ("en", "Line busy after 0:01 of ringing", "Next step: Book a callback"),
+    russian = ("Линия занята", "Что сделать: Book a callback")
+    for lang, heading, next_step in (("ru", *russian), ("en", "Line busy", "Next step: Book a callback"),
                                      ("kz", *russian)):
         card, root = opened_with(Settings(overrides=overrides), lang=lang)
         send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
-        send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=2_000)
+        send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=1_400)
         assert (root.find("outcome").textContent, root.find("failure-next").textContent) == (
             heading, next_step), lang
 
@@ -347,3 +346,15 @@ def test_the_figures_add_up_and_the_rows_too(ringing: float, connected: float, e
     assert root.find("outcome").textContent == f"Call ended · talk time {root.find('talk').textContent}"
     rows = [_seconds(row[2]) for row in row_texts(root) if row[2]]
     assert rows == [ring, talk]
+
+
+def test_the_admins_words_for_a_busy_486_are_not_a_declined_calls() -> None:
+    """A 486 after ringing means the client declined: the card takes the admin's words for 603
+    (the code whose meaning applies), never their label for a busy line beside "rejected"."""
+    overrides = (Override("486", "Line busy", "Book a callback"), Override("603", "", "Send an SMS"))
+    card, root = opened_with(Settings(overrides=overrides))
+    send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
+    send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=9_000)
+    assert root.find("outcome").textContent == "Declined after 0:08 of ringing"
+    assert root.find("failure-reason").textContent == "The client rejected the call."
+    assert root.find("failure-next").textContent == "Next step: Send an SMS"
