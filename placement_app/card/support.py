@@ -16,7 +16,6 @@ from ..core.codes import CodeKind
 from ..core.events import CallState
 from ..core.settings import DEFAULTS, Settings
 from ..core.timeline import Entry, StateSpan, Timeline
-from ..core.timeline import rang as ringing
 from ..core.untrusted import redact_text
 from .view import client_words, code_detail, code_line, headline, notice_words, status_word, step_words
 
@@ -103,6 +102,5 @@ def summary(timeline: Timeline, facts: CallFacts, now: float, lang: str | None =
         if isinstance(entry, StateSpan):
             after_call = after_call or entry.call_state is not CallState.IDLE
             # Did this attempt ring, unanswered, before the step after it (a code after a talk is no decline)?
-            until = entry.ended_at if entry.ended_at is not None else now
-            rang = entry.call_state is CallState.CONNECTING and ringing(entry.started_at, until)
+            rang = entry.rang(now)
     return redact_text("\n".join(lines) + "\n")

@@ -19,7 +19,6 @@ from ..core.codes import CodeKind
 from ..core.events import LOOKUP_FAILURES, CallState
 from ..core.settings import DEFAULTS, Loaded, Settings
 from ..core.timeline import SUCCESS_CODES, Client, Entry, Notice, NoticeKind, Outcome, StateSpan, Timeline
-from ..core.timeline import rang as ringing
 
 Element = Any  # a DOM element (JsProxy in the browser)
 
@@ -285,8 +284,7 @@ class CardView:
                 if entry.call_state is CallState.CONNECTED:
                     answered = True
                 elif entry.call_state is CallState.CONNECTING:
-                    until = entry.ended_at if entry.ended_at is not None else now
-                    rang = rang or ringing(entry.started_at, until)
+                    rang = rang or entry.rang(now)
                 elif entry.call_state is CallState.IDLE:
                     failing = is_failure(entry.failed_code, answered, self.settings)
                     answered = rang = False

@@ -209,8 +209,19 @@ def offered(problems: Mapping[str, Mapping[str, str]]) -> tuple[str, ...]:
 
 
 def header(compiled: bytes | None) -> str:
-    """A compiled catalogue's header (its ``Plural-Forms`` among the rest); ``""`` without one."""
-    return "" if compiled is None else read_mo(compiled).get(("", ""), "")
+    """A compiled catalogue's header (its ``Plural-Forms`` among the rest); ``""`` without one.
+
+    The header is the message whose original is empty, which sorts first: only it is read.
+    """
+    if compiled is None:
+        return ""
+    order = "<" if struct.unpack("<I", compiled[:4])[0] == 0x950412DE else ">"
+    count, originals, translations = struct.unpack(f"{order}3I", compiled[8:20])
+    length, _ = struct.unpack(f"{order}2I", compiled[originals:originals + 8])
+    if not count or length:
+        return ""
+    length, offset = struct.unpack(f"{order}2I", compiled[translations:translations + 8])
+    return compiled[offset:offset + length].decode()
 
 
 _FILES = compiled_files()

@@ -76,6 +76,11 @@ class StateSpan:
         """Milliseconds in this state; a running span counts up to ``now`` (see :func:`between`)."""
         return between(self.started_at, self.ended_at if self.ended_at is not None else now)
 
+    def rang(self, now: float) -> bool:
+        """Whether this is ringing the card can vouch for (see :func:`rang`), up to ``now`` if it runs."""
+        end = self.ended_at if self.ended_at is not None else now
+        return self.call_state is CallState.CONNECTING and rang(self.started_at, end)
+
 
 def between(start: float, end: float) -> float:
     """The whole seconds from ``start`` to ``end`` (in milliseconds; never negative).

@@ -12,7 +12,8 @@ support, and the frame is sized once the card has settled, not on the way.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,14 +36,24 @@ def page_words(call: CallCard) -> dict[str, str]:
         state: document.getElementById('quick-state').textContent})"""))
 
 
-def test_the_first_notice_is_in_the_portals_language_before_the_init_data(call: CallCard) -> None:
+@contextmanager
+def russian_card_before_python(call: CallCard) -> Iterator[Callable[[], None]]:
+    """A card opened on a Russian portal, its init data and Python held back: yields the release of
+    the init data once the first notice is drawn (in Russian, from the frame's address alone)."""
     release_init_data = call.hold_init_data()
     runtime, snapshot = call.hold(RUNTIME), call.hold(SNAPSHOT)
     try:
         call.open("idle", lang="ru")
         call.init_data_asked()
-        # Before the portal has said anything but the frame's address: Russian already.
         call.card.locator("#quick-notice", has_text=i18n.text("engine.loading", "ru")).wait_for()
+        yield release_init_data
+    finally:
+        runtime.release()
+        snapshot.release()
+
+
+def test_the_first_notice_is_in_the_portals_language_before_the_init_data(call: CallCard) -> None:
+    with russian_card_before_python(call) as release_init_data:
         shown = page_words(call)
         assert shown["state"] == i18n.text("state.unknown", "ru")
         assert shown["lang"] == "ru"
@@ -54,9 +65,6 @@ def test_the_first_notice_is_in_the_portals_language_before_the_init_data(call: 
         shown = page_words(call)
         assert (shown["heading"], shown["timeline"]) == (title, title)
         assert shown["notice"] == i18n.text("engine.loading", "ru")
-    finally:
-        runtime.release()
-        snapshot.release()
     call.wait_for_python()
     assert call.card.locator("#timeline").get_attribute("aria-label") == i18n.text("title", "ru")
 
@@ -73,19 +81,11 @@ def german_cards(site: Path, tmp_path: Path) -> Iterator[Servers]:
 def test_the_admins_card_language_redraws_the_first_notice(page: Page, german_cards: Servers) -> None:
     """A Russian portal whose admin forces German cards: Russian until the init data says so, then German."""
     call = CallCard(page, german_cards)
-    release_init_data = call.hold_init_data()
-    runtime, snapshot = call.hold(RUNTIME), call.hold(SNAPSHOT)
-    try:
-        call.open("idle", lang="ru")
-        call.init_data_asked()
-        call.card.locator("#quick-notice", has_text=i18n.text("engine.loading", "ru")).wait_for()
+    with russian_card_before_python(call) as release_init_data:
         release_init_data()
         call.card.locator("#quick-notice", has_text=i18n.text("engine.loading", "de")).wait_for()
         shown = page_words(call)
         assert shown["lang"] == "de" and shown["title"] == i18n.text("title", "de")
-    finally:
-        runtime.release()
-        snapshot.release()
 
 
 def test_a_german_card_writes_clients_crm_items_and_direction_in_words(call: CallCard) -> None:
