@@ -33,8 +33,10 @@ def app(page: Page) -> FrameLocator:
     return page.frame_locator("#frame-slot iframe")
 
 
-def wait_status(page: Page, tone: str, timeout: int = 60_000) -> str:
-    status = app(page).locator(f"#status[data-tone={tone}]")
+def wait_status(page: Page, tone: str, timeout: int = 60_000, saying: str | None = None) -> str:
+    """The status line once it has ``tone`` (and says ``saying``: after *Try again* the old
+    error still has the tone until the new one replaces it)."""
+    status = app(page).locator(f"#status[data-tone={tone}]", has_text=saying)
     status.wait_for(timeout=timeout)
     return status.inner_text()
 
@@ -155,11 +157,11 @@ def test_install_errors_say_what_to_do_and_try_again_works(emulator: Page, fresh
 
     emulator.evaluate("emulator.setInstallFault('unreachable')")
     retry.click()
-    assert "could not be reached" in wait_status(emulator, "error")
+    assert "could not be reached" in wait_status(emulator, "error", saying="could not be reached")
 
     emulator.evaluate("emulator.setInstallFault('bad-argument')")
     retry.click()
-    text = wait_status(emulator, "error")
+    text = wait_status(emulator, "error", saying="refused the tab's settings")
     assert "refused the tab's settings" in text and "ERROR_ARGUMENT" in text
     assert servers.portal.state()["placements"] == []
     assert "setInstallFinish" not in commands(emulator)
