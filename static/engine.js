@@ -121,16 +121,11 @@ export function createEngine({ loadRuntime, post, maxQueue = MAX_QUEUE }) {
   };
 }
 
-// After a restore: a fresh seed for `random`, whose state would otherwise be the same in every
-// card restored from one snapshot; then the snapshot's own marker (build.py), and whether the
-// standard library is in place (a snapshot keeps no files: the runtime writes the stdlib's zip,
-// and without it the restored app would start, then fail on its first import of one module).
-const RESTORED = `
-import json, os, random, sys
-random.seed()
-json.dumps([getattr(sys.modules.get('_call_timeline_snapshot'), 'key', ''),
-            any(p.endswith('.zip') and os.path.isfile(p) for p in sys.path)])
-`;
+/**
+ * The app's module that checks a runtime restored from the snapshot, and reseeds
+ * it (placement_app/browser/restored.py; build.py imports it into the snapshot).
+ */
+const RESTORED = 'placement_app.browser.restored';
 
 /**
  * The snapshot's bytes, fetched at once; for `_loadSnapshot`.  Pyodide keeps
@@ -208,9 +203,9 @@ async function restoreSnapshot(loadPyodide, version, options, snapshot, bytes) {
   if (snapshot.pyodide !== version) throw new Error(`it was made for Pyodide ${snapshot.pyodide}, not ${version}`);
   // The runtime's own files load while the snapshot downloads.
   const pyodide = await loadPyodide({ ...options, _loadSnapshot: bytes });
-  const [key, stdlib] = JSON.parse(pyodide.runPython(RESTORED));
-  if (key !== snapshot.key) throw new Error(`it is ${key || 'not ours'}, not ${snapshot.key}`);
-  if (!stdlib) throw new Error('the standard library did not load');
+  /** @type {string | undefined} */
+  const refusal = pyodide.pyimport(RESTORED).after_restore(snapshot.key);
+  if (refusal) throw new Error(refusal);
   return { pyimport: (name) => pyodide.pyimport(name), appInstalled: true };
 }
 
