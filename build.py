@@ -25,9 +25,12 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from serving import NginxVersion, nginx_server, portal_origin, unreadable
+
+if TYPE_CHECKING:
+    import jinja2
 
 ROOT = Path(__file__).resolve().parent
 SITE = ROOT / "build" / "site"
@@ -46,8 +49,10 @@ PINNED_WHEELS = {
     "micropip-0.11.1-py3-none-any.whl":
         "768de165adb8e66906039d8fec4127a57f522dfdf8e6fbff877a4616941ecfd3",
 }
-#: The card (the CALL_CARD handler), the app's main page (its settings) and its install page.
-PAGES = ("index.html", "settings.html", "install.html")
+#: The card's page (the CALL_CARD handler): its template is at the top level (see page_environment).
+CARD_PAGE = "index.html"
+#: The card, the app's main page (its settings) and its install page.
+PAGES = (CARD_PAGE, "settings.html", "install.html")
 #: Versioned, so that its files can be cached for good (see SiteHandler).
 RUNTIME = f"pyodide/{PYODIDE_VERSION}"
 #: Where the start-up snapshot goes (see :func:`make_snapshot`); its name says what it was made of.
@@ -331,14 +336,33 @@ def module_imports(entry: str, source: Path = ROOT / "static") -> list[str]:
     return seen
 
 
-def render_pages(site: Path, boot: Mapping[str, object], static: str) -> None:
+#: The admin's pages and what they share (the card's page alone is at the top level).
+TEMPLATES = ROOT / "templates"
+
+
+def page_environment() -> jinja2.Environment:
+    """The pages' Jinja environment: the card's page and ``templates/``, and no other file.
+
+    The card's page is at the top level, where the project's layout shows it
+    first; it is named there alone, so that no other file of the top level
+    (``build.py``, ``README.md``, ...) is a template.
+    """
     import jinja2
 
+    def card_page(name: str) -> tuple[str, str, None] | None:
+        path = ROOT / CARD_PAGE
+        return (path.read_text(encoding="utf-8"), str(path), None) if name == CARD_PAGE else None
+
+    loader = jinja2.ChoiceLoader([jinja2.FunctionLoader(card_page), jinja2.FileSystemLoader(TEMPLATES)])
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
+    env.globals["imports"] = module_imports
+    return env
+
+
+def render_pages(site: Path, boot: Mapping[str, object], static: str) -> None:
     from placement_app.core import i18n
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader([ROOT, ROOT / "templates"]), autoescape=True,
-                             undefined=jinja2.StrictUndefined)
-    env.globals["imports"] = module_imports
+    env = page_environment()
     context = {"boot": boot, "static": static, "catalogue_file": CATALOGUE_FILE, "title": i18n.text("title"),
                "waiting": i18n.text("state.unknown"), "t": i18n.page_texts(None),
                # The languages offered, each by its own name (the same in every language of the page).
