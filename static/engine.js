@@ -42,10 +42,11 @@ export const ENTRIES = new Set([
  * message the page posts.
  *
  * While Python starts, at most `maxQueue` events wait; when one more comes the
- * oldest goes (never the data the page was opened with).  The page hears of
- * it at once (`{type: 'dropped', count}`, once per burst, the count so far),
- * and Python first of all, as the event EVENTS_DROPPED with the count, at the
- * time of the last one dropped: a visible hole, never a crash or a silent one.
+ * oldest goes, never the data the page was opened with (KEPT), which stays even
+ * past the bound.  The page hears of it at once (`{type: 'dropped', count}`,
+ * once per burst, the count so far), and Python first of all, as the event
+ * EVENTS_DROPPED with the count, at the time of the last one dropped: a
+ * visible hole, never a crash or a silent one.
  *
  * @param {{ loadRuntime: LoadRuntime, post: Post, maxQueue?: number }} options
  * @returns {(message: BootMessage | EventMessage) => void}
@@ -77,7 +78,10 @@ export function createEngine({ loadRuntime, post, maxQueue = MAX_QUEUE }) {
     queue.push(message);
     if (queue.length <= maxQueue) return;
     const index = queue.findIndex(({ kind }) => !KEPT.has(kind));
-    const [oldest] = queue.splice(Math.max(index, 0), 1);
+    // Only never-drop items wait: Python cannot start without them, and a page sends one or
+    // two, once, so keeping them all still keeps the wait bounded.
+    if (index < 0) return;
+    const [oldest] = queue.splice(index, 1);
     dropped += 1;
     droppedAt = oldest.at;
     if (telling) return;
