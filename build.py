@@ -25,14 +25,19 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from serving import NginxVersion, nginx_server, portal_origin, unreadable
+
+if TYPE_CHECKING:
+    import jinja2
 
 ROOT = Path(__file__).resolve().parent
 SITE = ROOT / "build" / "site"
 CACHE = ROOT / ".cache" / "wheels"
 NODE_MODULES = ROOT / "node_modules"
+#: The build's own Node.js scripts (the snapshot, the design tokens): build-side, never shipped.
+BUILDJS = ROOT / "buildjs"
 
 PYODIDE_VERSION = "314.0.7"
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm",
@@ -44,17 +49,23 @@ PINNED_WHEELS = {
     "micropip-0.11.1-py3-none-any.whl":
         "768de165adb8e66906039d8fec4127a57f522dfdf8e6fbff877a4616941ecfd3",
 }
-#: The card (the CALL_CARD handler), the app's main page (its settings) and its install page.
-PAGES = ("index.html", "settings.html", "install.html")
+#: The card's page (the CALL_CARD handler): its template is at the top level (see page_environment).
+CARD_PAGE = "index.html"
+#: The card, the app's main page (its settings) and its install page.
+PAGES = (CARD_PAGE, "settings.html", "install.html")
 #: Versioned, so that its files can be cached for good (see SiteHandler).
 RUNTIME = f"pyodide/{PYODIDE_VERSION}"
 #: Where the start-up snapshot goes (see :func:`make_snapshot`); its name says what it was made of.
 SNAPSHOTS = "snapshots"
-#: What the snapshot has imported: every page's entry (static/engine.js ENTRIES) and the module
-#: they import inside main().  A restored runtime has no files of the app (a snapshot keeps
-#: memory only), so nothing the app imports later may be missing from this list's closure.
+#: The app's module that marks the snapshot with its key and checks a restored runtime (the worker
+#: imports it after a restore: static/engine.js RESTORED).
+RESTORED = "placement_app.browser.restored"
+#: What the snapshot has imported: every page's entry (static/engine.js ENTRIES), the module
+#: they import inside main(), and RESTORED.  A restored runtime has no files of the app (a
+#: snapshot keeps memory only), so nothing the app imports later may be missing from this
+#: list's closure.
 SNAPSHOT_IMPORTS = ("placement_app.card.app", "placement_app.admin.settings_page",
-                    "placement_app.admin.install_page", "placement_app.browser.bridge")
+                    "placement_app.admin.install_page", "placement_app.browser.bridge", RESTORED)
 
 
 def say(message: str) -> None:
@@ -120,64 +131,13 @@ def build_wheel(dest: Path) -> Path:
     return Path(shutil.copy2(wheel, folder / name))
 
 
-# Run by Node.js: micropip installs the app's wheel in a first Pyodide; its installed files
-# (the wheel's RECORD) are copied into a second, fresh Pyodide started with _makeSnapshot,
-# which imports the app and is snapshotted.  (micropip in the snapshotted instance itself
-# leaves JS references behind, and makeMemorySnapshot then fails with "Unexpected hiwire
-# entry": pyodide#5195.)  The snapshot is then restored once, as the worker will.
-SNAPSHOT_SCRIPT = r"""
-import { readFileSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
-const [runtime, target, key, appWheel, imports, ...wheels] = process.argv.slice(1);
-const { loadPyodide } = await import(`${runtime}/pyodide.mjs`);
-const indexURL = `${runtime}/`;
-const sitePackages = "import sysconfig; sysconfig.get_paths()['purelib']";
-
-const installer = await loadPyodide({ indexURL });
-await installer.loadPackage(wheels);
-installer.FS.mkdirTree('/wheels');
-installer.FS.writeFile(`/wheels/${basename(appWheel)}`, readFileSync(appWheel));
-await installer.pyimport('micropip').install(`emfs:/wheels/${basename(appWheel)}`);
-const from = installer.runPython(sitePackages);
-const files = installer.runPython(`
-import importlib.metadata, os
-[str(f) for f in importlib.metadata.distribution('placement_app').files
- if os.path.isfile(os.path.join(${JSON.stringify(from)}, str(f)))]`).toJs();
-
-const pyodide = await loadPyodide({ indexURL, _makeSnapshot: true });
-const heap = pyodide._module.HEAP8.length;
-const to = pyodide.runPython(sitePackages);
-for (const file of files) {
-  const path = `${to}/${file}`;
-  pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf('/')));
-  pyodide.FS.writeFile(path, installer.FS.readFile(`${from}/${file}`));
-}
-pyodide.runPython(`
-import importlib, sys, types
-for name in ${JSON.stringify(imports.split(','))}:
-    importlib.import_module(name)
-marker = types.ModuleType('_call_timeline_snapshot')
-marker.key = ${JSON.stringify(key)}
-sys.modules[marker.__name__] = marker`);
-if (pyodide._module.HEAP8.length !== heap) {
-  // A restore sizes its heap by Pyodide's default, not by the snapshot (pyodide#6254).
-  throw new Error(`the heap grew from ${heap} to ${pyodide._module.HEAP8.length} bytes: no restore`);
-}
-const snapshot = pyodide.makeMemorySnapshot();
-const restored = await loadPyodide({ indexURL, _loadSnapshot: snapshot });
-const seen = restored.runPython("import sys; sys.modules['_call_timeline_snapshot'].key");
-if (seen !== key) throw new Error(`the restored snapshot says ${seen}`);
-writeFileSync(target, snapshot);
-process.stdout.write(`${files.length} files, ${snapshot.length} bytes`);
-"""
-
-
 def make_snapshot(site: Path, wheels: list[Path], app_wheel: Path) -> dict[str, str] | None:
     """A Pyodide memory snapshot with the app imported, for the worker to start from.
 
-    Made in Node.js from the site's own runtime and wheels, named by the Pyodide
-    version and the app wheel's hash (so a browser may keep it for good, and a
-    page never names one of another build), and restored once before it is
+    Made in Node.js (``buildjs/snapshot.mjs``) from the site's own runtime and
+    wheels, named by the Pyodide version and the app wheel's hash (so a
+    browser may keep it for good, and a page never names one of another
+    build), and restored and checked once, as the worker does, before it is
     kept.  Kept across builds while its name fits.  If it cannot be made, the
     site is built without it and the worker starts the normal way.
     """
@@ -188,8 +148,8 @@ def make_snapshot(site: Path, wheels: list[Path], app_wheel: Path) -> dict[str, 
         target.parent.mkdir(parents=True)
         partial = target.with_suffix(".partial")
         result = subprocess.run(
-            ["node", "--input-type=module", "-e", SNAPSHOT_SCRIPT, str((site / RUNTIME).resolve()),
-             str(partial), key, str(app_wheel.resolve()), ",".join(SNAPSHOT_IMPORTS),
+            ["node", str(BUILDJS / "snapshot.mjs"), str((site / RUNTIME).resolve()), str(partial), key,
+             str(app_wheel.resolve()), RESTORED, ",".join(SNAPSHOT_IMPORTS),
              *[str(wheel.resolve()) for wheel in wheels]],
             # time.timezone and time.tzname are fixed in the snapshot: UTC, not the build machine's
             # zone (time.localtime() and datetime's astimezone() stay live; the card uses neither).
@@ -259,16 +219,6 @@ def static_folder(source: Path = ROOT / "static", generated: Mapping[str, bytes]
 
 #: Bitrix24's own UI kit on npm (pinned in package.json): its Tailwind presets hold the tokens.
 B24STYLE = NODE_MODULES / "@bitrix24" / "b24style"
-#: Read by Node.js: the presets as JSON (plain ES modules, imported one by one, since the
-#: plugin itself needs Tailwind and its imports name no file extension).
-TOKENS_SCRIPT = r"""
-const [plugins] = process.argv.slice(1);
-const theme = {};
-for (const name of ['colors', 'fonts', 'border']) {
-  Object.assign(theme, (await import(`${plugins}/preset-${name}.js`)).default.theme);
-}
-process.stdout.write(JSON.stringify(theme));
-"""
 #: Every colour role the pages use: the token for the light theme and the one for the dark,
 #: each a path in the kit's ``colors`` (``red.800``). Text roles hold 4.5:1 or more on every
 #: background role of their theme (tests/unit/test_theme.py).
@@ -310,9 +260,10 @@ SCALE: dict[str, str] = {
 
 
 def read_b24style(package: Path = B24STYLE) -> dict[str, Any]:
-    """The kit's theme (colours, fonts, radii) as Node.js reads it from the installed package."""
-    result = subprocess.run(["node", "--input-type=module", "-e", TOKENS_SCRIPT,
-                             str((package / "dist" / "plugins").resolve())],
+    """The kit's theme (colours, fonts, radii) as Node.js reads it from the installed package
+    (``buildjs/tokens.mjs``)."""
+    plugins = (package / "dist" / "plugins").resolve()
+    result = subprocess.run(["node", str(BUILDJS / "tokens.mjs"), str(plugins)],
                             capture_output=True, text=True, check=True)
     theme: dict[str, Any] = json.loads(result.stdout)
     theme["version"] = json.loads((package / "package.json").read_text())["version"]
@@ -385,14 +336,33 @@ def module_imports(entry: str, source: Path = ROOT / "static") -> list[str]:
     return seen
 
 
-def render_pages(site: Path, boot: Mapping[str, object], static: str) -> None:
+#: The admin's pages and what they share (the card's page alone is at the top level).
+TEMPLATES = ROOT / "templates"
+
+
+def page_environment() -> jinja2.Environment:
+    """The pages' Jinja environment: the card's page and ``templates/``, and no other file.
+
+    The card's page is at the top level, where the project's layout shows it
+    first; it is named there alone, so that no other file of the top level
+    (``build.py``, ``README.md``, ...) is a template.
+    """
     import jinja2
 
+    def card_page(name: str) -> tuple[str, str, None] | None:
+        path = ROOT / CARD_PAGE
+        return (path.read_text(encoding="utf-8"), str(path), None) if name == CARD_PAGE else None
+
+    loader = jinja2.ChoiceLoader([jinja2.FunctionLoader(card_page), jinja2.FileSystemLoader(TEMPLATES)])
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
+    env.globals["imports"] = module_imports
+    return env
+
+
+def render_pages(site: Path, boot: Mapping[str, object], static: str) -> None:
     from placement_app.core import i18n
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader([ROOT, ROOT / "templates"]), autoescape=True,
-                             undefined=jinja2.StrictUndefined)
-    env.globals["imports"] = module_imports
+    env = page_environment()
     context = {"boot": boot, "static": static, "catalogue_file": CATALOGUE_FILE, "title": i18n.text("title"),
                "waiting": i18n.text("state.unknown"), "t": i18n.page_texts(None),
                # The languages offered, each by its own name (the same in every language of the page).

@@ -42,4 +42,9 @@ export default [
     files: ['eslint.config.js', 'tests/**/*.mjs', 'tests/**/*.js'],
     languageOptions: { globals: globals.node },
   },
+  {
+    // The build's own scripts (build.py runs them with Node.js); never shipped.
+    files: ['buildjs/**/*.mjs'],
+    languageOptions: { globals: globals.node },
+  },
 ];

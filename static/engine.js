@@ -42,10 +42,11 @@ export const ENTRIES = new Set([
  * message the page posts.
  *
  * While Python starts, at most `maxQueue` events wait; when one more comes the
- * oldest goes (never the data the page was opened with).  The page hears of
- * it at once (`{type: 'dropped', count}`, once per burst, the count so far),
- * and Python first of all, as the event EVENTS_DROPPED with the count, at the
- * time of the last one dropped: a visible hole, never a crash or a silent one.
+ * oldest goes, never the data the page was opened with (KEPT), which stays even
+ * past the bound.  The page hears of it at once (`{type: 'dropped', count}`,
+ * once per burst, the count so far), and Python first of all, as the event
+ * EVENTS_DROPPED with the count, at the time of the last one dropped: a
+ * visible hole, never a crash or a silent one.
  *
  * @param {{ loadRuntime: LoadRuntime, post: Post, maxQueue?: number }} options
  * @returns {(message: BootMessage | EventMessage) => void}
@@ -77,7 +78,10 @@ export function createEngine({ loadRuntime, post, maxQueue = MAX_QUEUE }) {
     queue.push(message);
     if (queue.length <= maxQueue) return;
     const index = queue.findIndex(({ kind }) => !KEPT.has(kind));
-    const [oldest] = queue.splice(Math.max(index, 0), 1);
+    // Only never-drop items wait: Python cannot start without them, and a page sends one or
+    // two, once, so keeping them all still keeps the wait bounded.
+    if (index < 0) return;
+    const [oldest] = queue.splice(index, 1);
     dropped += 1;
     droppedAt = oldest.at;
     if (telling) return;
@@ -121,16 +125,11 @@ export function createEngine({ loadRuntime, post, maxQueue = MAX_QUEUE }) {
   };
 }
 
-// After a restore: a fresh seed for `random`, whose state would otherwise be the same in every
-// card restored from one snapshot; then the snapshot's own marker (build.py), and whether the
-// standard library is in place (a snapshot keeps no files: the runtime writes the stdlib's zip,
-// and without it the restored app would start, then fail on its first import of one module).
-const RESTORED = `
-import json, os, random, sys
-random.seed()
-json.dumps([getattr(sys.modules.get('_call_timeline_snapshot'), 'key', ''),
-            any(p.endswith('.zip') and os.path.isfile(p) for p in sys.path)])
-`;
+/**
+ * The app's module that checks a runtime restored from the snapshot, and reseeds
+ * it (placement_app/browser/restored.py; build.py imports it into the snapshot).
+ */
+const RESTORED = 'placement_app.browser.restored';
 
 /**
  * The snapshot's bytes, fetched at once; for `_loadSnapshot`.  Pyodide keeps
@@ -208,9 +207,9 @@ async function restoreSnapshot(loadPyodide, version, options, snapshot, bytes) {
   if (snapshot.pyodide !== version) throw new Error(`it was made for Pyodide ${snapshot.pyodide}, not ${version}`);
   // The runtime's own files load while the snapshot downloads.
   const pyodide = await loadPyodide({ ...options, _loadSnapshot: bytes });
-  const [key, stdlib] = JSON.parse(pyodide.runPython(RESTORED));
-  if (key !== snapshot.key) throw new Error(`it is ${key || 'not ours'}, not ${snapshot.key}`);
-  if (!stdlib) throw new Error('the standard library did not load');
+  /** @type {string | undefined} */
+  const refusal = pyodide.pyimport(RESTORED).after_restore(snapshot.key);
+  if (refusal) throw new Error(refusal);
   return { pyimport: (name) => pyodide.pyimport(name), appInstalled: true };
 }
 

@@ -6,8 +6,10 @@
   apply (the view runs in a worker, which has no DOM);
 - ``mirror``: the page's storage as the worker sees it;
 - ``frame_requests``: portal commands sent through the page whose replies
-  the worker waits for (``refreshAuth``).
+  the worker waits for (``refreshAuth``);
+- ``restored``: the start-up snapshot's mark, and the worker's check of a
+  runtime restored from it.
 
-May import: ``core`` only (``remote_dom``, ``mirror`` and ``frame_requests``
-import nothing of the app, so they are tested under CPython).
+May import: ``core`` only (``remote_dom``, ``mirror``, ``frame_requests`` and
+``restored`` import nothing of the app, so they are tested under CPython).
 """

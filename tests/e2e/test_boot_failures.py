@@ -82,22 +82,13 @@ def test_slow_python_takes_over_after_the_time_limit_with_nothing_lost(call: Cal
     assert not call.card.locator("#quick").is_visible()
 
 
-BAD_TIME_LIMITS = ["abc", "0", "999999999", "-5", "1e9"]
-
-
 def test_a_bad_time_limit_in_the_url_is_ignored(call: CallCard) -> None:
+    """Given 0 ms, the card still waits for Python (each bad value: tests/js/python_timeout.test.mjs)."""
     warnings: list[str] = []
     call.page.on("console", lambda message: warnings.append(message.text))
     call.open("connecting", url=call.servers.app_url + "?python_timeout=0")
     call.wait_for_python()  # the limit is cleared once Python is live: it had its chance
     assert not [text for text in warnings if "taking too long" in text]
-    # The same rule, for every bad value, from the card's own module.
-    limits = call.frame.evaluate("""async (values) => {
-        const shim = document.querySelector('script[src$="/shim.js"]').src;
-        const {pythonTimeout} = await import(new URL('python.js', shim).href);
-        return values.map((value) => pythonTimeout(`?python_timeout=${value}`));
-    }""", [*BAD_TIME_LIMITS, "3000"])
-    assert limits == [45_000] * len(BAD_TIME_LIMITS) + [3_000]
 
 
 def test_fallback_judges_a_second_attempt_on_its_own(call: CallCard) -> None:

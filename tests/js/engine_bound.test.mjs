@@ -100,3 +100,31 @@ test('the data the page was opened with is never dropped', async () => {
     [[EVENTS_DROPPED, undefined], ['app:opened', 0], ['CallCard::CallStateChanged', 4], ['CallCard::CallStateChanged', 5]]);
   assert.equal(delivered[0].payload, '[3]');
 });
+
+const OPENED = [
+  { type: 'event', kind: 'app:opened', payload: '[{"LANG": "en"}]', at: 998, seq: 0 },
+  { type: 'event', kind: 'page:opened', payload: '[{}]', at: 999 },
+];
+
+test('never-drop data past the bound stays, and nothing is said dropped', async () => {
+  const { receive, outbox, delivered, start, live } = engine(1);
+  receive(BOOT);
+  for (const message of OPENED) receive(message);
+  start();
+  await live();
+  assert.deepEqual(delivered.map(({ kind }) => kind), ['app:opened', 'page:opened']);
+  assert.equal(outbox.items.some((message) => message.type === 'dropped'), false);
+});
+
+test('when never-drop data fills the bound, the events that come after it go instead', async () => {
+  const { receive, outbox, delivered, start, live } = engine(1);
+  receive(BOOT);
+  for (const message of OPENED) receive(message);
+  for (let index = 1; index <= 3; index += 1) receive(event(index));
+  await outbox.until((items) => items.some((message) => message.type === 'dropped'));
+  start();
+  await live();
+  assert.deepEqual(delivered.map(({ kind, payload, at }) => [kind, payload, at]), [
+    [EVENTS_DROPPED, '[3]', 1003], ['app:opened', '[{"LANG": "en"}]', 998], ['page:opened', '[{}]', 999]]);
+  assert.deepEqual(outbox.items.filter((message) => message.type === 'dropped'), [{ type: 'dropped', count: 3 }]);
+});
