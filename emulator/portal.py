@@ -27,9 +27,9 @@ from .statistics import Store
 #: How the portal's call statistics answer this call's user (the emulator page offers each):
 #: ``record`` (the record appears after a delay), ``no-record`` (none is ever written),
 #: ``no-scope`` (the app lacks the telephony scope), ``access-denied`` (the user lacks the
-#: "Call statistics: view" permission: HTTP 403 ``ACCESS_DENIED``, bitrix24-call-card.md
-#: section 5), ``own-calls`` (the user may see only their own calls, and nothing says so,
-#: same section) and ``bad-auth`` (the token is always refused).
+#: "Call statistics: view" permission: HTTP 403 ``ACCESS_DENIED``), ``own-calls`` (the user
+#: may see only their own calls, and nothing says so) and ``bad-auth`` (the token is always
+#: refused); the rights are those of ``voximplant-statistic-get.md`` in Bitrix24's REST docs.
 STATISTICS_MODES = ("record", "no-record", "no-scope", "access-denied", "own-calls", "bad-auth")
 #: What can go wrong when the app binds its tab (the emulator page offers each).
 INSTALL_FAULTS = ("", "no-telephony", "bad-argument", "unreachable")
@@ -262,7 +262,7 @@ class Portal:
         """The portal's answer.  The system errors' codes, texts and HTTP statuses are those of
         Bitrix24's REST docs (``b24-rest-docs``, ``_includes/system-errors.md``: ``expired_token``
         401, ``NO_AUTH_FOUND`` 401, ``insufficient_scope`` 403); the method's own, those of
-        ``voximplant-statistic-get.md`` and bitrix24-call-card.md section 5."""
+        ``voximplant-statistic-get.md``."""
         auth = params.get("auth", "")
         if auth in self.expired:
             return 401, {"error": "expired_token",
@@ -281,7 +281,7 @@ class Portal:
             return 403, {"error": "insufficient_scope", "error_description":
                          "The request requires higher privileges than provided by the access token"}
         if call.statistics == "access-denied":
-            # The user lacks the "Call statistics: view" permission (bitrix24-call-card.md section 5).
+            # The user lacks the "Call statistics: view" permission (voximplant-statistic-get.md).
             return 403, {"error": "ACCESS_DENIED", "error_description": "Access denied!"}
         own = call.user_id if call.statistics == "own-calls" else None
         return 200, self.statistics.query(params, time.monotonic(), own)

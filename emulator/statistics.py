@@ -2,9 +2,8 @@
 
 A portal keeps one record per finished call and answers the REST method
 ``voximplant.statistic.get`` from them.  Every behaviour here is the
-portal's, as recorded in ``../shared/bitrix24-call-card.md`` section 5 (from
-the portal's public code and the method's page in Bitrix24's REST docs,
-``bitrix-tools/b24-rest-docs``, ``api-reference/telephony/voximplant-statistic-get.md``):
+portal's, read in its public code and in the method's page in Bitrix24's REST
+docs (``bitrix-tools/b24-rest-docs``, ``api-reference/telephony/voximplant-statistic-get.md``):
 
 - the values are strings, and the reason texts are the portal's own
   (``"Decline self"`` for ``603-S``, empty for an external call's ``200``);
@@ -31,7 +30,7 @@ from typing import Any
 
 #: Records per page (Bitrix24's REST page size).
 PAGE = 50
-#: CALL_FAILED_REASON as a portal words it, per CALL_FAILED_CODE (section 4 and 5 of the facts).
+#: CALL_FAILED_REASON as a portal words it, per CALL_FAILED_CODE (voximplant-statistic-get.md).
 REASONS = {
     "200": "Success call", "304": "Missed call", "402": "Insufficient funds", "403": "Forbidden",
     "404": "Invalid number", "423": "Blocked", "480": "Temporarily unavailable",

@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * Applies the DOM operations that the Python view, running in the worker,
- * records (see placement_app/remote_dom.py).  Only known tags and
+ * records (see placement_app/browser/remote_dom.py).  Only known tags and
  * attributes, and text only: nothing that arrives here can become markup.
  */
 

@@ -3,7 +3,7 @@
  * The page's hold on the portal's auto-close, and the one decision the page takes on its own.
  *
  * A real portal destroys a failed call's card in the same task as it sends `idle`, unless the
- * app disabled auto-close *before* the end (../shared/bitrix24-call-card.md, section 5): a
+ * app disabled auto-close *before* the end (PhoneCallView.autoClose; README, "On a real portal"): a
  * hold sent when Python has seen the failure comes too late.  So the page sends
  * `disableAutoClose` the moment it binds the call-card events, without waiting for Python.
  * The hold costs nothing until the portal tries to close the card; from then on, Python

@@ -35,8 +35,8 @@ SOURCE = "en"
 #: Names a brace placeholder (``{count}``), which Poedit and Weblate check when the message says so.
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 BRACE_FLAG = "python-brace-format"
-#: Keys of the old ``STRINGS`` retired on purpose: languages are offered by their own names
-#: (``i18n.SUPPORTED``), the same in every language, so they are not messages any more.
+#: Keys a ``STRINGS`` literal may hold that are not messages: each language is offered by its own
+#: name (``i18n.SUPPORTED``), the same in every language.
 RETIRED = {"settings.language.en", "settings.language.ru"}
 
 

@@ -12,9 +12,11 @@
  * restarts, and a call card that shows only the tabs the app bound.
  * window.emulator is the same control surface for the end-to-end tests.
  *
- * How a call ends is the portal's own code, as ../shared/bitrix24-call-card.md
- * section 5 records it (PhoneCallsController, PhoneCallView, BX.rest.AppLayout
- * in the portal's public JS; the CALL_CARD pages of Bitrix24's REST docs).
+ * What the portal does is read in its public sources, which the README's "On a
+ * real portal" lists: the portal's JavaScript (PhoneCallsController,
+ * PhoneCallView, BX.rest.AppLayout in applayout.js, the app.layout template),
+ * the frame libraries (the classic BX24.js, and the official SDK,
+ * @bitrix24/b24jssdk), and the CALL_CARD pages of Bitrix24's REST docs.
  * Every function below that models the portal names its source; where the
  * public code is silent the choice is marked "a guess".
  */
@@ -189,7 +191,7 @@ function log(kind, text) {
 /**
  * The placement options as the app.layout template writes them: every value a string
  * ('undefined', 'false'), PHONE_NUMBER left out when the number is unknown, CRM_BINDINGS
- * present (bitrix24-call-card.md sections 1 and 5; getStatus gives real JSON types instead).
+ * present (the CALL_CARD docs' PLACEMENT_OPTIONS; getStatus gives real JSON types instead).
  *
  * @param {Call} call
  */
@@ -203,7 +205,7 @@ function placementOptions(call) {
     CRM_ENTITY_TYPE: type,
     CRM_ENTITY_ID: String(id),
     CRM_ACTIVITY_ID: 'undefined',
-    // Present with the bound item (the portal's code sends it); absent when none (facts section 1).
+    // Present with the bound item (the portal's code sends it); absent when none (the CALL_CARD docs).
     ...(type ? { CRM_BINDINGS: [{ ENTITY_TYPE: type, ENTITY_ID: String(id) }] } : {}),
     CALL_DIRECTION: call.direction,
     CALL_STATE: call.state,
@@ -213,7 +215,7 @@ function placementOptions(call) {
 
 /**
  * A value the app.layout template writes: an empty list of options is a JSON array, not an
- * object (bitrix24-call-card.md section 5).
+ * object.
  *
  * @param {Record<string, unknown>} options
  */
@@ -231,7 +233,7 @@ const COMMANDS = {
     const card = call.kind === 'card';
     return {
       LANG: call.lang, DOMAIN: config.domain, PROTOCOL: 0, PATH: '/rest',
-      // AUTH_EXPIRES a string, empty options as [] (the app.layout template; facts section 5).
+      // AUTH_EXPIRES a string, empty options as [] (the app.layout template).
       AUTH_ID: call.auth, AUTH_EXPIRES: '3600', REFRESH_ID: call.refreshId, MEMBER_ID: 'emulator',
       FIRST_RUN: call.firstRun, IS_ADMIN: call.admin, INSTALL: call.firstRun, USER_OPTIONS: phpOptions(call.userOptions),
       APP_OPTIONS: phpOptions(call.appOptions), PLACEMENT: card ? 'CALL_CARD' : 'DEFAULT',
@@ -239,14 +241,14 @@ const COMMANDS = {
       ...call.initData,
     };
   },
-  /** The placement's commands and events (facts sections 2 and 3). */
+  /** The placement's commands and events (the CALL_CARD docs). */
   getInterface(call) {
     if (call.kind !== 'card') return { command: [], event: [] };
     return { command: ['getStatus', 'disableAutoClose', 'enableAutoClose'], event: EVENTS };
   },
   /**
-   * Keeps the callback id: every later occurrence of the event is a reply on it (facts section 2,
-   * applayout.js).  An event the placement does not have is ignored, as an unknown command is.
+   * Keeps the callback id: every later occurrence of the event is a reply on it (applayout.js).
+   * An event the placement does not have is ignored, as an unknown command is.
    */
   placementBindEvent(call, params, callback) {
     const name = params && params.event;
@@ -255,7 +257,7 @@ const COMMANDS = {
     refresh();
     return NO_REPLY;
   },
-  /** The placement options with real JSON types (facts section 3). */
+  /** The placement options with real JSON types (getStatus in the CALL_CARD docs). */
   getStatus(call) {
     if (call.kind !== 'card') return NO_REPLY; // placement commands answer only in their placement
     const options = placementOptions(call);
@@ -263,7 +265,7 @@ const COMMANDS = {
   },
   /**
    * PhoneCallView: clears allowAutoClose, and restarts the auto-close timer only if it is
-   * already running (armed by autoClose at the end); answers [] (facts section 5).
+   * already running (armed by autoClose at the end); answers [].
    */
   disableAutoClose(call) {
     if (call.kind !== 'card') return NO_REPLY;
@@ -285,7 +287,7 @@ const COMMANDS = {
   },
   /**
    * Only an admin may set app options; the portal answers with its server's result, and a
-   * non-admin gets no answer at all (facts sections 2 and 5).
+   * non-admin gets no answer at all (applayout.js; BX24.js offers appOption.set to admins only).
    */
   setAppOption(call, params, callback) {
     if (!params || typeof params.name !== 'string') return NO_REPLY;
@@ -303,21 +305,21 @@ const COMMANDS = {
     }).catch((error) => log('bad', `the portal could not store the app option: its server did not answer (${error})`));
     return NO_REPLY;
   },
-  /** Echoes its params (facts section 5). */
+  /** Echoes its params (applayout.js). */
   setUserOption(call, params) {
     if (!params || typeof params.name !== 'string') return NO_REPLY;
     call.userOptions[params.name] = params.value;
     return params;
   },
-  /** Answers the size it set, {width, height} (facts section 5). */
+  /** Answers the size it set, {width, height} (applayout.js). */
   resizeWindow(call, params) {
     const height = Number.parseInt(params && params.height, 10);
     if (Number.isFinite(height)) call.iframe.style.height = `${Math.min(Math.max(height, 120), 2000)}px`;
     return { width: params && params.width, height: params && params.height };
   },
-  /** Sent by the SDK on a first run (facts section 2). */
+  /** Sent by the SDK (@bitrix24/b24jssdk) on a first run. */
   setInstall() { return {}; },
-  /** installFinish: only the install page's frame may end the install (facts sections 1 and 2). */
+  /** installFinish: only the install page's frame may end the install (the REST docs' installFinish). */
   setInstallFinish(call) {
     if (call.kind !== 'install') return NO_REPLY;
     serverPost('/emulator/installed', { auth: call.auth }).then(() => {
@@ -326,7 +328,7 @@ const COMMANDS = {
     }).catch((error) => log('bad', `the portal could not record the installation: its server did not answer (${error})`));
     return {};
   },
-  /** A refresh that fails shows an alert() in the portal and never answers (facts section 5). */
+  /** A refresh that fails shows an alert() in the portal and never answers (applayout.js). */
   refreshAuth(call, params, callback) {
     if (world.refreshAuth === 'silent') {
       log('bad', 'refreshAuth not answered (as chosen under "When the app refreshes its token")');
@@ -427,7 +429,7 @@ window.addEventListener('message', (event) => {
 
 /**
  * Open the handler as the portal does: a POST into the named iframe, with DOMAIN, PROTOCOL,
- * LANG and APP_SID in the query string and the rest in the body (facts section 5).
+ * LANG and APP_SID in the query string and the rest in the body (the app.layout template).
  *
  * @param {Call} call
  */
@@ -481,7 +483,7 @@ function newFrame(kind, options, url) {
       : `${randomHex(8).toUpperCase()}.${Math.floor(Date.now() / 1000)}.${Math.floor(Math.random() * 1e6)}`,
     auth: typeof options.auth === 'string' && /^[A-Za-z0-9._-]{1,128}$/.test(options.auth) ? options.auth : randomHex(16),
     refreshId: randomHex(16),
-    // An external call's card opens connected; one opened after its call, idle (facts section 5).
+    // An external call's card opens connected, one opened after its call idle (PhoneCallsController).
     state: external ? 'connected' : ended ? 'idle' : options.state || $select('open-state').value,
     lang: options.lang || $select('lang').value,
     direction: options.direction || $select('direction').value,
@@ -553,7 +555,8 @@ export async function openCard(options = {}) {
   world.call = call;
   world.commands = [];
   if (typeof options.endedWith === 'string') {
-    // The tab was shown only after the call: its record is written already (facts section 1, 5).
+    // The tab was shown only after the call (voximplant.callView.loadRestApp loads a tab when it is
+    // shown): its record is written already.
     call.ended = true;
     await report(call, { failedCode: options.endedWith, immediate: true });
   } else {
@@ -689,8 +692,8 @@ export function fire(eventName, value) {
 
 /**
  * PhoneCallView.close: BeforeClose fires, then the popup and its frames are destroyed in the
- * same task, so a message the portal posted to the frame in that task never arrives (facts
- * section 5).  Nothing the app does stops it.
+ * same task, so a message the portal posted to the frame in that task never arrives.  Nothing
+ * the app does stops it.
  *
  * @param {Call} call
  * @param {string} why
@@ -720,7 +723,7 @@ function armAutoClose(call) {
 
 /**
  * PhoneCallView.autoClose: without a hold, close() at once; with one (a disableAutoClose sent
- * before), BeforeClose fires and the timer is armed now, at the end (facts section 5).
+ * before), BeforeClose fires and the timer is armed now, at the end.
  *
  * @param {Call} call
  */
@@ -749,7 +752,7 @@ function chosenCode() {
  * Move the call to `state` (PhoneCallView.setCallState): a repeat of the current state does
  * not fire, and the view starts idle, so a call that fails before ringing sends nothing.
  * On the wire goes the state alone: the reply function of placementBindEvent takes only its
- * first argument (applayout.js; facts section 5).  'array' puts [state, {failedCode}] there,
+ * first argument (applayout.js).  'array' puts [state, {failedCode}] there,
  * as the docs describe it: a labelled choice, not what a portal does.  An `idle` ends the
  * call: the portal writes its record with the code it knows.
  *
@@ -760,7 +763,7 @@ function chosenCode() {
  */
 export function setCallState(state, failedCode = '', form = wireForm(), recordCode = failedCode) {
   const call = world.call;
-  // An external call's card never hears a state (facts section 5).
+  // An external call's card never hears a state (PhoneCallsController).
   if (!call || call.kind !== 'card' || call.state === state || call.external) return false;
   if (call.ended && state !== 'idle') {
     // The next call in the same card (call-list mode): a new attempt.  How the portal keeps its
@@ -784,7 +787,7 @@ export function setCallState(state, failedCode = '', form = wireForm(), recordCo
 }
 
 /**
- * The ways a call ends, each as the portal's code has it (facts section 5):
+ * The ways a call ends, each as the portal's code has it:
  * - 'failed': the network or the client failed it (PhoneCallsController#onPullTimeout):
  *   idle, then autoClose() in the same task; an external call failed with 486 or 480 shows
  *   the portal's error screen instead and stays;

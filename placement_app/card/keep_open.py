@@ -3,7 +3,7 @@
 A real portal destroys a failed call's card in the same task as it ends the
 call, unless auto-close was disabled *before* the end; and an external call
 or one that failed before it rang sends no state at all, only the close
-(``../shared/bitrix24-call-card.md`` section 5).  So the page holds the card
+(the portal's public code, cited in the README's "On a real portal").  So the page holds the card
 (``disableAutoClose``) the moment it binds (``static/hold.js``), and this
 module decides when to let go (``enableAutoClose``, which closes a finished
 call's card at once):

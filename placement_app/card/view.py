@@ -399,7 +399,7 @@ class CardView:
                                + (" code-failed" if failing else ""))
             row.what.set(step_words(entry, after_call, lang))
             row.detail.set(code_detail(entry, lang, self.settings, rang))
-            # A span without a call in it ("no connection") has no length worth a running figure.
+            # An idle step (waiting for the call, or the call ended) shows no length: no call runs in it.
             idle = entry.call_state is CallState.IDLE
             row.duration.set("" if idle else i18n.format_duration(entry.duration(now)))
         else:

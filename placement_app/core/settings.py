@@ -156,8 +156,8 @@ def _text(value: object, limit: int, problems: list[FieldError], *, typed: bool)
     elif len(text) > limit:
         problems.append(_error("settings.error.row_long", limit=limit))
     elif "|" in text:
-        # Kept out since the form was a "code | label | next step" text, so that
-        # every stored value stays readable by each version of the app.
+        # A row's text never holds a bar: versions of the app that read a row as a
+        # "code | label | next step" text read every stored value the same way.
         problems.append(_error("settings.error.row_bar"))
     return text
 

@@ -43,7 +43,7 @@ ERRORS = {
 #: What an error means for one method, where that differs between methods (checked first).
 #: ``ACCESS_DENIED`` is the user's rights, not the app's scope: for ``placement.*`` it means the
 #: user is not an admin; for ``voximplant.statistic.get``, that the user lacks the "Call
-#: statistics: view" permission (HTTP 403; ../shared/bitrix24-call-card.md section 5).
+#: statistics: view" permission (HTTP 403; ``voximplant-statistic-get.md`` in Bitrix24's REST docs).
 METHOD_ERRORS = {
     "placement.get": {"ACCESS_DENIED": "not_admin"},
     "placement.bind": {"ACCESS_DENIED": "not_admin"},

@@ -1,4 +1,4 @@
-"""End to end: the card an operator understands at a glance (issue 10), in Debian's Chromium.
+"""End to end: the card an operator understands at a glance, in Debian's Chromium.
 
 The quick view and Python's view say the same words for the same call and
 settings; a reloaded tab shows its saved rows before Python is up; outside

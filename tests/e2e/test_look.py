@@ -2,11 +2,15 @@
 violations in any state or theme, readable at 240 px, "Copy for support", and screenshots.
 
 axe-core comes from ``node_modules`` (pinned in package.json) and is evaluated in the frame by
-Playwright; nothing is fetched from anywhere else.  Screenshots land in ``build/artifacts/``.
+Playwright; nothing is fetched from anywhere else.  Screenshots land in ``build/artifacts/``, and
+each one is checked for what it shows (:func:`check_look`): the words, the theme's colours as
+Chromium computed them, every text readable on its background, and nothing outside the frame.
+The image is taken before the checks, so a broken look leaves its picture behind.
 """
 
 from __future__ import annotations
 
+import colorsys
 import json
 from typing import Any
 
@@ -15,7 +19,7 @@ from playwright.sync_api import Frame, Page
 
 from build import ROOT
 from emulator.driver import CallCard, app_frame
-from placement_app.core import settings
+from placement_app.core import codes, i18n, settings
 
 ARTIFACTS = ROOT / "build" / "artifacts"
 AXE = (ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text()
@@ -37,6 +41,80 @@ WATCH_LIVE = """() => {
   new MutationObserver(() => { window.timerChanges += 1; })
     .observe(document.querySelector('#timeline .timer'), { subtree: true, childList: true });
 }"""
+
+
+#: What a screenshot of a frame shows, measured in it: the luminance of the page's ground and ink, the
+#: texts under 4.5:1 on what is behind them (WCAG AA; a disabled control's text is exempt), and the
+#: elements beside or below the frame's viewport or with their content cut.
+LOOK = """() => {
+  const rgb = (text) => (text.match(/[\\d.]+/g) || []).map(Number);
+  const luminance = ([r, g, b]) => {
+    const linear = [r, g, b].map((c) => c / 255)
+      .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2];
+  };
+  const ratio = (one, other) => {
+    const [light, dark] = [luminance(one), luminance(other)].sort((a, b) => b - a);
+    return (light + 0.05) / (dark + 0.05);
+  };
+  const behind = (element) => {
+    for (let node = element; node; node = node.parentElement) {
+      const colour = rgb(getComputedStyle(node).backgroundColor);
+      if (colour.length === 3 || colour[3] > 0) return colour.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const colour = (element) => rgb(getComputedStyle(element).color).slice(0, 3);
+  const name = (e) => (e.id ? `#${e.id}` : [e.tagName.toLowerCase(), ...e.classList].join('.'));
+  const shown = [...document.body.querySelectorAll('*')].filter((e) => e.getClientRects().length
+    && getComputedStyle(e).visibility === 'visible'
+    && !e.closest('.visually-hidden, .copy-buffer, template, datalist, option'));
+  const texts = shown.filter((e) => [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()));
+  const root = document.documentElement;
+  return {
+    background: luminance(rgb(getComputedStyle(root).backgroundColor)),
+    ink: luminance(colour(root)),
+    scrollWidth: root.scrollWidth, scrollHeight: root.scrollHeight, width: innerWidth, height: innerHeight,
+    beside: shown.filter((e) => e.getBoundingClientRect().left < -0.5
+      || e.getBoundingClientRect().right > innerWidth + 0.5).map(name),
+    below: shown.filter((e) => e.getBoundingClientRect().bottom > innerHeight + 0.5).map(name),
+    cut: shown.filter((e) => getComputedStyle(e).overflowX !== 'visible' && e.scrollWidth > e.clientWidth + 1)
+      .map(name),
+    faint: texts.filter((e) => !e.closest(':disabled') && ratio(colour(e), behind(e)) < 4.5)
+      .map((e) => `${name(e)} "${e.textContent.trim().slice(0, 40)}": ${ratio(colour(e), behind(e))}`),
+  };
+}"""
+
+
+def hue(frame: Frame, selector: str, part: str = "color") -> str:
+    """The colour family of ``part`` (the text's colour, or e.g. ``backgroundColor``) of the element at
+    ``selector``, as Chromium computed it: red, orange, green, blue or grey."""
+    colour = str(frame.evaluate("([s, p]) => getComputedStyle(document.querySelector(s))[p]",
+                                [selector, part]))
+    red, green, blue = (int(c) / 255 for c in colour.removeprefix("rgb(").removesuffix(")").split(","))
+    angle, _, saturation = colorsys.rgb_to_hls(red, green, blue)
+    if saturation < 0.25:
+        return "grey"
+    degrees = angle * 360
+    return ("red" if degrees < 15 or degrees >= 345 else "orange" if degrees < 55
+            else "green" if degrees < 160 else "blue" if degrees < 260 else "other")
+
+
+def check_look(frame: Frame, scheme: str, fitted: bool) -> None:
+    """What the frame shows holds in ``scheme``: the theme's ground and ink, every text readable on its
+    background, nothing beside the viewport or cut; ``fitted``: the frame is sized to its page (the
+    card asks the portal for it), so nothing is below the viewport either."""
+    look: dict[str, Any] = frame.evaluate(LOOK)
+    ground, ink = look["background"], look["ink"]  # relative luminance, 0 (black) to 1 (white)
+    if scheme == "dark":
+        assert ground < 0.05 and ink > 0.6, f"not the dark theme: ground {ground:.3f}, ink {ink:.3f}"
+    else:
+        assert ground > 0.9 and ink < 0.05, f"not the light theme: ground {ground:.3f}, ink {ink:.3f}"
+    assert look["faint"] == [], "text under 4.5:1 on its background"
+    assert look["scrollWidth"] <= look["width"], "the frame scrolls sideways"
+    assert (look["beside"], look["cut"]) == ([], [])
+    if fitted:
+        assert look["scrollHeight"] <= look["height"] + 1 and look["below"] == [], look["below"]
 
 
 def shot(page: Page, name: str) -> None:
@@ -185,6 +263,12 @@ def test_no_axe_violations_on_the_settings_and_install_pages(call: CallCard, sch
     frame.locator("#fields:not([disabled])").wait_for()
     settings_page = axe(frame)
     shot(call.page, f"look-settings-{scheme}")
+    # The page scrolls in its slider: the checks hold what is in view and nothing beside it.
+    check_look(frame, scheme, fitted=False)
+    assert frame.locator("h1").inner_text() == "Call Timeline settings"
+    assert frame.locator("#settings").is_visible() and frame.locator("#summary").is_hidden()
+    assert frame.locator("label[for=language]").inner_text() == "Card language"
+    assert hue(frame, "#save", "backgroundColor") == "green"  # the main action, in the kit's green
     frame.locator("#keep_open").check()
     frame.locator("#keep_open_minutes").fill("0")
     frame.locator("#add-override").click()
@@ -193,11 +277,27 @@ def test_no_axe_violations_on_the_settings_and_install_pages(call: CallCard, sch
     frame.locator('.error[data-for="overrides.0.code"]:not([hidden])').wait_for()
     with_errors = axe(frame)
     shot(call.page, f"look-settings-errors-{scheme}")
+    check_look(frame, scheme, fitted=False)
+    # In view: the first mistake, focused, its message in red beside it.
+    first = frame.locator('.error[data-for="keep_open_minutes"]')
+    assert first.inner_text() == "Enter a whole number of minutes from 1 to 60."
+    assert hue(frame, '.error[data-for="keep_open_minutes"]') == "red"
+    assert frame.evaluate("() => document.activeElement.id") == "keep_open_minutes"
+    assert frame.evaluate("""() => [...document.querySelectorAll(
+      '#keep_open_minutes, .error[data-for=keep_open_minutes]')].every((e) =>
+      e.getBoundingClientRect().top >= 0 && e.getBoundingClientRect().bottom <= innerHeight)""")
+    assert "4866" in frame.locator('.error[data-for="overrides.0.code"]').inner_text()
+    assert hue(frame, "#status") == "red"
     call.page.evaluate("() => emulator.openPage('settings', {admin: false})")
     frame = app_frame(call.page)
     frame.locator("#summary[data-ready]").wait_for()
     read_only = axe(frame)  # the settings as text, for someone who may not change them
     shot(call.page, f"look-settings-read-only-{scheme}")
+    check_look(frame, scheme, fitted=False)
+    notice = frame.locator("#notice").inner_text()
+    assert notice.startswith("Only a portal administrator can change these settings.")
+    assert frame.locator("#summary dt").first.inner_text() == "Card language"
+    assert frame.locator("input:visible, select:visible, textarea:visible, button:visible").count() == 0
     call.page.evaluate("() => emulator.openPage('install')")
     frame = app_frame(call.page)
     frame.locator("#status[data-tone]:not([data-tone=busy])").wait_for()
@@ -227,6 +327,45 @@ CALLS = {"ok": ("connected", ""), "busy": ("idle", "486"), "declined": ("idle", 
          "unknown": ("idle", "XQ-77")}
 
 
+#: The headline of each call in English, as an operator reads it (the other languages: the catalogue's).
+#: The card opens ringing; if Python takes a second or more to start, the card vouches for that ringing,
+#: and a 486 after it is a declined call (``codes.AFTER_RINGING``).
+HEADLINES = {"ok": ("Call ended · talk time ",), "busy": ("Busy", "Declined after 0:0"),
+             "declined": ("Declined",), "unknown": ("Unrecognised code",)}
+
+
+def check_call_words(frame: Frame, name: str, code: str, lang: str) -> None:
+    """The call's headline, its code explained, and its last row, in ``lang``, in the colours they mean."""
+    def text(selector: str) -> str:
+        return str(frame.locator(f"#timeline {selector}").inner_text())
+
+    headline = text(".outcome")
+    assert frame.evaluate("() => document.documentElement.lang") == i18n.locale_tag(lang)
+    assert text(".entries .entry:last-child .what") == i18n.text("state.idle", lang)
+    if lang == "en":
+        assert headline.startswith(HEADLINES[name])
+    if name == "ok":
+        talk = text(".times .talk").split()[0]
+        assert headline == i18n.text("headline.ended", lang, duration=talk)
+        assert hue(frame, "#timeline .outcome") == "green"
+        assert frame.locator("#timeline .failure").is_hidden()
+        return
+    plain, after_ringing = codes.describe(code, lang), codes.describe(code, lang, rang=True)
+    ring = text(".times .ring")
+    shown = {plain.label: plain,
+             i18n.text("headline.rang", lang, label=after_ringing.label, duration=ring): after_ringing}
+    assert headline in shown
+    info = shown[headline]
+    assert hue(frame, "#timeline .outcome") == "red"
+    assert code in text(".failure-code") and code in text(".entries .entry:last-child .detail")
+    # A code the catalogue knows is a failure, in red; one it does not know is a notice, in orange.
+    assert hue(frame, "#timeline .failure-code") == ("orange" if name == "unknown" else "red")
+    assert text(".failure-reason") == info.reason
+    assert text(".failure-next").endswith(info.next_step)
+    if lang == "en" and name != "unknown":
+        assert text(".failure-code") == f"Code {code}"
+
+
 @pytest.mark.parametrize("lang", ["en", "ru", "de"])
 def test_screenshots_of_calls(call: CallCard, scheme: str, lang: str) -> None:
     for name, (state, code) in CALLS.items():
@@ -241,4 +380,8 @@ def test_screenshots_of_calls(call: CallCard, scheme: str, lang: str) -> None:
             call.state(state, code, wire="array")
             call.card.locator(".failure-code", has_text=code).wait_for()
         call.page.wait_for_function("() => emulator.commands.some(c => c.command === 'resizeWindow')")
+        # The portal has fitted the frame to the card: the picture is the whole card.
+        call.frame.wait_for_function("() => document.documentElement.scrollHeight <= innerHeight + 1")
         shot(call.page, f"look-{name}-{lang}-{scheme}")
+        check_look(call.frame, scheme, fitted=True)
+        check_call_words(call.frame, name, code, lang)

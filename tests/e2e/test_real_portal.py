@@ -1,4 +1,4 @@
-"""The card on a real portal's terms (../shared/bitrix24-call-card.md, section 5), in Chromium.
+"""The card on a real portal's terms (the README's "On a real portal"), in Chromium.
 
 The emulated portal ends calls as the portal's own code does: only the state
 crosses the frame; a failed call's card is destroyed in the same task as its

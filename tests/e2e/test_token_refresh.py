@@ -49,7 +49,7 @@ def test_when_the_refresh_fails_the_card_says_the_authorisation_was_refused(
         call: CallCard, answer: str) -> None:
     call.page.evaluate("answer => emulator.setRefreshAuth(answer)", answer)
     lose_the_code_of_a_busy_call(call)
-    # The operator's words (issue 10): the refused authorisation itself is for the admin's console.
+    # The operator's words: the refused authorisation itself is for the admin's console.
     call.card.locator(".failure-source", has_text="refused the app's request for call statistics").wait_for(
         timeout=30_000)
     assert call.read(".failure-code") == "Reason not reported"

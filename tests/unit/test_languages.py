@@ -37,7 +37,7 @@ def test_bitrix24s_language_codes_pick_the_language_and_its_tag(portal: str | No
     assert i18n.locale_tag(portal) == tag
 
 
-def test_every_supported_language_is_offered_now_that_its_catalogue_is_complete() -> None:
+def test_every_supported_language_has_a_complete_catalogue_and_is_offered() -> None:
     assert i18n.LANGUAGES == ALL
     assert (i18n.text("state.connected", "de"), i18n.text("state.connected", "ua")) == ("Gespräch", "Розмова")
 

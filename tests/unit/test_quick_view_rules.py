@@ -37,13 +37,3 @@ def test_preview_writes_any_value_as_short_printable_text(case: dict[str, Any]) 
 def test_failed_code_is_read_the_same_way_as_the_quick_view_reads_it(case: dict[str, Any]) -> None:
     assert normalise_failed_code(case["value"]) == case["expected"]
 
-
-def test_the_table_covers_what_a_hostile_or_odd_portal_sends() -> None:
-    texts = [case["text"] for case in TABLE["clip"]]
-    values = [case["value"] for case in TABLE["failed_code"]]
-    for character in ("\u202e", "\u200d", "\u0000", "\t", "\n", "\U0001f4de"):
-        assert any(character in text for text in texts), repr(character)
-    assert any(len(text) > 64 for text in texts)
-    for value in (486, 486.0, 486.5, True, None, "", "  603-S  "):
-        assert any(type(seen) is type(value) and seen == value for seen in values), repr(value)
-    assert any(isinstance(value, dict) for value in values)

@@ -217,7 +217,7 @@ def test_the_admins_words_for_one_language_show_only_in_cards_in_that_language()
             heading, next_step), lang
 
 
-# --- issue 10: the card an operator understands at a glance ------------------------------------
+# --- the card an operator understands at a glance ----------------------------------------------
 
 
 def row_texts(root: FakeElement) -> list[tuple[str, str, str]]:
@@ -312,7 +312,7 @@ def test_a_close_the_card_refused_is_not_logged_as_the_card_closing() -> None:
 
 
 def test_an_idle_step_waits_before_the_call_and_ends_it_after_never_no_connection() -> None:
-    """Issue 10, defect 3: "No connection" read like a network fault, before the call and after it."""
+    """An idle step is never "no connection", which reads like a network fault, before the call or after."""
     card, root, _, _, _ = make_card()
     send(card, "app:opened", {"LANG": "en", "PLACEMENT_OPTIONS": {"CALL_STATE": "idle"}}, at=0)
     send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
