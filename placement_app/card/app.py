@@ -39,7 +39,7 @@ from ..core.timeline import (
 from ..core.untrusted import MAX_TEXT, describe_error, preview
 from ..portal import client
 from ..portal.client import Http, Refresh, Spawn
-from . import keep_open, statistics, storage
+from . import keep_open, quick, statistics, storage
 from .announce import announcement
 from .keep_open import KeepOpen
 from .storage import Store
@@ -167,6 +167,9 @@ class Card:
                 loaded = settings.load(event.app_options)
                 self.settings = loaded.settings
                 self.view.configure(loaded)
+                # For the next card's quick view: these settings' words, before Python runs.
+                spoken = i18n.resolve_language(self.settings.language_for(event.lang))
+                self.store.keep_words(quick.words_key(event.lang), quick.table(spoken, self.settings))
             if before.call_id is None:
                 self._learn_call(event)
             self.unsaved = self.timeline.call_id is not None
@@ -326,7 +329,8 @@ class Card:
         if self.unsaved:
             self.unsaved = False
             self.saved_at = self.clock()
-            self.stored = self.store.save(self.timeline, self.keep, self.replayed)
+            shown = quick.shown(self.timeline, self.view.lang, self.settings, self.view.clock, self.clock())
+            self.stored = self.store.save(self.timeline, self.keep, self.replayed, shown)
             if self.stored and self.replayed_keys:
                 # After the copy that names them: a page that goes in between replays none twice.
                 self.store.forget(self.replayed_keys)
