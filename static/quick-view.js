@@ -35,6 +35,8 @@
  *   if no one looks it up (Python never came)
  */
 
+/** @param {string} pattern one the export gives, to match a whole text */
+const whole = (pattern) => new RegExp(`^(?:${pattern})$`);
 /** @param {string} template @param {string} code */
 const fill = (template, code) => template.replaceAll('{code}', () => code);
 
@@ -46,7 +48,7 @@ const STATES = ['idle', 'connecting', 'connected'];
  * @type {Export}
  */
 export const BARE = {
-  version: 0, fallback: 'en', aliases: {}, states: STATES, plainCode: '^[!-~]{1,120}$', sipCode: '^$',
+  version: 0, fallback: 'en', aliases: {}, states: STATES, plainCode: '[!-~]{1,120}', sipCode: '(?!)',
   rangMs: 1000, plural: { listed: 0, repeat: 1 }, storage: { call: '', words: '' },
   tables: { en: {
     version: 0, lang: 'en', tag: 'en', time: { timeStyle: 'medium' }, codes: {}, classes: {}, plural: [],
@@ -70,7 +72,7 @@ export function readCallState(rules, args) {
   const [state, params] = Array.isArray(first) ? [first[0], first[1]] : [first, args[1]];
   if (typeof state !== 'string' || !rules.states.includes(state)) return null;
   const raw = params && typeof params === 'object' ? /** @type {{ failedCode?: unknown }} */ (params).failedCode : null;
-  const code = typeof raw === 'string' && new RegExp(rules.plainCode).test(raw) ? raw
+  const code = typeof raw === 'string' && whole(rules.plainCode).test(raw) ? raw
     : Number.isSafeInteger(raw) ? String(raw) : null;
   return { state, code };
 }
@@ -165,7 +167,7 @@ export class QuickView {
     const key = code.toUpperCase();
     const known = Object.hasOwn(codes, key) ? codes[key] : null;
     if (known) return known[rang ? known.length - 1 : 0];
-    const template = new RegExp(this.rules.sipCode).test(key) ? classes[key[0]] : unrecognised;
+    const template = whole(this.rules.sipCode).test(key) ? classes[key[0]] : unrecognised;
     return /** @type {Entry} */ (template.map((words) => fill(words, template === unrecognised ? code : key)));
   }
 

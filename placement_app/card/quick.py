@@ -45,9 +45,10 @@ VERSION = 1
 #: end, at most 120 characters.  Python's reading of a code (``events.normalise_failed_code``:
 #: stripped, cut at 120, unprintable characters as spaces) leaves such a text as it is, so the page
 #: shows the same code as Python without knowing those rules; any other value it leaves to Python.
-PLAIN_CODE = r"^[!-~](?:[ -~]{0,118}[!-~])?$"
-#: A code the card explains by its class when it does not list it (``codes._SIP_CODE``).
-SIP_CODE = r"^[4-6][0-9][0-9]$"
+PLAIN_CODE = r"[!-~](?:[ -~]{0,118}[!-~])?"
+#: A code the card explains by its class when it does not list it.  Both patterns match a whole
+#: text (the page anchors them).
+SIP_CODE = codes.SIP_CODE.pattern
 #: What fills in a code in a class's or the unrecognised code's words.
 CODE = "{code}"
 

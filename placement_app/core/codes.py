@@ -45,7 +45,8 @@ NOT_REPORTED: dict[str, _Text] = _words("not_reported")
 #: client pressed reject) and a 486 without ringing as "busy"; the card knows whether it rang.
 AFTER_RINGING = {"486": "603"}
 
-_SIP_CODE = re.compile(r"[4-6]\d\d")
+#: A SIP final response the card explains by its class (and the quick view too: see ``card.quick``).
+SIP_CODE = re.compile(r"[4-6][0-9][0-9]")
 _PLAUSIBLE = re.compile(r"\d{3}(-[A-Z])?|OTHER")
 
 
@@ -86,7 +87,7 @@ def describe(code: str, lang: str | None = None, rang: bool = False) -> CodeInfo
     if key in CATALOGUE:
         label, reason, next_step = CATALOGUE[meaning(key, rang)][language]
         return CodeInfo(key, CodeKind.KNOWN, label, reason, next_step)
-    if _SIP_CODE.fullmatch(key):
+    if SIP_CODE.fullmatch(key):
         label, reason, next_step = CLASSES[key[0]][language]
         return CodeInfo(key, CodeKind.CLASS, label, reason.format(code=key), next_step)
     label, reason, next_step = UNRECOGNISED[language]

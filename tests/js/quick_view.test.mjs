@@ -197,3 +197,12 @@ test('with the export unreadable, the states\' own names (the states the export 
   view.callState('idle', '486', 10);
   assert.equal(seen(document).rows[1][2], '486');
 });
+
+test('an idle state before the call rang is a wait, not an end', () => {
+  const { document, view } = quickView();
+  view.callState('idle', null, 0);
+  assert.deepEqual([seen(document).headline, seen(document).rows[0][1]], [text('state.unknown'), text('state.unknown')]);
+  view.callState('connecting', null, 1000);
+  view.callState('idle', null, 2000);
+  assert.equal(seen(document).rows[2][1], text('state.idle'));
+});
