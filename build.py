@@ -361,7 +361,8 @@ def generated_static() -> dict[str, bytes]:
     """The files the build writes into the static folder itself: the design tokens, and what the
     page must know before Python runs (out of the POSTed page, which no browser caches)."""
     return {"tokens.css": tokens_css(read_b24style()).encode(),
-            RULES_FILE: json.dumps(rules(), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()}
+            RULES_FILE: json.dumps(rules(), ensure_ascii=False, sort_keys=True,
+                                   separators=(",", ":")).encode()}
 
 
 #: A static ``import … from './name.js'`` at the start of a line of a page's module.

@@ -21,7 +21,7 @@
  * }} Table
  * @typedef {{
  *   version: number, tables: Record<string, Table>, fallback: string, aliases: Record<string, string>,
- *   states: string[], plainCode: string, sipCode: string, rangMs: number,
+ *   states: string[], plainCode: string, sipCode: string, rangMs: number, maxRows: number,
  *   plural: { listed: number, repeat: number }, storage: { call: string, words: string },
  * }} Export  what the build exports (placement_app.card.quick.export)
  * @typedef {{
@@ -49,7 +49,7 @@ const STATES = ['idle', 'connecting', 'connected'];
  */
 export const BARE = {
   version: 0, fallback: 'en', aliases: {}, states: STATES, plainCode: '[!-~]{1,120}', sipCode: '(?!)',
-  rangMs: 1000, plural: { listed: 0, repeat: 1 }, storage: { call: '', words: '' },
+  rangMs: 1000, maxRows: 200, plural: { listed: 0, repeat: 1 }, storage: { call: '', words: '' },
   tables: { en: {
     version: 0, lang: 'en', tag: 'en', time: { timeStyle: 'medium' }, codes: {}, classes: {}, plural: [],
     words: { waiting: 'idle', ended: 'idle', answered: 'idle', connecting: 'connecting', connected: 'connected' },
@@ -98,9 +98,9 @@ export class QuickView {
     /** @type {Top} */
     this.top = { headline: this.table.words.waiting, box: null, tone: '', unsure: false };
     /** @type {string | null} */
-    this.state = null;
+    this.phase = null;
     /** @type {string | null} the code of the last row */
-    this.code = null;
+    this.lastCode = null;
     this.afterCall = false;
     this.answered = false;
     /** @type {number | null} */
@@ -112,8 +112,10 @@ export class QuickView {
     this.said = null;
     this.droppedCount = 0;
     this.root = element('quick');
-    this.headline = element('quick-state');
-    this.boxParts = [element('quick-code'), element('quick-reason'), element('quick-next')];
+    /** The headline, and the failure box's heading: what the live region says (announcer.js). */
+    this.state = element('quick-state');
+    this.code = element('quick-code');
+    this.boxParts = [this.code, element('quick-reason'), element('quick-next')];
     this.notice = element('quick-notice');
     this.progress = /** @type {HTMLProgressElement} */ (element('quick-progress'));
     this.log = element('quick-log');
@@ -148,6 +150,27 @@ export class QuickView {
     } catch {
       return null;
     }
+  }
+
+  /**
+   * The table Python sends once it read the admin's settings: the card's language from then on
+   * (the page's title and notices), also for a language the admin forces.  One of another
+   * version is ignored.
+   *
+   * @param {string} text
+   */
+  adopt(text) {
+    let table;
+    try {
+      table = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (!table || table.version !== this.rules.version || !table.words) return;
+    this.table = table;
+    if (this.said) this.say(...this.said);
+    if (this.droppedCount) this.dropped(this.droppedCount);
+    this.render();
   }
 
   /** @param {number} at */
@@ -185,10 +208,10 @@ export class QuickView {
     if (shown && !this.rows.length) {
       this.rows = shown.rows.filter((row) => Array.isArray(row)).map((row) => row.map(String));
       this.top = { headline: String(shown.headline), box: shown.box, tone: shown.box ? 'known' : '', unsure: false };
-      Object.assign(this, { state: shown.state, afterCall: shown.after_call === true,
+      Object.assign(this, { phase: shown.state, afterCall: shown.after_call === true,
         answered: shown.answered === true, ringingAt: shown.ringing_at ?? null });
       if (state !== null) this.callState(state, null, at);
-    } else if (state !== null && this.state === null) {
+    } else if (state !== null && this.phase === null) {
       this.callState(state, null, at, true);
     }
     if (this.said) this.say(...this.said);
@@ -206,28 +229,29 @@ export class QuickView {
    */
   callState(state, code, at, sinceOpen = false) {
     const { words, since_open: late } = this.table;
-    if (state === this.state) {
-      if (code === null || this.code !== null) return;
+    if (state === this.phase) {
+      if (code === null || this.lastCode !== null) return;
       const entry = this.explain(code, this.rang);
       const last = this.rows.at(-1);
       if (last) last[2] = entry[1];
-      this.code = code;
+      this.lastCode = code;
       this.top = this.topFor(state, entry);
       this.render();
       return;
     }
-    if (state !== 'idle' && this.state === 'idle') [this.ringingAt, this.answered] = [null, false];
+    if (state !== 'idle' && this.phase === 'idle') [this.ringingAt, this.answered] = [null, false];
     // As the card's rule (timeline.rang): rang a whole second at least, and not answered.
     this.rang = this.ringingAt !== null && !this.answered && at - this.ringingAt >= this.rules.rangMs;
     const what = sinceOpen ? late[state] : state === 'idle' && !this.afterCall ? words.waiting
       : words[state === 'idle' ? 'ended' : state];
     const entry = code === null ? null : this.explain(code, this.rang);
     this.rows.push([this.clock(at), what, entry ? entry[1] : '', state]);
+    if (this.rows.length > this.rules.maxRows) this.rows.shift();  // as Python's timeline keeps them
     if (state === 'connecting') this.ringingAt ??= at;
     if (state === 'connected') this.answered = true;
     this.afterCall ||= state !== 'idle';
-    this.state = state;
-    this.code = code;
+    this.phase = state;
+    this.lastCode = code;
     this.top = this.topFor(state, entry);
     this.render();
   }
@@ -253,8 +277,8 @@ export class QuickView {
 
   render() {
     const { headline, box, tone, unsure } = this.top;
-    this.headline.textContent = headline;
-    this.headline.className = `quick-state state-${this.state ?? 'unknown'}`
+    this.state.textContent = headline;
+    this.state.className = `quick-state state-${this.phase ?? 'unknown'}`
       + (box && !unsure ? ` quick-outcome-${tone === 'expected' ? 'expected' : 'failed'}` : '');
     const shownBox = box && (!unsure || this.gaveUp) ? box : null;
     this.boxParts.forEach((part, index) => {
@@ -272,24 +296,28 @@ export class QuickView {
     }
     // "12:59:59 PM" needs a wider time column than "12:59:59", as in Python's view.
     this.log.className = this.clock(0).length > '00:00:00'.length ? 'quick-log twelve-hour' : 'quick-log';
-    this.log.textContent = '';
-    this.log.append(...this.rows.map(([clock, what, detail, state]) => {
-      const item = this.document.createElement('li');
-      item.className = `quick-entry ${state ? `state-${state}` : 'quick-notice-row'}`;
-      for (const [tag, text, name] of [['time', clock, 'quick-clock'], ['span', what, 'quick-what'],
-        ['span', detail, 'quick-detail']]) {
-        const part = this.document.createElement(tag);
-        part.className = name;
-        part.textContent = text;
-        item.append(part);
+    // Each row's elements are kept and only their words set: a flood of states costs no rebuilding.
+    this.rows.forEach((row, index) => {
+      let item = this.log.children[index];
+      if (!item) {
+        item = this.document.createElement('li');
+        item.append(this.document.createElement('time'), this.document.createElement('span'),
+          this.document.createElement('span'));
+        this.log.append(item);
       }
-      return item;
-    }));
+      item.className = `quick-entry ${row[3] ? `state-${row[3]}` : 'quick-notice-row'}`;
+      ['quick-clock', 'quick-what', 'quick-detail'].forEach((name, part) => {
+        const element = item.children[part];
+        element.className = name;
+        if (element.textContent !== row[part]) element.textContent = row[part];
+      });
+    });
+    while (this.log.children.length > this.rows.length) this.log.lastElementChild?.remove();
   }
 
   /** Outside a Bitrix24 call card there is no call to wait for: say so, once. */
   outside() {
-    this.headline.hidden = true;
+    this.state.hidden = true;
     this.progress.hidden = true;
     this.say('no_frame');
   }

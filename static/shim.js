@@ -300,6 +300,7 @@ function savedCalls() {
  *   | { type: 'mark', name: string }
  *   | { type: 'announce', text: string }
  *   | { type: 'support', text: string, words: string }
+ *   | { type: 'words', table: string }
  *   | { type: 'live' }} EngineMessage
  */
 
@@ -400,6 +401,9 @@ function fromEngine(message) {
       break;
     case 'support':
       support.update(message.text, message.words);
+      break;
+    case 'words':
+      fallback.adopt(message.table);
       break;
     case 'mark':
       performance.mark(`call-timeline:${message.name}`);

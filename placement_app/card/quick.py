@@ -25,7 +25,7 @@ from typing import Any
 from ..core import codes, i18n
 from ..core.events import CallState
 from ..core.settings import DEFAULTS, Settings
-from ..core.timeline import RANG_MS, SUCCESS_CODES, Notice, NoticeKind, StateSpan, Timeline
+from ..core.timeline import MAX_ENTRIES, RANG_MS, SUCCESS_CODES, Notice, NoticeKind, StateSpan, Timeline
 from .storage import CALL_PREFIX, WORDS_PREFIX
 from .view import (
     code_detail,
@@ -104,8 +104,8 @@ def table(lang: str, settings: Settings = DEFAULTS) -> dict[str, Any]:
         },
         "since_open": since_open,
         "codes": coded,
-        "classes": {digit: _template(codes.CodeInfo(CODE, codes.CodeKind.CLASS, *codes.CLASSES[digit][lang]), lang)
-                    for digit in codes.CLASSES},
+        "classes": {digit: _template(codes.CodeInfo(CODE, codes.CodeKind.CLASS, *words[lang]), lang)
+                    for digit, words in codes.CLASSES.items()},
         "unrecognised": _template(codes.describe("?", lang), lang),
         "not_reported": list(failure_words(not_reported, not_reported.label, lang)),
         "dropped": i18n.STRINGS[i18n.resolve_language(lang)]["engine.early_dropped"].split(i18n.FORMS),
@@ -137,6 +137,7 @@ def export() -> dict[str, Any]:
         "plainCode": PLAIN_CODE,
         "sipCode": SIP_CODE,
         "rangMs": RANG_MS,
+        "maxRows": MAX_ENTRIES,
         "plural": {"listed": i18n.PLURAL_LISTED, "repeat": i18n.PLURAL_REPEAT},
         "storage": {"call": CALL_PREFIX, "words": WORDS_PREFIX},
     }
@@ -173,7 +174,8 @@ def shown(timeline: Timeline, lang: str | None, settings: Settings,
     }
 
 
-def failure_words_for(timeline: Timeline, lang: str | None, settings: Settings) -> tuple[str, str, str] | None:
+def failure_words_for(timeline: Timeline, lang: str | None,
+                      settings: Settings) -> tuple[str, str, str] | None:
     """The failure box's words (heading, reason, next-step line) of a failed call, as the view
     draws them; ``None`` for any other call (the quick view shows no box then)."""
     code = timeline.failed_code

@@ -196,9 +196,9 @@ def dumps(timeline: Timeline, hold: KeepOpen | None = None, replayed: Sequence[s
         "lookup": timeline.lookup,
         "lost": timeline.lost,
         "external": timeline.external,
-        "shown": shown,
         "hold": held,
         **({"replayed": list(replayed)} if replayed else {}),
+        **({"shown": shown} if shown is not None else {}),
     }, ensure_ascii=False, separators=(",", ":"))
 
 

@@ -206,3 +206,22 @@ test('an idle state before the call rang is a wait, not an end', () => {
   view.callState('idle', null, 2000);
   assert.equal(seen(document).rows[2][1], text('state.idle'));
 });
+
+test('a flood of states keeps the rows Python\'s timeline keeps: the newest', () => {
+  const { document, view } = quickView();
+  for (let index = 0; index < QUICK.maxRows + 50; index += 1) view.callState(index % 2 ? 'connected' : 'connecting', null, index * 1000);
+  const rows = seen(document).rows;
+  assert.equal(rows.length, QUICK.maxRows);
+  assert.equal(rows.at(-1)[0], view.clock((QUICK.maxRows + 49) * 1000));
+});
+
+test('the table Python sends relabels the page in the card\'s language; another version is ignored', () => {
+  const { document, view } = quickView({ lang: 'ru' });
+  view.say('loading');
+  view.adopt(JSON.stringify({ ...QUICK.tables.de, version: QUICK.version + 1 }));
+  assert.equal(document.documentElement.lang, QUICK.tables.ru.tag);
+  view.adopt('{not json');
+  view.adopt(JSON.stringify(QUICK.tables.de));
+  assert.deepEqual([document.documentElement.lang, document.title, document.getElementById('quick-notice').textContent],
+    [QUICK.tables.de.tag, text('title', 'de'), text('engine.loading', 'de')]);
+});
