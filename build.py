@@ -173,17 +173,18 @@ def _copy(source: Path, target: Path) -> None:
     shutil.copy2(source, target)
 
 
-#: The quick view's catalogue, beside the card's modules: cached for good with them, so that a
-#: warm card's page (which the portal POSTs, and no browser caches) carries none of it.
-CATALOGUE_FILE = "catalogue.json"
+#: What the page must know before Python runs, beside the card's modules: cached for good with
+#: them, so that a warm card's page (which the portal POSTs, and no browser caches) carries none of it.
+RULES_FILE = "rules.json"
 
 
-def catalogue() -> dict[str, object]:
-    """The Python catalogue and strings, for the JS fallback view (one source of truth)."""
+def rules() -> dict[str, object]:
+    """What the page must know before Python runs, made by Python (nothing of it retyped in JS):
+    the quick view's tables of words and the shapes it looks codes up with."""
     sys.path.insert(0, str(ROOT))
-    from placement_app.core import codes, i18n
+    from placement_app.card import quick
 
-    return {**codes.export(), "strings": i18n.export(), "aliases": i18n.ALIASES, **i18n.export_locales()}
+    return {"quick": quick.export()}
 
 
 def awaiting_translation() -> list[str]:
@@ -308,11 +309,11 @@ def tokens_css(theme: Mapping[str, Any]) -> str:
 
 
 def generated_static() -> dict[str, bytes]:
-    """The files the build writes into the static folder itself: the design tokens, and the
-    quick view's catalogue (out of the POSTed page, which no browser caches)."""
+    """The files the build writes into the static folder itself: the design tokens, and what the
+    page must know before Python runs (out of the POSTed page, which no browser caches)."""
     return {"tokens.css": tokens_css(read_b24style()).encode(),
-            CATALOGUE_FILE: json.dumps(catalogue(), ensure_ascii=False, sort_keys=True,
-                                       separators=(",", ":")).encode()}
+            RULES_FILE: json.dumps(rules(), ensure_ascii=False, sort_keys=True,
+                                   separators=(",", ":")).encode()}
 
 
 #: A static ``import … from './name.js'`` at the start of a line of a page's module.
@@ -363,7 +364,7 @@ def render_pages(site: Path, boot: Mapping[str, object], static: str) -> None:
     from placement_app.core import i18n
 
     env = page_environment()
-    context = {"boot": boot, "static": static, "catalogue_file": CATALOGUE_FILE, "title": i18n.text("title"),
+    context = {"boot": boot, "static": static, "rules_file": RULES_FILE, "title": i18n.text("title"),
                "waiting": i18n.text("state.unknown"), "t": i18n.page_texts(None),
                # The languages offered, each by its own name (the same in every language of the page).
                "languages": [i18n.SUPPORTED[code] for code in i18n.LANGUAGES]}

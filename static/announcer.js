@@ -33,7 +33,7 @@ export class Announcer {
   /**
    * What the quick view shows, said while Python has not spoken yet: its state, and its code line.
    *
-   * @param {{ state: HTMLElement, code: HTMLElement }} view the quick view (static/fallback.js)
+   * @param {{ state: HTMLElement, code: HTMLElement }} view the quick view (static/quick-view.js)
    */
   fromQuickView(view) {
     if (this.fromPython) return;

@@ -30,7 +30,7 @@
  * journal that guarantees.
  */
 import { CALL_CARD_EVENTS, FrameClient, readFrameName } from './frame.js';
-import { BARE_CATALOGUE, FallbackView, readCallState } from './fallback.js';
+import { BARE, QuickView, readCallState } from './quick-view.js';
 import { DomPatcher } from './dom-ops.js';
 import { startPython } from './python.js';
 import { redact } from './secrets.js';
@@ -54,16 +54,14 @@ const MAX_UNSAVED = 2000;
 const PAGE_ID = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
 const JOURNAL_KEY = `${STORAGE_PREFIX}journal:${PAGE_ID}`;
 
-/** Where Python saves the call (placement_app/card/storage.py), for the quick view to show at once. */
-const SAVED_CALL_PREFIX = `${STORAGE_PREFIX}call:`;
-
 const root = document.documentElement;
 const timeline = /** @type {HTMLElement} */ (document.getElementById('timeline'));
 // The page's links fetch the catalogue with this module; a warm card has both cached.
 // Times in the browser's time zone, by Intl, as Python's worker writes them (no offset handed over).
 // The first words in the portal's language: the frame's address carries it (Bitrix24 adds LANG).
-const fallback = new FallbackView(document, await readCatalogue(), undefined,
-  new URLSearchParams(window.location.search).get('LANG'));
+const rules = await readRules();
+const fallback = new QuickView(document, rules, { lang: new URLSearchParams(window.location.search).get('LANG'),
+  read: readStorage });
 const drawing = new DomPatcher(timeline);
 const announcer = new Announcer(/** @type {HTMLElement} */ (document.getElementById('announce')));
 const support = new SupportCopy(/** @type {HTMLElement} */ (document.getElementById('support')),
@@ -89,19 +87,30 @@ let callId = null;
 let journalKept = false;
 
 /**
- * The catalogue build.py writes beside this module (`catalogue.json`), or, if it cannot be
- * read, none (the quick view then shows bare states).
+ * What build.py exports beside this module (`rules.json`) for the quick view, or, if it cannot
+ * be read, none (the quick view then shows bare states).
+ *
+ * @returns {Promise<import('./quick-view.js').Export>}
  */
-async function readCatalogue() {
+async function readRules() {
   try {
-    const response = await fetch(new URL('catalogue.json', import.meta.url));
+    const response = await fetch(new URL('rules.json', import.meta.url));
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const catalogue = await response.json();
-    if (catalogue && typeof catalogue === 'object' && catalogue.strings && catalogue.codes) return catalogue;
-    throw new TypeError('not a catalogue');
+    const exported = await response.json();
+    if (exported?.quick?.tables) return exported.quick;
+    throw new TypeError('not the rules');
   } catch (error) {
-    console.error('Call Timeline: the catalogue of codes is unreadable; the quick view shows bare states', error);
-    return BARE_CATALOGUE;
+    console.error('Call Timeline: the quick view\'s words are unreadable; it shows bare states', error);
+    return BARE;
+  }
+}
+
+/** @param {string} key @returns {string | null} this app's stored item, or null (also when storage is refused) */
+function readStorage(key) {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
   }
 }
 
@@ -165,7 +174,7 @@ function record(kind, args) {
   const safe = kind === OPENED ? args : /** @type {unknown[]} */ (redact(args));
   try {
     if (kind === 'CallCard::CallStateChanged') {
-      const seen = readCallState(safe);
+      const seen = readCallState(rules, safe);
       if (seen && seen.state === 'idle') hold.ended();
       if (seen) {
         fallback.callState(seen.state, seen.code, at);
@@ -212,15 +221,6 @@ function noteCall(options) {
   }
 }
 
-/** The call's saved copy, if this browser kept one (a reload): the quick view shows its rows at once. */
-function savedCall() {
-  try {
-    return callId === null ? null : localStorage.getItem(SAVED_CALL_PREFIX + callId);
-  } catch {
-    return null;  // storage disabled: the tab starts afresh, as Python's does
-  }
-}
-
 /**
  * @param {any} data the init data, as the portal sent it
  * @param {number} at when it arrived
@@ -234,8 +234,7 @@ function opened(data, at) {
   noteCall(options);
   const known = ['idle', 'connecting', 'connected'].includes(state);
   try {
-    fallback.opened({ lang: data.LANG, appOptions: data.APP_OPTIONS, state: known ? state : null,
-      saved: savedCall(), callId }, at);
+    fallback.opened({ lang: data.LANG, state: known ? state : null, callId }, at);
   } catch (error) {
     console.warn('Call Timeline: the quick view skipped the init data', error instanceof Error ? error.name : typeof error);
   }
@@ -301,6 +300,7 @@ function savedCalls() {
  *   | { type: 'mark', name: string }
  *   | { type: 'announce', text: string }
  *   | { type: 'support', text: string, words: string }
+ *   | { type: 'words', table: string }
  *   | { type: 'live' }} EngineMessage
  */
 
@@ -402,6 +402,9 @@ function fromEngine(message) {
     case 'support':
       support.update(message.text, message.words);
       break;
+    case 'words':
+      fallback.adopt(message.table);
+      break;
     case 'mark':
       performance.mark(`call-timeline:${message.name}`);
       if (message.name === 'from-snapshot') root.dataset.start = 'snapshot';
@@ -428,7 +431,7 @@ function fromEngine(message) {
 }
 
 function startEngine() {
-  fallback.say('engine.loading');
+  fallback.say('loading');
   fallback.step(0, 3);
   return startPython({
     entry: 'placement_app.card.app',

@@ -144,6 +144,12 @@ def support(text: str, words: Mapping[str, str]) -> None:
     post({"type": "support", "text": text, "words": json.dumps(dict(words), ensure_ascii=False)})
 
 
+def words(table: Mapping[str, Any]) -> None:
+    """Hand the page the quick view's table in the card's language (``card.quick``): its title and
+    notices follow the card's language, also one the admin forces."""
+    post({"type": "words", "table": json.dumps(dict(table), ensure_ascii=False)})
+
+
 def saved(seq: int) -> None:
     """Tell the page that the saved copy holds every event up to its number ``seq``."""
     post({"type": "saved", "seq": seq})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -39,7 +39,7 @@ from ..core.timeline import (
 from ..core.untrusted import MAX_TEXT, describe_error, preview
 from ..portal import client
 from ..portal.client import Http, Refresh, Spawn
-from . import keep_open, statistics, storage
+from . import keep_open, quick, statistics, storage
 from .announce import announcement
 from .keep_open import KeepOpen
 from .storage import Store
@@ -90,7 +90,8 @@ class Card:
                  on_saved: Saved = lambda seq: None,
                  announce: Callable[[str], None] = lambda text: None,
                  support: Support = lambda text, words: None,
-                 fit: Callable[[], None] = lambda: None):
+                 fit: Callable[[], None] = lambda: None,
+                 words: Callable[[Mapping[str, object]], None] = lambda table: None):
         self.view = view
         self.clock = clock
         self.warn = warn
@@ -123,6 +124,8 @@ class Card:
         self.announce = announce
         self.support = support
         self.fit = fit
+        #: Hands the page the quick view's table in the card's language (see :mod:`.quick`).
+        self.words = words
         #: The number and direction from the placement options, for "Copy for support".
         self.facts = CallFacts()
         self.announced = ""
@@ -167,6 +170,12 @@ class Card:
                 loaded = settings.load(event.app_options)
                 self.settings = loaded.settings
                 self.view.configure(loaded)
+                # The page's own words (its title, the quick view's notices) in the card's language,
+                # and for the next card's quick view, these settings' words before Python runs.
+                spoken = i18n.resolve_language(self.settings.language_for(event.lang))
+                table = quick.table(spoken, self.settings)
+                self.words(table)
+                self.store.keep_words(quick.words_key(event.lang), table)
             if before.call_id is None:
                 self._learn_call(event)
             self.unsaved = self.timeline.call_id is not None
@@ -326,7 +335,8 @@ class Card:
         if self.unsaved:
             self.unsaved = False
             self.saved_at = self.clock()
-            self.stored = self.store.save(self.timeline, self.keep, self.replayed)
+            shown = quick.shown(self.timeline, self.view.lang, self.settings, self.view.clock, self.clock())
+            self.stored = self.store.save(self.timeline, self.keep, self.replayed, shown)
             if self.stored and self.replayed_keys:
                 # After the copy that names them: a page that goes in between replays none twice.
                 self.store.forget(self.replayed_keys)
@@ -417,7 +427,8 @@ def main(boot_json: str = "{}") -> object:
                 store=Store(page.storage, page.warn), http=bridge.post_form,
                 spawn=asyncio.ensure_future, on_drawn=page.send_drawing, command=bridge.frame_command,
                 refresh=bridge.refresh_auth, on_saved=bridge.saved, announce=bridge.announce,
-                support=bridge.support, fit=lambda: bridge.frame_command("resizeWindow"))
+                support=bridge.support, fit=lambda: bridge.frame_command("resizeWindow"),
+                words=bridge.words)
     card.redraw()
     bridge.every(TICK_MS, card.tick)
     return bridge.export(card.receive)

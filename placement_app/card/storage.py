@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -40,6 +40,10 @@ INDEX_KEY = PREFIX + "calls"
 MAX_CALLS = 20
 #: Where a page keeps the events not yet saved when it is hidden or goes (see :class:`Journal`).
 JOURNAL_PREFIX = PREFIX + "journal:"
+#: A call's saved copy, by its call id (also read by the quick view: its ``shown`` rows).
+CALL_PREFIX = PREFIX + "call:"
+#: The quick view's table of words for a portal ``LANG`` (:func:`.quick.words_key`).
+WORDS_PREFIX = PREFIX + "words:"
 #: What a journal may hold: the page's bound, its own size limit per event, and only these kinds
 #: (the init data among them, its token hidden by the page: a replay needs none).
 MAX_JOURNAL_EVENTS = 2000
@@ -163,9 +167,12 @@ def _client(client: Any) -> Client:
     return (_optional_text(client[0]), _optional_text(client[1]), entity_id)
 
 
-def dumps(timeline: Timeline, hold: KeepOpen | None = None, replayed: Sequence[str] = ()) -> str:
+def dumps(timeline: Timeline, hold: KeepOpen | None = None, replayed: Sequence[str] = (),
+          shown: Mapping[str, object] | None = None) -> str:
     """The timeline as versioned JSON, with the card's hold (see :mod:`.keep_open`) if given,
-    and the pages whose journals it holds (so that none is replayed twice)."""
+    the pages whose journals it holds (so that none is replayed twice), and the rows as the view
+    drew them (``shown``, see :func:`.quick.shown`: what a reloaded tab's quick view shows at once;
+    never read back here)."""
     client = list(timeline.client) if timeline.client else None
     held = None if hold is None else {"since": hold.since, "renewed_at": hold.renewed_at,
                                       "released": hold.released}
@@ -191,6 +198,7 @@ def dumps(timeline: Timeline, hold: KeepOpen | None = None, replayed: Sequence[s
         "external": timeline.external,
         "hold": held,
         **({"replayed": list(replayed)} if replayed else {}),
+        **({"shown": shown} if shown is not None else {}),
     }, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -284,7 +292,7 @@ class Store:
         if self.backend is None:
             return None
         try:
-            text = self.backend.getItem(PREFIX + "call:" + call_id)
+            text = self.backend.getItem(CALL_PREFIX + call_id)
         except Exception as error:
             self.warn(f"Call Timeline: cannot read the saved timeline ({describe_error(error)})")
             return None
@@ -299,7 +307,7 @@ class Store:
     def load_hold(self, call_id: str) -> KeepOpen:
         """The hold kept with the timeline of ``call_id`` (see :func:`loads_hold`)."""
         try:
-            text = self.backend.getItem(PREFIX + "call:" + call_id) if self.backend else None
+            text = self.backend.getItem(CALL_PREFIX + call_id) if self.backend else None
         except Exception:
             return KeepOpen()
         return loads_hold(str(text)) if text is not None else KeepOpen()
@@ -307,7 +315,7 @@ class Store:
     def load_replayed(self, call_id: str) -> tuple[str, ...]:
         """The pages whose journals the saved copy of ``call_id`` already holds."""
         try:
-            text = self.backend.getItem(PREFIX + "call:" + call_id) if self.backend else None
+            text = self.backend.getItem(CALL_PREFIX + call_id) if self.backend else None
             data = json.loads(str(text)) if text is not None else None
         except Exception:
             return ()
@@ -338,6 +346,21 @@ class Store:
         self.forget(stale)
         return sorted(found, key=lambda journal: journal.events[0][2] if journal.events else journal.written)
 
+    def keep_words(self, key: str, table: Mapping[str, object]) -> None:
+        """Keep the quick view's table under ``key`` (:func:`.quick.words_key`) if it changed.
+
+        Python never reads it back, so a refusal (storage full or disabled) only means that the
+        next card's quick view speaks with the built-in words until Python is live.
+        """
+        if self.backend is None:
+            return
+        text = json.dumps(table, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        try:
+            if self.backend.getItem(key) != text:
+                self.backend.setItem(key, text)
+        except Exception as error:
+            self.warn(f"Call Timeline: cannot keep the quick view's words ({describe_error(error)})")
+
     def forget(self, keys: Iterable[str]) -> None:
         """Remove ``keys`` (journals replayed or stale); a refusal only leaves them for later."""
         for key in keys:
@@ -347,19 +370,20 @@ class Store:
             except Exception as error:
                 self.warn(f"Call Timeline: cannot remove {key!r} ({describe_error(error)})")
 
-    def save(self, timeline: Timeline, hold: KeepOpen | None = None, replayed: Sequence[str] = ()) -> bool:
+    def save(self, timeline: Timeline, hold: KeepOpen | None = None, replayed: Sequence[str] = (),
+             shown: Mapping[str, object] | None = None) -> bool:
         """Keep ``timeline`` and the card's hold under its call id; forget the oldest calls if need be."""
         if self.backend is None or not timeline.call_id:
             return False
         calls = [call for call in self._index() if call != timeline.call_id] + [timeline.call_id]
         forgotten, calls = calls[:-MAX_CALLS], calls[-MAX_CALLS:]
-        text = dumps(timeline, hold, replayed)
+        text = dumps(timeline, hold, replayed, shown)
         while True:
             try:
                 for call in forgotten:
-                    self.backend.removeItem(PREFIX + "call:" + call)
+                    self.backend.removeItem(CALL_PREFIX + call)
                 forgotten = []
-                self.backend.setItem(PREFIX + "call:" + timeline.call_id, text)
+                self.backend.setItem(CALL_PREFIX + timeline.call_id, text)
                 self.backend.setItem(INDEX_KEY, json.dumps(calls))
                 return True
             except Exception as error:

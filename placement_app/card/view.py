@@ -11,7 +11,8 @@ writes however long the call is.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..core import codes, i18n
@@ -205,6 +206,46 @@ def is_failure(code: str | None, answered: bool, settings: Settings = DEFAULTS) 
             and not settings.is_expected(code))
 
 
+@dataclass(frozen=True)
+class Step:
+    """What a timeline entry's row depends on beyond the entry: ``failing``, its code is drawn as
+    a failure; ``after_call``, an earlier step rang or talked (an idle step is then the end of a
+    call, not a wait); ``rang``, its attempt rang and was not answered (a 486 is then declined)."""
+
+    failing: bool = False
+    after_call: bool = False
+    rang: bool = False
+
+
+def steps(timeline: Timeline, now: float, settings: Settings = DEFAULTS) -> Iterator[Step]:
+    """Each entry's :class:`Step`, in order: the one walk over the entries that every drawing
+    of the rows (the view, the saved rows of :mod:`.quick`) shares."""
+    answered = False  # whether the attempt an entry belongs to reached "connected"
+    rang = False  # whether it rang
+    after_call = False  # whether an earlier step rang or talked
+    for entry in timeline.entries:
+        step = Step(False, after_call, rang and not answered)  # a code after a talk is not a decline
+        if isinstance(entry, StateSpan):
+            after_call = after_call or entry.call_state is not CallState.IDLE
+            if entry.call_state is CallState.CONNECTED:
+                answered = True
+            elif entry.call_state is CallState.CONNECTING:
+                rang = rang or entry.rang(now)
+            elif entry.call_state is CallState.IDLE:
+                step = replace(step, failing=is_failure(entry.failed_code, answered, settings))
+                answered = rang = False
+        yield step
+
+
+def failure_words(info: codes.CodeInfo, heading: str, lang: str | None) -> tuple[str, str, str]:
+    """The failure box's heading, reason and next-step line for a code explained by ``info``
+    (``heading``: its line, :func:`code_line`).  The headline above already names the label, so
+    the box names a known code once (``Code 486``); an unrecognised one keeps its line."""
+    if info.kind is not CodeKind.UNRECOGNISED:
+        heading = i18n.text("code.only", lang, code=info.code)
+    return heading, info.reason, i18n.text("next_step.line", lang, text=info.next_step)
+
+
 class CardView:
     """Draws a :class:`Timeline` into ``root`` and keeps it current."""
 
@@ -272,22 +313,8 @@ class CardView:
             self._relabel()
         lang = self.lang
         self._trim(timeline.dropped)
-        answered = False  # whether the attempt an entry belongs to reached "connected"
-        rang = False  # whether it rang
-        after_call = False  # whether an earlier step rang or talked
-        for index, entry in enumerate(timeline.entries):
-            failing = False
-            called = after_call
-            attempt_rang = rang and not answered  # a code after a talk is not a declined call
-            if isinstance(entry, StateSpan):
-                after_call = after_call or entry.call_state is not CallState.IDLE
-                if entry.call_state is CallState.CONNECTED:
-                    answered = True
-                elif entry.call_state is CallState.CONNECTING:
-                    rang = rang or entry.rang(now)
-                elif entry.call_state is CallState.IDLE:
-                    failing = is_failure(entry.failed_code, answered, self.settings)
-                    answered = rang = False
+        for index, (entry, step) in enumerate(zip(timeline.entries, steps(timeline, now, self.settings),
+                                                  strict=True)):
             if index < len(self.rows):
                 shown, row = self.rows[index]
                 if shown is entry:
@@ -296,7 +323,7 @@ class CardView:
             else:
                 row = self._new_row()
                 self.rows.append((entry, row))
-            self._draw_row(row, entry, now, failing, called, attempt_rang)
+            self._draw_row(row, entry, now, step)
         self.lost.show(timeline.lost > 0)
         if timeline.lost:
             self.lost.set(i18n.plural("engine.early_dropped", timeline.lost, lang))
@@ -384,8 +411,7 @@ class CardView:
             del self.rows[:excess]
         self.shown_dropped = dropped
 
-    def _draw_row(self, row: Row, entry: Entry, now: float, failing: bool = False,
-                  after_call: bool = False, rang: bool = False) -> None:
+    def _draw_row(self, row: Row, entry: Entry, now: float, step: Step = Step()) -> None:
         lang = self.lang
         moment = entry.started_at if isinstance(entry, StateSpan) else entry.at
         row.clock.set(self.clock(moment, self.tag, self.settings.hour12))
@@ -396,9 +422,9 @@ class CardView:
             running = entry.ended_at is None
             state = entry.call_state.value
             row.item.set_class(f"entry state-{state}" + (" running" if running else "")
-                               + (" code-failed" if failing else ""))
-            row.what.set(step_words(entry, after_call, lang))
-            row.detail.set(code_detail(entry, lang, self.settings, rang))
+                               + (" code-failed" if step.failing else ""))
+            row.what.set(step_words(entry, step.after_call, lang))
+            row.detail.set(code_detail(entry, lang, self.settings, step.rang))
             # An idle step (waiting for the call, or the call ended) shows no length: no call runs in it.
             idle = entry.call_state is CallState.IDLE
             row.duration.set("" if idle else i18n.format_duration(entry.duration(now)))
@@ -420,21 +446,18 @@ class CardView:
         lang = self.lang
         code = timeline.failed_code
         source = i18n.text("lookup.found", lang) if timeline.code_from_statistics else ""
-        next_step: str | None
+        next_line: str | None
         if outcome is Outcome.FAILED and code:
             info, heading = code_line(code, lang, self.settings, timeline.rang)
-            if info.kind is not CodeKind.UNRECOGNISED:
-                # The headline above already names the label: the box names the code once.
-                heading = i18n.text("code.only", lang, code=info.code)
-            reason, next_step = info.reason, info.next_step
+            heading, reason, next_line = failure_words(info, heading, lang)
             kind = "expected" if self._expected(timeline) else info.kind.value
         elif outcome in (Outcome.NOT_ANSWERED, Outcome.ENDED):
             info = codes.not_reported(lang)
-            heading, next_step, kind = info.label, info.next_step, info.kind.value
-            reason = info.reason
+            heading, reason, next_line = failure_words(info, info.label, lang)
+            kind = info.kind.value
             if timeline.lookup == "pending":
                 # Only what is known while the statistics are asked: no reason, no next step yet.
-                heading, next_step = "", None
+                heading, next_line = "", None
                 reason = i18n.text("lookup.pending", lang)
                 if self.lookup_try is not None:
                     attempt, attempts = self.lookup_try
@@ -443,7 +466,7 @@ class CardView:
             source = i18n.text(f"lookup.{timeline.lookup}", lang) if failed_lookup else ""
         elif outcome is Outcome.ANSWERED and code and code not in SUCCESS_CODES:
             talk = i18n.format_duration(timeline.talk_time(timeline.ended_at or 0.0) or 0.0)
-            heading, next_step, kind = "", None, "answered"
+            heading, next_line, kind = "", None, "answered"
             reason = i18n.text("answered_code", lang, talk=talk, code=code_line(code, lang, self.settings)[1])
         else:
             self.failure.show(False)
@@ -453,8 +476,8 @@ class CardView:
         self.failure_code.show(bool(heading))
         self.failure_code.set(heading)
         self.failure_reason.set(reason)
-        self.failure_next.show(next_step is not None)
-        self.failure_next.set("" if next_step is None else i18n.text("next_step.line", lang, text=next_step))
+        self.failure_next.show(next_line is not None)
+        self.failure_next.set(next_line or "")
         self.failure_source.show(bool(source))
         self.failure_source.set(source)
 

@@ -2,8 +2,8 @@
 
 This is the one catalogue of the product: its words are messages of the
 gettext catalogues (``code.<code>.label``, ``.reason``, ``.next_step``; see
-:mod:`i18n`), and ``build.py`` exports it as JSON for the JS fallback view,
-so the two can never disagree.  Codes come from
+:mod:`i18n`), and the quick view reads them from the tables ``card.quick``
+makes out of the view's own functions, so the two can never disagree.  Codes come from
 Bitrix24's call statistics (``CALL_FAILED_CODE``) and from any SIP final
 response an external telephony may report; a code that is not listed is
 still explained by its class (4xx, 5xx, 6xx), and a value that is not a
@@ -45,7 +45,8 @@ NOT_REPORTED: dict[str, _Text] = _words("not_reported")
 #: client pressed reject) and a 486 without ringing as "busy"; the card knows whether it rang.
 AFTER_RINGING = {"486": "603"}
 
-_SIP_CODE = re.compile(r"[4-6]\d\d")
+#: A SIP final response the card explains by its class (and the quick view too: see ``card.quick``).
+SIP_CODE = re.compile(r"[4-6][0-9][0-9]")
 _PLAUSIBLE = re.compile(r"\d{3}(-[A-Z])?|OTHER")
 
 
@@ -86,7 +87,7 @@ def describe(code: str, lang: str | None = None, rang: bool = False) -> CodeInfo
     if key in CATALOGUE:
         label, reason, next_step = CATALOGUE[meaning(key, rang)][language]
         return CodeInfo(key, CodeKind.KNOWN, label, reason, next_step)
-    if _SIP_CODE.fullmatch(key):
+    if SIP_CODE.fullmatch(key):
         label, reason, next_step = CLASSES[key[0]][language]
         return CodeInfo(key, CodeKind.CLASS, label, reason.format(code=key), next_step)
     label, reason, next_step = UNRECOGNISED[language]
@@ -97,17 +98,3 @@ def not_reported(lang: str | None = None) -> CodeInfo:
     """The honest entry for a call that ended before answer without a code."""
     label, reason, next_step = NOT_REPORTED[resolve_language(lang)]
     return CodeInfo("", CodeKind.UNRECOGNISED, label, reason, next_step)
-
-
-def export() -> dict[str, object]:
-    """The catalogue as plain data, for the JS fallback view."""
-    return {
-        "languages": list(LANGUAGES),
-        "codes": {code: {lang: list(text) for lang, text in texts.items()}
-                  for code, texts in CATALOGUE.items()},
-        "classes": {cls: {lang: list(text) for lang, text in texts.items()}
-                    for cls, texts in CLASSES.items()},
-        "unrecognised": {lang: list(text) for lang, text in UNRECOGNISED.items()},
-        "notReported": {lang: list(text) for lang, text in NOT_REPORTED.items()},
-        "afterRinging": AFTER_RINGING,
-    }

@@ -299,8 +299,8 @@ def locale_tag(lang: str | None) -> str:
 
 
 #: How a clock time is written, as ``Intl.DateTimeFormat`` options (the locale's own pattern): the
-#: card's worker (``browser.bridge``) and the quick view (``static/quick-card.js``, from
-#: the exported catalogue) use these very options, so the two write it alike.
+#: card's worker (``browser.bridge``) and the quick view (``static/quick-view.js``, from
+#: the tables of ``card.quick``) use these very options, so the two write it alike.
 TIME_OPTIONS = {"timeStyle": "medium"}
 
 
@@ -402,28 +402,8 @@ def iso_time(epoch_ms: float) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-#: Strings of the admin's pages; the card's fallback view does not need them.
+#: Strings of the admin's pages (:func:`page_texts`).
 PAGE_PREFIXES = ("settings.", "install.", "page.")
-#: The failure codes' words (``code.486.label``), which :mod:`codes` exports in a shape of their own.
-CODE_WORDS = re.compile(r"code\.[^.]+\.(?:label|reason|next_step)")
-
-
-def export() -> dict[str, dict[str, str | list[str]]]:
-    """The card's strings as plain data, for the JS fallback view: a plural message as its list
-    of forms (pick one with the language's :func:`plural_table`)."""
-    return {lang: {key: words.split(FORMS) if FORMS in words else words for key, words in strings.items()
-                   if not key.startswith(PAGE_PREFIXES) and not CODE_WORDS.fullmatch(key)}
-            for lang, strings in STRINGS.items()}
-
-
-def export_locales() -> dict[str, object]:
-    """What the JS quick view needs to write times as the card does (tags and ``Intl`` options), and
-    every language the settings may name (``supported``: also one not offered yet, which the card
-    reads as English but the settings keep)."""
-    return {"tags": {code: SUPPORTED[code].tag for code in LANGUAGES}, "timeOptions": TIME_OPTIONS,
-            "supported": list(SUPPORTED),
-            "plurals": {"listed": PLURAL_LISTED, "repeat": PLURAL_REPEAT,
-                        "forms": {code: plural_table(code) for code in LANGUAGES}}}
 
 
 def page_texts(lang: str | None) -> dict[str, str]:

@@ -94,12 +94,16 @@ def between(start: float, end: float) -> float:
     return max(0.0, (end // 1000 - start // 1000) * 1000)
 
 
+#: The least ringing the card vouches for, in milliseconds (see :func:`rang`).
+RANG_MS = 1000
+
+
 def rang(start: float, end: float) -> bool:
     """Whether ringing from ``start`` to ``end`` is ringing the card can vouch for: a whole second
     at least, measured between the instants themselves, so that a ring counted as one is always
     written as 0:01 or more (:func:`between`), and a signal back within the same moment (a busy
     line) never is, wherever the moments fall within their seconds."""
-    return end - start >= 1000
+    return end - start >= RANG_MS
 
 
 @dataclass(frozen=True)

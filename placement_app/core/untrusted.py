@@ -4,8 +4,8 @@ The very bottom of the app: it imports nothing of it.  Every layer that
 meets such a value (events, the saved timeline, REST replies, the admin's
 pages) reads it through these few rules, so that a value is clipped, checked
 and previewed the same way wherever it shows up.  The quick view in the
-browser follows the same rules; a shared table of cases
-(``tests/cases/quick_view_rules.json``) holds both to them.
+browser has no copy of them: it shows a code only when it is one these
+rules leave as it came (``card.quick.PLAIN_CODE``).
 """
 
 from __future__ import annotations

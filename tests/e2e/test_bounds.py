@@ -80,18 +80,18 @@ def test_a_drawing_that_cannot_be_read_brings_the_quick_view_back(call: CallCard
     assert errors == []
 
 
-def test_a_catalogue_that_cannot_be_read_leaves_bare_states_and_python_takes_over(
+def test_words_that_cannot_be_read_leave_bare_states_and_python_takes_over(
         call: CallCard, servers: Servers) -> None:
     errors = errors_of(call.page)
     refused: list[str] = []
     call.page.context.on("console", lambda message: refused.append(message.text))
 
-    call.page.context.route("**/static/*/catalogue.json", lambda route: route.fulfill(body="{not json"))
+    call.page.context.route("**/static/*/rules.json", lambda route: route.fulfill(body="{not json"))
     release = call.hold_python()
     call.open("idle")
     call.fire(STATE_CHANGED, "connecting")
     call.frame.locator("#quick-state", has_text="connecting").wait_for()
-    assert any("catalogue of codes is unreadable" in text for text in refused)
+    assert any("quick view's words are unreadable" in text for text in refused)
     release()
     call.wait_for_python()
     call.card.locator(".entry.state-connecting").wait_for()

@@ -15,7 +15,6 @@ import build
 import serving
 from emulator.driver import CallCard
 from emulator.server import Servers
-from placement_app.core import codes, i18n
 
 
 def embedded(page: str, element_id: str) -> object:
@@ -24,16 +23,14 @@ def embedded(page: str, element_id: str) -> object:
     return json.loads(match.group(1))
 
 
-def test_the_quick_views_catalogue_is_the_python_one_beside_the_cards_modules(site: Path) -> None:
+def test_what_the_page_knows_before_python_is_pythons_export_beside_the_cards_modules(site: Path) -> None:
     page = (site / "index.html").read_text()
     shim = re.search(r'<script type="module" src="([^"]+)/shim\.js">', page)
     assert shim and shim.group(1) == build.static_folder()
-    assert f'<link rel="preload" href="{shim.group(1)}/catalogue.json" as="fetch" crossorigin>' in page
-    catalogue = json.loads((site / shim.group(1) / "catalogue.json").read_text(encoding="utf-8"))
-    assert isinstance(catalogue, dict)
-    assert catalogue["codes"] == codes.export()["codes"]
-    assert catalogue["strings"] == i18n.export()
-    assert catalogue["aliases"] == i18n.ALIASES
+    assert f'<link rel="preload" href="{shim.group(1)}/rules.json" as="fetch" crossorigin>' in page
+    exported = json.loads((site / shim.group(1) / "rules.json").read_text(encoding="utf-8"))
+    assert exported == json.loads(json.dumps(build.rules(), ensure_ascii=False))
+    assert exported["quick"]["tables"]["ru"]["codes"]["486"][0][0] == "Занято"
 
 
 def test_site_references_nothing_outside_itself(site: Path) -> None:

@@ -61,7 +61,12 @@ def configured(page: Page, site: Path, tmp_path: Path) -> Iterator[CallCard]:
 
 
 def test_the_quick_view_says_what_pythons_view_will_say(configured: CallCard) -> None:
+    """In the admin's words from the portal's second card on: the first card's Python keeps them
+    for the quick view (which never reads the app options itself)."""
     call = configured
+    call.open("idle")
+    call.wait_for_python()
+    call.frame.wait_for_function("() => localStorage.getItem('call-timeline:v1:words:en') !== null")
     release = call.hold_python()
     call.open("idle")
     call.state("connecting")

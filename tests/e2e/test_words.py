@@ -3,9 +3,10 @@
 An operator on a Russian portal reads Russian from the very first notice,
 drawn before the portal's init data says which language the card speaks
 (the frame's address carries ``LANG``); the page's title, its hidden
-heading and the timeline's name follow the card's language, also when the
-admin forces another one.  A translated card writes a client change, a CRM
-item and the call's direction in words, in the card and in the text for
+heading and the timeline's name follow the card's language, also the one the
+admin forces (from the first words of every card after the portal's first).
+A translated card writes a client change, a CRM item and the call's
+direction in words, in the card and in the text for
 support, and the frame is sized once the card has settled, not on the way.
 """
 
@@ -78,14 +79,30 @@ def german_cards(site: Path, tmp_path: Path) -> Iterator[Servers]:
     servers.stop()
 
 
-def test_the_admins_card_language_redraws_the_first_notice(page: Page, german_cards: Servers) -> None:
-    """A Russian portal whose admin forces German cards: Russian until the init data says so, then German."""
+def test_the_admins_card_language_speaks_from_the_next_cards_first_words(page: Page,
+                                                                       german_cards: Servers) -> None:
+    """A Russian portal whose admin forces German cards: the first card's Python keeps its German words
+    for the quick view, so the next card is German from its first paint, before the init data."""
     call = CallCard(page, german_cards)
-    with russian_card_before_python(call) as release_init_data:
-        release_init_data()
+    call.open("idle", lang="ru")
+    call.wait_for_python()
+    assert page_words(call)["lang"] == "de"
+    call.frame.wait_for_function("() => localStorage.getItem('call-timeline:v1:words:ru') !== null")
+    release_init_data = call.hold_init_data()
+    runtime, snapshot = call.hold(RUNTIME), call.hold(SNAPSHOT)
+    try:
+        call.open("idle", lang="ru")
+        call.init_data_asked()
         call.card.locator("#quick-notice", has_text=i18n.text("engine.loading", "de")).wait_for()
         shown = page_words(call)
         assert shown["lang"] == "de" and shown["title"] == i18n.text("title", "de")
+        assert shown["state"] == i18n.text("state.unknown", "de")
+        release_init_data()
+    finally:
+        runtime.release()
+        snapshot.release()
+    call.wait_for_python()
+    assert page_words(call)["lang"] == "de"
 
 
 def test_a_german_card_writes_clients_crm_items_and_direction_in_words(call: CallCard) -> None:

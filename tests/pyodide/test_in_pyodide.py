@@ -222,8 +222,8 @@ json.dumps({"clocks": clocks, "days": days, "far": bridge.intl_clock("UTC")(1e20
 
 def test_the_workers_intl_writes_the_shared_tables_times_inside_pyodide(site: Path, tmp_path: Path) -> None:
     """The card's own clock (``bridge.intl_clock``, ``intl_day``) in real Pyodide, through JavaScript's
-    ``Intl``: the times the quick view's table of cases holds both views to, and support's days."""
-    cases = json.loads((Path(__file__).parents[1] / "cases" / "quick_view_card.json").read_text())["clock"]
+    ``Intl``: the times the table of cases holds the quick view to as well, and support's days."""
+    cases = json.loads((Path(__file__).parents[1] / "cases" / "clock.json").read_text())["clock"]
     report = run_in_pyodide(site, tmp_path, f"CASES = {json.dumps(json.dumps(cases))}\n{INTL}")
     assert report["clocks"] == [case["expected"] for case in cases]
     assert report["days"] == ["2026-07-01 (UTC+02:00)", "2026-06-30 (UTC-04:00)", "1970-01-01 (UTC+05:30)",

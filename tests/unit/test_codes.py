@@ -59,12 +59,3 @@ def test_implausible_codes_stay_text(code: str) -> None:
 def test_plausibility() -> None:
     assert codes.is_plausible("486") and codes.is_plausible("603-S") and codes.is_plausible("OTHER")
     assert not codes.is_plausible("<b>") and not codes.is_plausible("")
-
-
-def test_export_carries_the_whole_catalogue_for_the_fallback_view() -> None:
-    data = codes.export()
-    catalogue, classes = data["codes"], data["classes"]
-    assert isinstance(catalogue, dict) and isinstance(classes, dict)
-    assert set(catalogue) == set(codes.CATALOGUE)
-    assert catalogue["486"]["ru"][0] == "Занято"
-    assert set(classes) == {"4", "5", "6"}

@@ -10,6 +10,7 @@ from fakedom import FakeDocument
 
 import build
 from placement_app.admin.settings_page import SettingsPage
+from placement_app.card import quick
 from placement_app.card.app import Card
 from placement_app.card.view import CardView
 from placement_app.core import i18n, settings
@@ -130,7 +131,8 @@ def test_the_time_column_widens_when_the_clock_writes_wide_times() -> None:
 
 
 def test_the_quick_view_gets_the_tags_and_the_time_options_python_uses() -> None:
-    exported = build.catalogue()
-    assert exported["timeOptions"] == i18n.TIME_OPTIONS
-    assert exported["tags"] == {code: i18n.SUPPORTED[code].tag for code in i18n.LANGUAGES}
-    assert exported["languages"] == list(i18n.LANGUAGES)
+    tables = quick.export()["tables"]
+    assert list(tables) == list(i18n.LANGUAGES)
+    assert {code: table["tag"] for code, table in tables.items()} == {
+        code: i18n.SUPPORTED[code].tag for code in i18n.LANGUAGES}
+    assert all(table["time"] == i18n.time_options(None) for table in tables.values())

@@ -1,0 +1,126 @@
+"""The quick view's tables: Python's view's own words, and the card keeps them for the next card.
+
+The quick view draws only what these tables hold (``tests/js/quick_view.test.mjs`` shows it),
+so here each table is held to what Python's view draws for the same call.
+"""
+
+import json
+import re
+import string
+from collections.abc import Mapping
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from test_storage import BrokenStorage, MemoryStorage
+from test_view import make_card, send
+
+from placement_app.card import quick, storage
+from placement_app.card.app import Card
+from placement_app.card.storage import Store
+from placement_app.card.view import CardView
+from placement_app.core import codes, i18n
+from placement_app.core.events import normalise_failed_code
+from placement_app.core.timeline import RANG_MS
+
+ADMIN = {"call_timeline_settings": json.dumps({
+    "version": 1, "language": "de", "clock": "12h", "keep_open": False, "keep_open_minutes": 5,
+    "show_client_changes": True, "expected_codes": ["480"],
+    "overrides": [{"code": "486", "lang": "", "label": "Leitung belegt", "next_step": "Rückruf planen"}]})}
+
+
+def failed_call(code: str, ring_ms: float, lang: str = "en") -> dict[str, str]:
+    """What Python's view shows for a call that rang ``ring_ms`` and failed with ``code``."""
+    card, root, *_ = make_card()
+    send(card, "app:opened", {"LANG": lang}, at=0)
+    send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
+    send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": code}], at=1_000 + ring_ms)
+    rows = root.find_all("entry")
+    return {"headline": root.find("outcome").textContent, "heading": root.find("failure-code").textContent,
+            "reason": root.find("failure-reason").textContent, "next": root.find("failure-next").textContent,
+            "detail": rows[-1].children[2].textContent}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("code", [*codes.CODES[1:], "499", "599", "<b>x</b>"])
+def test_a_codes_words_in_the_table_are_those_pythons_view_draws(code: str, lang: str) -> None:
+    table = quick.table(lang)
+    for ring_ms, rang in ((100.0, False), (RANG_MS + 5_000, True)):
+        drawn = failed_call(code, ring_ms, lang)
+        known = table["codes"].get(code)
+        if known is not None:
+            label, detail, heading, reason, next_line, _ = known[-1 if rang else 0]
+        else:
+            template = table["classes"][code[0]] if code in ("499", "599") else table["unrecognised"]
+            filled = (words.replace(quick.CODE, code) for words in template)
+            label, detail, heading, reason, next_line, _ = filled
+        # The quick view's headline is the label; Python's adds how long it rang, if it rang.
+        assert drawn["headline"] == label or (rang and drawn["headline"].startswith(label)), drawn
+        box = [drawn["heading"], drawn["reason"], drawn["next"], drawn["detail"]]
+        assert box == [heading, reason, next_line, detail]
+
+
+def test_the_admins_settings_are_in_the_table_the_card_keeps_for_the_next_card() -> None:
+    backend = MemoryStorage()
+    card = make_card()[0]
+    card.store = Store(backend)
+    send(card, "app:opened", {"LANG": "en", "APP_OPTIONS": ADMIN}, at=0)
+    kept = json.loads(backend.items[quick.words_key("en")])
+    assert kept["lang"] == "de"  # the admin's language, for a portal in English
+    assert kept["codes"]["486"][0][0] == "Leitung belegt"
+    assert "Rückruf planen" in kept["codes"]["486"][0][4]
+    assert kept["codes"]["480"][0][5] == "expected"
+    assert kept["time"] == i18n.time_options(True)
+    assert kept == json.loads(json.dumps(quick.table("de", card.settings)))
+
+
+def test_the_saved_copy_carries_the_rows_as_pythons_view_drew_them() -> None:
+    backend = MemoryStorage()
+    card, root, *_ = make_card()
+    card.store = Store(backend)
+    placement = {"CALL_ID": "c-1", "CALL_STATE": "idle"}
+    send(card, "app:opened", {"LANG": "en", "PLACEMENT_OPTIONS": placement}, at=0)
+    client = {"PHONE_NUMBER": "+100", "CRM_ENTITY_TYPE": "LEAD", "CRM_ENTITY_ID": 4}
+    send(card, "CallCard::EntityChanged", client, at=500)
+    send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
+    send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=4_000)
+    card.flush()
+    shown = json.loads(backend.items[storage.CALL_PREFIX + "c-1"])["shown"]
+    drawn = [[row.children[index].textContent for index in range(3)] for row in root.find_all("entry")
+             if not row.hidden]
+    assert [row[:3] for row in shown["rows"]] == drawn
+    assert shown["headline"] == root.find("outcome").textContent
+    box = ("failure-code", "failure-reason", "failure-next")
+    assert shown["box"] == [root.find(name).textContent for name in box]
+    assert shown["state"] == "idle" and shown["after_call"] is True
+
+
+@given(st.text(alphabet=string.printable + "é\u00a0\u2028", max_size=130))
+def test_a_code_the_quick_view_keeps_as_it_came_is_one_python_keeps_as_it_came(text: str) -> None:
+    if re.fullmatch(quick.PLAIN_CODE, text):
+        assert normalise_failed_code(text) == text
+
+
+def test_the_export_names_every_language_and_the_storage_the_card_writes() -> None:
+    exported = quick.export()
+    assert set(exported["tables"]) == set(i18n.LANGUAGES)
+    assert exported["storage"] == {"call": storage.CALL_PREFIX, "words": storage.WORDS_PREFIX}
+    assert exported["rangMs"] == RANG_MS
+
+
+def test_a_storage_that_refuses_the_words_costs_the_card_nothing() -> None:
+    card, root, _, _, warnings = make_card()
+    card.store = Store(BrokenStorage(), card.warn)
+    send(card, "app:opened", {"LANG": "en", "APP_OPTIONS": ADMIN}, at=0)
+    send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
+    assert root.find("state").textContent == i18n.text("state.connecting", "de")
+    assert any("quick view's words" in warning for warning in warnings)
+
+
+def test_the_page_hears_the_card_languages_words_once_the_settings_are_read() -> None:
+    document, root = make_card()[2], make_card()[1]
+    heard: list[Mapping[str, object]] = []
+    card = Card(CardView(document, root), lambda: 0.0, words=heard.append)
+    card.receive("app:opened", json.dumps([{"LANG": "ru", "APP_OPTIONS": ADMIN}]), 0)
+    assert [table["lang"] for table in heard] == ["de"]
+    assert heard[0] == quick.table("de", card.settings)
