@@ -185,7 +185,7 @@ export class QuickView {
   }
 
   /** @param {string} code @returns {Entry} its words, `rang`: after a whole second of ringing */
-  explain(code, rang = false) {
+  wordsOf(code, rang = false) {
     const { codes, classes, unrecognised } = this.table;
     const key = code.toUpperCase();
     const known = Object.hasOwn(codes, key) ? codes[key] : null;
@@ -231,7 +231,7 @@ export class QuickView {
     const { words, since_open: late } = this.table;
     if (state === this.phase) {
       if (code === null || this.lastCode !== null) return;
-      const entry = this.explain(code, this.rang);
+      const entry = this.wordsOf(code, this.rang);
       const last = this.rows.at(-1);
       if (last) last[2] = entry[1];
       this.lastCode = code;
@@ -244,7 +244,7 @@ export class QuickView {
     this.rang = this.ringingAt !== null && !this.answered && at - this.ringingAt >= this.rules.rangMs;
     const what = sinceOpen ? late[state] : state === 'idle' && !this.afterCall ? words.waiting
       : words[state === 'idle' ? 'ended' : state];
-    const entry = code === null ? null : this.explain(code, this.rang);
+    const entry = code === null ? null : this.wordsOf(code, this.rang);
     this.rows.push([this.clock(at), what, entry ? entry[1] : '', state]);
     if (this.rows.length > this.rules.maxRows) this.rows.shift();  // as Python's timeline keeps them
     if (state === 'connecting') this.ringingAt ??= at;
