@@ -1,0 +1,156 @@
+// @ts-check
+/**
+ * The call's event log: the one record of a call that outlives its page.
+ *
+ * The timeline is a pure reducer over events (placement_app/core/timeline.py), so keeping the
+ * events keeps the call.  The page writes each one to this app's storage the moment it arrives,
+ * synchronously: a page that reloads or goes can lose nothing, however busy the worker is (its
+ * messages reach the page in later tasks than an unload).  The next page of the call hands the
+ * log to Python, which replays it (placement_app/card/replay.py).  What Python learns on its
+ * own (the call statistics' answer) comes back here as an event too, so that the log alone
+ * rebuilds the card.
+ *
+ * Each entry is `[kind, payload, at, page]`: the event's name, its arguments as JSON with their
+ * secrets hidden (never a token), when it arrived, and the page that wrote it (a page replays the
+ * others' entries; its own reach Python live).  Events before the call is known (its id comes
+ * with the init data) are kept in memory and written once it is.  A log keeps at most `maxEvents`
+ * entries (the oldest that are not the init data go, and are counted), and storage keeps the
+ * logs of the last `maxCalls` calls; a full storage forgets the oldest calls first.
+ */
+
+/**
+ * @typedef {{ getItem(key: string): string | null, setItem(key: string, value: string): void,
+ *   removeItem(key: string): void, readonly length: number, key(index: number): string | null }} Storage
+ * @typedef {[string, string, number, string]} Entry
+ * @typedef {{ version: number, call_id: string, written: number, dropped: number, events: Entry[] }} Log
+ * @typedef {{
+ *   storage: () => Storage, prefix: string, page: string, keep: readonly string[],
+ *   maxEvents: number, maxCalls: number, now?: () => number, warn?: (message: string) => void,
+ * }} LogInputs  `storage`: this app's (a function: reading it may throw); `prefix`: where the logs
+ *   go; `page`: this page's id; `keep`: event kinds never dropped (the init data)
+ */
+
+export const VERSION = 1;
+
+/** @param {LogInputs} inputs */
+export function createCallLog({ storage, prefix, page, keep, maxEvents, maxCalls, now = Date.now,
+  warn = (message) => console.warn(message) }) {
+  /** @type {string | null} */
+  let callId = null;
+  /** @type {Entry[]} events before the call is known */
+  const early = [];
+  /** @type {Log | null} */
+  let log = null;
+
+  /** @param {string} id */
+  const keyOf = (id) => `${prefix}${id}`;
+
+  /** @param {string} id @returns {Log | null} */
+  function read(id) {
+    try {
+      const value = JSON.parse(storage().getItem(keyOf(id)) ?? 'null');
+      return value && value.version === VERSION && value.call_id === id && Array.isArray(value.events) ? value : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The calls whose logs storage holds, oldest written first. */
+  function calls() {
+    const store = storage();
+    /** @type {[number, string][]} */
+    const found = [];
+    for (let index = 0; index < store.length; index += 1) {
+      const key = store.key(index);
+      if (!key?.startsWith(prefix)) continue;
+      const id = key.slice(prefix.length);
+      found.push([read(id)?.written ?? 0, id]);
+    }
+    return found.sort((a, b) => a[0] - b[0]).map(([, id]) => id);
+  }
+
+  /** Write the log now; when storage is full, forget the oldest other calls and try again. */
+  function write() {
+    if (!log) return;
+    log.written = now();
+    const text = JSON.stringify(log);
+    try {
+      const others = calls().filter((id) => id !== callId);
+      for (const id of others.slice(0, Math.max(0, others.length - (maxCalls - 1)))) storage().removeItem(keyOf(id));
+      for (;;) {
+        try {
+          storage().setItem(keyOf(/** @type {string} */ (callId)), text);
+          return;
+        } catch (error) {
+          const oldest = calls().find((id) => id !== callId);
+          if (oldest === undefined) throw error;
+          storage().removeItem(keyOf(oldest));
+        }
+      }
+    } catch (error) {
+      warn(`Call Timeline: the call's events could not be kept for a reload (${error instanceof Error ? error.name : typeof error})`);
+    }
+  }
+
+  /** @param {Entry} entry */
+  function append(entry) {
+    const current = /** @type {Log} */ (log);
+    current.events.push(entry);
+    if (current.events.length > maxEvents) {
+      const oldest = current.events.findIndex(([kind]) => !keep.includes(kind));
+      if (oldest >= 0) {
+        current.events.splice(oldest, 1);
+        current.dropped += 1;
+      }
+    }
+  }
+
+  return {
+    /**
+     * An event this page forwards to Python, kept at once (in memory until the call is known).
+     *
+     * @param {string} kind
+     * @param {string} payload its arguments as JSON, secrets hidden
+     * @param {number} at
+     */
+    add(kind, payload, at) {
+      /** @type {Entry} */
+      const entry = [kind, payload, at, page];
+      if (callId === null) {
+        early.push(entry);
+        return;
+      }
+      append(entry);
+      write();
+    },
+
+    /**
+     * The call the events belong to (the init data's `CALL_ID`): a log already kept for it (a
+     * reload) goes on, and the events so far are written.  A later id is ignored: a page shows one call.
+     *
+     * @param {string} id
+     */
+    call(id) {
+      if (callId !== null) return;
+      callId = id;
+      log = read(id) ?? { version: VERSION, call_id: id, written: now(), dropped: 0, events: [] };
+      for (const entry of early.splice(0)) append(entry);
+      write();
+    },
+
+    /** Every kept log, by call id, as Python reads them at start (the worker has no storage). */
+    all() {
+      /** @type {Record<string, string>} */
+      const logs = {};
+      try {
+        for (const id of calls()) {
+          const text = storage().getItem(keyOf(id));
+          if (text !== null) logs[id] = text;
+        }
+      } catch (error) {
+        warn(`Call Timeline: local storage is not available (${error instanceof Error ? error.name : typeof error})`);
+      }
+      return logs;
+    },
+  };
+}
