@@ -1,0 +1,183 @@
+"""A call rebuilt after a reload, from its event log.
+
+The timeline is a pure reducer over events, so the one record a call keeps across reloads is its
+events: the page writes each one to the call's log the moment it arrives, synchronously
+(``static/call-log.js``), and the next card of the call replays the log here.  No copy of the
+timeline is saved, so there is no second writer to keep in step and nothing to confirm.  What
+the card learns on its own (the call statistics' answer) goes into the same log, through the page
+(:func:`learned`), so that the log alone rebuilds the card.
+
+Beside the logs the page keeps one thing more, which no replay could give it: the rows as
+Python's view drew them, for the quick view of the next page to show at once (``card.quick``).
+Python never reads them back.
+
+A log is read with distrust (another version of the app, a full disk, a curious user): an entry
+that cannot be read is skipped, a log that cannot be read is no log.  Entries are
+``[kind, payload, at, page]``: the event's name, its arguments as JSON with every secret hidden
+(the init data's token too: a replay needs none), when it arrived, and the page that wrote it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..core.events import (
+    CARD_OPENED,
+    LOOKUP_FAILURES,
+    CardOpened,
+    Event,
+    EventsDropped,
+    StatisticsFound,
+    StatisticsUnavailable,
+    parse_wire,
+)
+from ..core.timeline import Timeline, replay, resume
+from ..core.untrusted import MAX_TEXT, clip
+
+VERSION = 1
+#: Where the page keeps each call's log, by call id.
+LOG_PREFIX = "call-timeline:v1:log:"
+#: The most entries a log keeps (the oldest go first, never the init data: :data:`KEEP`).
+MAX_EVENTS = 2000
+#: The longest payload an entry may have (the page's bound on what it forwards).
+MAX_PAYLOAD = 65536
+#: How many calls' logs the page keeps; the oldest written goes first.
+MAX_CALLS = 20
+#: Event kinds a log never drops.
+KEEP = (CARD_OPENED,)
+#: The longest portal's reason for a failure a log gives back.
+MAX_REASON = 500
+#: The kinds under which the card's own findings are logged (:func:`learned`).
+FOUND = "card:statistics-found"
+UNAVAILABLE = "card:statistics-unavailable"
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str
+    payload: str
+    at: float
+    page: str
+
+
+@dataclass(frozen=True)
+class Log:
+    call_id: str
+    entries: tuple[Entry, ...]
+    #: Entries the page dropped to keep the log within :data:`MAX_EVENTS`.
+    dropped: int = 0
+
+
+def read(text: object, call_id: str) -> Log | None:
+    """The log of ``call_id`` from what the page kept, or ``None`` when there is none to trust."""
+    try:
+        data = json.loads(text) if isinstance(text, str) else None
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != VERSION or data.get("call_id") != call_id:
+        return None
+    items, dropped = data.get("events"), data.get("dropped", 0)
+    if not isinstance(items, list) or type(dropped) is not int or dropped < 0:
+        return None
+    entries = [entry for entry in map(_entry, items[-MAX_EVENTS:]) if entry is not None]
+    return Log(call_id, tuple(entries), dropped + max(0, len(items) - MAX_EVENTS))
+
+
+def _entry(item: object) -> Entry | None:
+    if not isinstance(item, list) or len(item) != 4:
+        return None
+    kind, payload, at, page = item
+    if (not isinstance(kind, str) or not isinstance(payload, str) or len(payload) > MAX_PAYLOAD
+            or not isinstance(page, str) or isinstance(at, bool) or not isinstance(at, int | float)
+            or not math.isfinite(at) or at < 0):
+        return None
+    return Entry(clip(kind, MAX_TEXT), payload, float(at), clip(page, MAX_TEXT))
+
+
+def learned(event: Event) -> tuple[str, str] | None:
+    """How the log keeps an event the card made itself: its kind and payload, or ``None`` for one
+    the log needs not keep (a lookup that did not end is asked again after a reload)."""
+    if isinstance(event, StatisticsFound):
+        found = {"failed_code": event.failed_code, "reason": event.reason}
+        return FOUND, json.dumps([found], ensure_ascii=False)
+    if isinstance(event, StatisticsUnavailable):
+        return UNAVAILABLE, json.dumps([{"why": str(event.why)}])
+    return None
+
+
+def parse(entry: Entry) -> Event:
+    """The event an entry holds: one of the card's own findings, or the portal's as the page forwarded it."""
+    args = _args(entry.payload) if entry.kind in (FOUND, UNAVAILABLE) else None
+    if entry.kind == FOUND and args is not None:
+        code, reason = args.get("failed_code"), args.get("reason")
+        if isinstance(code, str) and code and (reason is None or isinstance(reason, str)):
+            said = None if reason is None else clip(reason, MAX_REASON)
+            return StatisticsFound(entry.at, clip(code, MAX_TEXT), said)
+    if entry.kind == UNAVAILABLE and args is not None and args.get("why") in LOOKUP_FAILURES:
+        return StatisticsUnavailable(entry.at, str(args["why"]))
+    return parse_wire(entry.kind, entry.payload, entry.at)
+
+
+def _args(payload: str) -> Mapping[str, object] | None:
+    try:
+        value = json.loads(payload)
+    except (ValueError, RecursionError):
+        return None
+    first = value[0] if isinstance(value, list) and value else None
+    return first if isinstance(first, dict) else None
+
+
+def pages(log: Log, page: str) -> list[list[Event]]:
+    """The events of every other page of the call, page by page in the order they began."""
+    order: dict[str, list[Event]] = {}
+    for entry in log.entries:
+        if entry.page != page:
+            order.setdefault(entry.page, []).append(parse(entry))
+    return list(order.values())
+
+
+def rebuild(log: Log, page: str) -> tuple[Timeline, list[Event]] | None:
+    """The call as the other pages of it left it, and the events it was rebuilt from (in order),
+    or ``None`` when no other page logged anything.
+
+    Each page after the first took the call up where the one before left it (``resume``: its
+    own events from before the init data, then the state it reopened in if none said it); the
+    entries the log dropped are shown as dropped, not hidden.
+    """
+    segments = pages(log, page)
+    if not segments:
+        return None
+    timeline = Timeline(call_id=log.call_id)
+    applied: list[Event] = []
+    for index, events in enumerate(segments):
+        opening = next((n for n, event in enumerate(events)
+                        if isinstance(event, CardOpened) and event.call_id), None)
+        if index == 0 or opening is None:
+            timeline = replay(events, timeline)
+            applied += events
+            continue
+        opened = events[opening]
+        assert isinstance(opened, CardOpened)
+        timeline = replay(events[opening + 1:], resume(timeline, opened, events[:opening]))
+        applied += events
+    if log.dropped:
+        first = min((entry.at for entry in log.entries), default=0.0)
+        timeline = replay([EventsDropped(first, log.dropped)], timeline)
+    return timeline, applied
+
+
+def export() -> dict[str, object]:
+    """What the page needs to write the logs as this module reads them."""
+    return {"prefix": LOG_PREFIX, "maxEvents": MAX_EVENTS, "maxCalls": MAX_CALLS, "keep": list(KEEP),
+            "maxPayload": MAX_PAYLOAD, "version": VERSION}
+
+
+def logs(boot: Mapping[str, object]) -> dict[str, str]:
+    """The logs the page handed the worker at start (``logs`` in its boot data), by call id."""
+    found = boot.get("logs")
+    if not isinstance(found, dict):
+        return {}
+    return {key: value for key, value in found.items() if isinstance(key, str) and isinstance(value, str)}
