@@ -63,6 +63,9 @@ async def refresh_auth() -> object:
 
 @dataclass(frozen=True)
 class CardPage:
+    """The card's page as the worker reaches it (``placement_app.card.page.Page``, and what builds
+    the card's view and store)."""
+
     document: RemoteDocument
     root: RemoteElement
     now: Callable[[], float]
@@ -70,6 +73,11 @@ class CardPage:
     day: DayFormat
     warn: Callable[[str], None]
     storage: MirroredStorage | None
+    command: Callable[[str], None]
+    saved: Callable[[int], None]
+    announce: Callable[[str], None]
+    support: Callable[[str, Mapping[str, str]], None]
+    fit: Callable[[], None]
 
     def send_drawing(self) -> None:
         """Post what the view drew since last time, as one batch."""
@@ -156,7 +164,8 @@ def page(boot: Mapping[str, Any]) -> CardPage:
     storage = MirroredStorage(snapshot, _post_storage) if isinstance(snapshot, dict) else None
     if storage is None:
         warn("Call Timeline: no local storage here; the timeline will not survive a reload")
-    return CardPage(document, document.root, _now, intl_clock(), intl_day(), warn, storage)
+    return CardPage(document, document.root, _now, intl_clock(), intl_day(), warn, storage,
+                    frame_command, saved, announce, support, lambda: frame_command("resizeWindow"))
 
 
 def export(function: Callable[..., Any]) -> Any:

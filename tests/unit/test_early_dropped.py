@@ -6,6 +6,7 @@ import json
 
 import pytest
 from fakedom import FakeDocument
+from fakepage import FakePage
 
 from placement_app.card.app import Card
 from placement_app.card.storage import dumps, loads
@@ -39,7 +40,7 @@ def test_the_count_is_an_entry_and_a_line_that_outlives_it() -> None:
 def test_the_card_shows_the_count_after_the_entry_scrolled_away(lang: str, line: str, detail: str) -> None:
     document = FakeDocument()
     root = document.createElement("section")
-    card = Card(CardView(document, root), lambda: 1_000_000.0)
+    card = Card(CardView(document, root), FakePage(lambda: 1_000_000.0))
     card.receive(EVENTS_DROPPED, "[500]", 10)
     opened = {"LANG": lang, "PLACEMENT_OPTIONS": {"CALL_ID": "c1", "CALL_STATE": "idle"}}
     card.receive("app:opened", json.dumps([opened]), 20)

@@ -26,6 +26,7 @@ from typing import Any
 import intl_clock
 import pytest
 from fakedom import FakeDocument, FakeElement
+from fakepage import FakePage
 
 import build
 from placement_app.card import storage
@@ -92,7 +93,7 @@ def python_card(case: dict[str, Any]) -> dict[str, Any]:
     backend = Backend({} if saved is None else {f"{storage.PREFIX}call:{CALL}": saved})
     now = case["events"][-1][2] if case["events"] else case["opened_at"]
     view = CardView(document, root, intl_clock.clock(case["time_zone"]), intl_clock.day(case["time_zone"]))
-    card = Card(view, lambda: now, store=storage.Store(backend))
+    card = Card(view, FakePage(lambda: now), storage.Store(backend))
     opened = {"LANG": case["lang"], "APP_OPTIONS": case["app_options"],
               "PLACEMENT_OPTIONS": {"CALL_ID": CALL, "CALL_STATE": case["opened_state"]}}
     card.receive("app:opened", json.dumps([opened]), case["opened_at"])

@@ -9,10 +9,12 @@ from urllib.parse import parse_qs
 
 import pytest
 from fakedom import FakeDocument, FakeElement
+from fakepage import FakePage
 from own_loop import run_in_own_loop
 
 from placement_app.card import statistics
 from placement_app.card.app import Card
+from placement_app.card.lookup import PortalAccess
 from placement_app.card.statistics import Found, GaveUp, NotYet, Reply, read_reply
 from placement_app.card.view import CardView
 from placement_app.core.timeline import Outcome
@@ -111,15 +113,16 @@ def play(portal: Portal, *events: tuple[str, str, float], connected: bool = Fals
     document = FakeDocument()
     root = document.createElement("section")
     tasks: list[Coroutine[Any, Any, Any]] = []
-    logged = warnings if warnings is not None else []
+    page = FakePage(time)
+    if warnings is not None:
+        page.warnings = warnings
 
     async def http(url: str, body: str) -> tuple[int, str]:
         if watch is not None:
             watch.append(root.find("failure-reason").textContent)
         return await portal(url, body)
 
-    card = Card(CardView(document, root), time, logged.append, http=http, spawn=tasks.append,
-                sleep=time.sleep)
+    card = Card(CardView(document, root), page, portal=PortalAccess(http, tasks.append, time.sleep))
     opened = {"LANG": "en", "DOMAIN": "portal.example", "PROTOCOL": 1, "AUTH_ID": TOKEN,
               "PLACEMENT_OPTIONS": {"CALL_ID": CALL, "CALL_STATE": "connecting"}}
     card.receive("app:opened", json.dumps([opened]), 1_000)
@@ -205,8 +208,8 @@ def test_a_code_on_the_wire_needs_no_lookup() -> None:
     portal = Portal(reply([RECORD]))
     document = FakeDocument()
     tasks: list[Coroutine[Any, Any, Any]] = []
-    card = Card(CardView(document, document.createElement("section")), lambda: 0.0, http=portal,
-                spawn=tasks.append)
+    card = Card(CardView(document, document.createElement("section")), FakePage(),
+                portal=PortalAccess(portal, tasks.append))
     card.receive("app:opened", json.dumps([{"DOMAIN": "p.example", "PROTOCOL": 1, "AUTH_ID": TOKEN,
                                             "PLACEMENT_OPTIONS": {"CALL_ID": CALL}}]), 0)
     card.receive("CallCard::CallStateChanged", '["connecting"]', 1)
@@ -217,14 +220,14 @@ def test_a_code_on_the_wire_needs_no_lookup() -> None:
 def test_a_portal_address_that_is_not_a_host_is_never_called() -> None:
     document = FakeDocument()
     tasks: list[Coroutine[Any, Any, Any]] = []
-    card = Card(CardView(document, document.createElement("section")), lambda: 0.0,
-                http=Portal(reply([])), spawn=tasks.append)
+    card = Card(CardView(document, document.createElement("section")), FakePage(),
+                portal=PortalAccess(Portal(reply([])), tasks.append))
     for domain in ("evil.example/x?", "a b", "", None, "javascript:alert(1)"):
         card.receive("app:opened", json.dumps([{"DOMAIN": domain, "PROTOCOL": 1, "AUTH_ID": TOKEN,
                                                 "PLACEMENT_OPTIONS": {"CALL_ID": CALL}}]), 0)
     card.receive("CallCard::CallStateChanged", '["connecting"]', 1)
     card.receive("CallCard::CallStateChanged", '["idle"]', 2)
-    assert tasks == [] and card.portal is None
+    assert tasks == [] and card.lookup.session is None
 
 
 @pytest.mark.parametrize(("answer", "detail"), [
@@ -266,7 +269,7 @@ def test_while_the_lookup_runs_only_what_is_known_is_shown() -> None:
         headlines.append(root.find("outcome").textContent)
         return await portal(url, body)
 
-    card = Card(CardView(document, root), time, http=http, spawn=tasks.append, sleep=time.sleep)
+    card = Card(CardView(document, root), FakePage(time), portal=PortalAccess(http, tasks.append, time.sleep))
     opened = {"LANG": "en", "DOMAIN": "portal.example", "PROTOCOL": 1, "AUTH_ID": TOKEN,
               "PLACEMENT_OPTIONS": {"CALL_ID": CALL, "CALL_STATE": "connecting"}}
     card.receive("app:opened", json.dumps([opened]), 1_000)
@@ -287,7 +290,8 @@ def open_idle(portal: Portal) -> tuple[Card, FakeElement, list[Coroutine[Any, An
     root = document.createElement("section")
     tasks: list[Coroutine[Any, Any, Any]] = []
     time = SimulatedTime(1_000)
-    card = Card(CardView(document, root), time, http=portal, spawn=tasks.append, sleep=time.sleep)
+    card = Card(CardView(document, root), FakePage(time),
+                portal=PortalAccess(portal, tasks.append, time.sleep))
     opened = {"LANG": "en", "DOMAIN": "portal.example", "PROTOCOL": 1, "AUTH_ID": TOKEN,
               "PLACEMENT_OPTIONS": {"CALL_ID": CALL, "CALL_STATE": "idle"}}
     card.receive("app:opened", json.dumps([opened]), 1_000)

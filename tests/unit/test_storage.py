@@ -6,11 +6,14 @@ from typing import NoReturn
 
 import pytest
 from fakedom import FakeDocument, FakeElement
+from fakepage import FakePage
 from hypothesis import given
 from hypothesis import strategies as st
 
 from placement_app.card import storage
 from placement_app.card.app import Card
+from placement_app.card.keep_open import KeepOpen
+from placement_app.card.persistence import SAVE_EVERY_MS, Persistence
 from placement_app.card.storage import INDEX_KEY, MAX_CALLS, PREFIX, Invalid, Store, dumps, loads
 from placement_app.card.view import CardView
 from placement_app.core.events import (
@@ -68,7 +71,7 @@ def opened(call_id: str, state: str = "idle") -> str:
 def new_card(store: Store, now: float = 100_000.0) -> tuple[Card, FakeElement]:
     document = FakeDocument()
     root = document.createElement("section")
-    return Card(CardView(document, root), lambda: now, store=store), root
+    return Card(CardView(document, root), FakePage(lambda: now), store), root
 
 
 def rows(root: FakeElement) -> list[str]:
@@ -241,9 +244,9 @@ def journal(backend: MemoryStorage, page: str, call_id: str, *events: tuple[str,
 def confirming_card(store: Store, now: float = 100_000.0) -> tuple[Card, FakeElement, list[int]]:
     document = FakeDocument()
     root = document.createElement("section")
-    confirmed: list[int] = []
-    card = Card(CardView(document, root), lambda: now, store=store, on_saved=confirmed.append)
-    return card, root, confirmed
+    page = FakePage(lambda: now)
+    card = Card(CardView(document, root), page, store)
+    return card, root, page.confirmed
 
 
 def test_the_page_is_told_what_is_saved_only_once_it_is_saved() -> None:
@@ -330,11 +333,11 @@ JOURNAL_HEAD = '{"version": 1, "call_id": "call-1", "page": "p", '
 def test_an_unreadable_journal_is_forgotten_and_the_card_starts_as_usual(text: str) -> None:
     backend = ListedStorage()
     backend.items[storage.JOURNAL_PREFIX + "p"] = text
-    warnings: list[str] = []
     document = FakeDocument()
     root = document.createElement("section")
-    card = Card(CardView(document, root), lambda: 100_000.0, warnings.append,
-                store=Store(backend, warnings.append))
+    page = FakePage(lambda: 100_000.0)
+    warnings = page.warnings
+    card = Card(CardView(document, root), page, Store(backend, warnings.append))
     card.receive("app:opened", opened("call-1", "connecting"), 5_000)
     assert rows(root) == ["Ringing (since the card opened)"]
     assert storage.JOURNAL_PREFIX + "p" not in backend.items and warnings
@@ -355,3 +358,24 @@ def test_a_store_that_cannot_list_its_keys_has_no_journals() -> None:
     backend = MemoryStorage()
     journal(backend, "page1", "call-1", ("CallCard::CallStateChanged", '["connected"]', 2_000))
     assert Store(backend).journals("call-1", 100_000.0) == []
+
+
+def test_saving_on_its_own_saves_at_most_once_a_second_and_confirms_only_what_a_save_holds() -> None:
+    backend = ListedStorage()
+    confirmed: list[int] = []
+    saving = Persistence(Store(backend), confirmed.append)
+    unknown, known = Timeline(), Timeline(call_id="call-1")
+    saving.took(1)
+    saving.changed(unknown)
+    saving.flush(unknown, KeepOpen(), 0.0)
+    assert backend.items == {} and confirmed == []  # nothing to save before the call is known
+    saving.changed(known)
+    saving.flush(known, KeepOpen(), 0.0)
+    assert loads(backend.items[PREFIX + "call:call-1"], "call-1") == known and confirmed == [1]
+    saving.took(2)
+    saving.took(True)  # not one of the page's numbers
+    saving.changed(known)
+    assert not saving.due(SAVE_EVERY_MS - 1) and saving.due(SAVE_EVERY_MS)
+    saving.flush(known, KeepOpen(), SAVE_EVERY_MS)
+    saving.flush(known, KeepOpen(), SAVE_EVERY_MS)
+    assert confirmed == [1, 2]
