@@ -14,11 +14,12 @@ from typing import Protocol
 from ..core.events import (
     CardOpened,
     Event,
+    LookupFailure,
     StatisticsFound,
     StatisticsRequested,
     StatisticsUnavailable,
 )
-from ..core.timeline import Timeline, may_have_ended, needs_lookup
+from ..core.timeline import LookupState, Timeline, may_have_ended, needs_lookup
 from ..portal import client
 from ..portal.client import Http, Refresh, Spawn
 from . import statistics
@@ -112,7 +113,7 @@ class StatisticsLookup:
             self.running = self.probed = True
             access.spawn(self._probe(timeline.call_id, session))
 
-    def _refused(self, why: str) -> None:
+    def _refused(self, why: LookupFailure) -> None:
         # The operator is sent to their admin; this is what the admin needs.
         self.owner.page.warn(f"Call Timeline: {statistics.METHOD} refused: {statistics.admin_detail(why)}")
 
@@ -125,7 +126,7 @@ class StatisticsLookup:
         owner, now = self.owner, self.owner.page.now
         try:
             owner.handle(StatisticsRequested(now(), probe=True))
-            if owner.timeline.lookup != "probe":
+            if owner.timeline.lookup is not LookupState.PROBE:
                 return
             reply = await _ask(session, call_id)
             if isinstance(reply, statistics.Found):
@@ -149,13 +150,13 @@ class StatisticsLookup:
         try:
             self.attempt = None
             owner.handle(StatisticsRequested(now()))
-            why = "no_record"
+            why = LookupFailure.NO_RECORD
             tries = len(statistics.DELAYS_MS)
             for attempt, delay in enumerate(statistics.DELAYS_MS, 1):
                 if delay:
                     await access.sleep(delay / 1000)
                 timeline = owner.timeline
-                if timeline.call_id != call_id or timeline.lookup != "pending":
+                if timeline.call_id != call_id or timeline.lookup is not LookupState.PENDING:
                     return  # a new attempt began, or the answer came another way
                 self.attempt = (attempt, tries)
                 owner.redraw()
@@ -167,7 +168,7 @@ class StatisticsLookup:
                 if isinstance(reply, statistics.GaveUp):
                     self._refused(why)
                     break
-                if why == "unreachable":
+                if why is LookupFailure.UNREACHABLE:
                     owner.page.warn("Call Timeline: call statistics unreachable")
             owner.handle(StatisticsUnavailable(now(), why))
         finally:

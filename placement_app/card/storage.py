@@ -26,10 +26,20 @@ from ..core.events import (
     CARD_OPENED,
     DONE_PRESSED,
     ENTITY_CHANGED,
-    LOOKUP_FAILURES,
     CallState,
+    LookupFailure,
 )
-from ..core.timeline import MAX_ENTRIES, Client, Entry, Notice, NoticeKind, StateSpan, Timeline
+from ..core.timeline import (
+    MAX_ENTRIES,
+    Client,
+    Entry,
+    Lookup,
+    LookupState,
+    Notice,
+    NoticeKind,
+    StateSpan,
+    Timeline,
+)
 from ..core.untrusted import MAX_TEXT, clip, describe_error
 from .keep_open import KeepOpen
 
@@ -124,11 +134,16 @@ def _optional_text(value: Any) -> str | None:
     return None if value is None else _text(value)
 
 
-def _lookup(value: Any) -> str | None:
-    if value is None or value == "probe":
+#: The lookup's states by the text a saved copy holds for each: the enums' values.
+_LOOKUPS: dict[str, LookupState | LookupFailure] = {member.value: member
+                                                     for member in (*LookupState, *LookupFailure)}
+
+
+def _lookup(value: Any) -> Lookup:
+    if value is None or value == LookupState.PROBE:
         return None  # a probe that a reload cut short: the reloaded card asks again
-    if value in ("pending", "done") or value in LOOKUP_FAILURES:
-        return str(value)
+    if isinstance(value, str) and value in _LOOKUPS:
+        return _LOOKUPS[value]
     raise Invalid("lookup")
 
 

@@ -130,16 +130,28 @@ class StatisticsFound:
     reason: str | None
 
 
+class LookupFailure(StrEnum):
+    """Why a statistics lookup gave up; each has words in i18n (``lookup.<value>``).
+
+    The values are what the saved timeline holds (``storage``), so they never change.
+    """
+
+    NO_RECORD = "no_record"  # no record of the call with a code came in time
+    NO_SCOPE = "no_scope"  # the app lacks the ``telephony`` scope
+    NO_PERMISSION = "no_permission"  # the user may not view call statistics
+    AUTH = "auth"  # the token was refused, even after a refresh
+    UNREACHABLE = "unreachable"  # the portal did not answer
+    REFUSED = "refused"  # the answer was not a list of call records
+
+
 @dataclass(frozen=True)
 class StatisticsUnavailable:
-    """The call statistics could not say (``why`` is one of :data:`LOOKUP_FAILURES`)."""
+    """The call statistics could not say, and :class:`LookupFailure` says why."""
 
     at: float
-    why: str
+    why: LookupFailure
 
 
-#: Why a statistics lookup gave up; each has words in i18n (``lookup.<why>``).
-LOOKUP_FAILURES = ("no_record", "no_scope", "no_permission", "auth", "unreachable", "refused")
 #: The prefix of the CALL_ID of a call a PBX registered (``telephony.externalCall.register``):
 #: its card opens ``connected`` and no state ever follows (bitrix24-call-card.md section 5).
 EXTERNAL_CALL_PREFIX = "externalCall."

@@ -14,10 +14,20 @@ from own_loop import run_in_own_loop
 
 from placement_app.card import statistics
 from placement_app.card.app import Card
-from placement_app.card.lookup import PortalAccess
+from placement_app.card.lookup import PortalAccess, StatisticsLookup
 from placement_app.card.statistics import Found, GaveUp, NotYet, Reply, read_reply
 from placement_app.card.view import CardView
-from placement_app.core.timeline import Outcome
+from placement_app.core import i18n
+from placement_app.core.events import (
+    CallState,
+    CallStateChanged,
+    CardOpened,
+    Event,
+    LookupFailure,
+    StatisticsFound,
+    StatisticsRequested,
+)
+from placement_app.core.timeline import LookupState, Outcome, Timeline, apply, replay
 from placement_app.portal import client
 
 CALL = "5B1D1A3E.1764900000.7"
@@ -42,22 +52,37 @@ def reply(result: object = None, error: str | None = None, status: int = 200) ->
     (reply([]), NotYet()),
     (reply([{**RECORD, "CALL_ID": "another"}]), NotYet()),
     (reply([{**RECORD, "CALL_FAILED_CODE": ""}]), NotYet()),
-    (reply(error="insufficient_scope", status=401), GaveUp("no_scope")),
-    (reply(error="expired_token", status=401), GaveUp("auth")),
+    (reply(error="insufficient_scope", status=401), GaveUp(LookupFailure.NO_SCOPE)),
+    (reply(error="expired_token", status=401), GaveUp(LookupFailure.AUTH)),
     # The user lacks "Call statistics: view": not the app's scope, so not the same advice.
-    (reply(error="ACCESS_DENIED", status=403), GaveUp("no_permission")),
-    (reply(error="NO_AUTH_FOUND", status=401), GaveUp("auth")),
+    (reply(error="ACCESS_DENIED", status=403), GaveUp(LookupFailure.NO_PERMISSION)),
+    (reply(error="NO_AUTH_FOUND", status=401), GaveUp(LookupFailure.AUTH)),
     (reply(error="INTERNAL_SERVER_ERROR", status=500), NotYet()),
     ((502, "<html>Bad gateway</html>"), NotYet()),
-    ((200, "<html>login</html>"), GaveUp("refused")),
-    ((200, "[1, 2]"), GaveUp("refused")),
-    ((200, '{"result": "x"}'), GaveUp("refused")),
+    ((200, "<html>login</html>"), GaveUp(LookupFailure.REFUSED)),
+    ((200, "[1, 2]"), GaveUp(LookupFailure.REFUSED)),
+    ((200, '{"result": "x"}'), GaveUp(LookupFailure.REFUSED)),
 ])
 def test_every_reply_shape_is_understood(answer: tuple[int, str], expected: Reply) -> None:
     read = client.read(*answer)
     if isinstance(read, client.Failed):
         read = replace(read, method=statistics.METHOD)  # as client.call names the method
     assert read_reply(read, CALL) == expected
+
+
+def test_every_reason_to_give_up_has_its_words_in_every_language_and_a_refusal_its_admin_detail() -> None:
+    for why in LookupFailure:
+        for lang in i18n.LANGUAGES:
+            assert i18n.STRINGS[lang][f"lookup.{why}"], (why, lang)  # the key is the value, as saved
+    for why in (*statistics.GIVE_UP.values(), LookupFailure.REFUSED):
+        assert statistics.admin_detail(why) != why
+
+
+def test_a_refusal_is_read_once_into_what_it_means() -> None:
+    assert client.Failed("insufficient_scope", "", 401).kind is client.FailureKind.NO_SCOPE
+    assert client.Failed("ACCESS_DENIED", "", 403, statistics.METHOD).kind is client.FailureKind.NO_PERMISSION
+    assert client.Failed("", "HTTP 502, not JSON", 502).kind is client.FailureKind.TRANSIENT
+    assert f"install.error.{client.Failed('unreachable', '').kind}" == "install.error.unreachable"
 
 
 def test_the_request_asks_for_this_call_with_the_token() -> None:
@@ -328,3 +353,43 @@ def run_all(tasks: list[Coroutine[Any, Any, Any]]) -> None:
         await asyncio.gather(*tasks)
 
     run_in_own_loop(run())
+
+
+class Owner:
+    """The card as its lookup sees it: a timeline that takes the lookup's events, and a page."""
+
+    def __init__(self, timeline: Timeline) -> None:
+        self.page = FakePage(lambda: ENDED)
+        self.timeline = timeline
+        self.events: list[Event] = []
+        self.redraws = 0
+
+    def handle(self, event: Event) -> None:
+        self.events.append(event)
+        self.timeline = apply(self.timeline, event)
+
+    def redraw(self) -> None:
+        self.redraws += 1
+
+
+def test_the_lookup_runs_one_conversation_at_a_time_and_only_with_the_portal_the_init_data_named() -> None:
+    opened = CardOpened(1_000, CALL, CallState.CONNECTING, "en", None, None, "https://portal.example/rest/",
+                        TOKEN)
+    owner = Owner(replay([opened, CallStateChanged(ENDED, CallState.IDLE)]))
+    tasks: list[Coroutine[Any, Any, Any]] = []
+    lookup = StatisticsLookup(PortalAccess(Portal(reply([]), reply([RECORD])), tasks.append, no_wait), owner)
+    lookup.start_if_needed()
+    assert tasks == [] and not lookup.available  # no portal named yet: nothing to ask
+    lookup.open(opened)
+    lookup.start_if_needed()
+    lookup.start_if_needed()
+    assert len(tasks) == 1 and lookup.running
+    run_all(tasks)
+    assert [type(event) for event in owner.events] == [StatisticsRequested, StatisticsFound]
+    assert owner.timeline.lookup is LookupState.DONE and owner.timeline.failed_code == "486"
+    assert lookup.attempt == (2, len(statistics.DELAYS_MS)) and owner.redraws == 2
+    assert not lookup.running
+
+
+async def no_wait(seconds: float) -> None:
+    await asyncio.sleep(0)

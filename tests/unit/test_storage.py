@@ -14,7 +14,7 @@ from placement_app.card import storage
 from placement_app.card.app import Card
 from placement_app.card.keep_open import KeepOpen
 from placement_app.card.persistence import SAVE_EVERY_MS, Persistence
-from placement_app.card.storage import INDEX_KEY, MAX_CALLS, PREFIX, Invalid, Store, dumps, loads
+from placement_app.card.storage import INDEX_KEY, MAX_CALLS, PREFIX, Invalid, Store, dumps, loads, loads_hold
 from placement_app.card.view import CardView
 from placement_app.core.events import (
     BeforeClose,
@@ -23,8 +23,9 @@ from placement_app.core.events import (
     CardOpened,
     EntityChanged,
     Event,
+    LookupFailure,
 )
-from placement_app.core.timeline import Timeline, replay
+from placement_app.core.timeline import LookupState, Timeline, replay
 
 TOKEN = "secret-auth-token-0123"
 
@@ -358,6 +359,53 @@ def test_a_store_that_cannot_list_its_keys_has_no_journals() -> None:
     backend = MemoryStorage()
     journal(backend, "page1", "call-1", ("CallCard::CallStateChanged", '["connected"]', 2_000))
     assert Store(backend).journals("call-1", 100_000.0) == []
+
+
+#: Copies as the version before the lookup's states were enums saved them, word for word: one whose
+#: lookup gave up (with a hold and a replayed journal), one still looking up.
+SAVED_BEFORE = {
+    "c1": '{"version":1,"call_id":"c1","entries":[{"span":"connecting","start":1000.0,"end":4000.0,'
+          '"code":null,"open":true,"statistics":false},{"span":"idle","start":4000.0,"end":null,'
+          '"code":null,"open":false,"statistics":false}],"dropped":0,"lang":"en","ringing_at":1000.0,'
+          '"connected_at":null,"ended_at":4000.0,"failed_code":null,"joined_late":true,"client":null,'
+          '"closing":false,"call_state":"idle","state_since":4000.0,"failure_reason":null,'
+          '"code_from_statistics":false,"lookup":"no_scope","lost":0,"external":false,'
+          '"hold":{"since":9000.0,"renewed_at":null,"released":false},"replayed":["page1"]}',
+    "c2": '{"version":1,"call_id":"c2","entries":[{"span":"connecting","start":1000.0,"end":4000.0,'
+          '"code":null,"open":true,"statistics":false},{"span":"idle","start":4000.0,"end":null,'
+          '"code":null,"open":false,"statistics":false}],"dropped":0,"lang":"en","ringing_at":1000.0,'
+          '"connected_at":null,"ended_at":4000.0,"failed_code":null,"joined_late":true,"client":null,'
+          '"closing":false,"call_state":"idle","state_since":4000.0,"failure_reason":null,'
+          '"code_from_statistics":false,"lookup":"pending","lost":0,"external":false,"hold":null}',
+}
+
+
+def test_a_copy_saved_by_the_version_before_loads_and_is_written_back_word_for_word() -> None:
+    gave_up = loads(SAVED_BEFORE["c1"], "c1")
+    assert gave_up.lookup is LookupFailure.NO_SCOPE
+    assert dumps(gave_up, loads_hold(SAVED_BEFORE["c1"]), ("page1",)) == SAVED_BEFORE["c1"]
+    looking = loads(SAVED_BEFORE["c2"], "c2")
+    assert looking.lookup is LookupState.PENDING
+    assert dumps(looking) == SAVED_BEFORE["c2"]
+
+
+def test_a_reloaded_card_shows_why_the_lookup_gave_up_from_a_copy_saved_by_the_version_before() -> None:
+    backend = MemoryStorage()
+    backend.items[PREFIX + "call:c1"] = SAVED_BEFORE["c1"]
+    card, root = new_card(Store(backend))
+    card.receive("app:opened", opened("c1", "idle"), 60_000)
+    assert rows(root) == ["Ringing (since the card opened)", "Call ended"]
+    assert "ask your portal administrator" in root.find("failure-source").textContent
+    assert card.keep.since == 9000.0  # the hold's time ran from the saved outcome, not the reload
+
+
+@pytest.mark.parametrize("lookup", [*LookupState, *LookupFailure])
+def test_every_state_of_the_lookup_is_saved_as_its_text_and_read_back(
+        lookup: LookupState | LookupFailure) -> None:
+    line = Timeline(call_id="c", lookup=lookup)
+    assert json.loads(dumps(line))["lookup"] == lookup.value
+    expected = None if lookup is LookupState.PROBE else lookup  # a probe cut short is asked again
+    assert loads(dumps(line), "c").lookup is expected
 
 
 def test_saving_on_its_own_saves_at_most_once_a_second_and_confirms_only_what_a_save_holds() -> None:
