@@ -217,20 +217,25 @@ class Timeline:
             return None
         return between(start, self.ended_at)
 
+    def _ring_end(self) -> float | None:
+        """When ringing stopped: the answer, else the end; ``None`` while it rings.
+
+        Each instant is checked against ``None``: 0.0 is a moment like any other.
+        """
+        return self.connected_at if self.connected_at is not None else self.ended_at
+
     def ring_time(self, now: float) -> float | None:
         """From the start of ringing to the answer (or the end, or ``now``)."""
         if self.ringing_at is None:
             return None
-        end = self.connected_at or self.ended_at or now
-        return between(self.ringing_at, end)
+        end = self._ring_end()
+        return between(self.ringing_at, end if end is not None else now)
 
     @property
     def rang(self) -> bool:
         """Whether the card saw this attempt ring before it was answered or ended (see :func:`rang`)."""
-        if self.ringing_at is None:
-            return False
-        end = self.connected_at or self.ended_at
-        return end is not None and rang(self.ringing_at, end)
+        end = self._ring_end()
+        return self.ringing_at is not None and end is not None and rang(self.ringing_at, end)
 
     def talk_time(self, now: float) -> float | None:
         """From the answer to the end of the call (or ``now``)."""
