@@ -14,6 +14,7 @@ every secret hidden; they are read with the same distrust.
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 from collections.abc import Callable, Iterable, Sequence
@@ -60,7 +61,13 @@ MAX_JOURNAL_AGE_MS = 24 * 3600 * 1000
 
 
 class Backend(Protocol):
-    """What a Web Storage object offers (``localStorage`` in the browser)."""
+    """What a Web Storage object offers (``localStorage`` in the browser).
+
+    A write that does not fit raises an :class:`OSError` whose ``errno`` is
+    ``ENOSPC``, as the worker's copy of the page's storage does
+    (``browser.mirror.StorageFull``): then, and only then, :meth:`Store.save`
+    makes room by forgetting older calls.
+    """
 
     def getItem(self, key: str) -> str | None: ...
     def setItem(self, key: str, value: str) -> None: ...
@@ -363,7 +370,11 @@ class Store:
                 self.warn(f"Call Timeline: cannot remove {key!r} ({describe_error(error)})")
 
     def save(self, timeline: Timeline, hold: KeepOpen | None = None, replayed: Sequence[str] = ()) -> bool:
-        """Keep ``timeline`` and the card's hold under its call id; forget the oldest calls if need be."""
+        """Keep ``timeline`` and the card's hold under its call id; forget the oldest calls if need be.
+
+        ``False`` when it is not kept (the storage is full even of this call
+        alone, or refuses writes): the card goes on without a saved copy.
+        """
         if self.backend is None or not timeline.call_id:
             return False
         calls = [call for call in self._index() if call != timeline.call_id] + [timeline.call_id]
@@ -378,10 +389,12 @@ class Store:
                 self.backend.setItem(INDEX_KEY, json.dumps(calls))
                 return True
             except Exception as error:
+                full = isinstance(error, OSError) and error.errno == errno.ENOSPC
                 others = calls[:-1]
-                if not others:
-                    self.warn(f"Call Timeline: cannot save the timeline ({describe_error(error)})")
+                if not full or not others:
+                    why = "the storage is full" if full else "the storage refused it"
+                    self.warn(f"Call Timeline: cannot save the timeline: {why} ({describe_error(error)})")
                     return False
-                # Full: forget the older half of the other calls and try again.
+                # Forget the older half of the other calls and try again.
                 forgotten = others[: max(1, len(others) // 2)]
                 calls = calls[len(forgotten):]

@@ -6,7 +6,7 @@ from typing import Any
 from fakedom import FakeDocument, FakeElement
 from fakepage import FakePage
 
-from placement_app.browser.mirror import MirroredStorage
+from placement_app.browser.mirror import MirroredStorage, StorageFull
 from placement_app.browser.remote_dom import RemoteDocument
 from placement_app.card.app import Card
 from placement_app.card.storage import Store
@@ -107,7 +107,7 @@ def test_mirrored_storage_posts_writes_and_keeps_to_its_budget() -> None:
     big = "x" * 6_000
     try:
         storage.setItem("call-timeline:v1:call:big", big)
-    except MemoryError:
+    except StorageFull:
         pass
     else:
         raise AssertionError("the budget was not kept")

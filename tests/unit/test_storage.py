@@ -1,5 +1,6 @@
 """The timeline across reloads: kept per call, bounded, never with tokens, never trusted blindly."""
 
+import errno
 import json
 from dataclasses import fields, replace
 from typing import NoReturn
@@ -10,6 +11,7 @@ from fakepage import FakePage
 from hypothesis import given
 from hypothesis import strategies as st
 
+from placement_app.browser.mirror import MirroredStorage, StorageFull
 from placement_app.card import storage
 from placement_app.card.app import Card
 from placement_app.card.keep_open import KeepOpen
@@ -31,7 +33,8 @@ TOKEN = "secret-auth-token-0123"
 
 
 class MemoryStorage:
-    """localStorage semantics, with an optional quota in characters."""
+    """localStorage semantics, with an optional quota in characters (a full one says so as the worker's
+    copy of the page's storage does: ``OSError`` with ``ENOSPC``)."""
 
     def __init__(self, quota: int | None = None) -> None:
         self.items: dict[str, str] = {}
@@ -43,7 +46,7 @@ class MemoryStorage:
     def setItem(self, key: str, value: str) -> None:
         size = sum(len(k) + len(v) for k, v in self.items.items() if k != key) + len(key) + len(value)
         if self.quota is not None and size > self.quota:
-            raise RuntimeError("QuotaExceededError")
+            raise OSError(errno.ENOSPC, "QuotaExceededError")
         self.items[key] = value
 
     def removeItem(self, key: str) -> None:
@@ -359,6 +362,41 @@ def test_a_store_that_cannot_list_its_keys_has_no_journals() -> None:
     backend = MemoryStorage()
     journal(backend, "page1", "call-1", ("CallCard::CallStateChanged", '["connected"]', 2_000))
     assert Store(backend).journals("call-1", 100_000.0) == []
+
+
+def test_a_full_storage_costs_the_saved_copy_not_the_card() -> None:
+    """The app's share of the page's storage is used up, even by this call alone: the card goes on,
+    the console says why, and the page is told nothing is saved (it keeps its journal)."""
+    full = MirroredStorage({}, lambda *write: None, budget=300)
+    with pytest.raises(StorageFull) as refused:
+        full.setItem(PREFIX + "call:x", "x" * 400)
+    assert isinstance(refused.value, OSError) and not isinstance(refused.value, MemoryError)
+    document = FakeDocument()
+    root = document.createElement("section")
+    page = FakePage(lambda: 100_000.0)
+    card = Card(CardView(document, root), page, Store(full, page.warn))
+    card.receive("app:opened", opened("call-1", "connecting"), 1_000, 1)
+    card.receive("CallCard::CallStateChanged", '["connected"]', 2_000, 2)
+    card.tick()
+    assert rows(root) == ["Ringing (since the card opened)", "Talking"]
+    assert full.items == {} and page.confirmed == []
+    assert [warning for warning in page.warnings if "the storage is full" in warning]
+
+
+def test_a_storage_that_refuses_a_write_for_another_reason_keeps_the_other_calls() -> None:
+    """Only a full storage is a reason to forget older calls."""
+    backend = MemoryStorage()
+    store = Store(backend)
+    assert store.save(Timeline(call_id="old"))
+    warnings: list[str] = []
+
+    def refuse(key: str, value: str) -> NoReturn:
+        raise RuntimeError("SecurityError")
+
+    backend.setItem = refuse  # type: ignore[method-assign]
+    assert Store(backend, warnings.append).save(Timeline(call_id="new")) is False
+    assert PREFIX + "call:old" in backend.items
+    assert warnings and "the storage refused it" in warnings[0]
 
 
 #: Copies as the version before the lookup's states were enums saved them, word for word: one whose
