@@ -13,7 +13,7 @@ import json
 from dataclasses import replace
 
 from ..core import settings
-from ..core.events import CALL_CARD_EVENTS, BeforeClose, CardOpened, Event, parse_wire
+from ..core.events import CALL_CARD_EVENTS, BeforeClose, CardOpened, Event, arrival, parse_wire
 from ..core.settings import DEFAULTS
 from ..core.timeline import Notice, NoticeKind, Timeline, apply, with_error
 from ..core.untrusted import MAX_TEXT, describe_error, preview
@@ -66,7 +66,7 @@ class Card:
             self.received += 1
             self.view.show_received(self.received)
         try:
-            event = parse_wire(kind, payload_json, at)
+            event = parse_wire(kind, payload_json, at, now=self.page.now())
         except Exception as error:  # parse_wire does not raise; this is a last guard
             self._failed(kind, at, error)
             self.redraw()
@@ -121,9 +121,8 @@ class Card:
                 self.page.command(keep_open.ENABLE)
 
     def _failed(self, kind: object, at: object, error: Exception) -> None:
-        moment = float(at) if isinstance(at, int | float) else self.page.now()
         self.page.warn(f"Call Timeline: handling {preview(kind, MAX_TEXT)} failed: {describe_error(error)}")
-        self.timeline = with_error(self.timeline, moment, type(error).__name__)
+        self.timeline = with_error(self.timeline, arrival(at, self.page.now()), type(error).__name__)
 
     def _hold(self, event: Event | None = None) -> None:
         """Hold the card open after a failed call, if the admin asked (see :mod:`keep_open`)."""

@@ -88,7 +88,7 @@ class Persistence:
         saved = self.store.load(call_id)
         replayed = self.store.load_replayed(call_id) if saved is not None else ()
         journals = self.store.journals(call_id, now, skip=replayed)
-        earlier = [parse_wire(kind, payload, at)
+        earlier = [parse_wire(kind, payload, at, now=now)
                    for journal in journals for kind, payload, at in journal.events]
         if not ((saved is not None or earlier) and isinstance(event, CardOpened)):
             return None

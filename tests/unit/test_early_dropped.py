@@ -16,9 +16,9 @@ from placement_app.core.timeline import MAX_ENTRIES, NoticeKind, Timeline, apply
 
 
 def test_the_engines_count_is_read_as_an_event_of_its_own() -> None:
-    assert parse_wire(EVENTS_DROPPED, "[500]", 7.0) == EventsDropped(7.0, 500)
+    assert parse_wire(EVENTS_DROPPED, "[500]", 7.0, now=9.0) == EventsDropped(7.0, 500)
     for payload in ("[]", "[0]", "[-3]", '["500"]', "[true]", "[1.5]", "[9007199254740993]"):
-        assert isinstance(parse_wire(EVENTS_DROPPED, payload, 7.0), Unrecognised), payload
+        assert isinstance(parse_wire(EVENTS_DROPPED, payload, 7.0, now=9.0), Unrecognised), payload
 
 
 def test_the_count_is_an_entry_and_a_line_that_outlives_it() -> None:
