@@ -46,7 +46,7 @@ export function createCallLog({ storage, prefix, page, keep, maxEvents, maxCalls
   const keyOf = (id) => `${prefix}${id}`;
 
   /** @param {string} id @returns {Log | null} */
-  function read(id) {
+  function logOf(id) {
     try {
       const value = JSON.parse(storage().getItem(keyOf(id)) ?? 'null');
       return value && value.version === VERSION && value.call_id === id && Array.isArray(value.events) ? value : null;
@@ -64,7 +64,7 @@ export function createCallLog({ storage, prefix, page, keep, maxEvents, maxCalls
       const key = store.key(index);
       if (!key?.startsWith(prefix)) continue;
       const id = key.slice(prefix.length);
-      found.push([read(id)?.written ?? 0, id]);
+      found.push([logOf(id)?.written ?? 0, id]);
     }
     return found.sort((a, b) => a[0] - b[0]).map(([, id]) => id);
   }
@@ -93,7 +93,7 @@ export function createCallLog({ storage, prefix, page, keep, maxEvents, maxCalls
   }
 
   /** @param {Entry} entry */
-  function append(entry) {
+  function keepEntry(entry) {
     const current = /** @type {Log} */ (log);
     current.events.push(entry);
     if (current.events.length > maxEvents) {
@@ -120,7 +120,7 @@ export function createCallLog({ storage, prefix, page, keep, maxEvents, maxCalls
         early.push(entry);
         return;
       }
-      append(entry);
+      keepEntry(entry);
       write();
     },
 
@@ -133,8 +133,8 @@ export function createCallLog({ storage, prefix, page, keep, maxEvents, maxCalls
     call(id) {
       if (callId !== null) return;
       callId = id;
-      log = read(id) ?? { version: VERSION, call_id: id, written: now(), dropped: 0, events: [] };
-      for (const entry of early.splice(0)) append(entry);
+      log = logOf(id) ?? { version: VERSION, call_id: id, written: now(), dropped: 0, events: [] };
+      for (const entry of early.splice(0)) keepEntry(entry);
       write();
     },
 

@@ -63,6 +63,9 @@ async def refresh_auth() -> object:
 
 @dataclass(frozen=True)
 class CardPage:
+    """The card's page as the worker reaches it (``placement_app.card.page.Page``, and what builds
+    the card's view and store)."""
+
     document: RemoteDocument
     root: RemoteElement
     now: Callable[[], float]
@@ -70,6 +73,12 @@ class CardPage:
     day: DayFormat
     warn: Callable[[str], None]
     storage: MirroredStorage | None
+    command: Callable[[str], None]
+    saved: Callable[[int], None]
+    announce: Callable[[str], None]
+    support: Callable[[str, Mapping[str, str]], None]
+    fit: Callable[[], None]
+    quick_table: Callable[[Mapping[str, Any]], None]
 
     def send_drawing(self) -> None:
         """Post what the view drew since last time, as one batch."""
@@ -144,7 +153,7 @@ def support(text: str, words: Mapping[str, str]) -> None:
     post({"type": "support", "text": text, "words": json.dumps(dict(words), ensure_ascii=False)})
 
 
-def words(table: Mapping[str, Any]) -> None:
+def quick_table(table: Mapping[str, Any]) -> None:
     """Hand the page the quick view's table in the card's language (``card.quick``): its title and
     notices follow the card's language, also one the admin forces."""
     post({"type": "words", "table": json.dumps(dict(table), ensure_ascii=False)})
@@ -162,7 +171,9 @@ def page(boot: Mapping[str, Any]) -> CardPage:
     storage = MirroredStorage(snapshot, _post_storage) if isinstance(snapshot, dict) else None
     if storage is None:
         warn("Call Timeline: no local storage here; the timeline will not survive a reload")
-    return CardPage(document, document.root, _now, intl_clock(), intl_day(), warn, storage)
+    return CardPage(document, document.root, _now, intl_clock(), intl_day(), warn, storage,
+                    frame_command, saved, announce, support, lambda: frame_command("resizeWindow"),
+                    quick_table)
 
 
 def export(function: Callable[..., Any]) -> Any:

@@ -6,7 +6,24 @@ function that posts each write to the page.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable
+
+
+class StorageFull(OSError):
+    """A write does not fit in the app's share of the storage (a browser's ``QuotaExceededError``).
+
+    An :class:`OSError` with ``errno`` ``ENOSPC``, as a full disk is, so that
+    the card's store (which may not import the browser) knows it by that
+    alone and makes room; never a :class:`MemoryError`, which says the
+    interpreter itself is out of memory.
+    """
+
+    def __init__(self, message: str):
+        super().__init__(errno.ENOSPC, message)
+
+    def __str__(self) -> str:
+        return str(self.strerror)
 
 
 class MirroredStorage:
@@ -16,7 +33,8 @@ class MirroredStorage:
     and applies the writes it is sent.  The page's storage may still refuse a
     write (full, disabled); that costs at most the saved copy, never the card.
     A budget keeps this app's share small, so that running out of room shows
-    up here, where :class:`Store` can make room by forgetting old calls.
+    up here (:class:`StorageFull`), where the card's store can make room by
+    forgetting old calls.
     """
 
     def __init__(self, snapshot: dict[str, str], post: Callable[[str, str, str | None], None],
@@ -34,7 +52,7 @@ class MirroredStorage:
     def setItem(self, key: str, value: str) -> None:
         used = sum(len(k) + len(v) for k, v in self.items.items() if k != key)
         if used + len(key) + len(value) > self.budget:
-            raise MemoryError("the app's storage budget is used up")
+            raise StorageFull("the app's storage budget is used up")
         self.items[key] = value
         self.post("set", key, value)
 

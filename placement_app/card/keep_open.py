@@ -32,7 +32,7 @@ from enum import StrEnum
 
 from ..core.events import CallState, DonePressed, Event
 from ..core.settings import Settings
-from ..core.timeline import SUCCESS_CODES, Timeline
+from ..core.timeline import SUCCESS_CODES, LookupState, Timeline
 
 #: The docs let a hold go 60 s after the last ``disableAutoClose`` (the code, 65 s): renew well before.
 RENEW_MS = 45_000
@@ -62,7 +62,7 @@ def verdict(timeline: Timeline, settings: Settings, can_look_up: bool = True) ->
     code = timeline.failed_code
     if code is not None:
         return Verdict.ANSWERED if code in SUCCESS_CODES or settings.is_expected(code) else Verdict.FAILED
-    if can_look_up and timeline.lookup in (None, "pending"):
+    if can_look_up and timeline.lookup in (None, LookupState.PENDING):
         return Verdict.UNKNOWN
     return Verdict.FAILED  # not answered, reason not reported: that is the outcome to read
 

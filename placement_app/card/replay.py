@@ -26,10 +26,10 @@ from dataclasses import dataclass
 
 from ..core.events import (
     CARD_OPENED,
-    LOOKUP_FAILURES,
     CardOpened,
     Event,
     EventsDropped,
+    LookupFailure,
     StatisticsFound,
     StatisticsUnavailable,
     parse_wire,
@@ -116,9 +116,10 @@ def parse(entry: Entry) -> Event:
         if isinstance(code, str) and code and (reason is None or isinstance(reason, str)):
             said = None if reason is None else clip(reason, MAX_REASON)
             return StatisticsFound(entry.at, clip(code, MAX_TEXT), said)
-    if entry.kind == UNAVAILABLE and args is not None and args.get("why") in LOOKUP_FAILURES:
-        return StatisticsUnavailable(entry.at, str(args["why"]))
-    return parse_wire(entry.kind, entry.payload, entry.at)
+    why = args.get("why") if entry.kind == UNAVAILABLE and args is not None else None
+    if why in {failure.value for failure in LookupFailure}:
+        return StatisticsUnavailable(entry.at, LookupFailure(why))
+    return parse_wire(entry.kind, entry.payload, entry.at, now=entry.at)
 
 
 def _args(payload: str) -> Mapping[str, object] | None:

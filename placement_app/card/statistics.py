@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..core.events import normalise_failed_code
+from ..core.events import LookupFailure, normalise_failed_code
 from ..core.untrusted import clip
-from ..portal.client import Failed, Ok
+from ..portal.client import Failed, FailureKind, Ok
 
 METHOD = "voximplant.statistic.get"
 #: Waits before each try (ms): the first at once (an external call's record is
@@ -38,12 +38,12 @@ class NotYet:
     ``why`` is what to say if no later try does better.
     """
 
-    why: str = "no_record"
+    why: LookupFailure = LookupFailure.NO_RECORD
 
 
 @dataclass(frozen=True)
 class GaveUp:
-    why: str  # one of events.LOOKUP_FAILURES
+    why: LookupFailure
 
 
 Reply = Found | NotYet | GaveUp
@@ -51,20 +51,29 @@ Reply = Found | NotYet | GaveUp
 #: What an admin needs to know when the lookup gives up (the console's words; the
 #: operator is only told to ask their admin, see ``lookup.*`` in i18n).
 ADMIN_DETAILS = {
-    "no_scope": "the app has no telephony scope. In Bitrix24, add the scope telephony to the app"
-                " and install it again.",
-    "no_permission": "this user may not view call statistics (HTTP 403 ACCESS_DENIED). In Bitrix24,"
-                     " Telephony > Access permissions: give the operators' role the permission"
-                     " \"Call statistics: view\" (their own calls are enough for the card).",
-    "auth": "the portal did not accept the app's authorisation (its token was refused even after"
-            " a refresh).",
-    "refused": "the portal's answer was unreadable (not a list of call records).",
+    LookupFailure.NO_SCOPE: "the app has no telephony scope. In Bitrix24, add the scope telephony to the app"
+                            " and install it again.",
+    LookupFailure.NO_PERMISSION: "this user may not view call statistics (HTTP 403 ACCESS_DENIED). In"
+                                 " Bitrix24, Telephony > Access permissions: give the operators' role the"
+                                 " permission \"Call statistics: view\" (their own calls are enough for the"
+                                 " card).",
+    LookupFailure.AUTH: "the portal did not accept the app's authorisation (its token was refused even"
+                        " after a refresh).",
+    LookupFailure.REFUSED: "the portal's answer was unreadable (not a list of call records).",
 }
 
 
-def admin_detail(why: str) -> str:
+def admin_detail(why: LookupFailure) -> str:
     """The admin's explanation of why the lookup gave up (``why`` as in :class:`GaveUp`)."""
     return ADMIN_DETAILS.get(why, why)
+
+
+#: Refusals that no later try can cure, and what the card says of each.
+GIVE_UP = {
+    FailureKind.NO_SCOPE: LookupFailure.NO_SCOPE,
+    FailureKind.NO_PERMISSION: LookupFailure.NO_PERMISSION,
+    FailureKind.AUTH: LookupFailure.AUTH,
+}
 
 
 def params(call_id: str) -> dict[str, object]:
@@ -76,14 +85,16 @@ def read_reply(reply: Ok | Failed, call_id: str) -> Reply:
     """What a reply of ``voximplant.statistic.get`` means for the card."""
     if isinstance(reply, Failed):
         kind = reply.kind
-        if kind in ("no_scope", "no_permission", "auth"):
-            return GaveUp(kind)
-        if kind in ("unreachable", "transient"):
-            return NotYet("unreachable" if kind == "unreachable" else "no_record")
-        return GaveUp("refused")
+        if kind in GIVE_UP:
+            return GaveUp(GIVE_UP[kind])
+        if kind is FailureKind.UNREACHABLE:
+            return NotYet(LookupFailure.UNREACHABLE)
+        if kind is FailureKind.TRANSIENT:
+            return NotYet()
+        return GaveUp(LookupFailure.REFUSED)
     records = reply.result
     if not isinstance(records, list):
-        return GaveUp("refused")
+        return GaveUp(LookupFailure.REFUSED)
     for record in records:
         if isinstance(record, dict) and record.get("CALL_ID") == call_id:
             code = normalise_failed_code(record.get("CALL_FAILED_CODE"))

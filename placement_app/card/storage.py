@@ -14,6 +14,7 @@ every secret hidden; they are read with the same distrust.
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -26,10 +27,20 @@ from ..core.events import (
     CARD_OPENED,
     DONE_PRESSED,
     ENTITY_CHANGED,
-    LOOKUP_FAILURES,
     CallState,
+    LookupFailure,
 )
-from ..core.timeline import MAX_ENTRIES, Client, Entry, Notice, NoticeKind, StateSpan, Timeline
+from ..core.timeline import (
+    MAX_ENTRIES,
+    Client,
+    Entry,
+    Lookup,
+    LookupState,
+    Notice,
+    NoticeKind,
+    StateSpan,
+    Timeline,
+)
 from ..core.untrusted import MAX_TEXT, clip, describe_error
 from .keep_open import KeepOpen
 
@@ -54,7 +65,13 @@ MAX_JOURNAL_AGE_MS = 24 * 3600 * 1000
 
 
 class Backend(Protocol):
-    """What a Web Storage object offers (``localStorage`` in the browser)."""
+    """What a Web Storage object offers (``localStorage`` in the browser).
+
+    A write that does not fit raises an :class:`OSError` whose ``errno`` is
+    ``ENOSPC``, as the worker's copy of the page's storage does
+    (``browser.mirror.StorageFull``): then, and only then, :meth:`Store.save`
+    makes room by forgetting older calls.
+    """
 
     def getItem(self, key: str) -> str | None: ...
     def setItem(self, key: str, value: str) -> None: ...
@@ -128,11 +145,16 @@ def _optional_text(value: Any) -> str | None:
     return None if value is None else _text(value)
 
 
-def _lookup(value: Any) -> str | None:
-    if value is None or value == "probe":
+#: The lookup's states by the text a saved copy holds for each: the enums' values.
+_LOOKUPS: dict[str, LookupState | LookupFailure] = {member.value: member
+                                                     for member in (*LookupState, *LookupFailure)}
+
+
+def _lookup(value: Any) -> Lookup:
+    if value is None or value == LookupState.PROBE:
         return None  # a probe that a reload cut short: the reloaded card asks again
-    if value in ("pending", "done") or value in LOOKUP_FAILURES:
-        return str(value)
+    if isinstance(value, str) and value in _LOOKUPS:
+        return _LOOKUPS[value]
     raise Invalid("lookup")
 
 
@@ -372,7 +394,12 @@ class Store:
 
     def save(self, timeline: Timeline, hold: KeepOpen | None = None, replayed: Sequence[str] = (),
              shown: Mapping[str, object] | None = None) -> bool:
-        """Keep ``timeline`` and the card's hold under its call id; forget the oldest calls if need be."""
+        """Keep ``timeline`` and the card's hold under its call id (with the rows as the view drew
+        them, for the quick view); forget the oldest calls if need be.
+
+        ``False`` when it is not kept (the storage is full even of this call
+        alone, or refuses writes): the card goes on without a saved copy.
+        """
         if self.backend is None or not timeline.call_id:
             return False
         calls = [call for call in self._index() if call != timeline.call_id] + [timeline.call_id]
@@ -387,10 +414,12 @@ class Store:
                 self.backend.setItem(INDEX_KEY, json.dumps(calls))
                 return True
             except Exception as error:
+                full = isinstance(error, OSError) and error.errno == errno.ENOSPC
                 others = calls[:-1]
-                if not others:
-                    self.warn(f"Call Timeline: cannot save the timeline ({describe_error(error)})")
+                if not full or not others:
+                    why = "the storage is full" if full else "the storage refused it"
+                    self.warn(f"Call Timeline: cannot save the timeline: {why} ({describe_error(error)})")
                     return False
-                # Full: forget the older half of the other calls and try again.
+                # Forget the older half of the other calls and try again.
                 forgotten = others[: max(1, len(others) // 2)]
                 calls = calls[len(forgotten):]

@@ -17,9 +17,19 @@ from typing import Any
 
 from ..core import codes, i18n
 from ..core.codes import CodeKind
-from ..core.events import LOOKUP_FAILURES, CallState
+from ..core.events import CallState, LookupFailure
 from ..core.settings import DEFAULTS, Loaded, Settings
-from ..core.timeline import SUCCESS_CODES, Client, Entry, Notice, NoticeKind, Outcome, StateSpan, Timeline
+from ..core.timeline import (
+    SUCCESS_CODES,
+    Client,
+    Entry,
+    LookupState,
+    Notice,
+    NoticeKind,
+    Outcome,
+    StateSpan,
+    Timeline,
+)
 
 Element = Any  # a DOM element (JsProxy in the browser)
 
@@ -130,7 +140,7 @@ def headline(timeline: Timeline, lang: str | None,
         verdict = "expected" if settings.is_expected(timeline.failed_code) else "failed"
         return verdict, _rang(timeline, info.label, lang)
     if outcome is Outcome.NOT_ANSWERED:
-        if timeline.lookup == "pending":
+        if timeline.lookup is LookupState.PENDING:
             # No verdict before the statistics answer: it may be a code, a not-answered, or success.
             return "ended", i18n.text("state.idle", lang)
         return "not_answered", _rang(timeline, i18n.text("outcome.not_answered", lang), lang)
@@ -455,14 +465,14 @@ class CardView:
             info = codes.not_reported(lang)
             heading, reason, next_line = failure_words(info, info.label, lang)
             kind = info.kind.value
-            if timeline.lookup == "pending":
+            if timeline.lookup is LookupState.PENDING:
                 # Only what is known while the statistics are asked: no reason, no next step yet.
                 heading, next_line = "", None
                 reason = i18n.text("lookup.pending", lang)
                 if self.lookup_try is not None:
                     attempt, attempts = self.lookup_try
                     reason = i18n.text("lookup.trying", lang, attempt=attempt, attempts=attempts)
-            failed_lookup = timeline.lookup in LOOKUP_FAILURES
+            failed_lookup = isinstance(timeline.lookup, LookupFailure)
             source = i18n.text(f"lookup.{timeline.lookup}", lang) if failed_lookup else ""
         elif outcome is Outcome.ANSWERED and code and code not in SUCCESS_CODES:
             talk = i18n.format_duration(timeline.talk_time(timeline.ended_at or 0.0) or 0.0)

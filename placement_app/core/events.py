@@ -130,16 +130,28 @@ class StatisticsFound:
     reason: str | None
 
 
+class LookupFailure(StrEnum):
+    """Why a statistics lookup gave up; each has words in i18n (``lookup.<value>``).
+
+    The values are what the saved timeline holds (``storage``), so they never change.
+    """
+
+    NO_RECORD = "no_record"  # no record of the call with a code came in time
+    NO_SCOPE = "no_scope"  # the app lacks the ``telephony`` scope
+    NO_PERMISSION = "no_permission"  # the user may not view call statistics
+    AUTH = "auth"  # the token was refused, even after a refresh
+    UNREACHABLE = "unreachable"  # the portal did not answer
+    REFUSED = "refused"  # the answer was not a list of call records
+
+
 @dataclass(frozen=True)
 class StatisticsUnavailable:
-    """The call statistics could not say (``why`` is one of :data:`LOOKUP_FAILURES`)."""
+    """The call statistics could not say, and :class:`LookupFailure` says why."""
 
     at: float
-    why: str
+    why: LookupFailure
 
 
-#: Why a statistics lookup gave up; each has words in i18n (``lookup.<why>``).
-LOOKUP_FAILURES = ("no_record", "no_scope", "no_permission", "auth", "unreachable", "refused")
 #: The prefix of the CALL_ID of a call a PBX registered (``telephony.externalCall.register``):
 #: its card opens ``connected`` and no state ever follows (bitrix24-call-card.md section 5).
 EXTERNAL_CALL_PREFIX = "externalCall."
@@ -344,13 +356,32 @@ def parse_event(kind: str, args: Sequence[object], at: float) -> Event:
         return Unrecognised(at, kind, reason, preview(list(args)))
 
 
-def parse_wire(kind: object, payload_json: object, at: object) -> Event:
-    """Parse the shim's hand-over: the arguments as one JSON text.
+#: The last moment a JavaScript ``Date`` can hold (ECMAScript's time values end there): the page's
+#: clock, which stamps every event, can say nothing later, and no formatter can write it.
+MAX_INSTANT = 8.64e15
+
+
+def arrival(at: object, now: float) -> float:
+    """When an event arrived: the page's stamp ``at`` if it is a moment, else ``now``.
+
+    A moment is a number of milliseconds since the epoch, from 0 to
+    :data:`MAX_INSTANT`.  Anything else (a text, a bool, NaN, a negative
+    number, one beyond any date) is no time at all, and read as 0 it would
+    show a 1970 clock; ``now``, the card's own clock as it handles the event,
+    is the same wall clock the page stamps with, late by the event's wait.
+    """
+    if isinstance(at, bool) or not isinstance(at, int | float) or not 0 <= at <= MAX_INSTANT:
+        return now
+    return float(at)
+
+
+def parse_wire(kind: object, payload_json: object, at: object, *, now: float) -> Event:
+    """Parse the shim's hand-over: the arguments as one JSON text, stamped ``at`` (see :func:`arrival`).
 
     The shim serialises the callback's arguments once, so this is the only
     place that meets raw data from the frame.
     """
-    moment = float(at) if isinstance(at, int | float) and math.isfinite(at) else 0.0
+    moment = arrival(at, now)
     name = kind if isinstance(kind, str) else preview(kind)
     if not isinstance(payload_json, str):
         return Unrecognised(moment, name, "payload is not text", preview(payload_json))

@@ -28,6 +28,7 @@ from .events import (
     EntityChanged,
     Event,
     EventsDropped,
+    LookupFailure,
     StatisticsFound,
     StatisticsRequested,
     StatisticsUnavailable,
@@ -121,6 +122,22 @@ class Notice:
 Entry = StateSpan | Notice
 
 
+class LookupState(StrEnum):
+    """Where the statistics lookup stands, unless it has not begun (``None``) or gave up (why, as a
+    :class:`LookupFailure`).
+
+    The values are what the saved timeline holds (``card.storage``), so they never change.
+    """
+
+    PENDING = "pending"  # the call ended without a code: the statistics are being asked
+    DONE = "done"  # they gave the code
+    PROBE = "probe"  # a card opened ``idle`` asks once whether its call is over (see may_have_ended)
+
+
+#: The statistics lookup as the timeline keeps it: not begun (``None``), under way, or given up.
+Lookup = LookupState | LookupFailure | None
+
+
 class Outcome(StrEnum):
     WAITING = "waiting"  # no call activity seen yet
     RINGING = "ringing"
@@ -151,8 +168,8 @@ class Timeline:
     #: The portal's own words for the failure (from call statistics).
     failure_reason: str | None = None
     code_from_statistics: bool = False
-    #: The statistics lookup: None, "pending", "done" or why it gave up.
-    lookup: str | None = None
+    #: The statistics lookup: not begun, pending, done, a probe, or why it gave up.
+    lookup: Lookup = None
     #: Events dropped while Python started (the page's worker holds a bounded number).
     lost: int = 0
     #: A call a PBX registered: its card opens ``connected`` whatever the call is doing, and
@@ -204,20 +221,25 @@ class Timeline:
             return None
         return between(start, self.ended_at)
 
+    def _ring_end(self) -> float | None:
+        """When ringing stopped: the answer, else the end; ``None`` while it rings.
+
+        Each instant is checked against ``None``: 0.0 is a moment like any other.
+        """
+        return self.connected_at if self.connected_at is not None else self.ended_at
+
     def ring_time(self, now: float) -> float | None:
         """From the start of ringing to the answer (or the end, or ``now``)."""
         if self.ringing_at is None:
             return None
-        end = self.connected_at or self.ended_at or now
-        return between(self.ringing_at, end)
+        end = self._ring_end()
+        return between(self.ringing_at, end if end is not None else now)
 
     @property
     def rang(self) -> bool:
         """Whether the card saw this attempt ring before it was answered or ended (see :func:`rang`)."""
-        if self.ringing_at is None:
-            return False
-        end = self.connected_at or self.ended_at
-        return end is not None and rang(self.ringing_at, end)
+        end = self._ring_end()
+        return self.ringing_at is not None and end is not None and rang(self.ringing_at, end)
 
     def talk_time(self, now: float) -> float | None:
         """From the answer to the end of the call (or ``now``)."""
@@ -365,7 +387,7 @@ def on_events_dropped(timeline: Timeline, event: EventsDropped) -> Timeline:
 def needs_lookup(timeline: Timeline) -> bool:
     """The call ended without a code, and the call statistics were not asked yet."""
     return (timeline.ended_at is not None and timeline.failed_code is None
-            and timeline.call_id is not None and timeline.lookup in (None, "pending")
+            and timeline.call_id is not None and timeline.lookup in (None, LookupState.PENDING)
             and timeline.call_state is CallState.IDLE)
 
 
@@ -388,8 +410,8 @@ def may_have_ended(timeline: Timeline) -> bool:
 
 def on_statistics_requested(timeline: Timeline, event: StatisticsRequested) -> Timeline:
     if event.probe:
-        return replace(timeline, lookup="probe") if may_have_ended(timeline) else timeline
-    return replace(timeline, lookup="pending") if needs_lookup(timeline) else timeline
+        return replace(timeline, lookup=LookupState.PROBE) if may_have_ended(timeline) else timeline
+    return replace(timeline, lookup=LookupState.PENDING) if needs_lookup(timeline) else timeline
 
 
 def _ended_before_open(timeline: Timeline, event: StatisticsFound) -> Timeline:
@@ -404,16 +426,16 @@ def _ended_before_open(timeline: Timeline, event: StatisticsFound) -> Timeline:
             end = entry.started_at
             break
     return replace(timeline, entries=tuple(entries), ended_at=end, failed_code=event.failed_code,
-                   failure_reason=event.reason, code_from_statistics=True, lookup="done")
+                   failure_reason=event.reason, code_from_statistics=True, lookup=LookupState.DONE)
 
 
 def on_statistics_found(timeline: Timeline, event: StatisticsFound) -> Timeline:
     """Complete the ended call with the code the portal recorded for it."""
-    if timeline.lookup == "probe":
+    if timeline.lookup is LookupState.PROBE:
         # A state that came while the probe ran is newer than the record the probe found.
         return _ended_before_open(timeline, event) if _nothing_since_open(timeline) \
             else replace(timeline, lookup=None)
-    if timeline.lookup != "pending" or not needs_lookup(timeline):
+    if timeline.lookup is not LookupState.PENDING or not needs_lookup(timeline):
         return timeline
     entries = list(timeline.entries)
     for index in range(len(entries) - 1, -1, -1):
@@ -422,7 +444,7 @@ def on_statistics_found(timeline: Timeline, event: StatisticsFound) -> Timeline:
             entries[index] = replace(entry, failed_code=event.failed_code, code_from_statistics=True)
             break
     return replace(timeline, entries=tuple(entries), failed_code=event.failed_code,
-                   failure_reason=event.reason, code_from_statistics=True, lookup="done")
+                   failure_reason=event.reason, code_from_statistics=True, lookup=LookupState.DONE)
 
 
 def on_statistics_unavailable(timeline: Timeline, event: StatisticsUnavailable) -> Timeline:
@@ -431,9 +453,9 @@ def on_statistics_unavailable(timeline: Timeline, event: StatisticsUnavailable) 
     A probe that found nothing says only that the call has not ended yet: the
     card waits for it, as a card opened before its call does.
     """
-    if timeline.lookup == "probe":
+    if timeline.lookup is LookupState.PROBE:
         return replace(timeline, lookup=None)
-    return replace(timeline, lookup=event.why) if timeline.lookup == "pending" else timeline
+    return replace(timeline, lookup=event.why) if timeline.lookup is LookupState.PENDING else timeline
 
 
 def with_error(timeline: Timeline, at: float, detail: str) -> Timeline:

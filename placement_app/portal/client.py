@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,27 +29,43 @@ Refresh = Callable[[], Awaitable[object]]
 #: Runs a REST conversation in the background (``asyncio.ensure_future`` in the browser).
 Spawn = Callable[[Coroutine[Any, Any, Any]], object]
 
+
+
+class FailureKind(StrEnum):
+    """What a failed call means for the app, whatever the method (the values name the admin's words)."""
+
+    NO_SCOPE = "no_scope"  # the app lacks a scope it needs
+    AUTH = "auth"  # the token was refused
+    NO_TELEPHONY = "no_telephony"  # the portal has no call card to bind to
+    ARGUMENT = "argument"  # the portal refused a parameter
+    NOT_ADMIN = "not_admin"  # the user may not change the app's placements
+    NO_PERMISSION = "no_permission"  # the user may not view call statistics
+    UNREACHABLE = "unreachable"  # no answer at all
+    TRANSIENT = "transient"  # the portal failed (HTTP 5xx): later may work
+    OTHER = "other"
+
+
 #: Bitrix24's error codes, by what they mean for the app, whatever the method.
 ERRORS = {
-    "insufficient_scope": "no_scope",
-    "WRONG_AUTH_TYPE": "no_scope",
-    "expired_token": "auth",
-    "invalid_token": "auth",
-    "NO_AUTH_FOUND": "auth",
-    "INVALID_CREDENTIALS": "auth",
-    "invalid_grant": "auth",
-    "ERROR_PLACEMENT_NOT_FOUND": "no_telephony",
-    "ERROR_ARGUMENT": "argument",
+    "insufficient_scope": FailureKind.NO_SCOPE,
+    "WRONG_AUTH_TYPE": FailureKind.NO_SCOPE,
+    "expired_token": FailureKind.AUTH,
+    "invalid_token": FailureKind.AUTH,
+    "NO_AUTH_FOUND": FailureKind.AUTH,
+    "INVALID_CREDENTIALS": FailureKind.AUTH,
+    "invalid_grant": FailureKind.AUTH,
+    "ERROR_PLACEMENT_NOT_FOUND": FailureKind.NO_TELEPHONY,
+    "ERROR_ARGUMENT": FailureKind.ARGUMENT,
 }
 #: What an error means for one method, where that differs between methods (checked first).
 #: ``ACCESS_DENIED`` is the user's rights, not the app's scope: for ``placement.*`` it means the
 #: user is not an admin; for ``voximplant.statistic.get``, that the user lacks the "Call
 #: statistics: view" permission (HTTP 403; ``voximplant-statistic-get.md`` in Bitrix24's REST docs).
 METHOD_ERRORS = {
-    "placement.get": {"ACCESS_DENIED": "not_admin"},
-    "placement.bind": {"ACCESS_DENIED": "not_admin"},
-    "placement.unbind": {"ACCESS_DENIED": "not_admin"},
-    "voximplant.statistic.get": {"ACCESS_DENIED": "no_permission"},
+    "placement.get": {"ACCESS_DENIED": FailureKind.NOT_ADMIN},
+    "placement.bind": {"ACCESS_DENIED": FailureKind.NOT_ADMIN},
+    "placement.unbind": {"ACCESS_DENIED": FailureKind.NOT_ADMIN},
+    "voximplant.statistic.get": {"ACCESS_DENIED": FailureKind.NO_PERMISSION},
 }
 #: The one refusal that a new token (``refreshAuth``) can cure.
 EXPIRED = "expired_token"
@@ -70,20 +87,19 @@ class Failed:
     method: str = ""
 
     @property
-    def kind(self) -> str:
-        """What the failure means: a value of :data:`METHOD_ERRORS` for the method or of
-        :data:`ERRORS`, ``"unreachable"``, ``"transient"`` (the portal failed; later may work)
-        or ``"other"``."""
+    def kind(self) -> FailureKind:
+        """What the failure means: from :data:`METHOD_ERRORS` for the method, else from
+        :data:`ERRORS`, else from the HTTP status."""
         meaning = METHOD_ERRORS.get(self.method, {}).get(self.error)
         if meaning is not None:
             return meaning
         if self.error in ERRORS:
             return ERRORS[self.error]
         if self.error == "unreachable":
-            return "unreachable"
+            return FailureKind.UNREACHABLE
         if self.status == 401:
-            return "auth"
-        return "transient" if self.status >= 500 else "other"
+            return FailureKind.AUTH
+        return FailureKind.TRANSIENT if self.status >= 500 else FailureKind.OTHER
 
     @property
     def expired(self) -> bool:

@@ -14,6 +14,8 @@ await pyodide.loadPackage([
 pyodide.FS.mkdirTree('/wheels');
 pyodide.FS.writeFile(`/wheels/${appWheel}`, readFileSync(appWheelPath));
 await pyodide.pyimport('micropip').install(`emfs:/wheels/${appWheel}`);
-pyodide.FS.writeFile('/home/pyodide/fakedom.py', readFileSync(join(import.meta.dirname, '..', 'fakedom.py')));
+for (const helper of ['fakedom.py', 'fakepage.py']) {
+  pyodide.FS.writeFile(`/home/pyodide/${helper}`, readFileSync(join(import.meta.dirname, '..', helper)));
+}
 const output = await pyodide.runPythonAsync(readFileSync(scenario, 'utf8'), { filename: basename(scenario) });
 process.stdout.write(String(output));

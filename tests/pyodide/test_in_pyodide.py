@@ -16,13 +16,14 @@ Report = dict[str, Any]
 SCENARIO = '''
 import json, sys
 from fakedom import FakeDocument
+from fakepage import FakePage
 import placement_app
 from placement_app.card.app import Card
 from placement_app.card.view import CardView
 
 document = FakeDocument()
 root = document.createElement("section")
-card = Card(CardView(document, root), lambda: 70_000.0)
+card = Card(CardView(document, root), FakePage(lambda: 70_000.0))
 for kind, args, at in [
     ("app:opened", [{"LANG": "ru", "PLACEMENT_OPTIONS": {"CALL_STATE": "idle", "CALL_ID": "c"}}], 0),
     ("CallCard::CallStateChanged", ["connecting"], 1_000),
@@ -43,6 +44,7 @@ json.dumps({
 FAILING_HANDLER = '''
 import json
 from fakedom import FakeDocument
+from fakepage import FakePage
 from placement_app.core import timeline
 from placement_app.card.app import Card
 from placement_app.core.events import CallStateChanged
@@ -50,8 +52,8 @@ from placement_app.card.view import CardView
 
 document = FakeDocument()
 root = document.createElement("section")
-warnings = []
-card = Card(CardView(document, root), lambda: 0.0, warnings.append)
+page = FakePage(lambda: 0.0)
+card = Card(CardView(document, root), page)
 real = timeline.HANDLERS[CallStateChanged]
 
 def broken(line, event):
@@ -63,19 +65,20 @@ timeline.HANDLERS[CallStateChanged] = real
 card.receive("CallCard::CallStateChanged", '["connected"]', 2)
 card.receive("CallCard::EntityChanged", '[{"PHONE_NUMBER": "+7495"}]', 3)
 json.dumps({"rows": [r.find("what").textContent for r in root.find_all("entry")],
-            "warnings": warnings})
+            "warnings": page.warnings})
 '''
 
 LONG_CALL = '''
 import json, tracemalloc
 from fakedom import FakeDocument
+from fakepage import FakePage
 from placement_app.card.app import Card
 from placement_app.card.view import CardView
 
 document = FakeDocument()
 root = document.createElement("section")
 clock = [0.0]
-card = Card(CardView(document, root), lambda: clock[0])
+card = Card(CardView(document, root), FakePage(lambda: clock[0]))
 card.receive("CallCard::CallStateChanged", '["connected"]', 0)
 tracemalloc.start()
 sizes = []
@@ -157,6 +160,7 @@ def test_build_is_reproducible(site: Path, tmp_path: Path) -> None:
 ADMIN_PAGES = '''
 import json
 from fakedom import FakeDocument
+from fakepage import FakePage
 from placement_app.core import settings
 from placement_app.card.app import Card
 from placement_app.admin.install import Installer
@@ -176,7 +180,7 @@ stored = commands[-1][1]["value"]
 
 document = FakeDocument()
 root = document.createElement("section")
-card = Card(CardView(document, root), lambda: 2_000.0)
+card = Card(CardView(document, root), FakePage(lambda: 2_000.0))
 opened = {"LANG": "en", "APP_OPTIONS": {settings.OPTION_NAME: stored},
           "PLACEMENT_OPTIONS": {"CALL_ID": "c", "CALL_STATE": "connecting"}}
 card.receive("app:opened", json.dumps([opened]), 0)

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import intl_clock
 from fakedom import FakeDocument
+from fakepage import FakePage
 
 from placement_app.card.app import Card
 from placement_app.card.view import CardView
@@ -25,31 +26,14 @@ OPENED = {"LANG": "en", "AUTH_ID": TOKEN, "REFRESH_ID": REFRESH, "DOMAIN": "port
                                 "CALL_DIRECTION": "outgoing", "CALL_STATE": "idle"}}
 
 
-class Told:
-    """Everything the card told the page, in order."""
-
-    def __init__(self) -> None:
-        self.said: list[str] = []
-        self.summaries: list[str] = []
-        self.words: list[dict[str, str]] = []
-        self.fits = 0
-
-    def support(self, text: str, words: dict[str, str]) -> None:
-        self.summaries.append(text)
-        self.words.append(words)
-
-    def fit(self) -> None:
-        self.fits += 1
-
-
-def make_card(time_zone: str = "Europe/Berlin") -> tuple[Card, Told, dict[str, float]]:
+def make_card(time_zone: str = "Europe/Berlin") -> tuple[Card, FakePage, dict[str, float]]:
     """A card whose times and days are written as the browser's ``Intl`` writes them in ``time_zone``."""
     document = FakeDocument()
     clock = {"now": 0.0}
-    told = Told()
+    told = FakePage(lambda: clock["now"])  # everything the card told the page, in order
     view = CardView(document, document.createElement("section"), intl_clock.clock(time_zone),
                     intl_clock.day(time_zone))
-    card = Card(view, lambda: clock["now"], announce=told.said.append, support=told.support, fit=told.fit)
+    card = Card(view, told)
     return card, told, clock
 
 
@@ -58,7 +42,7 @@ def send(card: Card, clock: dict[str, float], kind: str, *args: object, at: floa
     card.receive(kind, json.dumps(list(args)), at)
 
 
-def busy_call() -> tuple[Card, Told, dict[str, float]]:
+def busy_call() -> tuple[Card, FakePage, dict[str, float]]:
     card, told, clock = make_card()
     send(card, clock, "app:opened", OPENED, at=1_000)
     send(card, clock, "CallCard::CallStateChanged", "connecting", at=2_000)

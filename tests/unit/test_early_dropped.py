@@ -6,6 +6,7 @@ import json
 
 import pytest
 from fakedom import FakeDocument
+from fakepage import FakePage
 
 from placement_app.card.app import Card
 from placement_app.card.storage import dumps, loads
@@ -15,9 +16,9 @@ from placement_app.core.timeline import MAX_ENTRIES, NoticeKind, Timeline, apply
 
 
 def test_the_engines_count_is_read_as_an_event_of_its_own() -> None:
-    assert parse_wire(EVENTS_DROPPED, "[500]", 7.0) == EventsDropped(7.0, 500)
+    assert parse_wire(EVENTS_DROPPED, "[500]", 7.0, now=9.0) == EventsDropped(7.0, 500)
     for payload in ("[]", "[0]", "[-3]", '["500"]', "[true]", "[1.5]", "[9007199254740993]"):
-        assert isinstance(parse_wire(EVENTS_DROPPED, payload, 7.0), Unrecognised), payload
+        assert isinstance(parse_wire(EVENTS_DROPPED, payload, 7.0, now=9.0), Unrecognised), payload
 
 
 def test_the_count_is_an_entry_and_a_line_that_outlives_it() -> None:
@@ -39,7 +40,7 @@ def test_the_count_is_an_entry_and_a_line_that_outlives_it() -> None:
 def test_the_card_shows_the_count_after_the_entry_scrolled_away(lang: str, line: str, detail: str) -> None:
     document = FakeDocument()
     root = document.createElement("section")
-    card = Card(CardView(document, root), lambda: 1_000_000.0)
+    card = Card(CardView(document, root), FakePage(lambda: 1_000_000.0))
     card.receive(EVENTS_DROPPED, "[500]", 10)
     opened = {"LANG": lang, "PLACEMENT_OPTIONS": {"CALL_ID": "c1", "CALL_STATE": "idle"}}
     card.receive("app:opened", json.dumps([opened]), 20)

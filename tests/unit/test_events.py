@@ -3,6 +3,7 @@
 import json
 from typing import TypeVar
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -11,6 +12,7 @@ from placement_app.core.events import (
     CALL_STATE_CHANGED,
     CARD_OPENED,
     ENTITY_CHANGED,
+    MAX_INSTANT,
     BeforeClose,
     CallState,
     CallStateChanged,
@@ -18,6 +20,7 @@ from placement_app.core.events import (
     EntityChanged,
     Event,
     Unrecognised,
+    arrival,
     parse_event,
     parse_wire,
 )
@@ -117,9 +120,9 @@ def test_unknown_event_name_is_unrecognised() -> None:
 
 
 def test_wire_payload_that_is_not_json_is_unrecognised() -> None:
-    event = parse_wire(CALL_STATE_CHANGED, "{not json", 12)
+    event = parse_wire(CALL_STATE_CHANGED, "{not json", 12, now=20)
     assert isinstance(event, Unrecognised) and event.at == 12
-    assert isinstance(parse_wire(CALL_STATE_CHANGED, None, "x"), Unrecognised)
+    assert isinstance(parse_wire(CALL_STATE_CHANGED, None, "x", now=20), Unrecognised)
 
 
 json_values: st.SearchStrategy[object] = st.recursive(
@@ -132,8 +135,9 @@ json_values: st.SearchStrategy[object] = st.recursive(
 @given(kind=st.sampled_from([CALL_STATE_CHANGED, ENTITY_CHANGED, BEFORE_CLOSE, CARD_OPENED, "x"]),
        args=st.lists(json_values, max_size=3), at=st.floats(allow_nan=False, allow_infinity=False))
 def test_any_payload_parses_to_an_event_without_raising(kind: str, args: list[object], at: float) -> None:
-    event = parse_wire(kind, json.dumps(args), at)
-    assert event.at == at
+    now = 1_780_000_000_000.0
+    event = parse_wire(kind, json.dumps(args), at, now=now)
+    assert event.at == (at if 0 <= at <= MAX_INSTANT else now)
     for value in vars(event).values():
         if isinstance(value, str):
             assert len(value) <= 160
@@ -147,3 +151,28 @@ def test_code_survives_every_wire_form(state: CallState, code: str, form: str) -
     args: list[object] = [[state.value, params]] if form == "array" else [state.value, params]
     event = parse_event(CALL_STATE_CHANGED, args, 0)
     assert event == CallStateChanged(0, state, code)
+
+
+#: The card's own clock as it handles an event (28 May 2026, 09:30 UTC).
+NOW = 1_779_960_600_000.0
+#: Arrival times that are no moment at all: each would have been shown as a 1970 clock (or worse).
+UNUSABLE_ARRIVALS = {
+    "NaN": float("nan"), "infinity": float("inf"), "minus infinity": float("-inf"),
+    "negative": -1, "before 1970": -86_400_000.0, "past any date": MAX_INSTANT + 1, "absurd": 1e300,
+    "true": True, "false": False, "text": "1779960600000", "null": None, "list": [NOW],
+}
+
+
+@pytest.mark.parametrize("at", UNUSABLE_ARRIVALS.values(), ids=UNUSABLE_ARRIVALS.keys())
+def test_an_event_with_an_unusable_arrival_time_is_taken_at_the_cards_own_clock(at: object) -> None:
+    assert arrival(at, NOW) == NOW
+    assert parse_wire(CALL_STATE_CHANGED, '["connecting"]', at, now=NOW) == CallStateChanged(
+        NOW, CallState.CONNECTING)
+    unreadable = parse_wire(CALL_STATE_CHANGED, "{not json", at, now=NOW)
+    assert isinstance(unreadable, Unrecognised) and unreadable.at == NOW
+
+
+@pytest.mark.parametrize("at", [0, 0.0, 1_000, NOW - 5_000, MAX_INSTANT])
+def test_an_arrival_time_that_is_a_moment_is_kept_as_it_came(at: float) -> None:
+    event = parse_wire(CALL_STATE_CHANGED, '["connecting"]', at, now=NOW)
+    assert event.at == at and type(event.at) is float

@@ -7,6 +7,7 @@ are about what Python decides after that, on a fake clock.
 import json
 
 from fakedom import FakeDocument, FakeElement
+from fakepage import FakePage
 
 from placement_app.browser.mirror import MirroredStorage
 from placement_app.card.app import Card
@@ -30,14 +31,13 @@ def card_with(chosen: settings.Settings, call_id: str = "c1",
     document = FakeDocument()
     root = document.createElement("section")
     clock = {"now": 0.0}
-    sent: Sent = []
-    card = Card(CardView(document, root), lambda: clock["now"],
-                command=lambda name: sent.append((clock["now"], name)))
+    page = FakePage(lambda: clock["now"])
+    card = Card(CardView(document, root), page)
     options = {settings.OPTION_NAME: settings.dumps(chosen)}
     opened = {"LANG": "en", "APP_OPTIONS": options,
               "PLACEMENT_OPTIONS": {"CALL_ID": call_id, "CALL_STATE": state}}
     card.receive("app:opened", json.dumps([opened]), 0)
-    return card, root, clock, sent
+    return card, root, clock, page.commands
 
 
 def event(card: Card, clock: Clock, at: float, kind: str, *args: object) -> None:
@@ -192,13 +192,12 @@ def test_a_reload_keeps_the_admins_time_limit_and_a_released_hold_stays_released
         document = FakeDocument()
         root = document.createElement("section")
         clock = {"now": at}
-        sent: Sent = []
-        card = Card(CardView(document, root), lambda: clock["now"], store=Store(saved),
-                    command=lambda name: sent.append((clock["now"], name)))
+        page = FakePage(lambda: clock["now"])
+        card = Card(CardView(document, root), page, Store(saved))
         opened = {"LANG": "en", "APP_OPTIONS": {settings.OPTION_NAME: settings.dumps(HOLD)},
                   "PLACEMENT_OPTIONS": {"CALL_ID": "c1", "CALL_STATE": "idle"}}
         card.receive("app:opened", json.dumps([opened]), at)
-        return card, root, clock, sent
+        return card, root, clock, page.commands
 
     card, _, clock, sent = open_card(0)
     event(card, clock, 0, "CallCard::CallStateChanged", "connecting")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from fakedom import FakeDocument
+from fakepage import FakePage
 
 import build
 from placement_app.admin.settings_page import SettingsPage
@@ -99,7 +100,7 @@ def card_times(chosen: settings.Settings, lang: str) -> tuple[list[tuple[float, 
 
     document = FakeDocument()
     root = document.createElement("section")
-    card = Card(CardView(document, root, clock), lambda: 5_000.0)
+    card = Card(CardView(document, root, clock), FakePage(lambda: 5_000.0))
     opened = {"LANG": lang, "APP_OPTIONS": {settings.OPTION_NAME: settings.dumps(chosen)},
               "PLACEMENT_OPTIONS": {"CALL_ID": "c1", "CALL_STATE": "connecting"}}
     card.receive("app:opened", json.dumps([opened]), 1_000)
@@ -122,10 +123,10 @@ def test_the_card_asks_its_clock_for_times_in_its_language_and_the_admins_hours(
 def test_the_time_column_widens_when_the_clock_writes_wide_times() -> None:
     document = FakeDocument()
     root = document.createElement("section")
-    card = Card(CardView(document, root, lambda ms, tag, hour12: "1:00:00 PM"), lambda: 0.0)
+    card = Card(CardView(document, root, lambda ms, tag, hour12: "1:00:00 PM"), FakePage())
     card.receive("app:opened", json.dumps([{"LANG": "en"}]), 0)
     assert root.find("entries").className.split() == ["entries", "twelve-hour"]
-    card = Card(CardView(document, root, lambda ms, tag, hour12: "13:00:00"), lambda: 0.0)
+    card = Card(CardView(document, root, lambda ms, tag, hour12: "13:00:00"), FakePage())
     card.receive("app:opened", json.dumps([{"LANG": "en"}]), 0)
     assert root.find_all("entries")[-1].className == "entries"
 

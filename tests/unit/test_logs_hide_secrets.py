@@ -6,6 +6,7 @@ import json
 
 import pytest
 from fakedom import FakeDocument
+from fakepage import FakePage
 
 from placement_app.admin.page import AdminPage
 from placement_app.card.app import Card
@@ -29,9 +30,10 @@ def test_a_failing_handler_of_the_card_logs_no_secret(monkeypatch: pytest.Monkey
         raise ValueError(f"cannot read {json.dumps(options)}")
 
     monkeypatch.setattr(settings, "load", broken)
-    logged: list[str] = []
     document = FakeDocument()
-    card = Card(CardView(document, document.createElement("section")), lambda: 0.0, logged.append)
+    page = FakePage()
+    logged = page.warnings
+    card = Card(CardView(document, document.createElement("section")), page)
     init = {"AUTH_ID": TOKEN, "APP_OPTIONS": {"auth": TOKEN, "member_id": TOKEN}, "REFRESH_ID": TOKEN,
             "PLACEMENT_OPTIONS": {"CALL_ID": "c1"}}
     card.receive("app:opened", json.dumps([init]), 1)

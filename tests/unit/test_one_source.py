@@ -22,13 +22,15 @@ DEFINITION = re.compile(
     r"|^\s+(?:static\s+)?(?:async\s+)?(?:get\s+|set\s+)?(\w+)\s*\([^)]*\)\s*\{",
     re.MULTILINE)
 #: Python's text rules, by the words a twin of one would be named with.
-TEXT_RULES = re.compile(r"isprintable|printable|strip|pythonjson|pythonnumber|floatrepr|formatfloat|reprfloat|"
-                        r"jsondumps|pythonfloat", re.IGNORECASE)
+TEXT_RULES = re.compile(r"isprintable|printable|strip|pythonjson|pythonnumber|floatrepr|formatfloat|"
+                        r"reprfloat|jsondumps|pythonfloat", re.IGNORECASE)
 #: Names both sides use for things that are not the same rule, each with why.
 SAME_NAME_OTHER_THING = {
     "apply": "dom-ops.js applies Python's drawing operations; Python's apply is the timeline's reducer",
     "call": "frame.js sends a portal command; Python's call is a REST call",
     "callState": "the quick view draws a state change (an event's name); Python's call_state is a field",
+    "command": "the page sends the portal command Python asked for; Python's asks for it",
+    "opened": "the init data arrived (an event); Python's reads what it says",
     "clock": "each writes a time through the browser's Intl with the options Python gives",
     "failed": "the page was told Python cannot start; Python's failed is a REST failure",
     "fit": "the page measures the card and asks the portal; Python only says when",

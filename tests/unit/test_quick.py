@@ -7,9 +7,10 @@ so here each table is held to what Python's view draws for the same call.
 import json
 import re
 import string
-from collections.abc import Mapping
 
 import pytest
+from fakedom import FakeDocument
+from fakepage import FakePage
 from hypothesis import given
 from hypothesis import strategies as st
 from test_storage import BrokenStorage, MemoryStorage
@@ -63,7 +64,7 @@ def test_a_codes_words_in_the_table_are_those_pythons_view_draws(code: str, lang
 def test_the_admins_settings_are_in_the_table_the_card_keeps_for_the_next_card() -> None:
     backend = MemoryStorage()
     card = make_card()[0]
-    card.store = Store(backend)
+    card.saving.store = Store(backend)
     send(card, "app:opened", {"LANG": "en", "APP_OPTIONS": ADMIN}, at=0)
     kept = json.loads(backend.items[quick.words_key("en")])
     assert kept["lang"] == "de"  # the admin's language, for a portal in English
@@ -77,7 +78,7 @@ def test_the_admins_settings_are_in_the_table_the_card_keeps_for_the_next_card()
 def test_the_saved_copy_carries_the_rows_as_pythons_view_drew_them() -> None:
     backend = MemoryStorage()
     card, root, *_ = make_card()
-    card.store = Store(backend)
+    card.saving.store = Store(backend)
     placement = {"CALL_ID": "c-1", "CALL_STATE": "idle"}
     send(card, "app:opened", {"LANG": "en", "PLACEMENT_OPTIONS": placement}, at=0)
     client = {"PHONE_NUMBER": "+100", "CRM_ENTITY_TYPE": "LEAD", "CRM_ENTITY_ID": 4}
@@ -110,7 +111,7 @@ def test_the_export_names_every_language_and_the_storage_the_card_writes() -> No
 
 def test_a_storage_that_refuses_the_words_costs_the_card_nothing() -> None:
     card, root, _, _, warnings = make_card()
-    card.store = Store(BrokenStorage(), card.warn)
+    card.saving.store = Store(BrokenStorage(), card.page.warn)
     send(card, "app:opened", {"LANG": "en", "APP_OPTIONS": ADMIN}, at=0)
     send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
     assert root.find("state").textContent == i18n.text("state.connecting", "de")
@@ -118,9 +119,8 @@ def test_a_storage_that_refuses_the_words_costs_the_card_nothing() -> None:
 
 
 def test_the_page_hears_the_card_languages_words_once_the_settings_are_read() -> None:
-    document, root = make_card()[2], make_card()[1]
-    heard: list[Mapping[str, object]] = []
-    card = Card(CardView(document, root), lambda: 0.0, words=heard.append)
+    page = FakePage()
+    card = Card(CardView(FakeDocument(), FakeDocument().createElement("section")), page)
     card.receive("app:opened", json.dumps([{"LANG": "ru", "APP_OPTIONS": ADMIN}]), 0)
-    assert [table["lang"] for table in heard] == ["de"]
-    assert heard[0] == quick.table("de", card.settings)
+    assert [table["lang"] for table in page.tables] == ["de"]
+    assert page.tables[0] == quick.table("de", card.settings)

@@ -15,12 +15,14 @@ from urllib.parse import parse_qs
 
 import pytest
 from fakedom import FakeDocument
+from fakepage import FakePage
 from own_loop import run_in_own_loop
 
 from emulator.portal import Portal as EmulatedPortal
 from placement_app.admin.install import Installer, Progress
 from placement_app.browser.frame_requests import FrameRequests
 from placement_app.card.app import Card
+from placement_app.card.lookup import PortalAccess
 from placement_app.card.view import CardView
 from placement_app.core.timeline import Outcome
 from placement_app.portal import client
@@ -132,13 +134,13 @@ def look_up(portal: Portal, frame: Frame) -> Card:
     """A call that ends without a code; the card looks it up (no real waits)."""
     document = FakeDocument()
     tasks: list[Coroutine[Any, Any, Any]] = []
-    warnings: list[str] = []
+    page = FakePage(lambda: 5_000.0)
 
     async def no_wait(seconds: float) -> None:
         await asyncio.sleep(0)
 
-    card = Card(CardView(document, document.createElement("section")), lambda: 5_000.0, warnings.append,
-                http=portal, spawn=tasks.append, sleep=no_wait, refresh=frame)
+    card = Card(CardView(document, document.createElement("section")), page,
+                portal=PortalAccess(portal, tasks.append, no_wait, frame))
     opened = {"LANG": "en", "DOMAIN": "portal.example", "PROTOCOL": 1, "AUTH_ID": OLD,
               "PLACEMENT_OPTIONS": {"CALL_ID": CALL, "CALL_STATE": "connecting"}}
     card.receive("app:opened", json.dumps([opened]), 1_000)
@@ -149,7 +151,7 @@ def look_up(portal: Portal, frame: Frame) -> Card:
         await asyncio.gather(*tasks)
 
     run_in_own_loop(run())
-    assert not [warning for warning in warnings if OLD in warning or NEW in warning]
+    assert not [warning for warning in page.warnings if OLD in warning or NEW in warning]
     return card
 
 

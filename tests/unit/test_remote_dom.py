@@ -4,8 +4,9 @@ import json
 from typing import Any
 
 from fakedom import FakeDocument, FakeElement
+from fakepage import FakePage
 
-from placement_app.browser.mirror import MirroredStorage
+from placement_app.browser.mirror import MirroredStorage, StorageFull
 from placement_app.browser.remote_dom import RemoteDocument
 from placement_app.card.app import Card
 from placement_app.card.storage import Store
@@ -54,6 +55,18 @@ class Applier:
                 raise AssertionError(f"not an operation of the protocol: {operation!r}")
 
 
+class MirroringPage(FakePage):
+    """A page that applies each batch the card sends it, as the browser's page does."""
+
+    def __init__(self, remote: RemoteDocument, apply: Applier) -> None:
+        super().__init__(lambda: 9_000.0)
+        self.remote = remote
+        self.apply = apply
+
+    def send_drawing(self) -> None:
+        self.apply(json.loads(json.dumps(self.remote.take())))
+
+
 def test_recorded_drawing_rebuilds_the_same_card() -> None:
     direct = FakeDocument()
     direct_root = direct.createElement("section")
@@ -61,9 +74,8 @@ def test_recorded_drawing_rebuilds_the_same_card() -> None:
     mirror = FakeDocument()
     mirror_root = mirror.createElement("section")
     apply = Applier(mirror, mirror_root)
-    cards = [Card(CardView(direct, direct_root), lambda: 9_000.0),
-             Card(CardView(remote, remote.root), lambda: 9_000.0,
-                  on_drawn=lambda: apply(json.loads(json.dumps(remote.take()))))]
+    cards = [Card(CardView(direct, direct_root), FakePage(lambda: 9_000.0)),
+             Card(CardView(remote, remote.root), MirroringPage(remote, apply))]
     for card in cards:
         for kind, args, at in CALL:
             card.receive(kind, json.dumps(args), at)
@@ -75,7 +87,7 @@ def test_recorded_drawing_rebuilds_the_same_card() -> None:
 
 def test_an_event_sends_a_small_batch() -> None:
     remote = RemoteDocument()
-    card = Card(CardView(remote, remote.root), lambda: 0.0)
+    card = Card(CardView(remote, remote.root), FakePage())
     for kind, args, at in CALL:
         card.receive(kind, json.dumps(args), at)
     remote.take()
@@ -95,7 +107,7 @@ def test_mirrored_storage_posts_writes_and_keeps_to_its_budget() -> None:
     big = "x" * 6_000
     try:
         storage.setItem("call-timeline:v1:call:big", big)
-    except MemoryError:
+    except StorageFull:
         pass
     else:
         raise AssertionError("the budget was not kept")

@@ -9,13 +9,25 @@ from urllib.parse import parse_qs
 
 import pytest
 from fakedom import FakeDocument, FakeElement
+from fakepage import FakePage
 from own_loop import run_in_own_loop
 
 from placement_app.card import statistics
 from placement_app.card.app import Card
+from placement_app.card.lookup import PortalAccess, StatisticsLookup
 from placement_app.card.statistics import Found, GaveUp, NotYet, Reply, read_reply
 from placement_app.card.view import CardView
-from placement_app.core.timeline import Outcome
+from placement_app.core import i18n
+from placement_app.core.events import (
+    CallState,
+    CallStateChanged,
+    CardOpened,
+    Event,
+    LookupFailure,
+    StatisticsFound,
+    StatisticsRequested,
+)
+from placement_app.core.timeline import LookupState, Outcome, Timeline, apply, replay
 from placement_app.portal import client
 
 CALL = "5B1D1A3E.1764900000.7"
@@ -40,22 +52,37 @@ def reply(result: object = None, error: str | None = None, status: int = 200) ->
     (reply([]), NotYet()),
     (reply([{**RECORD, "CALL_ID": "another"}]), NotYet()),
     (reply([{**RECORD, "CALL_FAILED_CODE": ""}]), NotYet()),
-    (reply(error="insufficient_scope", status=401), GaveUp("no_scope")),
-    (reply(error="expired_token", status=401), GaveUp("auth")),
+    (reply(error="insufficient_scope", status=401), GaveUp(LookupFailure.NO_SCOPE)),
+    (reply(error="expired_token", status=401), GaveUp(LookupFailure.AUTH)),
     # The user lacks "Call statistics: view": not the app's scope, so not the same advice.
-    (reply(error="ACCESS_DENIED", status=403), GaveUp("no_permission")),
-    (reply(error="NO_AUTH_FOUND", status=401), GaveUp("auth")),
+    (reply(error="ACCESS_DENIED", status=403), GaveUp(LookupFailure.NO_PERMISSION)),
+    (reply(error="NO_AUTH_FOUND", status=401), GaveUp(LookupFailure.AUTH)),
     (reply(error="INTERNAL_SERVER_ERROR", status=500), NotYet()),
     ((502, "<html>Bad gateway</html>"), NotYet()),
-    ((200, "<html>login</html>"), GaveUp("refused")),
-    ((200, "[1, 2]"), GaveUp("refused")),
-    ((200, '{"result": "x"}'), GaveUp("refused")),
+    ((200, "<html>login</html>"), GaveUp(LookupFailure.REFUSED)),
+    ((200, "[1, 2]"), GaveUp(LookupFailure.REFUSED)),
+    ((200, '{"result": "x"}'), GaveUp(LookupFailure.REFUSED)),
 ])
 def test_every_reply_shape_is_understood(answer: tuple[int, str], expected: Reply) -> None:
     read = client.read(*answer)
     if isinstance(read, client.Failed):
         read = replace(read, method=statistics.METHOD)  # as client.call names the method
     assert read_reply(read, CALL) == expected
+
+
+def test_every_reason_to_give_up_has_its_words_in_every_language_and_a_refusal_its_admin_detail() -> None:
+    for why in LookupFailure:
+        for lang in i18n.LANGUAGES:
+            assert i18n.STRINGS[lang][f"lookup.{why}"], (why, lang)  # the key is the value, as saved
+    for why in (*statistics.GIVE_UP.values(), LookupFailure.REFUSED):
+        assert statistics.admin_detail(why) != why
+
+
+def test_a_refusal_is_read_once_into_what_it_means() -> None:
+    assert client.Failed("insufficient_scope", "", 401).kind is client.FailureKind.NO_SCOPE
+    assert client.Failed("ACCESS_DENIED", "", 403, statistics.METHOD).kind is client.FailureKind.NO_PERMISSION
+    assert client.Failed("", "HTTP 502, not JSON", 502).kind is client.FailureKind.TRANSIENT
+    assert f"install.error.{client.Failed('unreachable', '').kind}" == "install.error.unreachable"
 
 
 def test_the_request_asks_for_this_call_with_the_token() -> None:
@@ -111,15 +138,16 @@ def play(portal: Portal, *events: tuple[str, str, float], connected: bool = Fals
     document = FakeDocument()
     root = document.createElement("section")
     tasks: list[Coroutine[Any, Any, Any]] = []
-    logged = warnings if warnings is not None else []
+    page = FakePage(time)
+    if warnings is not None:
+        page.warnings = warnings
 
     async def http(url: str, body: str) -> tuple[int, str]:
         if watch is not None:
             watch.append(root.find("failure-reason").textContent)
         return await portal(url, body)
 
-    card = Card(CardView(document, root), time, logged.append, http=http, spawn=tasks.append,
-                sleep=time.sleep)
+    card = Card(CardView(document, root), page, portal=PortalAccess(http, tasks.append, time.sleep))
     opened = {"LANG": "en", "DOMAIN": "portal.example", "PROTOCOL": 1, "AUTH_ID": TOKEN,
               "PLACEMENT_OPTIONS": {"CALL_ID": CALL, "CALL_STATE": "connecting"}}
     card.receive("app:opened", json.dumps([opened]), 1_000)
@@ -205,8 +233,8 @@ def test_a_code_on_the_wire_needs_no_lookup() -> None:
     portal = Portal(reply([RECORD]))
     document = FakeDocument()
     tasks: list[Coroutine[Any, Any, Any]] = []
-    card = Card(CardView(document, document.createElement("section")), lambda: 0.0, http=portal,
-                spawn=tasks.append)
+    card = Card(CardView(document, document.createElement("section")), FakePage(),
+                portal=PortalAccess(portal, tasks.append))
     card.receive("app:opened", json.dumps([{"DOMAIN": "p.example", "PROTOCOL": 1, "AUTH_ID": TOKEN,
                                             "PLACEMENT_OPTIONS": {"CALL_ID": CALL}}]), 0)
     card.receive("CallCard::CallStateChanged", '["connecting"]', 1)
@@ -217,14 +245,14 @@ def test_a_code_on_the_wire_needs_no_lookup() -> None:
 def test_a_portal_address_that_is_not_a_host_is_never_called() -> None:
     document = FakeDocument()
     tasks: list[Coroutine[Any, Any, Any]] = []
-    card = Card(CardView(document, document.createElement("section")), lambda: 0.0,
-                http=Portal(reply([])), spawn=tasks.append)
+    card = Card(CardView(document, document.createElement("section")), FakePage(),
+                portal=PortalAccess(Portal(reply([])), tasks.append))
     for domain in ("evil.example/x?", "a b", "", None, "javascript:alert(1)"):
         card.receive("app:opened", json.dumps([{"DOMAIN": domain, "PROTOCOL": 1, "AUTH_ID": TOKEN,
                                                 "PLACEMENT_OPTIONS": {"CALL_ID": CALL}}]), 0)
     card.receive("CallCard::CallStateChanged", '["connecting"]', 1)
     card.receive("CallCard::CallStateChanged", '["idle"]', 2)
-    assert tasks == [] and card.portal is None
+    assert tasks == [] and card.lookup.session is None
 
 
 @pytest.mark.parametrize(("answer", "detail"), [
@@ -266,7 +294,7 @@ def test_while_the_lookup_runs_only_what_is_known_is_shown() -> None:
         headlines.append(root.find("outcome").textContent)
         return await portal(url, body)
 
-    card = Card(CardView(document, root), time, http=http, spawn=tasks.append, sleep=time.sleep)
+    card = Card(CardView(document, root), FakePage(time), portal=PortalAccess(http, tasks.append, time.sleep))
     opened = {"LANG": "en", "DOMAIN": "portal.example", "PROTOCOL": 1, "AUTH_ID": TOKEN,
               "PLACEMENT_OPTIONS": {"CALL_ID": CALL, "CALL_STATE": "connecting"}}
     card.receive("app:opened", json.dumps([opened]), 1_000)
@@ -287,7 +315,8 @@ def open_idle(portal: Portal) -> tuple[Card, FakeElement, list[Coroutine[Any, An
     root = document.createElement("section")
     tasks: list[Coroutine[Any, Any, Any]] = []
     time = SimulatedTime(1_000)
-    card = Card(CardView(document, root), time, http=portal, spawn=tasks.append, sleep=time.sleep)
+    card = Card(CardView(document, root), FakePage(time),
+                portal=PortalAccess(portal, tasks.append, time.sleep))
     opened = {"LANG": "en", "DOMAIN": "portal.example", "PROTOCOL": 1, "AUTH_ID": TOKEN,
               "PLACEMENT_OPTIONS": {"CALL_ID": CALL, "CALL_STATE": "idle"}}
     card.receive("app:opened", json.dumps([opened]), 1_000)
@@ -324,3 +353,43 @@ def run_all(tasks: list[Coroutine[Any, Any, Any]]) -> None:
         await asyncio.gather(*tasks)
 
     run_in_own_loop(run())
+
+
+class Owner:
+    """The card as its lookup sees it: a timeline that takes the lookup's events, and a page."""
+
+    def __init__(self, timeline: Timeline) -> None:
+        self.page = FakePage(lambda: ENDED)
+        self.timeline = timeline
+        self.events: list[Event] = []
+        self.redraws = 0
+
+    def handle(self, event: Event) -> None:
+        self.events.append(event)
+        self.timeline = apply(self.timeline, event)
+
+    def redraw(self) -> None:
+        self.redraws += 1
+
+
+def test_the_lookup_runs_one_conversation_at_a_time_and_only_with_the_portal_the_init_data_named() -> None:
+    opened = CardOpened(1_000, CALL, CallState.CONNECTING, "en", None, None, "https://portal.example/rest/",
+                        TOKEN)
+    owner = Owner(replay([opened, CallStateChanged(ENDED, CallState.IDLE)]))
+    tasks: list[Coroutine[Any, Any, Any]] = []
+    lookup = StatisticsLookup(PortalAccess(Portal(reply([]), reply([RECORD])), tasks.append, no_wait), owner)
+    lookup.start_if_needed()
+    assert tasks == [] and not lookup.available  # no portal named yet: nothing to ask
+    lookup.open(opened)
+    lookup.start_if_needed()
+    lookup.start_if_needed()
+    assert len(tasks) == 1 and lookup.running
+    run_all(tasks)
+    assert [type(event) for event in owner.events] == [StatisticsRequested, StatisticsFound]
+    assert owner.timeline.lookup is LookupState.DONE and owner.timeline.failed_code == "486"
+    assert lookup.attempt == (2, len(statistics.DELAYS_MS)) and owner.redraws == 2
+    assert not lookup.running
+
+
+async def no_wait(seconds: float) -> None:
+    await asyncio.sleep(0)

@@ -1,17 +1,22 @@
 """The timeline across reloads: kept per call, bounded, never with tokens, never trusted blindly."""
 
+import errno
 import json
 from dataclasses import fields, replace
 from typing import NoReturn
 
 import pytest
 from fakedom import FakeDocument, FakeElement
+from fakepage import FakePage
 from hypothesis import given
 from hypothesis import strategies as st
 
+from placement_app.browser.mirror import MirroredStorage, StorageFull
 from placement_app.card import storage
 from placement_app.card.app import Card
-from placement_app.card.storage import INDEX_KEY, MAX_CALLS, PREFIX, Invalid, Store, dumps, loads
+from placement_app.card.keep_open import KeepOpen
+from placement_app.card.persistence import SAVE_EVERY_MS, Persistence
+from placement_app.card.storage import INDEX_KEY, MAX_CALLS, PREFIX, Invalid, Store, dumps, loads, loads_hold
 from placement_app.card.view import CardView
 from placement_app.core.events import (
     BeforeClose,
@@ -20,14 +25,16 @@ from placement_app.core.events import (
     CardOpened,
     EntityChanged,
     Event,
+    LookupFailure,
 )
-from placement_app.core.timeline import Timeline, replay
+from placement_app.core.timeline import LookupState, Timeline, replay
 
 TOKEN = "secret-auth-token-0123"
 
 
 class MemoryStorage:
-    """localStorage semantics, with an optional quota in characters."""
+    """localStorage semantics, with an optional quota in characters (a full one says so as the worker's
+    copy of the page's storage does: ``OSError`` with ``ENOSPC``)."""
 
     def __init__(self, quota: int | None = None) -> None:
         self.items: dict[str, str] = {}
@@ -39,7 +46,7 @@ class MemoryStorage:
     def setItem(self, key: str, value: str) -> None:
         size = sum(len(k) + len(v) for k, v in self.items.items() if k != key) + len(key) + len(value)
         if self.quota is not None and size > self.quota:
-            raise RuntimeError("QuotaExceededError")
+            raise OSError(errno.ENOSPC, "QuotaExceededError")
         self.items[key] = value
 
     def removeItem(self, key: str) -> None:
@@ -68,7 +75,7 @@ def opened(call_id: str, state: str = "idle") -> str:
 def new_card(store: Store, now: float = 100_000.0) -> tuple[Card, FakeElement]:
     document = FakeDocument()
     root = document.createElement("section")
-    return Card(CardView(document, root), lambda: now, store=store), root
+    return Card(CardView(document, root), FakePage(lambda: now), store), root
 
 
 def rows(root: FakeElement) -> list[str]:
@@ -241,9 +248,9 @@ def journal(backend: MemoryStorage, page: str, call_id: str, *events: tuple[str,
 def confirming_card(store: Store, now: float = 100_000.0) -> tuple[Card, FakeElement, list[int]]:
     document = FakeDocument()
     root = document.createElement("section")
-    confirmed: list[int] = []
-    card = Card(CardView(document, root), lambda: now, store=store, on_saved=confirmed.append)
-    return card, root, confirmed
+    page = FakePage(lambda: now)
+    card = Card(CardView(document, root), page, store)
+    return card, root, page.confirmed
 
 
 def test_the_page_is_told_what_is_saved_only_once_it_is_saved() -> None:
@@ -330,11 +337,11 @@ JOURNAL_HEAD = '{"version": 1, "call_id": "call-1", "page": "p", '
 def test_an_unreadable_journal_is_forgotten_and_the_card_starts_as_usual(text: str) -> None:
     backend = ListedStorage()
     backend.items[storage.JOURNAL_PREFIX + "p"] = text
-    warnings: list[str] = []
     document = FakeDocument()
     root = document.createElement("section")
-    card = Card(CardView(document, root), lambda: 100_000.0, warnings.append,
-                store=Store(backend, warnings.append))
+    page = FakePage(lambda: 100_000.0)
+    warnings = page.warnings
+    card = Card(CardView(document, root), page, Store(backend, warnings.append))
     card.receive("app:opened", opened("call-1", "connecting"), 5_000)
     assert rows(root) == ["Ringing (since the card opened)"]
     assert storage.JOURNAL_PREFIX + "p" not in backend.items and warnings
@@ -355,3 +362,106 @@ def test_a_store_that_cannot_list_its_keys_has_no_journals() -> None:
     backend = MemoryStorage()
     journal(backend, "page1", "call-1", ("CallCard::CallStateChanged", '["connected"]', 2_000))
     assert Store(backend).journals("call-1", 100_000.0) == []
+
+
+def test_a_full_storage_costs_the_saved_copy_not_the_card() -> None:
+    """The app's share of the page's storage is used up, even by this call alone: the card goes on,
+    the console says why, and the page is told nothing is saved (it keeps its journal)."""
+    full = MirroredStorage({}, lambda *write: None, budget=300)
+    with pytest.raises(StorageFull) as refused:
+        full.setItem(PREFIX + "call:x", "x" * 400)
+    assert isinstance(refused.value, OSError) and not isinstance(refused.value, MemoryError)
+    document = FakeDocument()
+    root = document.createElement("section")
+    page = FakePage(lambda: 100_000.0)
+    card = Card(CardView(document, root), page, Store(full, page.warn))
+    card.receive("app:opened", opened("call-1", "connecting"), 1_000, 1)
+    card.receive("CallCard::CallStateChanged", '["connected"]', 2_000, 2)
+    card.tick()
+    assert rows(root) == ["Ringing (since the card opened)", "Talking"]
+    assert full.items == {} and page.confirmed == []
+    assert [warning for warning in page.warnings if "the storage is full" in warning]
+
+
+def test_a_storage_that_refuses_a_write_for_another_reason_keeps_the_other_calls() -> None:
+    """Only a full storage is a reason to forget older calls."""
+    backend = MemoryStorage()
+    store = Store(backend)
+    assert store.save(Timeline(call_id="old"))
+    warnings: list[str] = []
+
+    def refuse(key: str, value: str) -> NoReturn:
+        raise RuntimeError("SecurityError")
+
+    backend.setItem = refuse  # type: ignore[method-assign]
+    assert Store(backend, warnings.append).save(Timeline(call_id="new")) is False
+    assert PREFIX + "call:old" in backend.items
+    assert warnings and "the storage refused it" in warnings[0]
+
+
+#: Copies as the version before the lookup's states were enums saved them, word for word: one whose
+#: lookup gave up (with a hold and a replayed journal), one still looking up.
+SAVED_BEFORE = {
+    "c1": '{"version":1,"call_id":"c1","entries":[{"span":"connecting","start":1000.0,"end":4000.0,'
+          '"code":null,"open":true,"statistics":false},{"span":"idle","start":4000.0,"end":null,'
+          '"code":null,"open":false,"statistics":false}],"dropped":0,"lang":"en","ringing_at":1000.0,'
+          '"connected_at":null,"ended_at":4000.0,"failed_code":null,"joined_late":true,"client":null,'
+          '"closing":false,"call_state":"idle","state_since":4000.0,"failure_reason":null,'
+          '"code_from_statistics":false,"lookup":"no_scope","lost":0,"external":false,'
+          '"hold":{"since":9000.0,"renewed_at":null,"released":false},"replayed":["page1"]}',
+    "c2": '{"version":1,"call_id":"c2","entries":[{"span":"connecting","start":1000.0,"end":4000.0,'
+          '"code":null,"open":true,"statistics":false},{"span":"idle","start":4000.0,"end":null,'
+          '"code":null,"open":false,"statistics":false}],"dropped":0,"lang":"en","ringing_at":1000.0,'
+          '"connected_at":null,"ended_at":4000.0,"failed_code":null,"joined_late":true,"client":null,'
+          '"closing":false,"call_state":"idle","state_since":4000.0,"failure_reason":null,'
+          '"code_from_statistics":false,"lookup":"pending","lost":0,"external":false,"hold":null}',
+}
+
+
+def test_a_copy_saved_by_the_version_before_loads_and_is_written_back_word_for_word() -> None:
+    gave_up = loads(SAVED_BEFORE["c1"], "c1")
+    assert gave_up.lookup is LookupFailure.NO_SCOPE
+    assert dumps(gave_up, loads_hold(SAVED_BEFORE["c1"]), ("page1",)) == SAVED_BEFORE["c1"]
+    looking = loads(SAVED_BEFORE["c2"], "c2")
+    assert looking.lookup is LookupState.PENDING
+    assert dumps(looking) == SAVED_BEFORE["c2"]
+
+
+def test_a_reloaded_card_shows_why_the_lookup_gave_up_from_a_copy_saved_by_the_version_before() -> None:
+    backend = MemoryStorage()
+    backend.items[PREFIX + "call:c1"] = SAVED_BEFORE["c1"]
+    card, root = new_card(Store(backend))
+    card.receive("app:opened", opened("c1", "idle"), 60_000)
+    assert rows(root) == ["Ringing (since the card opened)", "Call ended"]
+    assert "ask your portal administrator" in root.find("failure-source").textContent
+    assert card.keep.since == 9000.0  # the hold's time ran from the saved outcome, not the reload
+
+
+@pytest.mark.parametrize("lookup", [*LookupState, *LookupFailure])
+def test_every_state_of_the_lookup_is_saved_as_its_text_and_read_back(
+        lookup: LookupState | LookupFailure) -> None:
+    line = Timeline(call_id="c", lookup=lookup)
+    assert json.loads(dumps(line))["lookup"] == lookup.value
+    expected = None if lookup is LookupState.PROBE else lookup  # a probe cut short is asked again
+    assert loads(dumps(line), "c").lookup is expected
+
+
+def test_saving_on_its_own_saves_at_most_once_a_second_and_confirms_only_what_a_save_holds() -> None:
+    backend = ListedStorage()
+    confirmed: list[int] = []
+    saving = Persistence(Store(backend), confirmed.append)
+    unknown, known = Timeline(), Timeline(call_id="call-1")
+    saving.took(1)
+    saving.changed(unknown)
+    saving.flush(unknown, KeepOpen(), 0.0)
+    assert backend.items == {} and confirmed == []  # nothing to save before the call is known
+    saving.changed(known)
+    saving.flush(known, KeepOpen(), 0.0)
+    assert loads(backend.items[PREFIX + "call:call-1"], "call-1") == known and confirmed == [1]
+    saving.took(2)
+    saving.took(True)  # not one of the page's numbers
+    saving.changed(known)
+    assert not saving.due(SAVE_EVERY_MS - 1) and saving.due(SAVE_EVERY_MS)
+    saving.flush(known, KeepOpen(), SAVE_EVERY_MS)
+    saving.flush(known, KeepOpen(), SAVE_EVERY_MS)
+    assert confirmed == [1, 2]

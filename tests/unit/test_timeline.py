@@ -164,3 +164,23 @@ def test_spans_are_ordered_closed_and_non_negative(timed: list[tuple[float, Even
         assert line.connected_at is not None or line.failed_code == "200"
     for value in (line.ring_time(clock), line.talk_time(clock)):
         assert value is None or value >= 0
+
+
+def test_an_answer_at_the_epochs_first_instant_ends_the_ringing_there() -> None:
+    """0.0 is an instant like any other, not a missing one: the ringing stops at the answer."""
+    line = replay([state(0, C), state(0, T), state(9_000, IDLE)])
+    assert line.connected_at == 0.0 and line.outcome is Outcome.ANSWERED
+    assert line.ring_time(now=20_000) == 0 and not line.rang
+    assert line.talk_time(now=20_000) == 9_000
+
+
+#: Instants from the epoch's first on (0.0 and whole seconds among them, where rounding turns).
+instants = st.one_of(st.just(0.0), st.integers(0, 1000).map(lambda s: s * 1000.0), st.floats(0, 1e6))
+
+
+@given(instants, instants, instants)
+def test_ring_time_and_talk_time_make_up_the_whole_call(start: float, ringing: float, talking: float) -> None:
+    line = replay([state(start, C), state(start + ringing, T), state(start + ringing + talking, IDLE)])
+    ring, talk = line.ring_time(now=0), line.talk_time(now=0)
+    assert ring is not None and talk is not None
+    assert ring + talk == line.call_time()

@@ -33,7 +33,7 @@ def test_init_data_that_fails_to_parse_is_previewed_without_its_tokens(monkeypat
 
 def test_a_payload_that_is_not_json_is_previewed_without_its_tokens() -> None:
     raw = '{"AUTH_ID": "' + TOKEN + '", "REFRESH_ID":"' + TOKEN + '" '  # cut off: not JSON
-    event = parse_wire("app:opened", raw, 1.0)
+    event = parse_wire("app:opened", raw, 1.0, now=2.0)
     assert isinstance(event, Unrecognised)
     assert event.reason == "payload is not JSON"
     assert TOKEN not in event.preview

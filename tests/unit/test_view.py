@@ -6,6 +6,7 @@ from typing import NoReturn
 
 import pytest
 from fakedom import FakeDocument, FakeElement
+from fakepage import FakePage
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -30,9 +31,9 @@ def make_card(now: float = 0.0,
     document = FakeDocument()
     root = document.createElement("section")
     clock = {"now": now}
-    warnings: list[str] = []
-    card = Card(CardView(document, root, i18n.plain_clock(offset)), lambda: clock["now"], warnings.append)
-    return card, root, document, clock, warnings
+    page = FakePage(lambda: clock["now"])
+    card = Card(CardView(document, root, i18n.plain_clock(offset)), page)
+    return card, root, document, clock, page.warnings
 
 
 def send(card: Card, kind: str, *args: object, at: float) -> None:
