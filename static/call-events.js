@@ -173,11 +173,5 @@ export function createCallEvents({ portal, arrived = () => {}, now = Date.now })
       };
       for (const arrival of early.splice(0)) handOn(arrival);
     },
-
-    /** From now on, events are only looked at on arrival and handed on to nothing (nor kept). */
-    drop() {
-      early.length = 0;
-      handOn = () => {};
-    },
   };
 }

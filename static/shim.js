@@ -102,8 +102,12 @@ if (!events) {
   // No portal, no call: starting Python would only draw an empty card over the one plain sentence.
   drawing.outside();
 } else if (!protocol) {
-  // Not knowing which secrets to hide, the page shows, keeps and forwards nothing.
-  events.drop();
+  // Not knowing which secrets to hide, the page keeps and forwards nothing, and shows of each
+  // event its call state only (one of three words), never a code.
+  events.start((args) => {
+    const seen = readCallState(/** @type {unknown[]} */ (args));
+    return seen ? [seen.state] : [];
+  }, [drawing.event]);
   drawing.failed('the page cannot read its protocol');
 } else {
   const T = protocol.toPage;

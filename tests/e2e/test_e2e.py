@@ -157,6 +157,20 @@ def test_the_card_binds_and_holds_before_it_reads_anything_and_loses_nothing_mea
     assert call.rows() == ["Waiting for the call (since the card opened)", "Ringing", "Talking", "Client"]
 
 
+def test_a_card_that_cannot_read_its_protocol_shows_states_only_and_says_so(call: CallCard) -> None:
+    """Without the protocol the page knows no secret keys: it shows each call state (one of three
+    words) and nothing else of an event, and does not start Python."""
+    call.page.context.route("**/static/*/protocol.json", lambda route: route.fulfill(body="{not json"))
+    call.open("connecting")
+    call.card.locator("html[data-engine=fallback]").wait_for()
+    assert "disableAutoClose" in call.commands()  # held all the same
+    assert call.frame.locator("#quick-notice").inner_text() == (
+        "The full timeline could not start; call states are still shown. (the page cannot read its protocol)")
+    call.state("idle", "486", wire="array")
+    call.card.locator("#quick-state.state-idle").wait_for()
+    assert "486" not in call.frame.locator("#quick").inner_text()
+
+
 def test_html_in_a_code_is_shown_as_text(call: CallCard) -> None:
     """Markup in a failure code is shown as its characters, in the quick view and in Python's."""
     release = call.hold_python()

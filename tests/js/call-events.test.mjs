@@ -125,16 +125,6 @@ test('a sink that fails costs that sink only; an oversized payload goes as its s
   assert.deepEqual(JSON.parse(later[0].payload), [{ oversized: JSON.stringify([{ note }]).length }]);
 });
 
-test('dropped: events are still looked at on arrival, and handed on to nothing', () => {
-  const { portal, arrivals, events, handed } = harness();
-  events.bind();
-  portal.fire(STATE_CHANGED, 'idle');
-  events.drop();
-  portal.fire(BEFORE_CLOSE);
-  assert.equal(arrivals.length, 2);
-  assert.deepEqual(handed, []);
-});
-
 test('the init data read: a call state outside the three, an unreadable placement, a long call id', () => {
   assert.equal(readInitData(null), null);
   assert.deepEqual(readInitData({ PLACEMENT_OPTIONS: '{not json' }),
