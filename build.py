@@ -187,6 +187,23 @@ def rules() -> dict[str, object]:
     return {"quick": quick.export()}
 
 
+#: What every page must know before Python runs, to talk to it and to hide the portal's secrets:
+#: the messages (placement_app.browser.protocol) and the secret keys (placement_app.core.untrusted).
+#: A file apart from the quick view's tables (``RULES_FILE``): the admin's pages need none of them,
+#: and a card whose tables cannot be read still hands over to Python.
+PROTOCOL_FILE = "protocol.json"
+
+
+def page_protocol() -> dict[str, object]:
+    """The page↔worker protocol and the rule that hides secrets, for every page's JavaScript."""
+    sys.path.insert(0, str(ROOT))
+    from placement_app.browser import protocol
+    from placement_app.core import untrusted
+
+    return {**protocol.export(), "secrets": {
+        "keys": sorted(untrusted.SECRET_KEYS), "hidden": untrusted.HIDDEN, "maxDepth": untrusted.MAX_DEPTH}}
+
+
 def awaiting_translation() -> list[str]:
     """The supported languages not offered yet, each with how many messages it lacks."""
     sys.path.insert(0, str(ROOT))
@@ -310,10 +327,13 @@ def tokens_css(theme: Mapping[str, Any]) -> str:
 
 def generated_static() -> dict[str, bytes]:
     """The files the build writes into the static folder itself: the design tokens, and what the
-    page must know before Python runs (out of the POSTed page, which no browser caches)."""
+    pages must know before Python runs (out of the POSTed page, which no browser caches): the
+    protocol, and the quick view's tables."""
     return {"tokens.css": tokens_css(read_b24style()).encode(),
             RULES_FILE: json.dumps(rules(), ensure_ascii=False, sort_keys=True,
-                                   separators=(",", ":")).encode()}
+                                   separators=(",", ":")).encode(),
+            PROTOCOL_FILE: json.dumps(page_protocol(), ensure_ascii=False, sort_keys=True,
+                                      separators=(",", ":")).encode()}
 
 
 #: A static ``import … from './name.js'`` at the start of a line of a page's module.

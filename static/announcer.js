@@ -33,11 +33,11 @@ export class Announcer {
   /**
    * What the quick view shows, said while Python has not spoken yet: its state, and its code line.
    *
-   * @param {{ state: HTMLElement, code: HTMLElement }} view the quick view (static/quick-view.js)
+   * @param {string} state the quick view's state line
+   * @param {string} code its code line, or '' when it shows none
    */
-  fromQuickView(view) {
+  fromQuickView(state, code) {
     if (this.fromPython) return;
-    const code = view.code.hidden ? '' : view.code.textContent;
-    this.say(code ? `${view.state.textContent}. ${code}` : view.state.textContent);
+    this.say(code ? `${state}. ${code}` : state);
   }
 }

@@ -31,13 +31,10 @@ function progress({ steps: states, labels, message, tone, retry: canRetry }) {
   retry.hidden = !canRetry;
 }
 
-const send = runPage({
+const send = await runPage({
   entry: 'placement_app.admin.install_page',
-  commands: ['setInstall', 'setInstallFinish', 'refreshAuth'],
   extra: [new URL('./', document.baseURI).href],
-  onMessage(message) {
-    if (message.type === 'progress') progress(message);
-  },
+  handlers: (T) => ({ [T.PROGRESS]: progress }),
 });
 
 retry.addEventListener('click', () => {

@@ -1,116 +1,149 @@
 // @ts-check
 /**
  * What the admin's pages (settings, install) share: the frame, Python, and
- * the few generic messages Python sends back (texts, status, portal
- * commands).  A page adds only how it shows its own messages.
+ * the messages every admin page takes (its progress, its texts, its status
+ * line); the portal commands Python asks for go through the one relay
+ * (protocol.js).  A page adds only how it shows its own messages.
  */
 import { FrameClient, readFrameName } from './frame.js';
 import { startPython } from './python.js';
+import { createWorkerLink, readProtocol } from './protocol.js';
+
+/** The page's events, by Python's names (placement_app/admin/page.py dispatches them). */
+const OPENED = 'page:opened';
+/** The portal's reply to a command Python does not wait for (AdminPage.on_reply). */
+const REPLY = 'page:reply';
 
 /**
- * An element of the page's template, which has it.
- *
- * @param {string} id
+ * @typedef {import('./protocol.js').Handler} Handler
+ * @typedef {(toPage: Record<string, string>) => Record<string, Handler>} PageHandlers
+ *   the page's own messages, each by its type's value (read from the protocol's `toPage`)
+ * @typedef {(kind: string, args: unknown[]) => void} Send  one of the page's events, for Python
+ * @typedef {{
+ *   querySelectorAll(selector: string): Iterable<unknown>,
+ *   getElementById(id: string): unknown,
+ *   documentElement: { lang: string },
+ * }} PageDocument
+ * @typedef {{ entry: string, data: unknown, onMessage: (message: any) => void, onFailed: (reason: string) => void }} Start
  */
-const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+/** @param {PageDocument} document @param {string} id */
+const element = (document, id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+/**
+ * @param {PageDocument} document @param {string} text @param {string} [tone]
+ */
+function status(document, text, tone = '') {
+  const line = element(document, 'status');
+  line.textContent = text;
+  line.dataset.tone = tone;
+}
 
 /** @param {string} text @param {string} [tone] */
 export function showStatus(text, tone = '') {
-  const status = $('status');
-  status.textContent = text;
-  status.dataset.tone = tone;
+  status(document, text, tone);
 }
 
 /**
  * Put Python's words for the admin's language on every [data-text] element.
  *
- * @param {Record<string, unknown>} texts
+ * @param {PageDocument} document
+ * @param {unknown} texts
  * @param {unknown} lang
  */
-function applyTexts(texts, lang) {
+function applyTexts(document, texts, lang) {
+  const words = /** @type {Record<string, unknown>} */ (texts && typeof texts === 'object' ? texts : {});
   // Rows a page clones from a <template> (the settings' overrides) get the words too.
-  const templates = [...document.querySelectorAll('template')].map((template) => template.content);
+  const templates = [...document.querySelectorAll('template')].map((template) => /** @type {HTMLTemplateElement} */ (template).content);
   for (const root of [document, ...templates]) {
-    for (const element of root.querySelectorAll('[data-text]')) {
-      if (!(element instanceof HTMLElement)) continue;
-      const words = texts[element.dataset.text ?? ''];
-      if (typeof words === 'string') element.textContent = words;
+    for (const found of root.querySelectorAll('[data-text]')) {
+      const labelled = /** @type {HTMLElement} */ (found);
+      const text = Object.hasOwn(words, labelled.dataset.text ?? '') ? words[labelled.dataset.text ?? ''] : undefined;
+      if (typeof text === 'string') labelled.textContent = text;
     }
   }
   if (typeof lang === 'string') document.documentElement.lang = lang;
 }
 
 /**
- * Start a page: connect to the portal, start Python (`entry`), and hand it
- * the init data (plus `extra`).  `commands` are the portal commands Python
- * may ask for; their replies go back to Python as `page:reply`.  Returns
- * `send(kind, args)` for the page's own events, or null outside Bitrix24.
+ * Start a page, given what it runs on: hand Python (`entry`) the init data
+ * (plus `extra`) and take Python's messages, every admin page's here and the
+ * page's own by `handlers`.  Returns `send(kind, args)` for the page's own
+ * events, or null when there is no Python to send them to (outside Bitrix24,
+ * no protocol, or Python cannot start: the status line says which).
  *
- * @param {{ entry: string, commands: string[], extra?: unknown[], onMessage: (message: any) => void }} options
- * @returns {((kind: string, args: unknown[]) => void) | null}
+ * @param {{
+ *   entry: string,
+ *   extra?: unknown[],
+ *   handlers: PageHandlers,
+ *   document: PageDocument,
+ *   portal: import('./protocol.js').Portal | null,
+ *   protocol: import('./protocol.js').Protocol | null,
+ *   start: (options: Start) => { postMessage(message: unknown): void },
+ *   now?: () => number,
+ * }} inputs  `portal` is null outside a portal's frame; `start` starts Python (python.js)
+ * @returns {Send | null}
  */
-export function runPage({ entry, commands, extra = [], onMessage }) {
-  const words = $('status').dataset;
-  const frame = readFrameName(window.name);
-  if (!frame) {
-    showStatus(words.noFrame ?? '', 'error');
-    return null;
-  }
-  const client = new FrameClient(frame);
-  const progress = /** @type {HTMLProgressElement} */ ($('progress'));
-  /** @type {Worker | null} */
-  let worker = null;
-  /** @param {string} kind @param {unknown[]} args */
-  const send = (kind, args) => {
-    if (worker) worker.postMessage({ type: 'event', kind, payload: JSON.stringify(args), at: Date.now() });
-  };
+export function openPage({ entry, extra = [], handlers, document, portal, protocol, start, now = Date.now }) {
+  const words = element(document, 'status').dataset;
+  const progress = /** @type {HTMLProgressElement} */ (element(document, 'progress'));
   /** @param {string} reason */
   const failed = (reason) => {
     progress.hidden = true;
-    showStatus((words.failed ?? '').replace('{reason}', reason), 'error');
+    status(document, (words.failed ?? '').replace('{reason}', reason), 'error');
   };
-  /**
-   * A portal command Python asked for.  With an id, Python waits for the
-   * reply as a message of its own ('reply'); without, as the event 'page:reply'.
-   *
-   * @param {{ command: string, params?: string, id?: string }} message
-   */
-  const command = ({ command: name, params, id }) => {
-    let values;
-    try {
-      values = JSON.parse(params ?? '{}');
-    } catch {
-      console.warn(`Call Timeline: ${name} not sent: its parameters are unreadable`);
-      return;
-    }
-    // Python gives a reply it waits for (refreshAuth) the time Bitrix24's own library gives it.
-    client.call(name, values, typeof id === 'string' ? 10000 : 5000).then((reply) => {
-      const value = reply.ok ? reply.value ?? null : null;
-      if (typeof id === 'string') worker?.postMessage({ type: 'reply', id, ok: reply.ok, value });
-      else send('page:reply', [{ command: name, ok: reply.ok, value }]);
-    });
-  };
-  /** @param {any} message what Python sent */
-  const handle = (message) => {
-    switch (message.type) {
-      case 'mark': progress.value += 1; break;
-      case 'live': progress.hidden = true; break;
-      case 'texts': applyTexts(message.texts, message.lang); break;
-      case 'status': showStatus(message.text, message.tone); break;
-      case 'frame':
-        if (commands.includes(message.command)) command(message);
-        break;
-      default: onMessage(message);
-    }
-  };
+  if (!portal) {
+    status(document, words.noFrame ?? '', 'error');
+    return null;
+  }
+  if (!protocol) {
+    failed('the page cannot read its protocol');
+    return null;
+  }
+  const T = protocol.toPage;
+  /** @type {{ postMessage(message: unknown): void } | null} */
+  let worker = null;
+  const link = createWorkerLink({
+    protocol,
+    entry,
+    portal,
+    post: (message) => worker?.postMessage(message),
+    handlers: {
+      [T.MARK]: () => { progress.value += 1; },
+      [T.LIVE]: () => { progress.hidden = true; },
+      [T.DROPPED]: () => {},  // an admin page never has that many early events; Python notes it
+      [T.TEXTS]: ({ texts, lang }) => applyTexts(document, texts, lang),
+      [T.STATUS]: ({ text, tone }) => status(document, String(text ?? ''), String(tone ?? '')),
+      ...handlers(T),
+    },
+    onReply: (reply) => send(REPLY, [reply]),
+  });
+  /** @type {Send} */
+  const send = (kind, args) => link.send(kind, JSON.stringify(args), now());
   try {
-    worker = startPython({ entry, data: {}, onMessage: handle, onFailed: failed });
+    worker = start({ entry, data: {}, onMessage: link.receive, onFailed: failed });
   } catch (error) {
     failed(error instanceof Error ? error.message : String(error));
     return null;
   }
-  client.call('getInitData', undefined, 5000).then((reply) => {
-    send('page:opened', [reply.ok ? reply.value : null, ...extra]);
+  portal.call('getInitData', undefined, 5000).then((reply) => {
+    send(OPENED, [reply.ok ? reply.value : null, ...extra]);
   });
   return send;
+}
+
+/**
+ * Start this page (the browser's document, frame and Python): see openPage.
+ *
+ * @param {{ entry: string, extra?: unknown[], handlers: PageHandlers }} options
+ * @returns {Promise<Send | null>}
+ */
+export async function runPage({ entry, extra, handlers }) {
+  const frame = readFrameName(window.name);
+  return openPage({
+    entry, extra, handlers, document,
+    portal: frame ? new FrameClient(frame) : null,
+    protocol: frame ? await readProtocol() : null,
+    start: startPython,
+  });
 }

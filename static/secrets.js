@@ -1,47 +1,60 @@
 // @ts-check
 /**
  * The portal's secrets, hidden before anything from the frame is shown,
- * forwarded or kept.  The same rule as Python's (placement_app.core.untrusted
- * redact and redact_text): the value of every key named here, in any case and
- * at any depth, and the value after such a key inside a text.
- * tests/unit/test_secret_keys.py holds this list to Python's SECRET_KEYS.
+ * forwarded or kept: the value of every secret key, in any case and at any
+ * depth, and the value after such a key inside a text.  The rule is Python's
+ * (placement_app.core.untrusted redact and redact_text); its keys, the words
+ * that stand where a secret was and how deep it looks come from there too,
+ * in the pages' protocol that the build exports (build.py page_protocol).
  */
 
-export const SECRET_KEYS = ['app_sid', 'auth', 'auth_id', 'access_token', 'member_id', 'refresh_id', 'refresh_token'];
-/** What stands where a secret was, as in Python. */
-export const HIDDEN = '(hidden)';
-/** How deep `redact` looks; deeper values are replaced whole, as in Python. */
-const MAX_DEPTH = 20;
-const KEYS = new Set(SECRET_KEYS);
+/**
+ * @typedef {{ keys: string[], hidden: string, maxDepth: number }} SecretRule
+ *   the secret keys (lower case), what stands where a secret was, and how deep
+ *   `redact` looks (deeper values are replaced whole)
+ * @typedef {{ redact: (value: unknown) => unknown, redactText: (text: string) => string }} Redactor
+ */
+
 const QUOTE = String.raw`(?:\\?["'])?`;
-const IN_TEXT = new RegExp(
-  String.raw`(${QUOTE}(?:${[...SECRET_KEYS].sort().join('|')})${QUOTE}\s*[:=]\s*${QUOTE})[^"'&,;}\s\\]*`,
-  'gi',
-);
 
 /**
- * `text` with the value after every secret key hidden (JSON, a query string...).
+ * The rule, ready to apply.
  *
- * @param {string} text
+ * @param {SecretRule} rule
+ * @returns {Redactor}
  */
-export function redactText(text) {
-  return text.replace(IN_TEXT, (_match, key) => `${key}${HIDDEN}`);
-}
+export function createRedactor({ keys, hidden, maxDepth }) {
+  if (!keys.length) throw new TypeError('no secret keys: nothing would be hidden');
+  const secret = new Set(keys.map((key) => key.toLowerCase()));
+  const names = [...secret].sort().map((key) => key.replace(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`));
+  const inText = new RegExp(String.raw`(${QUOTE}(?:${names.join('|')})${QUOTE}\s*[:=]\s*${QUOTE})[^"'&,;}\s\\]*`, 'gi');
 
-/**
- * `value` (what came from the frame, a JSON value) with every secret hidden.
- *
- * @param {unknown} value
- * @param {number} [depth]
- * @returns {unknown}
- */
-export function redact(value, depth = 0) {
-  if (depth > MAX_DEPTH) return HIDDEN;
-  if (typeof value === 'string') return redactText(value);
-  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => (
-      [key, KEYS.has(key.toLowerCase()) ? HIDDEN : redact(item, depth + 1)])));
+  /**
+   * `text` with the value after every secret key hidden (JSON, a query string...).
+   *
+   * @param {string} text
+   */
+  function redactText(text) {
+    return text.replace(inText, (_match, key) => `${key}${hidden}`);
   }
-  return value;
+
+  /**
+   * `value` (what came from the frame, a JSON value) with every secret hidden.
+   *
+   * @param {unknown} value
+   * @param {number} [depth]
+   * @returns {unknown}
+   */
+  function redact(value, depth = 0) {
+    if (depth > maxDepth) return hidden;
+    if (typeof value === 'string') return redactText(value);
+    if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => (
+        [key, secret.has(key.toLowerCase()) ? hidden : redact(item, depth + 1)])));
+    }
+    return value;
+  }
+
+  return { redact: (value) => redact(value), redactText };
 }

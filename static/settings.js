@@ -266,22 +266,22 @@ function showSummary(message) {
   shown.dataset.ready = 'read-only';
 }
 
-const send = runPage({
+const send = await runPage({
   entry: 'placement_app.admin.settings_page',
-  commands: ['setAppOption'],
-  onMessage(message) {
-    if (message.type === 'form') fill(message);
-    else if (message.type === 'summary') showSummary(message);
-    else if (message.type === 'errors') showErrors(message.errors);
-    else if (message.type === 'saved') {
+  handlers: (T) => ({
+    [T.FORM]: fill,
+    [T.SUMMARY]: showSummary,
+    [T.ERRORS]: ({ errors }) => showErrors(errors),
+    [T.SAVED]: () => {
       baseline = pending;
       updateUnsaved();
-    } else if (message.type === 'notice') {
+    },
+    [T.NOTICE]: ({ text }) => {
       const notice = $('notice');
-      notice.textContent = message.text;
-      notice.hidden = !message.text;
-    }
-  },
+      notice.textContent = text;
+      notice.hidden = !text;
+    },
+  }),
 });
 
 form.addEventListener('submit', (event) => {

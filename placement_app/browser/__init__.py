@@ -8,8 +8,10 @@
 - ``frame_requests``: portal commands sent through the page whose replies
   the worker waits for (``refreshAuth``);
 - ``restored``: the start-up snapshot's mark, and the worker's check of a
-  runtime restored from it.
+  runtime restored from it;
+- ``protocol``: the messages between a page and its worker, which the build
+  exports for the page's JavaScript.
 
-May import: ``core`` only (``remote_dom``, ``mirror``, ``frame_requests`` and
-``restored`` import nothing of the app, so they are tested under CPython).
+May import: ``core`` only (the other modules import nothing of the app but
+``protocol``, which imports nothing, so they are tested under CPython).
 """

@@ -21,6 +21,7 @@ from ..core.i18n import DAY_LOCALE, DAY_OPTIONS, ClockFormat, DayFormat, day_fro
 from ..core.untrusted import redact_text
 from .frame_requests import FrameRequests
 from .mirror import MirroredStorage
+from .protocol import ToPage, ToWorker
 from .remote_dom import RemoteDocument, RemoteElement
 
 _proxies: list[Any] = []
@@ -36,7 +37,7 @@ def post(message: Mapping[str, Any]) -> None:
 
 def frame_command(name: str, params: Mapping[str, Any] | None = None) -> None:
     """Ask the page to send ``name`` to the portal (the page allows only its own few)."""
-    post({"type": "frame", "command": name, "params": json.dumps(dict(params or {}))})
+    post({"type": ToPage.FRAME, "command": name, "params": json.dumps(dict(params or {}))})
 
 
 _requests: FrameRequests | None = None
@@ -44,7 +45,7 @@ _requests: FrameRequests | None = None
 
 def _take_reply(event: Any) -> None:
     data = event.data
-    if _requests is not None and getattr(data, "type", None) == "reply":
+    if _requests is not None and getattr(data, "type", None) == ToWorker.REPLY:
         _requests.take(data.to_py())
 
 
@@ -84,7 +85,7 @@ class CardPage:
         """Post what the view drew since last time, as one batch."""
         operations = self.document.take()
         if operations:
-            post({"type": "dom", "ops": json.dumps(operations, ensure_ascii=False)})
+            post({"type": ToPage.DOM, "ops": json.dumps(operations, ensure_ascii=False)})
 
 
 def _now() -> float:
@@ -140,28 +141,28 @@ def warn(message: str) -> None:
 
 
 def _post_storage(operation: str, key: str, value: str | None) -> None:
-    post({"type": "storage", "op": operation, "key": key, "value": value})
+    post({"type": ToPage.STORAGE, "op": operation, "key": key, "value": value})
 
 
 def announce(text: str) -> None:
     """Have the page's one live region say ``text`` (a state change, the outcome)."""
-    post({"type": "announce", "text": text})
+    post({"type": ToPage.ANNOUNCE, "text": text})
 
 
 def support(text: str, words: Mapping[str, str]) -> None:
     """Hand the page the "Copy for support" text and its button's words (shown from then on)."""
-    post({"type": "support", "text": text, "words": json.dumps(dict(words), ensure_ascii=False)})
+    post({"type": ToPage.SUPPORT, "text": text, "words": json.dumps(dict(words), ensure_ascii=False)})
 
 
 def quick_table(table: Mapping[str, Any]) -> None:
     """Hand the page the quick view's table in the card's language (``card.quick``): its title and
     notices follow the card's language, also one the admin forces."""
-    post({"type": "words", "table": json.dumps(dict(table), ensure_ascii=False)})
+    post({"type": ToPage.WORDS, "table": json.dumps(dict(table), ensure_ascii=False)})
 
 
 def saved(seq: int) -> None:
     """Tell the page that the saved copy holds every event up to its number ``seq``."""
-    post({"type": "saved", "seq": seq})
+    post({"type": ToPage.SAVED, "seq": seq})
 
 
 def page(boot: Mapping[str, Any]) -> CardPage:

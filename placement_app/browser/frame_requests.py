@@ -15,8 +15,11 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-#: How long a request waits for the page's reply at most (the page gives up sooner, and says so).
-TIMEOUT_S = 15.0
+from .protocol import REPLY_TIMEOUT_MS, ToPage
+
+#: How long a request waits for the page's reply at most: longer than the page waits for the
+#: portal's, so that the page's "no reply" arrives rather than this one's silence.
+TIMEOUT_S = REPLY_TIMEOUT_MS / 1000 + 5
 
 
 class FrameRequests:
@@ -34,7 +37,8 @@ class FrameRequests:
         key = f"request-{self.counter}"
         future: asyncio.Future[object] = asyncio.get_running_loop().create_future()
         self.pending[key] = future
-        self.post({"type": "frame", "command": command, "params": json.dumps(dict(params or {})), "id": key})
+        self.post({"type": ToPage.FRAME, "command": command, "params": json.dumps(dict(params or {})),
+                   "id": key})
         try:
             return await asyncio.wait_for(future, self.timeout_s)
         except TimeoutError:

@@ -105,13 +105,12 @@ def test_idle_from_connecting_without_code_is_not_answered(call: CallCard) -> No
     assert "answered and ended" not in call.text()
 
 
-def test_two_argument_callback_form_reaches_python(call: CallCard) -> None:
+def test_a_state_with_its_params_on_the_wire_reaches_python(call: CallCard) -> None:
+    """The portal posts ``[state, params]`` as one value; the card hands Python both.  (A library
+    that spreads it into two arguments is held by tests/js/call-events.test.mjs and test_events.)"""
     call.open("connecting")
     call.wait_for_python()
-    call.frame.evaluate("""async () => {
-        const shim = await import(document.querySelector('script[src$="/shim.js"]').src);
-        shim.intake('CallCard::CallStateChanged')('idle', {failedCode: '486'});
-    }""")
+    call.fire(STATE_CHANGED, ["idle", {"failedCode": "486"}])
     call.card.locator(".failure").wait_for()
     assert call.read(".failure-code") == "Code 486"
     assert call.card.locator(".entry.state-idle .detail").inner_text().startswith("486 · ")
@@ -137,6 +136,39 @@ def test_events_before_python_is_up_are_all_shown_in_order(call: CallCard) -> No
     assert clocks == sorted(clocks)
     assert "+491701234567 · Lead #204" in call.text()  # the CRM item in words, not LEAD
     assert call.read(".outcome").startswith("Call ended · ")
+
+
+def test_the_card_binds_and_holds_before_it_reads_anything_and_loses_nothing_meanwhile(
+        call: CallCard) -> None:
+    """The events are bound and the auto-close held before the page reads its protocol; what
+    comes meanwhile waits, and is drawn and reaches Python in order once the page has read it."""
+    protocol = call.hold("**/static/*/protocol.json")
+    call.open("idle")
+    call.wait_for_mark("init-data")  # the init data came...
+    assert call.commands().count("placementBindEvent") == 3
+    assert "disableAutoClose" in call.commands()
+    call.state("connecting")
+    call.state("connected")
+    call.page.evaluate("emulator.changeClient()")
+    assert call.card.locator("#quick-state.state-unknown").is_visible()  # ...and waits, undrawn
+    protocol.release()
+    call.card.locator("#quick-state.state-connected").wait_for()
+    call.wait_for_python()
+    assert call.rows() == ["Waiting for the call (since the card opened)", "Ringing", "Talking", "Client"]
+
+
+def test_a_card_that_cannot_read_its_protocol_shows_states_only_and_says_so(call: CallCard) -> None:
+    """Without the protocol the page knows no secret keys: it shows each call state (one of three
+    words) and nothing else of an event, and does not start Python."""
+    call.page.context.route("**/static/*/protocol.json", lambda route: route.fulfill(body="{not json"))
+    call.open("connecting")
+    call.card.locator("html[data-engine=fallback]").wait_for()
+    assert "disableAutoClose" in call.commands()  # held all the same
+    assert call.frame.locator("#quick-notice").inner_text() == (
+        "The full timeline could not start; call states are still shown. (the page cannot read its protocol)")
+    call.state("idle", "486", wire="array")
+    call.card.locator("#quick-state.state-idle").wait_for()
+    assert "486" not in call.frame.locator("#quick").inner_text()
 
 
 def test_html_in_a_code_is_shown_as_text(call: CallCard) -> None:

@@ -1,9 +1,14 @@
 /**
  * Small stand-ins for what a browser gives the shim, so that the real
  * static/*.js files run under `node --test`: elements that hold text and
- * children, windows that post and receive messages, and promises a test
- * settles when it chooses.
+ * children, windows that post and receive messages, a portal that answers
+ * when a test chooses, promises a test settles when it chooses, and the
+ * pages' protocol as the build exports it.
  */
+import { python } from './rules.mjs';
+
+/** The pages' protocol as the build writes it (protocol.json), asked of Python itself. */
+export const PROTOCOL = python('build.page_protocol()', 'import build');
 
 export class FakeElement {
   constructor(document, tagName) {
@@ -15,6 +20,7 @@ export class FakeElement {
     this.className = '';
     this.hidden = false;
     this.attributes = new Map();
+    this.dataset = {};
   }
 
   get textContent() {
@@ -151,4 +157,48 @@ export class Outbox {
     if (condition(this.items)) return Promise.resolve(this.items);
     return new Promise((resolve) => this.waiters.push({ condition, resolve }));
   }
+}
+
+/**
+ * A portal as the frame client reaches it: each command sent (with its parameters and time
+ * limit), answered when the test says; each event bound, raised when the test says.
+ */
+export class FakePortal {
+  constructor() {
+    this.calls = [];
+    this.bound = new Map();
+    /** Commands and bindings, in the order the page made them. */
+    this.order = [];
+  }
+
+  call(command, params, timeoutMs) {
+    const reply = gate();
+    this.calls.push({
+      command, params, timeoutMs,
+      answer: (value) => reply.resolve({ ok: true, value }),
+      timeOut: () => reply.resolve({ ok: false, reason: 'timeout' }),
+    });
+    this.order.push(command);
+    return reply.promise;
+  }
+
+  bindEvent(name, callback) {
+    this.bound.set(name, callback);
+    this.order.push(`bind ${name}`);
+  }
+
+  /** The portal raises `name` with `args` (one value on our wire). */
+  fire(name, ...args) {
+    this.bound.get(name)(...args);
+  }
+
+  /** The last `command` sent. */
+  sent(command) {
+    return this.calls.findLast((call) => call.command === command);
+  }
+}
+
+/** Let every promise callback that is ready run (a reply's `then`). */
+export function settle() {
+  return new Promise((resolve) => setImmediate(resolve));
 }

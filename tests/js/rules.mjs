@@ -21,5 +21,5 @@ export function python(expression, imports = '') {
   return JSON.parse(execFileSync(existsSync(VENV) ? VENV : 'python3', ['-c', code], { encoding: 'utf8' }));
 }
 
-/** The page's rules, as build.py writes them into rules.json. */
+/** The quick view's tables, as build.py writes them into rules.json. */
 export const RULES = python('build.rules()', 'import build');

@@ -1,12 +1,15 @@
-// The rule that hides the portal's secrets (static/secrets.js) against the
-// cases tests/unit/test_secret_keys.py holds Python's redact to.
+// The rule that hides the portal's secrets (static/secrets.js), with the keys the page is handed
+// in the pages' protocol, against the cases tests/unit/test_secret_keys.py holds Python's redact to.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
-import { HIDDEN, redact, redactText } from '../../static/secrets.js';
+import { createRedactor } from '../../static/secrets.js';
+import { PROTOCOL } from './fakes.mjs';
 
 const TABLE = JSON.parse(readFileSync(new URL('./redaction_cases.json', import.meta.url), 'utf8'));
+const { redact, redactText } = createRedactor(PROTOCOL.secrets);
+const HIDDEN = PROTOCOL.secrets.hidden;
 
 for (const { case: name, value, expected } of TABLE.cases) {
   test(`redact: ${name}`, () => {
@@ -26,4 +29,11 @@ test('an object with __proto__ as a key stays an own key, and hides nothing it s
   const hidden = redact(value);
   assert.equal(JSON.stringify(hidden), `{"__proto__":{"auth":"${HIDDEN}"},"failedCode":"486"}`);
   assert.equal(Object.getPrototypeOf(hidden), Object.prototype);
+});
+
+test('the keys, the words for a hidden value and the depth are the ones handed over', () => {
+  const own = createRedactor({ keys: ['PIN'], hidden: '***', maxDepth: 1 });
+  assert.deepEqual(own.redact({ pin: 1, auth: 'tok', deep: [[1]] }), { pin: '***', auth: 'tok', deep: ['***'] });
+  assert.equal(own.redactText('pin=1234&auth=tok'), 'pin=***&auth=tok');
+  assert.throws(() => createRedactor({ keys: [], hidden: '***', maxDepth: 1 }), /no secret keys/);
 });

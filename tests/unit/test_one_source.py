@@ -26,6 +26,13 @@ TEXT_RULES = re.compile(r"isprintable|printable|strip|pythonjson|pythonnumber|fl
                         r"reprfloat|jsondumps|pythonfloat", re.IGNORECASE)
 #: Names both sides use for things that are not the same rule, each with why.
 SAME_NAME_OTHER_THING = {
+    # The page's end of a message Python sends (browser.protocol names them): it shows what it is sent.
+    "announce": "the live region says Python's words",
+    "support": "the *Copy for support* button takes Python's text",
+    "mark": "a moment of Python's start-up, marked for the bench",
+    "status": "the admin page's status line shows Python's words",
+    "texts": "the admin page's labels take Python's words",
+    "take": "call-events.js takes an event in; Python's takes a portal's reply",
     "apply": "dom-ops.js applies Python's drawing operations; Python's apply is the timeline's reducer",
     "call": "frame.js sends a portal command; Python's call is a REST call",
     "callState": "the quick view draws a state change (an event's name); Python's call_state is a field",

@@ -1,33 +1,33 @@
 """The page hides the same secrets as Python, by the same rule.
 
-``static/secrets.js`` keeps its own copy of the secret keys (the page needs
-them before anything else is readable); this holds it to
-:data:`placement_app.core.untrusted.SECRET_KEYS`, and Python's ``redact`` to
-the table of cases that ``tests/js/secrets.test.mjs`` runs through the
-page's.
+``static/secrets.js`` is handed its keys, and the words that stand for a
+hidden value, in the pages' protocol that the build exports from
+:mod:`placement_app.core.untrusted`; ``tests/js/secrets.test.mjs`` runs the
+table of cases through the page's rule with that export (asked of Python,
+``tests/js/rules.mjs``), and this holds the export to Python's list, and
+Python's ``redact`` to the same table.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from placement_app.core.untrusted import SECRET_KEYS, redact
+import build
+from placement_app.core.untrusted import HIDDEN, MAX_DEPTH, SECRET_KEYS, redact
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "tests" / "js" / "redaction_cases.json"
 TABLE: dict[str, Any] = json.loads(CASES.read_text(encoding="utf-8"))
 
 
-def test_the_page_knows_every_secret_key_python_knows() -> None:
-    source = (ROOT / "static" / "secrets.js").read_text(encoding="utf-8")
-    found = re.search(r"export const SECRET_KEYS = \[([^\]]*)\]", source)
-    assert found is not None
-    assert set(re.findall(r"'([^']+)'", found.group(1))) == SECRET_KEYS
+def test_the_page_is_handed_every_secret_key_python_knows() -> None:
+    secrets = json.loads(build.generated_static()[build.PROTOCOL_FILE])["secrets"]
+    assert set(secrets["keys"]) == SECRET_KEYS
+    assert (secrets["hidden"], secrets["maxDepth"]) == (HIDDEN, MAX_DEPTH)
 
 
 @pytest.mark.parametrize("case", TABLE["cases"], ids=[case["case"] for case in TABLE["cases"]])
