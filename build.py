@@ -195,12 +195,14 @@ PROTOCOL_FILE = "protocol.json"
 
 
 def page_protocol() -> dict[str, object]:
-    """The page↔worker protocol and the rule that hides secrets, for every page's JavaScript."""
+    """The page↔worker protocol, the rule that hides secrets, and how the card's page writes a
+    call's event log, for every page's JavaScript."""
     sys.path.insert(0, str(ROOT))
     from placement_app.browser import protocol
+    from placement_app.card import replay
     from placement_app.core import untrusted
 
-    return {**protocol.export(), "secrets": {
+    return {**protocol.export(), "log": replay.export(), "secrets": {
         "keys": sorted(untrusted.SECRET_KEYS), "hidden": untrusted.HIDDEN, "maxDepth": untrusted.MAX_DEPTH}}
 
 

@@ -24,16 +24,15 @@
  * @typedef {[string, string, number, string]} Entry
  * @typedef {{ version: number, call_id: string, written: number, dropped: number, events: Entry[] }} Log
  * @typedef {{
- *   storage: () => Storage, prefix: string, page: string, keep: readonly string[],
+ *   storage: () => Storage, prefix: string, page: string, keep: readonly string[], version: number,
  *   maxEvents: number, maxCalls: number, now?: () => number, warn?: (message: string) => void,
- * }} LogInputs  `storage`: this app's (a function: reading it may throw); `prefix`: where the logs
- *   go; `page`: this page's id; `keep`: event kinds never dropped (the init data)
+ * }} LogInputs  `storage`: this app's (a function: reading it may throw); `page`: this page's id;
+ *   the rest as Python reads the logs (placement_app/card/replay.py exports them): where they go,
+ *   the event kinds never dropped (the init data), the format's version, and the bounds
  */
 
-export const VERSION = 1;
-
 /** @param {LogInputs} inputs */
-export function createCallLog({ storage, prefix, page, keep, maxEvents, maxCalls, now = Date.now,
+export function createCallLog({ storage, prefix, page, keep, version, maxEvents, maxCalls, now = Date.now,
   warn = (message) => console.warn(message) }) {
   /** @type {string | null} */
   let callId = null;
@@ -49,7 +48,7 @@ export function createCallLog({ storage, prefix, page, keep, maxEvents, maxCalls
   function logOf(id) {
     try {
       const value = JSON.parse(storage().getItem(keyOf(id)) ?? 'null');
-      return value && value.version === VERSION && value.call_id === id && Array.isArray(value.events) ? value : null;
+      return value && value.version === version && value.call_id === id && Array.isArray(value.events) ? value : null;
     } catch {
       return null;
     }
@@ -133,7 +132,7 @@ export function createCallLog({ storage, prefix, page, keep, maxEvents, maxCalls
     call(id) {
       if (callId !== null) return;
       callId = id;
-      log = logOf(id) ?? { version: VERSION, call_id: id, written: now(), dropped: 0, events: [] };
+      log = logOf(id) ?? { version, call_id: id, written: now(), dropped: 0, events: [] };
       for (const entry of early.splice(0)) keepEntry(entry);
       write();
     },

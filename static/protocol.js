@@ -17,7 +17,11 @@
  *   pages: Record<string, PageRules>,
  *   replyTimeoutMs: number,
  *   secrets: import('./secrets.js').SecretRule,
+ *   log: CallLogRules,
  * }} Protocol
+ * @typedef {{ prefix: string, keep: string[], version: number, maxEvents: number, maxCalls: number,
+ *   maxPayload: number, storagePrefix: string }} CallLogRules  how the card's page keeps a call's
+ *   event log (placement_app/card/replay.py)
  * @typedef {{ call(command: string, params?: unknown, timeoutMs?: number): Promise<import('./frame.js').Reply> }} Portal
  * @typedef {{ command: string, ok: boolean, value: unknown }} CommandReply
  * @typedef {{ type?: unknown, [field: string]: unknown }} WorkerMessage
@@ -44,7 +48,10 @@ export function isProtocol(value) {
     && Object.values(value.pages).every((page) => page && texts(page.messages) && texts(page.commands))
     && Number.isFinite(value.replyTimeoutMs) && value.replyTimeoutMs > 0
     && Boolean(value.secrets) && texts(value.secrets.keys) && value.secrets.keys.length > 0
-    && typeof value.secrets.hidden === 'string' && Number.isInteger(value.secrets.maxDepth);
+    && typeof value.secrets.hidden === 'string' && Number.isInteger(value.secrets.maxDepth)
+    && Boolean(value.log) && typeof value.log.prefix === 'string' && texts(value.log.keep)
+    && Number.isInteger(value.log.maxEvents) && Number.isInteger(value.log.maxCalls)
+    && typeof value.log.storagePrefix === 'string';
 }
 
 /** @param {URL} url */

@@ -22,12 +22,12 @@
  * @typedef {{
  *   version: number, tables: Record<string, Table>, fallback: string, aliases: Record<string, string>,
  *   states: string[], plainCode: string, sipCode: string, rangMs: number, maxRows: number,
- *   plural: { listed: number, repeat: number }, storage: { call: string, words: string },
+ *   plural: { listed: number, repeat: number }, storage: { shown: string, words: string },
  * }} Export  what the build exports (placement_app.card.quick.export)
  * @typedef {{
  *   headline: string, box: [string, string, string] | null, rows: string[][], state: string | null,
  *   after_call: boolean, answered: boolean, ringing_at: number | null,
- * }} Shown  a call's rows as Python drew them (placement_app.card.quick.shown)
+ * }} Shown  a call's rows as Python drew them (placement_app.card.quick.shown), kept with its call_id
  * @typedef {{ lang: unknown, state: string | null, callId: string | null }} Opened
  * @typedef {(key: string) => string | null} Read  reads this app's storage (null: nothing, or refused)
  * @typedef {{ headline: string, box: [string, string, string] | null, tone: string, unsure: boolean }} Top
@@ -49,7 +49,7 @@ const STATES = ['idle', 'connecting', 'connected'];
  */
 export const BARE = {
   version: 0, fallback: 'en', aliases: {}, states: STATES, plainCode: '[!-~]{1,120}', sipCode: '(?!)',
-  rangMs: 1000, maxRows: 200, plural: { listed: 0, repeat: 1 }, storage: { call: '', words: '' },
+  rangMs: 1000, maxRows: 200, plural: { listed: 0, repeat: 1 }, storage: { shown: '', words: '' },
   tables: { en: {
     version: 0, lang: 'en', tag: 'en', time: { timeStyle: 'medium' }, codes: {}, classes: {}, plural: [],
     words: { waiting: 'idle', ended: 'idle', answered: 'idle', connecting: 'connecting', connected: 'connected' },
@@ -202,9 +202,9 @@ export class QuickView {
    */
   opened({ lang, state, callId }, at) {
     this.table = this.pick(lang);
-    const saved = callId === null || !this.rules.storage.call ? null : this.json(`${this.rules.storage.call}${callId}`);
+    const kept = callId === null || !this.rules.storage.shown ? null : this.json(`${this.rules.storage.shown}${callId}`);
     /** @type {Shown | null} */
-    const shown = saved && saved.call_id === callId && saved.shown && Array.isArray(saved.shown.rows) ? saved.shown : null;
+    const shown = kept && kept.call_id === callId && Array.isArray(kept.rows) ? kept : null;
     if (shown && !this.rows.length) {
       this.rows = shown.rows.filter((row) => Array.isArray(row)).map((row) => row.map(String));
       this.top = { headline: String(shown.headline), box: shown.box, tone: shown.box ? 'known' : '', unsure: false };

@@ -8,9 +8,10 @@
  * what the build exported (the protocol, the quick view's tables); the
  * events that came meanwhile wait, in order.  Python runs in a worker
  * (engine.js) so that its start-up never holds up this thread; the page
- * draws (drawing.js), keeps the journal (journal.js) and applies Python's
- * storage writes (storage.js).  The state lives in Python; nothing here
- * decides anything.
+ * draws (drawing.js), keeps every event in the call's log the moment it
+ * comes (call-log.js: what a reloaded card replays) and keeps what Python
+ * asks it to (storage.js).  The state lives in Python; nothing here decides
+ * anything.
  */
 import { FrameClient, readFrameName } from './frame.js';
 import { BARE, QuickView, readCallState } from './quick-view.js';
@@ -22,8 +23,8 @@ import { SupportCopy } from './support.js';
 import { createHold } from './hold.js';
 import { createWorkerLink, readProtocol } from './protocol.js';
 import { DONE, createCallEvents } from './call-events.js';
-import { createJournal } from './journal.js';
-import { STORAGE_PREFIX, createPageStorage } from './storage.js';
+import { createCallLog } from './call-log.js';
+import { createPageStorage } from './storage.js';
 import { createDrawing } from './drawing.js';
 
 const ENTRY = 'placement_app.card.app';
@@ -82,7 +83,6 @@ const [protocol, rules] = await Promise.all([readProtocol(), readRules()]);
 // The first words in the portal's language: the frame's address carries it (Bitrix24 adds LANG).
 const quickView = new QuickView(document, rules, { lang: new URLSearchParams(location.search).get('LANG'),
   read: (key) => { try { return localStore()?.getItem(key) ?? null; } catch { return null; } } });
-const storage = createPageStorage(localStore());
 const drawing = createDrawing({
   quickView,
   readCallState: (args) => readCallState(rules, args),
@@ -114,11 +114,12 @@ if (!events) {
 } else {
   const T = protocol.toPage;
   const pageId = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
-  const journal = createJournal({
-    storage: localStore(), key: `${STORAGE_PREFIX}journal:${pageId}`, page: pageId,
-    isHidden: () => document.visibilityState === 'hidden',
-  });
-  journal.watch(document, window);
+  // The call's event log: every event kept the moment it comes, for the call's next page to replay.
+  const { log: logRules } = protocol;
+  const storage = createPageStorage(localStore(), logRules.storagePrefix);
+  const callLog = createCallLog({ storage: () => /** @type {Storage} */ (localStore()), prefix: logRules.prefix,
+    page: pageId, keep: logRules.keep, maxEvents: logRules.maxEvents, maxCalls: logRules.maxCalls,
+    version: logRules.version });
   /** @type {Worker | null} */
   let worker = null;
   const link = createWorkerLink({
@@ -129,7 +130,7 @@ if (!events) {
     handlers: {
       [T.DOM]: ({ ops }) => drawing.draw(ops),
       [T.STORAGE]: (write) => storage.apply(write),
-      [T.SAVED]: ({ seq }) => { if (typeof seq === 'number') journal.confirmed(seq); },
+      [T.LOG]: ({ kind, payload, at }) => callLog.add(String(kind), String(payload), Number(at)),
       [T.DROPPED]: ({ count }) => drawing.dropped(count),
       [T.ANNOUNCE]: ({ text }) => drawing.announce(text),
       [T.SUPPORT]: ({ text, words }) => drawing.support(text, words),
@@ -146,7 +147,7 @@ if (!events) {
   drawing.loading();
   try {
     worker = startPython({
-      entry: ENTRY, data: { storage: storage.snapshot() }, onMessage: link.receive, onFailed: drawing.failed,
+      entry: ENTRY, data: { logs: callLog.all(), page: pageId }, onMessage: link.receive, onFailed: drawing.failed,
     });
   } catch (error) {
     console.error('Call Timeline: Python cannot start here', error);
@@ -154,8 +155,11 @@ if (!events) {
   }
   events.start(createRedactor(protocol.secrets).redact, [
     drawing.event,
-    journal.add,
-    (event) => link.send(event.kind, event.payload, event.at, event.seq),
+    (event) => {
+      if (event.callId !== null) callLog.call(event.callId);
+      callLog.add(event.kind, event.kept, event.at);
+    },
+    (event) => link.send(event.kind, event.payload, event.at),
   ]);
   // "Done" on a card held open after a failed call: an event like the others, in order.
   $('timeline').addEventListener('click', (event) => {

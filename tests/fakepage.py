@@ -6,7 +6,11 @@ what the page would have done with it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
+from typing import Any
+
+from placement_app.card.replay import VERSION
 
 
 class FakePage:
@@ -17,8 +21,10 @@ class FakePage:
         self.warnings: list[str] = []
         #: The placement commands sent to the portal, each with the clock's time then.
         self.commands: list[tuple[float, str]] = []
-        #: The page's numbers the card confirmed as saved.
-        self.confirmed: list[int] = []
+        #: What the card asked the page to keep, by key (the last value).
+        self.kept: dict[str, str] = {}
+        #: The events the card asked the page to add to the call's log.
+        self.logged: list[tuple[str, str, float]] = []
         self.said: list[str] = []
         self.summaries: list[str] = []
         self.words: list[dict[str, str]] = []
@@ -39,8 +45,11 @@ class FakePage:
     def command(self, name: str) -> None:
         self.commands.append((self.clock(), name))
 
-    def saved(self, seq: int) -> None:
-        self.confirmed.append(seq)
+    def keep(self, key: str, value: str) -> None:
+        self.kept[key] = value
+
+    def log(self, kind: str, payload: str, at: float) -> None:
+        self.logged.append((kind, payload, at))
 
     def announce(self, text: str) -> None:
         self.said.append(text)
@@ -54,3 +63,38 @@ class FakePage:
 
     def quick_table(self, table: Mapping[str, object]) -> None:
         self.tables.append(table)
+
+
+class PageLog:
+    """The call's event log as the page writes it (``static/call-log.js``, tested in ``tests/js``):
+    every event a page forwards, and every one its card asks it to add, under the page's id."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, list[list[object]]] = {}
+
+    def text(self, call_id: str) -> str:
+        return json.dumps({"version": VERSION, "call_id": call_id, "written": 0, "dropped": 0,
+                           "events": self.entries.get(call_id, [])})
+
+    def logs(self) -> dict[str, str]:
+        """What a new page hands its worker at start (its boot data's ``logs``)."""
+        return {call_id: self.text(call_id) for call_id in self.entries}
+
+    def add(self, call_id: str, page: str, kind: str, payload: str, at: float) -> None:
+        self.entries.setdefault(call_id, []).append([kind, payload, at, page])
+
+
+class LoggedPage(FakePage):
+    """A page that forwards events to its card and logs them, as the card's page does."""
+
+    def __init__(self, log: PageLog, call_id: str, page_id: str, clock: Callable[[], float] = lambda: 0.0):
+        super().__init__(clock)
+        self.call_log, self.call_id, self.page_id = log, call_id, page_id
+
+    def forward(self, card: Any, kind: str, payload: str, at: float) -> None:
+        self.call_log.add(self.call_id, self.page_id, kind, payload, at)
+        card.receive(kind, payload, at)
+
+    def log(self, kind: str, payload: str, at: float) -> None:
+        super().log(kind, payload, at)
+        self.call_log.add(self.call_id, self.page_id, kind, payload, at)

@@ -4,7 +4,6 @@
   the pages' ``main()`` functions, inside Pyodide;
 - ``remote_dom``: a document that records DOM operations for the page to
   apply (the view runs in a worker, which has no DOM);
-- ``mirror``: the page's storage as the worker sees it;
 - ``frame_requests``: portal commands sent through the page whose replies
   the worker waits for (``refreshAuth``);
 - ``restored``: the start-up snapshot's mark, and the worker's check of a

@@ -20,7 +20,6 @@ from pyodide.http import pyfetch
 from ..core.i18n import DAY_LOCALE, DAY_OPTIONS, ClockFormat, DayFormat, day_from_parts, time_options
 from ..core.untrusted import redact_text
 from .frame_requests import FrameRequests
-from .mirror import MirroredStorage
 from .protocol import ToPage, ToWorker
 from .remote_dom import RemoteDocument, RemoteElement
 
@@ -73,9 +72,9 @@ class CardPage:
     clock: ClockFormat
     day: DayFormat
     warn: Callable[[str], None]
-    storage: MirroredStorage | None
     command: Callable[[str], None]
-    saved: Callable[[int], None]
+    keep: Callable[[str, str], None]
+    log: Callable[[str, str, float], None]
     announce: Callable[[str], None]
     support: Callable[[str, Mapping[str, str]], None]
     fit: Callable[[], None]
@@ -140,8 +139,15 @@ def warn(message: str) -> None:
     js.console.warn(redact_text(message))
 
 
-def _post_storage(operation: str, key: str, value: str | None) -> None:
-    post({"type": ToPage.STORAGE, "op": operation, "key": key, "value": value})
+def keep(key: str, value: str) -> None:
+    """Have the page keep ``value`` under ``key`` in its storage (the worker has none): what the
+    next page of the call shows before Python runs there."""
+    post({"type": ToPage.STORAGE, "op": "set", "key": key, "value": value})
+
+
+def log(kind: str, payload: str, at: float) -> None:
+    """Have the page add an event the card made itself to the call's event log."""
+    post({"type": ToPage.LOG, "kind": kind, "payload": payload, "at": at})
 
 
 def announce(text: str) -> None:
@@ -160,21 +166,12 @@ def quick_table(table: Mapping[str, Any]) -> None:
     post({"type": ToPage.WORDS, "table": json.dumps(dict(table), ensure_ascii=False)})
 
 
-def saved(seq: int) -> None:
-    """Tell the page that the saved copy holds every event up to its number ``seq``."""
-    post({"type": ToPage.SAVED, "seq": seq})
-
-
-def page(boot: Mapping[str, Any]) -> CardPage:
-    """The drawing surface, clock, console and saved calls, from the page's boot message."""
+def page() -> CardPage:
+    """The card's page as the worker reaches it: the drawing surface, the clock, the console, and
+    everything the card tells the page."""
     document = RemoteDocument()
-    snapshot = boot.get("storage")
-    storage = MirroredStorage(snapshot, _post_storage) if isinstance(snapshot, dict) else None
-    if storage is None:
-        warn("Call Timeline: no local storage here; the timeline will not survive a reload")
-    return CardPage(document, document.root, _now, intl_clock(), intl_day(), warn, storage,
-                    frame_command, saved, announce, support, lambda: frame_command("resizeWindow"),
-                    quick_table)
+    return CardPage(document, document.root, _now, intl_clock(), intl_day(), warn, frame_command, keep, log,
+                    announce, support, lambda: frame_command("resizeWindow"), quick_table)
 
 
 def export(function: Callable[..., Any]) -> Any:

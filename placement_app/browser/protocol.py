@@ -36,9 +36,11 @@ class ToPage(StrEnum):
     DOM = "dom"
     #: The card: a write to the page's storage (``{op, key, value?}``).
     STORAGE = "storage"
-    #: The card: the saved copy holds every event up to ``{seq}``; the settings page: the
-    #: settings are stored.
+    #: The settings page: the settings are stored.
     SAVED = "saved"
+    #: The card: an event it made itself, for the call's event log (``{kind, payload, at}``,
+    #: ``card.replay``).
+    LOG = "log"
     #: The card: what its one live region says (``{text}``).
     ANNOUNCE = "announce"
     #: The card: the *Copy for support* text and its button's words (``{text, words}``).
@@ -96,7 +98,7 @@ def _page(messages: set[ToPage], commands: tuple[str, ...]) -> Page:
 #: A command not named for its page is not sent: a page sends the portal only what it needs.
 PAGES: dict[str, Page] = {
     "placement_app.card.app": _page(
-        {ToPage.DOM, ToPage.STORAGE, ToPage.SAVED, ToPage.ANNOUNCE, ToPage.SUPPORT, ToPage.WORDS},
+        {ToPage.DOM, ToPage.STORAGE, ToPage.LOG, ToPage.ANNOUNCE, ToPage.SUPPORT, ToPage.WORDS},
         ("disableAutoClose", "enableAutoClose", "refreshAuth", "resizeWindow")),
     "placement_app.admin.settings_page": _page(
         {ToPage.TEXTS, ToPage.STATUS, ToPage.FORM, ToPage.SUMMARY, ToPage.ERRORS, ToPage.NOTICE,

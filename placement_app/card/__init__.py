@@ -1,9 +1,10 @@
 """The call card: the operator's view of the call, kept across reloads.
 
 - ``view``: draws the timeline with text nodes only, incrementally;
-- ``storage``: the timeline per ``CALL_ID`` in the page's storage;
-- ``persistence``: when the card saves, what the page is told is saved, and what a reloaded card
-  of the same call picks up;
+- ``replay``: a reloaded card's call rebuilt from the call's event log, which the page writes as
+  each event comes (nothing else is saved);
+- ``quick``: the card's words as tables for the quick view the page draws before Python is live,
+  and the rows the page keeps for the call's next page;
 - ``keep_open``: when the card lets the portal close it (held from bind; let go at once after an
   answered call, after the outcome and the admin's time after a failed one; pure, clock in);
 - ``statistics``: finding a lost failure code in the portal's call statistics (what to ask, what

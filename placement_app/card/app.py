@@ -1,4 +1,4 @@
-"""Wiring: events in, timeline updated, view redrawn, timeline kept.
+"""Wiring: events in, timeline updated, view redrawn, the page told.
 
 :class:`Card` is plain Python: it runs under CPython with a fake document, a
 fake page (:class:`.page.Page`) and a fake portal.  :func:`main` is what the
@@ -10,25 +10,25 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import replace
+from collections.abc import Mapping
 
 from ..core import i18n, settings
-from ..core.events import CALL_CARD_EVENTS, BeforeClose, CardOpened, Event, arrival, parse_wire
+from ..core.events import CALL_CARD_EVENTS, CardOpened, Event, arrival, parse_wire
 from ..core.settings import DEFAULTS
-from ..core.timeline import Notice, NoticeKind, Timeline, apply, with_error
+from ..core.timeline import Notice, NoticeKind, Timeline, apply, resume, with_error
 from ..core.untrusted import MAX_TEXT, describe_error, preview
-from . import keep_open, quick
+from . import keep_open, quick, replay
 from .keep_open import KeepOpen
 from .lookup import PortalAccess, StatisticsLookup
 from .page import Page
-from .persistence import Persistence
-from .storage import Store
 from .support import CallFacts
 from .teller import Teller
 from .view import CardView
 
-#: How often the page calls :meth:`Card.tick` (ms): the timers, the hold and the throttled saves.
+#: How often the page calls :meth:`Card.tick` (ms): the timers, the hold and the rows kept.
 TICK_MS = 250
+#: Events kept while the call id is unknown, to replay over a rebuilt call (``timeline.resume``).
+MAX_EARLY = 500
 
 
 class Card:
@@ -36,14 +36,17 @@ class Card:
 
     Events are handled one at a time in the order received.  A failure while
     handling one is logged and shown as an error entry; the next event is
-    handled as if nothing happened.  What the card keeps across reloads is
-    :class:`Persistence`'s business, the conversation with the portal's call
-    statistics :class:`StatisticsLookup`'s, and what the page hears besides
-    the drawing :class:`Teller`'s; the card only wires them to its events.
+    handled as if nothing happened.  Nothing is saved: the page logs every
+    event as it comes, and a reloaded card of the call rebuilds it from the
+    log (:mod:`.replay`; ``logs`` are the ones the page found at start, by call
+    id, and ``page_id`` names this page's own entries).  The conversation with
+    the portal's call statistics is :class:`StatisticsLookup`'s, and what the
+    page hears besides the drawing :class:`Teller`'s; the card only wires them
+    to its events.
     """
 
-    def __init__(self, view: CardView, page: Page, store: Store | None = None,
-                 portal: PortalAccess | None = None):
+    def __init__(self, view: CardView, page: Page, logs: Mapping[str, str] | None = None,
+                 page_id: str = "", portal: PortalAccess | None = None):
         self.view = view
         self.page = page
         self.timeline = Timeline()
@@ -55,13 +58,16 @@ class Card:
         self.facts = CallFacts()
         #: Call-card events taken in (the root's ``data-events``).
         self.received = 0
-        self.saving = Persistence(store or Store(None), page.saved)
+        self.logs = dict(logs or {})
+        self.page_id = page_id
+        #: Events handled before the call id was known (:meth:`_pick_up` replays them).
+        self.early: list[Event] = []
+        self.rows = quick.Rows()
         self.lookup = StatisticsLookup(portal, self)
         self.teller = Teller(page, view)
 
-    def receive(self, kind: object, payload_json: object, at: object, seq: object = None) -> None:
-        """Take one event as the shim forwards it: name, JSON arguments, arrival time, its number."""
-        self.saving.took(seq)
+    def receive(self, kind: object, payload_json: object, at: object) -> None:
+        """Take one event as the page forwards it: name, JSON arguments, arrival time."""
         if isinstance(kind, str) and kind in CALL_CARD_EVENTS:
             self.received += 1
             self.view.show_received(self.received)
@@ -74,13 +80,8 @@ class Card:
         self.handle(event)
 
     def handle(self, event: Event) -> None:
-        """Apply one typed event, then redraw.
-
-        A close attempt while the card holds itself open is marked ``held``:
-        the timeline must not say the card is closing when it stays.
-        """
-        if isinstance(event, BeforeClose) and self.keep.holding:
-            event = replace(event, held=True)
+        """Apply one typed event (as the hold marks it, ``keep_open.marked``), then redraw."""
+        event = keep_open.marked(event, self.keep)
         try:
             before = self.timeline
             self.timeline = apply(before, event)
@@ -88,15 +89,15 @@ class Card:
                 self._opened(event)
             if before.call_id is None:
                 self._pick_up(event)
-            self.saving.changed(self.timeline)
+            learned = replay.learned(event)
+            if learned is not None and self.timeline.call_id is not None:
+                self.page.log(*learned, event.at)  # so that the log alone rebuilds the card
             self.lookup.start_if_needed()
         except Exception as error:
             self._failed(type(event).__name__, event.at, error)
         self._hold(event)
         self.redraw()
-        now = self.page.now()
-        if self.saving.due(now):
-            self.saving.flush(self.timeline, self.keep, now, self._shown)
+        self._keep_rows()
 
     def _opened(self, event: CardOpened) -> None:
         """What the init data says beyond the timeline: the portal's REST, the call's facts, the settings."""
@@ -111,23 +112,36 @@ class Card:
             # and for the next card's quick view, these settings' words before Python runs.
             table = quick.table(i18n.resolve_language(self.settings.language_for(event.lang)), self.settings)
             self.page.quick_table(table)
-            self.saving.store.keep_words(quick.words_key(event.lang), table)
+            self.page.keep(quick.words_key(event.lang), json.dumps(table, ensure_ascii=False))
 
     def _pick_up(self, event: Event) -> None:
-        """Once the call id is known, go on from where a reloaded tab of the call left off."""
-        resumed = self.saving.pick_up(self.timeline, event, self.page.now())
-        if resumed is None:
+        """Once the call id is known, go on from where the call's other pages left it (a reload).
+
+        The call is rebuilt from their entries in its log, then this page's
+        init data and the events before it are applied as a reloaded tab takes
+        the call up (``timeline.resume``); the hold is rebuilt from the same
+        events at their own moments, so the admin's time limit runs on.
+        """
+        call_id = self.timeline.call_id
+        if call_id is None:
+            if len(self.early) < MAX_EARLY:
+                self.early.append(event)
             return
-        self.timeline = resumed.timeline
-        if resumed.hold is not None:
-            self.keep = resumed.hold  # the admin's time limit runs on
+        log = replay.read(self.logs.get(call_id), call_id)
+        rebuilt = (replay.rebuild(log, self.page_id, self.settings, self.lookup.available)
+                   if log is not None else None)
+        if rebuilt is not None and isinstance(event, CardOpened):
+            timeline, self.keep = rebuilt
+            self.timeline = resume(timeline, event, self.early)
             if self.keep.released:
                 # This new page held the card again at bind: let go again, as before the reload.
                 self.page.command(keep_open.ENABLE)
+        self.early = []
 
-    def _shown(self) -> dict[str, object]:
-        """The rows as the view drew them, kept for the quick view of the call's next page."""
-        return quick.shown(self.timeline, self.view.lang, self.settings, self.view.clock, self.page.now())
+    def _keep_rows(self) -> None:
+        """Have the page keep the rows as the view drew them, for the quick view of the call's next page."""
+        self.rows.offer(self.page.keep, self.timeline, self.view.lang, self.settings, self.view.clock,
+                        self.page.now())
 
     def _failed(self, kind: object, at: object, error: Exception) -> None:
         self.page.warn(f"Call Timeline: handling {preview(kind, MAX_TEXT)} failed: {describe_error(error)}")
@@ -137,11 +151,8 @@ class Card:
         """Hold the card open after a failed call, if the admin asked (see :mod:`keep_open`)."""
         try:
             now = self.page.now()
-            before = self.keep
             self.keep, commands = keep_open.step(self.keep, self.settings, self.timeline, now, event,
                                                  self.lookup.available)
-            if self.keep != before:
-                self.saving.changed(self.timeline)
             for name in commands:
                 self.page.command(name)
             closes_in = self.keep.closes_in(self.settings, now)
@@ -158,10 +169,6 @@ class Card:
         return ended is not None and any(
             isinstance(entry, Notice) and entry.kind is NoticeKind.KEPT_OPEN and entry.at >= ended
             for entry in self.timeline.entries)
-
-    def flush(self) -> None:
-        """Save the timeline now if it changed, and tell the page what is saved (see :class:`Persistence`)."""
-        self.saving.flush(self.timeline, self.keep, self.page.now(), self._shown)
 
     def redraw(self) -> None:
         try:
@@ -184,7 +191,7 @@ class Card:
             self.page.send_drawing()
             self.teller.publish(self.timeline, self.facts, self.settings, now, throttle=False)
             self.teller.fit(self.timeline, self.holding)
-            self.saving.flush(self.timeline, self.keep, now, self._shown)
+            self._keep_rows()
         except Exception as error:
             self.page.warn(f"Call Timeline: timer failed: {describe_error(error)}")
 
@@ -192,16 +199,18 @@ class Card:
 def main(boot_json: str = "{}") -> object:
     """Start the card in the worker; return the function the engine forwards events to.
 
-    ``boot_json`` is what the page knows that the worker cannot: the saved
-    calls (a worker has no ``localStorage``).
+    ``boot_json`` is what the page knows that the worker cannot: the calls'
+    event logs it keeps (a worker has no ``localStorage``), and its own id.
     """
     from ..browser import bridge
 
     boot = json.loads(boot_json)
-    page = bridge.page(boot if isinstance(boot, dict) else {})
+    boot = boot if isinstance(boot, dict) else {}
+    page = bridge.page()
     portal = PortalAccess(bridge.post_form, asyncio.ensure_future, asyncio.sleep, bridge.refresh_auth)
-    card = Card(CardView(page.document, page.root, page.clock, page.day), page,
-                Store(page.storage, page.warn), portal)
+    page_id = boot.get("page")
+    card = Card(CardView(page.document, page.root, page.clock, page.day), page, replay.logs(boot),
+                page_id if isinstance(page_id, str) else "", portal)
     card.redraw()
     bridge.every(TICK_MS, card.tick)
     return bridge.export(card.receive)

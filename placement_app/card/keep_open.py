@@ -30,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from ..core.events import CallState, DonePressed, Event
+from ..core.events import BeforeClose, CallState, DonePressed, Event
 from ..core.settings import Settings
 from ..core.timeline import SUCCESS_CODES, LookupState, Timeline
 
@@ -103,6 +103,12 @@ def _renew(state: KeepOpen, timeline: Timeline, now: float) -> tuple[KeepOpen, t
     if last is None or now - last >= RENEW_MS:
         return replace(state, renewed_at=now), (DISABLE,)
     return state, ()
+
+
+def marked(event: Event, state: KeepOpen) -> Event:
+    """``event`` as the timeline takes it: a close attempt while the card holds itself open is
+    ``held``, for the timeline must not say the card is closing when it stays."""
+    return replace(event, held=True) if isinstance(event, BeforeClose) and state.holding else event
 
 
 def step(state: KeepOpen, settings: Settings, timeline: Timeline, now: float,

@@ -31,8 +31,12 @@ class Page(Protocol):
         """Send one placement command to the portal (``disableAutoClose``, ``enableAutoClose``)."""
         ...
 
-    def saved(self, seq: int) -> None:
-        """The saved copy holds every event up to the page's number ``seq``: the page may forget them."""
+    def keep(self, key: str, value: str) -> None:
+        """Keep ``value`` under ``key`` in the page's storage (the worker has none)."""
+        ...
+
+    def log(self, kind: str, payload: str, at: float) -> None:
+        """Add an event the card made itself to the call's event log (``card.replay``)."""
         ...
 
     def announce(self, text: str) -> None:

@@ -7,9 +7,9 @@ looks its words up in the tables made here, out of the very functions Python's v
 words.  Two places hand the tables to the page:
 
 - the build exports one table per language with the built-in words (:func:`export`);
-- the card stores its portal's table, the admin's settings applied, whenever it reads them
-  (:func:`words_key`), and the saved copy of a call carries the rows Python drew
-  (:func:`shown`), so that a reloaded tab shows them at once.
+- the card has the page keep its portal's table, the admin's settings applied, whenever it
+  reads them (:func:`words_key`), and the rows Python drew for the call (:class:`Rows`), so
+  that a reloaded tab shows them at once.
 
 What little the page still decides is by lookup in these tables: whether a state change is the
 end of a call (an earlier state rang or talked), and whether it rang a whole
@@ -19,6 +19,8 @@ end of a call (an earlier state rang or talked), and whether it rang a whole
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -26,7 +28,7 @@ from ..core import codes, i18n
 from ..core.events import CallState
 from ..core.settings import DEFAULTS, Settings
 from ..core.timeline import MAX_ENTRIES, RANG_MS, SUCCESS_CODES, Notice, NoticeKind, StateSpan, Timeline
-from .storage import CALL_PREFIX, WORDS_PREFIX
+from .replay import PREFIX
 from .view import (
     code_detail,
     code_line,
@@ -51,6 +53,13 @@ PLAIN_CODE = r"[!-~](?:[ -~]{0,118}[!-~])?"
 SIP_CODE = codes.SIP_CODE.pattern
 #: What fills in a code in a class's or the unrecognised code's words.
 CODE = "{code}"
+
+#: Where the page keeps a call's rows as Python drew them (:func:`shown`), by call id, and a
+#: portal's table for each ``LANG`` (:func:`words_key`).
+SHOWN_PREFIX = PREFIX + "shown:"
+WORDS_PREFIX = PREFIX + "words:"
+#: The rows are kept at most this often (the rest waits for the card's next tick).
+KEEP_EVERY_MS = 1000
 
 #: One code explained: label, row detail (``486 · Busy``), the failure box's heading (``Code 486``),
 #: reason, the next-step line, and its tone: ``answered`` (a success code), ``expected`` (an outcome
@@ -139,7 +148,7 @@ def export() -> dict[str, Any]:
         "rangMs": RANG_MS,
         "maxRows": MAX_ENTRIES,
         "plural": {"listed": i18n.PLURAL_LISTED, "repeat": i18n.PLURAL_REPEAT},
-        "storage": {"call": CALL_PREFIX, "words": WORDS_PREFIX},
+        "storage": {"shown": SHOWN_PREFIX, "words": WORDS_PREFIX},
     }
 
 
@@ -183,3 +192,25 @@ def failure_words_for(timeline: Timeline, lang: str | None,
         return None
     info, heading = code_line(code, lang, settings, timeline.rang)
     return failure_words(info, heading, lang)
+
+
+class Rows:
+    """The rows as Python's view drew them, handed to the page to keep for the call's next page (its
+    quick view): when they changed, at most every :data:`KEEP_EVERY_MS` (a burst waits for the
+    card's next tick).  Python never reads them back: a reloaded card replays the call's event log."""
+
+    def __init__(self) -> None:
+        self.kept_at = float("-inf")
+        self.kept: str | None = None
+
+    def offer(self, keep: Callable[[str, str], None], timeline: Timeline, lang: str | None,
+              settings: Settings, clock: i18n.ClockFormat, now: float) -> None:
+        """Have the page keep the rows (``keep(key, value)``) if they changed and it is time."""
+        call_id = timeline.call_id
+        if call_id is None or now - self.kept_at < KEEP_EVERY_MS:
+            return
+        rows = shown(timeline, lang, settings, clock, now)
+        text = json.dumps({"call_id": call_id, **rows}, ensure_ascii=False)
+        if text != self.kept:
+            self.kept, self.kept_at = text, now
+            keep(SHOWN_PREFIX + call_id, text)

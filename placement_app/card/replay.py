@@ -31,15 +31,21 @@ from ..core.events import (
     EventsDropped,
     LookupFailure,
     StatisticsFound,
+    StatisticsRequested,
     StatisticsUnavailable,
     parse_wire,
 )
-from ..core.timeline import Timeline, replay, resume
+from ..core.settings import Settings
+from ..core.timeline import Timeline, apply, resume
 from ..core.untrusted import MAX_TEXT, clip
+from . import keep_open
+from .keep_open import KeepOpen
 
 VERSION = 1
+#: Every key the app keeps in the page's storage begins so (the logs, and what ``card.quick`` keeps).
+PREFIX = f"call-timeline:v{VERSION}:"
 #: Where the page keeps each call's log, by call id.
-LOG_PREFIX = "call-timeline:v1:log:"
+LOG_PREFIX = PREFIX + "log:"
 #: The most entries a log keeps (the oldest go first, never the init data: :data:`KEEP`).
 MAX_EVENTS = 2000
 #: The longest payload an entry may have (the page's bound on what it forwards).
@@ -51,6 +57,7 @@ KEEP = (CARD_OPENED,)
 #: The longest portal's reason for a failure a log gives back.
 MAX_REASON = 500
 #: The kinds under which the card's own findings are logged (:func:`learned`).
+REQUESTED = "card:statistics-requested"
 FOUND = "card:statistics-found"
 UNAVAILABLE = "card:statistics-unavailable"
 
@@ -98,8 +105,11 @@ def _entry(item: object) -> Entry | None:
 
 
 def learned(event: Event) -> tuple[str, str] | None:
-    """How the log keeps an event the card made itself: its kind and payload, or ``None`` for one
-    the log needs not keep (a lookup that did not end is asked again after a reload)."""
+    """How the log keeps an event the card made itself: its kind and payload, or ``None`` for an
+    event of the portal's (the page logged it).  A lookup asked for but not answered before a
+    reload is asked again by the next card."""
+    if isinstance(event, StatisticsRequested):
+        return REQUESTED, json.dumps([{"probe": event.probe}])
     if isinstance(event, StatisticsFound):
         found = {"failed_code": event.failed_code, "reason": event.reason}
         return FOUND, json.dumps([found], ensure_ascii=False)
@@ -110,7 +120,9 @@ def learned(event: Event) -> tuple[str, str] | None:
 
 def parse(entry: Entry) -> Event:
     """The event an entry holds: one of the card's own findings, or the portal's as the page forwarded it."""
-    args = _args(entry.payload) if entry.kind in (FOUND, UNAVAILABLE) else None
+    args = _args(entry.payload) if entry.kind in (REQUESTED, FOUND, UNAVAILABLE) else None
+    if entry.kind == REQUESTED and args is not None:
+        return StatisticsRequested(entry.at, probe=args.get("probe") is True)
     if entry.kind == FOUND and args is not None:
         code, reason = args.get("failed_code"), args.get("reason")
         if isinstance(code, str) and code and (reason is None or isinstance(reason, str)):
@@ -140,40 +152,42 @@ def pages(log: Log, page: str) -> list[list[Event]]:
     return list(order.values())
 
 
-def rebuild(log: Log, page: str) -> tuple[Timeline, list[Event]] | None:
-    """The call as the other pages of it left it, and the events it was rebuilt from (in order),
-    or ``None`` when no other page logged anything.
+def rebuild(log: Log, page: str, settings: Settings,
+            can_look_up: bool) -> tuple[Timeline, KeepOpen] | None:
+    """The call and the card's hold as the other pages of it left them, or ``None`` when no other
+    page logged anything.
 
-    Each page after the first took the call up where the one before left it (``resume``: its
-    own events from before the init data, then the state it reopened in if none said it); the
-    entries the log dropped are shown as dropped, not hidden.
+    Each event is taken as the card took it live (a close attempt while held is marked so,
+    ``keep_open.marked``), and the hold steps at the event's own moment, so that the admin's time
+    limit runs on from the end, not from the reload.  Each page after the first took the call up
+    where the one before left it (``resume``: its own events from before the init data, then the
+    state it reopened in if none said it).  The entries the log dropped are shown as dropped.
     """
     segments = pages(log, page)
     if not segments:
         return None
-    timeline = Timeline(call_id=log.call_id)
-    applied: list[Event] = []
+    timeline, keep = Timeline(call_id=log.call_id), KeepOpen()
     for index, events in enumerate(segments):
         opening = next((n for n, event in enumerate(events)
                         if isinstance(event, CardOpened) and event.call_id), None)
-        if index == 0 or opening is None:
-            timeline = replay(events, timeline)
-            applied += events
-            continue
-        opened = events[opening]
-        assert isinstance(opened, CardOpened)
-        timeline = replay(events[opening + 1:], resume(timeline, opened, events[:opening]))
-        applied += events
+        if index and opening is not None:
+            opened = events[opening]
+            assert isinstance(opened, CardOpened)
+            timeline = resume(timeline, opened, events[:opening])
+            events = events[opening + 1:]
+        for event in events:
+            event = keep_open.marked(event, keep)
+            timeline = apply(timeline, event)
+            keep = keep_open.step(keep, settings, timeline, event.at, event, can_look_up)[0]
     if log.dropped:
-        first = min((entry.at for entry in log.entries), default=0.0)
-        timeline = replay([EventsDropped(first, log.dropped)], timeline)
-    return timeline, applied
+        timeline = apply(timeline, EventsDropped(min(entry.at for entry in log.entries), log.dropped))
+    return timeline, keep
 
 
 def export() -> dict[str, object]:
     """What the page needs to write the logs as this module reads them."""
     return {"prefix": LOG_PREFIX, "maxEvents": MAX_EVENTS, "maxCalls": MAX_CALLS, "keep": list(KEEP),
-            "maxPayload": MAX_PAYLOAD, "version": VERSION}
+            "maxPayload": MAX_PAYLOAD, "version": VERSION, "storagePrefix": PREFIX}
 
 
 def logs(boot: Mapping[str, object]) -> dict[str, str]:

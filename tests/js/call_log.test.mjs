@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { VERSION, createCallLog } from '../../static/call-log.js';
+import { createCallLog } from '../../static/call-log.js';
+import { PROTOCOL } from './fakes.mjs';
 
 /** localStorage's semantics, with a quota in characters. */
 class FakeStorage {
@@ -27,11 +28,11 @@ class FakeStorage {
   removeItem(key) { this.items.delete(key); }
 }
 
-const PREFIX = 'call-timeline:v1:log:';
+const { prefix: PREFIX, keep: KEEP, version: VERSION } = PROTOCOL.log;
 const OPENED = 'app:opened';
 
 function log(store, { page = 'p1', maxEvents = 100, maxCalls = 3, clock = { now: 0 }, warnings = [] } = {}) {
-  return createCallLog({ storage: () => store, prefix: PREFIX, page, keep: [OPENED], maxEvents, maxCalls,
+  return createCallLog({ storage: () => store, prefix: PREFIX, page, keep: KEEP, version: VERSION, maxEvents, maxCalls,
     now: () => clock.now, warn: (message) => warnings.push(message) });
 }
 

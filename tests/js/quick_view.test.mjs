@@ -141,7 +141,7 @@ test('the admin\'s words, as the card last stored them for this LANG, from the f
 test('a reloaded tab shows the rows Python saved at once, then what arrives', () => {
   const shown = { headline: 'Talking', box: null, rows: [['10:00:00 AM', 'Ringing', ''], ['10:00:05 AM', 'Talking', '']],
     state: 'connected', after_call: true, answered: true, ringing_at: null };
-  const stored = { [`${QUICK.storage.call}c-1`]: JSON.stringify({ call_id: 'c-1', shown }) };
+  const stored = { [`${QUICK.storage.shown}c-1`]: JSON.stringify({ call_id: 'c-1', ...shown }) };
   const { document, view } = quickView({ stored });
   view.opened({ lang: 'en', state: 'connected', callId: 'c-1' }, 0);
   assert.deepEqual(seen(document).rows, shown.rows);

@@ -1,9 +1,11 @@
-// The app's share of the page's storage (static/storage.js): copied for the worker at start-up,
-// Python's writes applied, only under the app's prefix.
+// What Python asks the page to keep (static/storage.js): only under the app's prefix.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { STORAGE_PREFIX, createPageStorage } from '../../static/storage.js';
+import { createPageStorage } from '../../static/storage.js';
+import { PROTOCOL } from './fakes.mjs';
+
+const PREFIX = PROTOCOL.log.storagePrefix;
 
 /** A Web Storage over a Map; `refuse` makes every use throw, as a disabled one does. */
 function webStorage(entries = {}) {
@@ -12,39 +14,30 @@ function webStorage(entries = {}) {
   const store = {
     items,
     refuse: false,
-    get length() { fail(); return items.size; },
-    key(index) { fail(); return [...items.keys()][index] ?? null; },
-    getItem(key) { fail(); return items.get(key) ?? null; },
     setItem(key, value) { fail(); items.set(key, value); },
     removeItem(key) { fail(); items.delete(key); },
   };
   return store;
 }
 
-test('the worker gets the app\'s keys only', () => {
-  const storage = webStorage({ [`${STORAGE_PREFIX}call:7`]: 'saved', 'other-app': 'theirs' });
-  assert.deepEqual(createPageStorage(storage).snapshot(), { [`${STORAGE_PREFIX}call:7`]: 'saved' });
-});
-
 test('Python\'s writes are applied under the app\'s prefix, and nowhere else', () => {
   const storage = webStorage({ 'other-app': 'theirs' });
-  const page = createPageStorage(storage);
-  page.apply({ op: 'set', key: `${STORAGE_PREFIX}call:7`, value: 'v1' });
+  const page = createPageStorage(storage, PREFIX);
+  page.apply({ op: 'set', key: `${PREFIX}shown:7`, value: 'v1' });
   page.apply({ op: 'set', key: 'other-app', value: 'overwritten' });
   page.apply({ op: 'remove', key: 'other-app' });
-  page.apply({ op: 'drop', key: `${STORAGE_PREFIX}call:7` });
-  assert.deepEqual(Object.fromEntries(storage.items), { 'other-app': 'theirs', [`${STORAGE_PREFIX}call:7`]: 'v1' });
-  page.apply({ op: 'remove', key: `${STORAGE_PREFIX}call:7` });
-  assert.equal(storage.items.has(`${STORAGE_PREFIX}call:7`), false);
+  page.apply({ op: 'drop', key: `${PREFIX}shown:7` });
+  assert.deepEqual(Object.fromEntries(storage.items), { 'other-app': 'theirs', [`${PREFIX}shown:7`]: 'v1' });
+  page.apply({ op: 'remove', key: `${PREFIX}shown:7` });
+  assert.equal(storage.items.has(`${PREFIX}shown:7`), false);
 });
 
-test('a refused storage costs the saved copy only', (t) => {
+test('a refused storage costs a warning, never the card', (t) => {
   const warn = t.mock.method(console, 'warn', () => {});
-  const storage = webStorage({ [`${STORAGE_PREFIX}call:7`]: 'saved' });
+  const storage = webStorage();
   storage.refuse = true;
-  const page = createPageStorage(storage);
-  assert.equal(page.snapshot(), null);
-  page.apply({ op: 'set', key: `${STORAGE_PREFIX}call:7`, value: 'v2' });
-  assert.equal(warn.mock.callCount(), 2);
-  assert.equal(createPageStorage(null).snapshot(), null);
+  createPageStorage(storage, PREFIX).apply({ op: 'set', key: `${PREFIX}shown:7`, value: 'v2' });
+  assert.equal(warn.mock.callCount(), 1);
+  createPageStorage(null, PREFIX).apply({ op: 'set', key: `${PREFIX}shown:7`, value: 'v2' });
+  assert.equal(warn.mock.callCount(), 1);
 });

@@ -7,12 +7,10 @@ are about what Python decides after that, on a fake clock.
 import json
 
 from fakedom import FakeDocument, FakeElement
-from fakepage import FakePage
+from fakepage import FakePage, LoggedPage, PageLog
 
-from placement_app.browser.mirror import MirroredStorage
 from placement_app.card.app import Card
 from placement_app.card.keep_open import FAILED_SHOW_MS, RENEW_MS, KeepOpen, Verdict, step, verdict
-from placement_app.card.storage import Store
 from placement_app.card.view import CardView
 from placement_app.core import settings
 from placement_app.core.events import CallState, CallStateChanged, CardOpened
@@ -186,33 +184,37 @@ def test_done_before_any_failure_does_nothing() -> None:
 
 
 def test_a_reload_keeps_the_admins_time_limit_and_a_released_hold_stays_released() -> None:
-    saved = MirroredStorage({}, lambda *change: None)  # the page's storage, as the worker sees it
+    log = PageLog()  # the call's event log, as the page writes it
 
-    def open_card(at: float) -> tuple[Card, FakeElement, Clock, Sent]:
+    def open_card(at: float, page_id: str) -> tuple[Card, FakeElement, Clock, LoggedPage]:
         document = FakeDocument()
         root = document.createElement("section")
         clock = {"now": at}
-        page = FakePage(lambda: clock["now"])
-        card = Card(CardView(document, root), page, Store(saved))
+        page = LoggedPage(log, "c1", page_id, lambda: clock["now"])
+        card = Card(CardView(document, root), page, log.logs(), page_id)
         opened = {"LANG": "en", "APP_OPTIONS": {settings.OPTION_NAME: settings.dumps(HOLD)},
                   "PLACEMENT_OPTIONS": {"CALL_ID": "c1", "CALL_STATE": "idle"}}
-        card.receive("app:opened", json.dumps([opened]), at)
-        return card, root, clock, page.commands
+        page.forward(card, "app:opened", json.dumps([opened]), at)
+        return card, root, clock, page
 
-    card, _, clock, sent = open_card(0)
-    event(card, clock, 0, "CallCard::CallStateChanged", "connecting")
-    failed(card, clock, 1_000)  # not answered: held
+    def logged(card: Card, page: LoggedPage, clock: Clock, at: float, kind: str, *args: object) -> None:
+        clock["now"] = at
+        page.forward(card, kind, json.dumps(list(args)), at)
+
+    card, _, clock, page = open_card(0, "p1")
+    logged(card, page, clock, 0, "CallCard::CallStateChanged", "connecting")
+    logged(card, page, clock, 1_000, "CallCard::CallStateChanged", "idle")  # not answered: held
+    logged(card, page, clock, 1_000, "CallCard::BeforeClose")
     run_until(card, clock, 61_000)
-    assert [name for _, name in sent] == ["disableAutoClose"]  # renewed once, 45 s after the end
+    assert [name for _, name in page.commands] == ["disableAutoClose"]  # renewed once, 45 s after the end
 
-    card, root, clock, sent = open_card(61_000)  # the operator reloads the tab a minute later
+    card, root, clock, page = open_card(61_000, "p2")  # the operator reloads the tab a minute later
     assert root.find("hold-text").textContent.endswith("closes by itself in 1:00.")
     run_until(card, clock, 1_000 + 2 * 60_000 + 500)
-    assert sent[-1] == (121_000, "enableAutoClose")  # two minutes after the failure, not the reload
-    card.flush()
+    assert page.commands[-1] == (121_000, "enableAutoClose")  # two minutes after the failure, not the reload
 
-    _, _, _, sent = open_card(130_000)  # reloaded again: its page held the card at bind
-    assert sent == [(130_000, "enableAutoClose")]  # so the card lets go again at once
+    _, _, _, page = open_card(130_000, "p3")  # reloaded again: its page held the card at bind
+    assert page.commands == [(130_000, "enableAutoClose")]  # so the card lets go again at once
 
 
 def test_the_settings_help_says_how_long_a_failed_calls_outcome_stays_in_every_language() -> None:

@@ -13,12 +13,10 @@ from fakedom import FakeDocument
 from fakepage import FakePage
 from hypothesis import given
 from hypothesis import strategies as st
-from test_storage import BrokenStorage, MemoryStorage
 from test_view import make_card, send
 
-from placement_app.card import quick, storage
+from placement_app.card import quick, replay
 from placement_app.card.app import Card
-from placement_app.card.storage import Store
 from placement_app.card.view import CardView
 from placement_app.core import codes, i18n
 from placement_app.core.events import normalise_failed_code
@@ -62,11 +60,9 @@ def test_a_codes_words_in_the_table_are_those_pythons_view_draws(code: str, lang
 
 
 def test_the_admins_settings_are_in_the_table_the_card_keeps_for_the_next_card() -> None:
-    backend = MemoryStorage()
     card = make_card()[0]
-    card.saving.store = Store(backend)
     send(card, "app:opened", {"LANG": "en", "APP_OPTIONS": ADMIN}, at=0)
-    kept = json.loads(backend.items[quick.words_key("en")])
+    kept = json.loads(card.page.kept[quick.words_key("en")])  # type: ignore[attr-defined]
     assert kept["lang"] == "de"  # the admin's language, for a portal in English
     assert kept["codes"]["486"][0][0] == "Leitung belegt"
     assert "Rückruf planen" in kept["codes"]["486"][0][4]
@@ -75,18 +71,18 @@ def test_the_admins_settings_are_in_the_table_the_card_keeps_for_the_next_card()
     assert kept == json.loads(json.dumps(quick.table("de", card.settings)))
 
 
-def test_the_saved_copy_carries_the_rows_as_pythons_view_drew_them() -> None:
-    backend = MemoryStorage()
-    card, root, *_ = make_card()
-    card.saving.store = Store(backend)
+def test_the_page_keeps_the_rows_as_pythons_view_drew_them() -> None:
+    card, root, _, clock, _ = make_card()
     placement = {"CALL_ID": "c-1", "CALL_STATE": "idle"}
     send(card, "app:opened", {"LANG": "en", "PLACEMENT_OPTIONS": placement}, at=0)
     client = {"PHONE_NUMBER": "+100", "CRM_ENTITY_TYPE": "LEAD", "CRM_ENTITY_ID": 4}
     send(card, "CallCard::EntityChanged", client, at=500)
     send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
     send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "486"}], at=4_000)
-    card.flush()
-    shown = json.loads(backend.items[storage.CALL_PREFIX + "c-1"])["shown"]
+    clock["now"] = 5_000  # kept at most once a second: the card's next tick keeps the last rows
+    card.tick()
+    shown = json.loads(card.page.kept[quick.SHOWN_PREFIX + "c-1"])  # type: ignore[attr-defined]
+    assert shown["call_id"] == "c-1"
     drawn = [[row.children[index].textContent for index in range(3)] for row in root.find_all("entry")
              if not row.hidden]
     assert [row[:3] for row in shown["rows"]] == drawn
@@ -105,17 +101,9 @@ def test_a_code_the_quick_view_keeps_as_it_came_is_one_python_keeps_as_it_came(t
 def test_the_export_names_every_language_and_the_storage_the_card_writes() -> None:
     exported = quick.export()
     assert set(exported["tables"]) == set(i18n.LANGUAGES)
-    assert exported["storage"] == {"call": storage.CALL_PREFIX, "words": storage.WORDS_PREFIX}
+    assert exported["storage"] == {"shown": quick.SHOWN_PREFIX, "words": quick.WORDS_PREFIX}
+    assert all(prefix.startswith(replay.PREFIX) for prefix in exported["storage"].values())
     assert exported["rangMs"] == RANG_MS
-
-
-def test_a_storage_that_refuses_the_words_costs_the_card_nothing() -> None:
-    card, root, _, _, warnings = make_card()
-    card.saving.store = Store(BrokenStorage(), card.page.warn)
-    send(card, "app:opened", {"LANG": "en", "APP_OPTIONS": ADMIN}, at=0)
-    send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
-    assert root.find("state").textContent == i18n.text("state.connecting", "de")
-    assert any("quick view's words" in warning for warning in warnings)
 
 
 def test_the_page_hears_the_card_languages_words_once_the_settings_are_read() -> None:

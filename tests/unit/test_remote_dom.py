@@ -1,17 +1,13 @@
 """The view drawn in the worker: recorded operations rebuild exactly what direct drawing gives."""
 
 import json
-from typing import Any
 
 from fakedom import FakeDocument, FakeElement
 from fakepage import FakePage
 
-from placement_app.browser.mirror import MirroredStorage, StorageFull
 from placement_app.browser.remote_dom import RemoteDocument
 from placement_app.card.app import Card
-from placement_app.card.storage import Store
 from placement_app.card.view import CardView
-from placement_app.core.timeline import Timeline
 
 CALL = [
     ("app:opened", [{"LANG": "en", "PLACEMENT_OPTIONS": {"CALL_ID": "c", "CALL_STATE": "idle"}}], 0),
@@ -93,23 +89,3 @@ def test_an_event_sends_a_small_batch() -> None:
     remote.take()
     card.receive("CallCard::CallStateChanged", '["connected"]', 8_000)
     assert len(remote.take()) < 40
-
-
-def test_mirrored_storage_posts_writes_and_keeps_to_its_budget() -> None:
-    posted: list[tuple[str, str, str | None]] = []
-    snapshot: dict[Any, Any] = {"call-timeline:v1:calls": "[]", 3: "x", "other": 3}  # not checked yet
-    storage = MirroredStorage(snapshot, lambda *write: posted.append(write), budget=5_000)
-    assert storage.items == {"call-timeline:v1:calls": "[]"}
-    store = Store(storage)
-    assert store.save(Timeline(call_id="c1"))
-    assert posted[0][0] == "set" and posted[0][1] == "call-timeline:v1:call:c1"
-    assert store.load("c1") == Timeline(call_id="c1")
-    big = "x" * 6_000
-    try:
-        storage.setItem("call-timeline:v1:call:big", big)
-    except StorageFull:
-        pass
-    else:
-        raise AssertionError("the budget was not kept")
-    storage.removeItem("call-timeline:v1:call:c1")
-    assert posted[-1] == ("remove", "call-timeline:v1:call:c1", None)
