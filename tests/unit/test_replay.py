@@ -82,10 +82,16 @@ def test_every_page_of_the_call_in_turn_and_this_pages_own_entries_not_twice() -
     second, page, _ = page_of(log, "p2")
     page.forward(second, "app:opened", opened("call-1", "connecting"), 2_000)
     page.forward(second, "CallCard::CallStateChanged", '["connected"]', 3_000)
+    # This page logged an event before its worker started: the worker has it live, not from the log.
+    own = [("CallCard::CallStateChanged", '["idle"]', 3_500),
+           ("CallCard::CallStateChanged", '["connecting"]', 3_600)]
+    for kind, payload, at in own:
+        log.add("call-1", "p3", kind, payload, at)
     third, page, root = page_of(log, "p3")
-    log.add("call-1", "p3", "CallCard::CallStateChanged", '["idle"]', 3_500)  # this page's own: live
-    page.forward(third, "app:opened", opened("call-1", "connected"), 4_000)
-    assert rows(root) == ["Ringing (since the card opened)", "Talking"]
+    for kind, payload, at in own:
+        third.receive(kind, payload, at)
+    page.forward(third, "app:opened", opened("call-1", "connecting"), 4_000)
+    assert rows(root) == ["Ringing (since the card opened)", "Talking", "Call ended", "Ringing"]
 
 
 def test_another_call_starts_a_fresh_timeline() -> None:
