@@ -26,9 +26,8 @@ export const ENTRIES = new Set([
  * @typedef {{ url: string, key: string, pyodide: string }} Snapshot  what build.py made and named
  * @typedef {{ pyodide: string, wheels: string[], appWheel: string, snapshot?: Snapshot }} Boot
  * @typedef {{ type: 'boot', entry: string, boot: Boot, data?: unknown }} BootMessage
- * @typedef {{ type: 'event', kind: string, payload: string, at: number, seq?: number }} EventMessage
- *   `seq` is the page's number for the event; Python tells the page once the event is saved
- * @typedef {(kind: string, payload: string, at: number, seq?: number) => void} Forward
+ * @typedef {{ type: 'event', kind: string, payload: string, at: number }} EventMessage
+ * @typedef {(kind: string, payload: string, at: number) => void} Forward
  * @typedef {{ pyimport(name: string): any, appInstalled?: boolean, snapshotRefused?: string }} Runtime
  *   the part of Pyodide the engine uses; `appInstalled` when it came from the snapshot, the app
  *   already imported; `snapshotRefused` says why a snapshot the build made was not used
@@ -62,9 +61,9 @@ export function createEngine({ loadRuntime, post, maxQueue = MAX_QUEUE }) {
   let telling = false;
 
   /** @param {Forward} forward @param {EventMessage} message */
-  function hand(forward, { kind, payload, at, seq }) {
+  function hand(forward, { kind, payload, at }) {
     try {
-      forward(kind, payload, at, seq);
+      forward(kind, payload, at);
     } catch (error) {
       // Python's error text may quote the event's data (the init data has the token):
       // the event's name and the error's type only.

@@ -159,10 +159,10 @@ export function createWorkerLink({ protocol, entry, portal, post, handlers, own 
      * One event for Python, in the order the page sends them.
      *
      * @param {string} kind @param {string} payload the arguments, as one JSON text
-     * @param {number} at when it arrived @param {number} [seq] the page's number for it
+     * @param {number} at when it arrived
      */
-    send(kind, payload, at, seq) {
-      post({ type: toWorker.EVENT, kind, payload, at, ...(seq === undefined ? {} : { seq }) });
+    send(kind, payload, at) {
+      post({ type: toWorker.EVENT, kind, payload, at });
     },
   };
 }

@@ -89,7 +89,7 @@ def test_after_a_reload_the_quick_view_shows_the_saved_rows_at_once(call: CallCa
     call.state("idle", "486", wire="array")
     call.card.locator(".failure").wait_for()
     call.frame.wait_for_function("""() => Object.keys(localStorage).some((key) =>
-        key.startsWith('call-timeline:v1:call:') && localStorage.getItem(key).includes('486'))""")
+        key.startsWith('call-timeline:v1:shown:') && localStorage.getItem(key).includes('486'))""")
     before = call.frame.evaluate(PYTHON)
     release = call.hold_python()
     call.page.evaluate("emulator.reloadCard()")

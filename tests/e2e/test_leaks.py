@@ -3,8 +3,8 @@
 A card is opened with init data that carries known tokens and that its
 parser cannot use (``PLACEMENT_OPTIONS`` is not JSON), and the portal then
 sends events that carry those tokens where a value should be, before Python
-is up and after.  Then the card's document, its ``localStorage`` (the saved
-timeline and the journal a reload leaves), every console message of the
+is up and after.  Then the card's document, its ``localStorage`` (what the
+card keeps for the next page), every console message of the
 page, its frames and the card's worker, and every message the card sent the
 portal are searched for them.
 """
@@ -95,14 +95,14 @@ def test_no_secret_reaches_the_screen_the_storage_the_console_or_the_portal(call
     call.frame.locator(".notice-unrecognised").nth(6).wait_for()
     assert "(hidden)" in call.text()  # where the secrets were, so the search below means something
 
-    # A tab reloaded before Python ever ran there leaves its events in a journal in the storage.
+    # A tab reloaded before Python ever ran there: the storage holds what the card keeps for it.
     held = call.hold_python()
     reload_tab(call)
     call.fire(STATE_CHANGED, ["idle", {"failedCode": {"access_token": TOKEN}}])
     call.frame.locator("#quick-log li").wait_for()
     reload_tab(call)
     storage = call.frame.evaluate(STORAGE)
-    assert "call-timeline:v1:journal:" in storage
+    assert "call-timeline:v1:words:" in storage
     held()
     call.wait_for_python()
 

@@ -1,9 +1,8 @@
-"""A reload of the tab loses no event: not inside the save window of a burst, not while Python starts.
+"""A reload of the tab loses no event: not in a burst just before it, not while Python starts.
 
-The card saves on a throttle, and its worker may never run again once the
-page goes; the page therefore writes the events not yet saved to its own
-storage as it goes (the journal, see ``static/shim.js``), and the reloaded
-card replays them over the saved copy.
+The worker may never run again once the page goes, so the page writes every
+event to the call's log the moment it comes (``static/call-log.js``), and the
+reloaded card rebuilds the call from the log (``placement_app/card/replay.py``).
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ def test_a_burst_then_an_immediate_reload_keeps_every_event(call: CallCard) -> N
     call.open("idle")
     call.wait_for_python()
     call.state("connecting")
-    call.card.locator(".entry.state-connecting").wait_for()  # saved at once: the burst falls in the window
+    call.card.locator(".entry.state-connecting").wait_for()
     call.page.evaluate(BURST_THEN_RELOAD)
     reloaded(call)
     call.wait_for_python()
@@ -55,5 +54,5 @@ def test_events_that_came_while_python_started_survive_a_reload(call: CallCard) 
     assert call.rows() == ["Waiting for the call (since the card opened)", "Ringing", "Talking"]
     call.state("idle")
     call.card.locator(".outcome-answered").wait_for()
-    assert call.frame.evaluate(
-        "Object.keys(localStorage).filter(key => key.includes(':journal:')).length") == 0
+    logs = call.frame.evaluate("Object.keys(localStorage).filter(key => key.includes(':log:'))")
+    assert len(logs) == 1  # one call, one log, whatever the pages

@@ -1,4 +1,8 @@
-"""The call's timeline survives a reload of the tab, whatever the storage does."""
+"""The call's timeline survives a reload of the tab, whatever the storage does.
+
+The page keeps every event in the call's log as it comes; the reloaded card rebuilds the call
+from it.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,16 @@ import pytest
 
 from emulator.driver import ALL_EVENTS, CallCard
 
-# The card's saved copy of the call in the card's storage, once it holds ``text``.
-SAVED = """([text]) => {
-  const key = Object.keys(localStorage).find((name) => name.startsWith('call-timeline:v1:call:'));
+# The call's log in the card's storage, once it holds ``text``.
+LOGGED = """([text]) => {
+  const key = Object.keys(localStorage).find((name) => name.startsWith('call-timeline:v1:log:'));
   return key !== undefined && localStorage.getItem(key).includes(text);
 }"""
 
 
 def wait_until_saved(call: CallCard, text: str) -> None:
-    """Wait until the card has saved the call with ``text`` in it (it saves on its next tick)."""
-    call.frame.wait_for_function(SAVED, arg=[text])
+    """Wait until the call's log holds ``text``."""
+    call.frame.wait_for_function(LOGGED, arg=[text])
 
 
 def reload_tab(call: CallCard) -> None:
@@ -65,17 +69,17 @@ def test_no_auth_token_is_kept_in_storage(call: CallCard) -> None:
     wait_until_saved(call, "connected")
     token = call.page.evaluate("emulator.call.auth")
     stored = call.frame.evaluate("JSON.stringify(Object.entries(localStorage))")
-    assert "call-timeline:v1:call:" in stored
+    assert "call-timeline:v1:log:" in stored
     assert token not in stored
 
 
-def test_a_corrupt_saved_timeline_is_ignored(call: CallCard) -> None:
+def test_a_corrupt_log_is_ignored(call: CallCard) -> None:
     call.open("connecting")
     call.wait_for_python()
     wait_until_saved(call, "connecting")
     call_id = call.page.evaluate("emulator.call.callId")
     call.frame.evaluate("key => localStorage.setItem(key, '<img src=x onerror=alert(1)>')",
-                        f"call-timeline:v1:call:{call_id}")
+                        f"call-timeline:v1:log:{call_id}")
     reload_tab(call)
     assert call.rows() == ["Ringing (since the card opened)"]
 
@@ -84,7 +88,7 @@ def test_a_corrupt_saved_timeline_is_ignored(call: CallCard) -> None:
     ("Object.defineProperty(window, 'localStorage', "
      "{get() { throw new DOMException('no', 'SecurityError'); }});", "local storage is not available"),
     ("Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };",
-     "the timeline could not be saved"),
+     "could not be kept for a reload"),
 ], ids=["disabled", "full"])
 def test_the_card_works_when_storage_is_disabled_or_full(call: CallCard, script: str, warning: str) -> None:
     call.page.context.add_init_script(script)

@@ -98,13 +98,13 @@ test('only the commands the protocol names for the page are sent; the page makes
   assert.deepEqual(posted, [{ type: PROTOCOL.toWorker.REPLY, id: 'request-2', ok: false, value: null }]);
 });
 
-test('an event goes to the worker with its number, if it has one', () => {
+test('an event goes to the worker with its name, arguments and arrival', () => {
   const { worker, posted } = link(CARD);
-  worker.send('app:done', '[]', 1000, 7);
+  worker.send('app:done', '[]', 1000);
   worker.send('page:opened', '[null]', 1001);
   const EVENT = PROTOCOL.toWorker.EVENT;
   assert.deepEqual(posted, [
-    { type: EVENT, kind: 'app:done', payload: '[]', at: 1000, seq: 7 },
+    { type: EVENT, kind: 'app:done', payload: '[]', at: 1000 },
     { type: EVENT, kind: 'page:opened', payload: '[null]', at: 1001 },
   ]);
 });
