@@ -2,7 +2,7 @@
 
     ./dev bench [--runs 5] [--events 1000]
 
-Prints figures beside the targets of issue 9 and writes them to
+Prints figures beside the card's speed targets and writes them to
 build/bench.json; asserts nothing.  Each run opens new call cards in the
 emulator, as a portal does for every call, with the card on ``localhost``
 and the portal on 127.0.0.1 (two sites, so the card has a renderer process
@@ -414,7 +414,7 @@ def report(table: dict[str, Any], runs: list[dict[str, Load]]) -> None:
         print(f"  {name:52}{fmt(figures[0]):>10}{fmt(figures[1]):>8}"
               f"{fmt(figures[2]):>11}{fmt(figures[3]):>8}")
     if not t["fine_phases"]:
-        print("  (engine.js no longer hands createEngine a loadRuntime: micropip, wheel, app import and"
+        print("  (engine.js hands createEngine no loadRuntime here: micropip, wheel, app import and"
               " first draw are not split)")
 
     mib = 1024 * 1024

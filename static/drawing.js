@@ -134,7 +134,7 @@ export function createDrawing({
     /** @param {string} reason why Python cannot run (it may still come later, and take over) */
     failed(reason) {
       if (live) return;
-      root.dataset.engine = 'fallback';
+      root.dataset.engine = 'quick';
       quickView.failed(reason);
     },
 

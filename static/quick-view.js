@@ -20,7 +20,7 @@
  *   not_reported: [string, string, string], dropped: string[], plural: number[],
  * }} Table
  * @typedef {{
- *   version: number, tables: Record<string, Table>, fallback: string, aliases: Record<string, string>,
+ *   version: number, tables: Record<string, Table>, defaultLanguage: string, aliases: Record<string, string>,
  *   states: string[], plainCode: string, sipCode: string, rangMs: number, maxRows: number,
  *   plural: { listed: number, repeat: number }, storage: { shown: string, words: string },
  * }} Export  what the build exports (placement_app.card.quick.export)
@@ -48,7 +48,7 @@ const STATES = ['idle', 'connecting', 'connected'];
  * @type {Export}
  */
 export const BARE = {
-  version: 0, fallback: 'en', aliases: {}, states: STATES, plainCode: '[!-~]{1,120}', sipCode: '(?!)',
+  version: 0, defaultLanguage: 'en', aliases: {}, states: STATES, plainCode: '[!-~]{1,120}', sipCode: '(?!)',
   rangMs: 1000, maxRows: 200, plural: { listed: 0, repeat: 1 }, storage: { shown: '', words: '' },
   tables: { en: {
     version: 0, lang: 'en', tag: 'en', time: { timeStyle: 'medium' }, codes: {}, classes: {}, plural: [],
@@ -130,17 +130,17 @@ export class QuickView {
   /**
    * The table for a portal LANG: the one the card last stored for it (this portal's: the site
    * serves one portal), else the built-in one of the language (by the export's aliases), else
-   * the fallback's.
+   * the default language's.
    *
    * @param {unknown} lang
    * @returns {Table}
    */
   pick(lang) {
-    const { tables, aliases, fallback, version, storage } = this.rules;
+    const { tables, aliases, defaultLanguage, version, storage } = this.rules;
     const stored = storage.words ? this.json(`${storage.words}${lang ?? ''}`) : null;
     if (stored && stored.version === version && stored.words) return stored;
     const key = String(lang ?? '').toLowerCase();
-    return tables[Object.hasOwn(aliases, key) ? aliases[key] : key] ?? tables[fallback];
+    return tables[Object.hasOwn(aliases, key) ? aliases[key] : key] ?? tables[defaultLanguage];
   }
 
   /** @param {string} key @returns {any} */

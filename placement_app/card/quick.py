@@ -140,7 +140,7 @@ def export() -> dict[str, Any]:
     return {
         "version": VERSION,
         "tables": {lang: table(lang) for lang in i18n.LANGUAGES},
-        "fallback": i18n.DEFAULT_LANGUAGE,
+        "defaultLanguage": i18n.DEFAULT_LANGUAGE,
         "aliases": i18n.ALIASES,
         "states": [state.value for state in CallState],
         "plainCode": PLAIN_CODE,
@@ -154,7 +154,7 @@ def export() -> dict[str, Any]:
 
 def shown(timeline: Timeline, lang: str | None, settings: Settings,
           clock: i18n.ClockFormat, now: float) -> dict[str, Any]:
-    """The call as Python's view draws it, for the saved copy: the quick view of a reloaded tab
+    """The call as Python's view draws it, kept by the page: the quick view of a reloaded tab
     shows these rows at once (only those the view shows), then adds what arrives."""
     finished = headline(timeline, lang, settings)
     words = failure_words_for(timeline, lang, settings)

@@ -1,8 +1,8 @@
 """Typed call-card events, parsed once from whatever the frame delivered.
 
 Bitrix24 puts one value on the wire per event, but what reaches the app's
-callback differs between portals and frame libraries (see the contract,
-section 3): a bare state string, one ``[state, params]`` array, or two
+callback differs between portals and frame libraries (the README's "On a
+real portal"): a bare state string, one ``[state, params]`` array, or two
 arguments.  Everything is normalised here so that the layers above see only
 these frozen dataclasses.  Nothing in this module raises on bad input: a
 payload that cannot be understood becomes an :class:`Unrecognised` event,
@@ -153,7 +153,7 @@ class StatisticsUnavailable:
 
 
 #: The prefix of the CALL_ID of a call a PBX registered (``telephony.externalCall.register``):
-#: its card opens ``connected`` and no state ever follows (bitrix24-call-card.md section 5).
+#: its card opens ``connected`` and no state ever follows (the README's "On a real portal").
 EXTERNAL_CALL_PREFIX = "externalCall."
 
 

@@ -327,7 +327,7 @@ def on_before_close(timeline: Timeline, event: BeforeClose) -> Timeline:
     A held attempt before any ``idle`` is the end of the call: the portal
     tries to close a card only when its call is over (its auto-close), and
     an external call, or one that failed before it rang, sends no state at
-    all (bitrix24-call-card.md section 5).
+    all (the README's "On a real portal").
     """
     if timeline.closing:
         return timeline
@@ -402,7 +402,7 @@ def may_have_ended(timeline: Timeline) -> bool:
     """The card opened ``idle`` and nothing has happened since: its call may be over already.
 
     A tab is loaded only when it is shown, so it can open after its call
-    ended (bitrix24-call-card.md section 1); or before the call begins.  Only
+    ended (the README's "On a real portal"); or before the call begins.  Only
     the call statistics can tell the two apart, once.
     """
     return timeline.lookup is None and _nothing_since_open(timeline)

@@ -33,12 +33,12 @@ def no_webassembly(call: CallCard) -> None:
 
 @pytest.mark.parametrize("breakage", [break_wasm, break_stdlib, hold_forever, no_webassembly],
                          ids=["wasm-404", "stdlib-404", "time-limit", "no-webassembly"])
-def test_fallback_view_shows_states_and_code_when_python_cannot_start(
+def test_the_quick_view_shows_states_and_code_when_python_cannot_start(
         call: CallCard, breakage: Callable[[CallCard], None]) -> None:
     breakage(call)
     call.open("idle", url=call.servers.app_url + "?python_timeout=3000")
     call.state("connecting")
-    call.card.locator("html[data-engine=fallback]").wait_for(timeout=20_000)
+    call.card.locator("html[data-engine=quick]").wait_for(timeout=20_000)
     notice = call.card.locator("#quick-notice").inner_text()
     assert notice.startswith("The full timeline could not start; call states are still shown.")
     call.state("idle", "486", wire="array")
@@ -61,7 +61,7 @@ def test_fallback_view_shows_states_and_code_when_python_cannot_start(
 def test_unlisted_code_is_decoded_by_class_without_python(call: CallCard) -> None:
     break_wasm(call)
     call.open("connecting", url=call.servers.app_url + "?python_timeout=3000")
-    call.card.locator("html[data-engine=fallback]").wait_for(timeout=20_000)
+    call.card.locator("html[data-engine=quick]").wait_for(timeout=20_000)
     call.state("idle", "599", wire="array")
     call.card.locator("#quick-code").wait_for()
     assert call.card.locator("#quick-code").inner_text() == "Code 599"
@@ -73,7 +73,7 @@ def test_slow_python_takes_over_after_the_time_limit_with_nothing_lost(call: Cal
     release = call.hold_python()
     call.open("idle", url=call.servers.app_url + "?python_timeout=1000")
     call.state("connecting")
-    call.card.locator("html[data-engine=fallback]").wait_for(timeout=20_000)
+    call.card.locator("html[data-engine=quick]").wait_for(timeout=20_000)
     call.state("idle", "486", wire="array")
     release()
     call.wait_for_python()
@@ -90,10 +90,10 @@ def test_a_bad_time_limit_in_the_url_is_ignored(call: CallCard) -> None:
     assert not [text for text in warnings if "taking too long" in text]
 
 
-def test_fallback_judges_a_second_attempt_on_its_own(call: CallCard) -> None:
+def test_the_quick_view_judges_a_second_attempt_on_its_own(call: CallCard) -> None:
     break_wasm(call)
     call.open("idle", url=call.servers.app_url + "?python_timeout=2000")
-    call.card.locator("html[data-engine=fallback]").wait_for(timeout=20_000)
+    call.card.locator("html[data-engine=quick]").wait_for(timeout=20_000)
     call.state("connecting")
     call.state("idle", "", wire="array")
     call.card.locator("#quick-code").wait_for()
@@ -108,7 +108,7 @@ def test_fallback_judges_a_second_attempt_on_its_own(call: CallCard) -> None:
         "Ringing", "Talking", "Call ended"]
 
 
-def test_fallback_follows_the_portal_language_through_the_shared_aliases(call: CallCard) -> None:
+def test_the_quick_view_follows_the_portal_language_through_the_shared_aliases(call: CallCard) -> None:
     break_wasm(call)
     call.open("idle", lang="by", url=call.servers.app_url + "?python_timeout=2000")
     call.state("connecting")

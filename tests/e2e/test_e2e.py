@@ -162,7 +162,7 @@ def test_a_card_that_cannot_read_its_protocol_shows_states_only_and_says_so(call
     words) and nothing else of an event, and does not start Python."""
     call.page.context.route("**/static/*/protocol.json", lambda route: route.fulfill(body="{not json"))
     call.open("connecting")
-    call.card.locator("html[data-engine=fallback]").wait_for()
+    call.card.locator("html[data-engine=quick]").wait_for()
     assert "disableAutoClose" in call.commands()  # held all the same
     assert call.frame.locator("#quick-notice").inner_text() == (
         "The full timeline could not start; call states are still shown. (the page cannot read its protocol)")

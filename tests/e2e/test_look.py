@@ -249,10 +249,10 @@ def test_no_axe_violations_in_any_state_of_the_card(call: CallCard, scheme: str)
     call.page.route("**/pyodide.asm.wasm", lambda route: route.abort())
     call.page.route("**/snapshots/*.snapshot", lambda route: route.abort())
     open_card(call, "connecting", url=call.servers.app_url + "?python_timeout=1000")
-    call.card.locator("html[data-engine=fallback]").wait_for(timeout=20_000)
+    call.card.locator("html[data-engine=quick]").wait_for(timeout=20_000)
     call.state("idle", "486", wire="array")
     call.card.locator("#quick-code").wait_for()
-    found["fallback view"] = axe(call.frame)
+    found["quick view"] = axe(call.frame)
     bad = {name: problems for name, problems in found.items() if problems}
     assert not bad, json.dumps(bad, indent=1, ensure_ascii=False)
 

@@ -5,7 +5,7 @@ app already imported (build.py).  The worker restores it, and sets it aside
 when it is missing, made for another runtime or another build of the app,
 or does not restore; it then starts the normal way, micropip installing the
 wheel.  Whichever path it took, the operator must see the same card.  The
-hardening tests (boot phases, fallback view, hostile input) run on both
+hardening tests (boot phases, the quick view, hostile input) run on both
 paths too (the ``call_on_each_start_path`` fixture).
 """
 

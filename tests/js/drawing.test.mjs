@@ -121,7 +121,7 @@ test('no fit before Python asks for one', () => {
 test('Python failing is said, unless it is already live; outside a portal, one sentence', () => {
   const { drawing, told, root } = harness();
   drawing.failed('not ready after 45 s');
-  assert.equal(root.dataset.engine, 'fallback');
+  assert.equal(root.dataset.engine, 'quick');
   drawing.live();
   drawing.failed('late');
   assert.deepEqual(told.filter(([name]) => name === 'failed'), [['failed', 'not ready after 45 s']]);

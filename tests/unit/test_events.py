@@ -1,4 +1,4 @@
-"""Parsing what the frame delivers, in every form the contract lists."""
+"""Parsing what the frame delivers, in every form a portal or a frame library hands it on."""
 
 import json
 from typing import TypeVar

@@ -193,7 +193,7 @@ def test_the_build_does_not_import_its_tools(name: str) -> None:
 
 CARD_APP = "placement_app.card.app"
 INSTALL_PAGE = "placement_app.admin.install_page"
-MIRROR = "placement_app.browser.mirror"
+MIRROR = "placement_app.browser.frame_requests"
 HIDDEN = "inside a module-level compound statement"
 UNREADABLE = "imports a module the checker cannot read"
 HELPERS = "the browser's helpers import nothing of the app"
