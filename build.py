@@ -206,6 +206,21 @@ def page_protocol() -> dict[str, object]:
         "keys": sorted(untrusted.SECRET_KEYS), "hidden": untrusted.HIDDEN, "maxDepth": untrusted.MAX_DEPTH}}
 
 
+def engine_rules() -> dict[str, object]:
+    """What a page's worker (``static/engine.js``) and its starter (``static/python.js``) must know
+    before Python runs, made by Python: the messages' types, how many events wait for Python while
+    it starts, the kinds that never go, and the kind that tells Python of a drop.  It goes in the
+    pages' boot data, which the worker gets with its first message."""
+    sys.path.insert(0, str(ROOT))
+    from placement_app.browser import protocol
+    from placement_app.core import events
+
+    return {"toPage": {member.name: member.value for member in protocol.ToPage},
+            "toWorker": {member.name: member.value for member in protocol.ToWorker},
+            "queueBound": protocol.QUEUE_BOUND, "kept": [events.CARD_OPENED, events.PAGE_OPENED],
+            "dropped": events.EVENTS_DROPPED}
+
+
 def awaiting_translation() -> list[str]:
     """The supported languages not offered yet, each with how many messages it lacks."""
     sys.path.insert(0, str(ROOT))
@@ -427,6 +442,7 @@ def build(site: Path = SITE, snapshot: bool = True) -> Path:
         "pyodide": f"{RUNTIME}/",
         "wheels": [f"wheels/{wheel.name}" for wheel in wheels],
         "appWheel": app_wheel.relative_to(site).as_posix(),
+        "engine": engine_rules(),
     }
     made = make_snapshot(site, wheels, app_wheel) if snapshot else None
     if made:

@@ -4,16 +4,12 @@
  * snapshot (the app already imported) or, without one, loads Pyodide from the
  * site and installs the app's wheel with micropip; then it hands every event to Python in the order it
  * was posted.  Events that come before Python is up wait here; the page's
- * main thread never waits for Python.  The wait is bounded (MAX_QUEUE): past
- * it the oldest events go, and the page and then Python are told how many.
+ * main thread never waits for Python.  The wait is bounded: past it the
+ * oldest events go, and the page and then Python are told how many.  What the
+ * engine must know of Python before Python runs (the messages' types, the
+ * bound, which events never go, what Python calls a drop) comes with the boot
+ * message, as the build exported it from Python (build.engine_rules).
  */
-
-/** The most events kept while Python starts; beyond it the oldest are dropped. */
-export const MAX_QUEUE = 2000;
-/** Python's name for the news that early events were dropped (placement_app.core.events). */
-export const EVENTS_DROPPED = 'app:dropped';
-/** Never dropped: what the page was opened with (a page sends one or two), which everything else needs. */
-const KEPT = new Set(['app:opened', 'page:opened']);
 
 /** The Python modules a page may start (each has a main()). */
 export const ENTRIES = new Set([
@@ -24,9 +20,14 @@ export const ENTRIES = new Set([
 
 /**
  * @typedef {{ url: string, key: string, pyodide: string }} Snapshot  what build.py made and named
- * @typedef {{ pyodide: string, wheels: string[], appWheel: string, snapshot?: Snapshot }} Boot
- * @typedef {{ type: 'boot', entry: string, boot: Boot, data?: unknown }} BootMessage
- * @typedef {{ type: 'event', kind: string, payload: string, at: number }} EventMessage
+ * @typedef {{
+ *   toPage: Record<string, string>, toWorker: Record<string, string>, queueBound: number, kept: string[],
+ *   dropped: string,
+ * }} EngineRules  the messages' types by their names, the most events that wait for Python, the
+ *   kinds that never go (what the page was opened with), the kind that tells Python of a drop
+ * @typedef {{ pyodide: string, wheels: string[], appWheel: string, snapshot?: Snapshot, engine: EngineRules }} Boot
+ * @typedef {{ type: string, entry: string, boot: Boot, data?: unknown }} BootMessage
+ * @typedef {{ type: string, kind: string, payload: string, at: number }} EventMessage
  * @typedef {(kind: string, payload: string, at: number) => void} Forward
  * @typedef {{ pyimport(name: string): any, appInstalled?: boolean, snapshotRefused?: string }} Runtime
  *   the part of Pyodide the engine uses; `appInstalled` when it came from the snapshot, the app
@@ -40,17 +41,20 @@ export const ENTRIES = new Set([
  * `post(message)` talks to the page.  Returns the function that takes each
  * message the page posts.
  *
- * While Python starts, at most `maxQueue` events wait; when one more comes the
- * oldest goes, never the data the page was opened with (KEPT), which stays even
- * past the bound.  The page hears of it at once (`{type: 'dropped', count}`,
- * once per burst, the count so far), and Python first of all, as the event
- * EVENTS_DROPPED with the count, at the time of the last one dropped: a
- * visible hole, never a crash or a silent one.
+ * The first message is the boot (the page posts it before anything else), and
+ * brings the engine's rules.  While Python starts, at most `queueBound` events
+ * wait; when one more comes the oldest goes, never the data the page was
+ * opened with (`kept`), which stays even past the bound.  The page hears of it
+ * at once (`DROPPED`, once per burst, the count so far), and Python first of
+ * all, as the event `dropped` with the count, at the time of the last one
+ * dropped: a visible hole, never a crash or a silent one.
  *
- * @param {{ loadRuntime: LoadRuntime, post: Post, maxQueue?: number }} options
+ * @param {{ loadRuntime: LoadRuntime, post: Post }} options
  * @returns {(message: BootMessage | EventMessage) => void}
  */
-export function createEngine({ loadRuntime, post, maxQueue = MAX_QUEUE }) {
+export function createEngine({ loadRuntime, post }) {
+  /** @type {EngineRules | null} */
+  let rules = null;
   /** @type {EventMessage[]} */
   const queue = [];
   /** @type {Forward | null} */
@@ -75,51 +79,73 @@ export function createEngine({ loadRuntime, post, maxQueue = MAX_QUEUE }) {
   /** @param {EventMessage} message */
   function wait(message) {
     queue.push(message);
-    if (queue.length <= maxQueue) return;
-    const index = queue.findIndex(({ kind }) => !KEPT.has(kind));
-    // Only never-drop items wait: Python cannot start without them, and a page sends one or
-    // two, once, so keeping them all still keeps the wait bounded.
-    if (index < 0) return;
-    const [oldest] = queue.splice(index, 1);
-    dropped += 1;
-    droppedAt = oldest.at;
-    if (telling) return;
+    if (rules) keepBound(rules);
+  }
+
+  /**
+   * Past the bound the oldest event goes.  (Before the boot message brings the rules, events
+   * only wait: the page posts the boot first, so none should come earlier.)
+   *
+   * @param {EngineRules} engine
+   */
+  function keepBound({ queueBound, kept, toPage }) {
+    let went = false;
+    while (queue.length > queueBound) {
+      const index = queue.findIndex(({ kind }) => !kept.includes(kind));
+      // Only never-drop items wait: Python cannot start without them, and a page sends one or
+      // two, once, so keeping them all still keeps the wait bounded.
+      if (index < 0) break;
+      const [oldest] = queue.splice(index, 1);
+      dropped += 1;
+      droppedAt = oldest.at;
+      went = true;
+    }
+    if (!went || telling) return;
     telling = true;
     // Once per burst: the count so far, after the burst's events are in.
     setTimeout(() => {
       telling = false;
-      post({ type: 'dropped', count: dropped });
+      post({ type: toPage.DROPPED, count: dropped });
     }, 0);
   }
 
   /** @param {BootMessage} message */
   async function start({ entry, boot, data }) {
     if (!ENTRIES.has(entry)) throw new Error(`unknown page ${entry}`);
+    const { toPage, toWorker, dropped: droppedKind } = /** @type {EngineRules} */ (rules);
+    /** @param {string} name */
+    const mark = (name) => post({ type: toPage.MARK, name });
     const pyodide = await loadRuntime(boot);
-    if (pyodide.appInstalled) post({ type: 'mark', name: 'from-snapshot' });
-    if (pyodide.snapshotRefused) post({ type: 'mark', name: 'snapshot-refused' });
-    post({ type: 'mark', name: 'pyodide-ready' });
+    if (pyodide.appInstalled) mark('from-snapshot');
+    if (pyodide.snapshotRefused) mark('snapshot-refused');
+    mark('pyodide-ready');
     if (!pyodide.appInstalled) await pyodide.pyimport('micropip').install(boot.appWheel);
-    post({ type: 'mark', name: 'wheel-installed' });
+    mark('wheel-installed');
     /** @type {Forward} */
     const forward = pyodide.pyimport(entry).main(JSON.stringify(data ?? {}));
     if (dropped) {
-      hand(forward, { type: 'event', kind: EVENTS_DROPPED, payload: JSON.stringify([dropped]), at: droppedAt });
+      hand(forward, { type: toWorker.EVENT, kind: droppedKind, payload: JSON.stringify([dropped]), at: droppedAt });
     }
     for (const message of queue.splice(0)) hand(forward, message);
     deliver = forward;
-    post({ type: 'live' });
+    post({ type: toPage.LIVE });
   }
 
   return (message) => {
-    if (message.type === 'event') {
-      if (deliver) hand(deliver, message);
-      else wait(message);
-    } else if (message.type === 'boot' && !booted) {
+    // The boot message is the one that brings the rules; the page posts it first.
+    const brought = /** @type {BootMessage} */ (message).boot?.engine;
+    if (brought && !booted) {
       booted = true;
-      start(message).catch((error) => {
-        post({ type: 'failed', reason: error && error.message ? error.message : String(error) });
+      rules = brought;
+      keepBound(rules);
+      const failed = rules.toPage.FAILED;
+      start(/** @type {BootMessage} */ (message)).catch((error) => {
+        post({ type: failed, reason: error && error.message ? error.message : String(error) });
       });
+    } else if (!brought && (!rules || message.type === rules.toWorker.EVENT)) {
+      const event = /** @type {EventMessage} */ (message);
+      if (deliver) hand(deliver, event);
+      else wait(event);
     }
   };
 }

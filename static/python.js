@@ -66,6 +66,8 @@ export function startPython({ entry, data, onMessage, onFailed }) {
   }
   if (typeof Worker !== 'function') throw new Error('this browser has no Web Workers');
   const boot = JSON.parse(/** @type {HTMLElement} */ (document.getElementById('boot')).textContent ?? '');
+  /** @type {{ toPage: Record<string, string>, toWorker: Record<string, string> }} */
+  const engine = boot.engine;  // the messages' types, as the build exported them from Python
   const worker = new Worker(engineUrl(), { type: 'module' });
   const timeoutMs = pythonTimeout();
   const limit = setTimeout(() => {
@@ -74,8 +76,8 @@ export function startPython({ entry, data, onMessage, onFailed }) {
   }, timeoutMs);
   worker.onmessage = (event) => {
     const message = event.data;
-    if (message.type === 'live' || message.type === 'failed') clearTimeout(limit);
-    if (message.type === 'failed') {
+    if (message.type === engine.toPage.LIVE || message.type === engine.toPage.FAILED) clearTimeout(limit);
+    if (message.type === engine.toPage.FAILED) {
       console.error('Call Timeline: Python could not start:', message.reason);
       onFailed(message.reason);
       return;
@@ -89,9 +91,10 @@ export function startPython({ entry, data, onMessage, onFailed }) {
   /** @param {string} path */
   const absolute = (path) => new URL(path, document.baseURI).href;
   worker.postMessage({
-    type: 'boot',
+    type: engine.toWorker.BOOT,
     entry,
     boot: {
+      engine,
       pyodide: absolute(boot.pyodide),
       wheels: boot.wheels.map(absolute),
       appWheel: absolute(boot.appWheel),

@@ -74,6 +74,10 @@ class ToWorker(StrEnum):
     REPLY = "reply"
 
 
+#: The most events that wait in a page's worker while Python starts; past it the oldest go, never
+#: what the page was opened with, and Python is told how many (``static/engine.js``).
+QUEUE_BOUND = 2000
+
 #: How long a page waits for the portal's reply to a command it sends for Python (Bitrix24's
 #: own library gives ``refreshAuth`` 10 s); a command not answered by then has no reply.
 REPLY_TIMEOUT_MS = 10_000

@@ -32,6 +32,8 @@ DONE_PRESSED = "app:done"
 #: The engine's name for the news that it dropped the oldest events it held
 #: while Python started (its queue is bounded; see ``static/engine.js``).
 EVENTS_DROPPED = "app:dropped"
+#: The admin's pages' name for their init data (``static/page.js``, ``admin.page``).
+PAGE_OPENED = "page:opened"
 
 CRM_ENTITY_TYPES = frozenset({"LEAD", "DEAL", "CONTACT", "COMPANY"})
 

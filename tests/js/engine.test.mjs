@@ -6,11 +6,13 @@ import { test } from 'node:test';
 
 import { ENTRIES, createEngine } from '../../static/engine.js';
 import { Outbox, gate } from './fakes.mjs';
+import { ENGINE } from './rules.mjs';
 
 const BOOT = {
   type: 'boot',
   entry: 'placement_app.card.app',
-  boot: { pyodide: 'https://app.example/runtime/', wheels: ['w.whl'], appWheel: 'https://app.example/app.whl' },
+  boot: { pyodide: 'https://app.example/runtime/', wheels: ['w.whl'], appWheel: 'https://app.example/app.whl',
+    engine: ENGINE },
   data: { storage: {} },
 };
 

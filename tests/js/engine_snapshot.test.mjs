@@ -8,6 +8,7 @@ import { test } from 'node:test';
 
 import { createEngine, siteRuntime } from '../../static/engine.js';
 import { Outbox } from './fakes.mjs';
+import { ENGINE } from './rules.mjs';
 
 const KEY = '314.0.7-0123456789abcdef';
 const SNAPSHOT = { url: 'https://app.example/snapshots/x.snapshot', key: KEY, pyodide: '314.0.7' };
@@ -16,6 +17,7 @@ const BOOT = {
   wheels: ['https://app.example/wheels/micropip.whl'],
   appWheel: 'https://app.example/wheels/app/placement_app.whl',
   snapshot: SNAPSHOT,
+  engine: ENGINE,
 };
 const BYTES = new Uint8Array([1, 2, 3]);
 

@@ -21,5 +21,8 @@ export function python(expression, imports = '') {
   return JSON.parse(execFileSync(existsSync(VENV) ? VENV : 'python3', ['-c', code], { encoding: 'utf8' }));
 }
 
+/** The engine's rules, as build.py puts them in every page's boot data. */
+export const ENGINE = python('build.engine_rules()', 'import build');
+
 /** The quick view's tables, as build.py writes them into rules.json. */
 export const RULES = python('build.rules()', 'import build');

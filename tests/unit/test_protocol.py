@@ -102,3 +102,14 @@ def test_a_request_the_worker_waits_for_carries_its_params_and_outwaits_the_page
     assert "refreshAuth" in PAGES["placement_app.card.app"].commands
     assert TIMEOUT_S > REPLY_TIMEOUT_MS / 1000
 
+
+
+def test_the_engine_is_handed_pythons_types_bound_and_kinds_in_every_pages_boot_data() -> None:
+    from placement_app.browser.protocol import QUEUE_BOUND
+    from placement_app.core.events import CARD_OPENED, EVENTS_DROPPED, PAGE_OPENED
+
+    rules = build.engine_rules()
+    assert rules["toPage"] == {member.name: member.value for member in ToPage}
+    assert rules["toWorker"] == {member.name: member.value for member in ToWorker}
+    assert (rules["queueBound"], rules["kept"], rules["dropped"]) == (
+        QUEUE_BOUND, [CARD_OPENED, PAGE_OPENED], EVENTS_DROPPED)
