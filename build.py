@@ -201,9 +201,12 @@ def page_protocol() -> dict[str, object]:
     from placement_app.browser import protocol
     from placement_app.card import replay
     from placement_app.core import untrusted
+    from placement_app.core.events import CallState
 
-    return {**protocol.export(), "log": replay.export(), "secrets": {
-        "keys": sorted(untrusted.SECRET_KEYS), "hidden": untrusted.HIDDEN, "maxDepth": untrusted.MAX_DEPTH}}
+    secrets = {"keys": sorted(untrusted.SECRET_KEYS), "hidden": untrusted.HIDDEN,
+               "maxDepth": untrusted.MAX_DEPTH}
+    return {**protocol.export(), "log": replay.export(), "callStates": [state.value for state in CallState],
+            "secrets": secrets}
 
 
 def engine_rules() -> dict[str, object]:

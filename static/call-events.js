@@ -20,11 +20,8 @@ import { CALL_CARD_EVENTS } from './frame.js';
  */
 export const OPENED = 'app:opened';
 export const DONE = 'app:done';
-/** The longest payload handed on; a longer one goes as its length only. */
-const MAX_PAYLOAD = 65536;
-/** The call's id as the card keeps it (a longer one is no call the portal sent). */
+/** The call's id as the page names its log by (a longer one is no call the portal sent). */
 const MAX_CALL_ID = 200;
-const CALL_STATES = ['idle', 'connecting', 'connected'];
 
 /**
  * What the init data says that the page uses before Python.
@@ -45,8 +42,11 @@ const CALL_STATES = ['idle', 'connecting', 'connected'];
  * }} Portal
  */
 
-/** @param {unknown[]} args */
-function serialise(args) {
+/**
+ * @param {unknown[]} args
+ * @param {number} maxPayload the longest payload handed on; a longer one goes as its length only
+ */
+function serialise(args, maxPayload) {
   let text;
   try {
     text = JSON.stringify(args);
@@ -54,7 +54,7 @@ function serialise(args) {
     text = JSON.stringify([String(args[0])]);
   }
   if (text === undefined) return '[]';
-  return text.length <= MAX_PAYLOAD ? text : JSON.stringify([{ oversized: text.length }]);
+  return text.length <= maxPayload ? text : JSON.stringify([{ oversized: text.length }]);
 }
 
 /**
@@ -72,9 +72,10 @@ export function readCallId(options) {
  * The init data as the page uses it, or null if it is not an object.
  *
  * @param {unknown} data
+ * @param {readonly string[]} states the call's states (Python's, exported)
  * @returns {InitData | null}
  */
-export function readInitData(data) {
+export function readInitData(data, states) {
   if (!data || typeof data !== 'object') return null;
   const { LANG: lang, PLACEMENT_OPTIONS: placement } = /** @type {Record<string, unknown>} */ (data);
   let options = placement;
@@ -88,7 +89,7 @@ export function readInitData(data) {
   const state = options && typeof options === 'object' ? /** @type {{ CALL_STATE?: unknown }} */ (options).CALL_STATE : null;
   return {
     lang, callId: readCallId(options),
-    state: typeof state === 'string' && CALL_STATES.includes(state) ? state : null,
+    state: typeof state === 'string' && states.includes(state) ? state : null,
   };
 }
 
@@ -150,17 +151,19 @@ export function createCallEvents({ portal, arrived = () => {}, now = Date.now })
      *
      * @param {(value: unknown) => unknown} redact hides the secrets in what came from the frame
      * @param {Sink[]} sinks
+     * @param {{ maxPayload: number, states: readonly string[] }} rules Python's, as the build
+     *   exported them: the longest payload handed on, and the call's states
      */
-    start(redact, sinks) {
+    start(redact, sinks, { maxPayload, states }) {
       handOn = ({ kind, args, at, seq: number, initData }) => {
         const hidden = /** @type {unknown[]} */ (redact(args));
-        const kept = serialise(hidden);
+        const kept = serialise(hidden, maxPayload);
         // The init data read as it came, as Python reads it: its settings are the admin's words.
-        const opened = initData ? readInitData(args[0]) : null;
+        const opened = initData ? readInitData(args[0], states) : null;
         /** @type {CallEvent} */
         const event = {
           kind, at, seq: number, args: hidden, kept, opened,
-          payload: kind === OPENED ? serialise(args) : kept,
+          payload: kind === OPENED ? serialise(args, maxPayload) : kept,
           callId: opened ? opened.callId : kind === OPENED ? readCallId(args[0]) : null,
         };
         for (const sink of sinks) {

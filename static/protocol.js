@@ -18,6 +18,7 @@
  *   replyTimeoutMs: number,
  *   secrets: import('./secrets.js').SecretRule,
  *   log: CallLogRules,
+ *   callStates: string[],
  * }} Protocol
  * @typedef {{ prefix: string, keep: string[], version: number, maxEvents: number, maxCalls: number,
  *   maxPayload: number, storagePrefix: string }} CallLogRules  how the card's page keeps a call's
@@ -51,7 +52,8 @@ export function isProtocol(value) {
     && typeof value.secrets.hidden === 'string' && Number.isInteger(value.secrets.maxDepth)
     && Boolean(value.log) && typeof value.log.prefix === 'string' && texts(value.log.keep)
     && Number.isInteger(value.log.maxEvents) && Number.isInteger(value.log.maxCalls)
-    && typeof value.log.storagePrefix === 'string';
+    && typeof value.log.storagePrefix === 'string' && Number.isInteger(value.log.maxPayload)
+    && texts(value.callStates);
 }
 
 /** @param {URL} url */

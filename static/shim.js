@@ -109,7 +109,7 @@ if (!events) {
   events.start((args) => {
     const seen = readCallState(BARE, /** @type {unknown[]} */ (args));
     return seen ? [seen.state] : [];
-  }, [drawing.event]);
+  }, [drawing.event], { maxPayload: 0, states: BARE.states });
   drawing.failed('the page cannot read its protocol');
 } else {
   const T = protocol.toPage;
@@ -160,7 +160,7 @@ if (!events) {
       callLog.add(event.kind, event.kept, event.at);
     },
     (event) => link.send(event.kind, event.payload, event.at),
-  ]);
+  ], { maxPayload: protocol.log.maxPayload, states: protocol.callStates });
   // "Done" on a card held open after a failed call: an event like the others, in order.
   $('timeline').addEventListener('click', (event) => {
     if (event.target instanceof Element && event.target.closest('button[data-action="done"]')) events.take(DONE, []);

@@ -33,6 +33,7 @@ from ..core.events import (
     StatisticsFound,
     StatisticsRequested,
     StatisticsUnavailable,
+    call_id_of,
     parse_wire,
 )
 from ..core.settings import Settings
@@ -84,7 +85,9 @@ def read(text: object, call_id: str) -> Log | None:
         data = json.loads(text) if isinstance(text, str) else None
     except (ValueError, RecursionError):
         return None
-    if not isinstance(data, dict) or data.get("version") != VERSION or data.get("call_id") != call_id:
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        return None
+    if call_id_of(data.get("call_id")) != call_id:
         return None
     items, dropped = data.get("events"), data.get("dropped", 0)
     if not isinstance(items, list) or type(dropped) is not int or dropped < 0:
@@ -191,8 +194,14 @@ def export() -> dict[str, object]:
 
 
 def logs(boot: Mapping[str, object]) -> dict[str, str]:
-    """The logs the page handed the worker at start (``logs`` in its boot data), by call id."""
+    """The logs the page handed the worker at start (``logs`` in its boot data), by call id as the
+    card keeps it (the page names a log by the portal's value as it came: ``events.call_id_of``)."""
     found = boot.get("logs")
     if not isinstance(found, dict):
         return {}
-    return {key: value for key, value in found.items() if isinstance(key, str) and isinstance(value, str)}
+    kept: dict[str, str] = {}
+    for key, value in found.items():
+        call_id = call_id_of(key)
+        if call_id is not None and isinstance(value, str):
+            kept[call_id] = value
+    return kept

@@ -216,6 +216,12 @@ def normalise_failed_code(value: object) -> str | None:
     return preview(value)
 
 
+def call_id_of(value: object) -> str | None:
+    """A ``CALL_ID`` as the card keeps it (the page names the call's log by the portal's value as
+    it came; a reloaded card finds the log by this, see ``card.replay``)."""
+    return _text_field(value)
+
+
 def _text_field(value: object) -> str | None:
     if isinstance(value, str):
         text = value.strip()

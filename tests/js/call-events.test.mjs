@@ -8,6 +8,9 @@ import { CALL_CARD_EVENTS } from '../../static/frame.js';
 import { createRedactor } from '../../static/secrets.js';
 import { FakePortal, PROTOCOL, settle } from './fakes.mjs';
 
+/** Python's rules for the events, as the build exports them (protocol.json). */
+const RULES = { maxPayload: PROTOCOL.log.maxPayload, states: PROTOCOL.callStates };
+
 const [STATE_CHANGED, ENTITY_CHANGED, BEFORE_CLOSE] = CALL_CARD_EVENTS;
 const { redact } = createRedactor(PROTOCOL.secrets);
 const HIDDEN = PROTOCOL.secrets.hidden;
@@ -23,7 +26,7 @@ function harness() {
   const arrivals = [];
   const events = createCallEvents({ portal, now: () => clock.now, arrived: (arrival) => arrivals.push(arrival) });
   const handed = [];
-  const start = () => events.start(redact, [(event) => handed.push(event)]);
+  const start = () => events.start(redact, [(event) => handed.push(event)], RULES);
   return { portal, clock, arrivals, events, handed, start };
 }
 
@@ -119,17 +122,17 @@ test('a sink that fails costs that sink only; an oversized payload goes as its s
   const { portal, events } = harness();
   const later = [];
   events.bind();
-  events.start(redact, [() => { throw new Error('broken'); }, (event) => later.push(event)]);
+  events.start(redact, [() => { throw new Error('broken'); }, (event) => later.push(event)], RULES);
   const note = 'x'.repeat(70000);
   portal.fire(ENTITY_CHANGED, { note });
   assert.deepEqual(JSON.parse(later[0].payload), [{ oversized: JSON.stringify([{ note }]).length }]);
 });
 
 test('the init data read: a call state outside the three, an unreadable placement, a long call id', () => {
-  assert.equal(readInitData(null), null);
-  assert.deepEqual(readInitData({ PLACEMENT_OPTIONS: '{not json' }),
+  assert.equal(readInitData(null, RULES.states), null);
+  assert.deepEqual(readInitData({ PLACEMENT_OPTIONS: '{not json' }, RULES.states),
     { lang: undefined, state: null, callId: null });
-  assert.equal(readInitData({ PLACEMENT_OPTIONS: { CALL_STATE: 'ringing', CALL_ID: 7 } }).callId, '7');
-  assert.equal(readInitData({ PLACEMENT_OPTIONS: { CALL_STATE: 'ringing' } }).state, null);
-  assert.equal(readInitData({ PLACEMENT_OPTIONS: { CALL_ID: 'x'.repeat(201) } }).callId, null);
+  assert.equal(readInitData({ PLACEMENT_OPTIONS: { CALL_STATE: 'ringing', CALL_ID: 7 } }, RULES.states).callId, '7');
+  assert.equal(readInitData({ PLACEMENT_OPTIONS: { CALL_STATE: 'ringing' } }, RULES.states).state, null);
+  assert.equal(readInitData({ PLACEMENT_OPTIONS: { CALL_ID: 'x'.repeat(201) } }, RULES.states).callId, null);
 });

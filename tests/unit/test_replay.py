@@ -158,3 +158,13 @@ def test_a_log_past_its_bound_keeps_the_newest_and_counts_the_rest() -> None:
     log = replay.read(json.dumps({"version": 1, "call_id": "c", "events": events}), "c")
     assert log is not None and len(log.entries) == replay.MAX_EVENTS and log.dropped == 5
     assert log.entries[0].at == 5.0
+
+
+def test_a_log_named_by_the_portals_call_id_as_it_came_is_found_by_the_card() -> None:
+    raw = "  call-1\t"  # the page names the log by the value as it came; the card keeps it stripped
+    text = json.dumps({"version": 1, "call_id": raw, "events": [
+        ["app:opened", opened("call-1", "connected"), 1_000, "p1"]]})
+    logs = replay.logs({"logs": {raw: text}, "page": "p2"})
+    assert list(logs) == ["call-1"]
+    log = replay.read(logs["call-1"], "call-1")
+    assert log is not None and len(log.entries) == 1
