@@ -16,6 +16,8 @@
  */
 
 const QUOTE = String.raw`(?:\\?["'])?`;
+/** The shortest text under a secret key that is also hidden wherever else it appears. */
+const MIN_TOKEN = 8;
 
 /**
  * The rule, ready to apply.
@@ -39,22 +41,45 @@ export function createRedactor({ keys, hidden, maxDepth }) {
   }
 
   /**
+   * The texts under secret keys in `value`, long enough to be a token: the page hides them
+   * wherever else they appear too, for a portal (or a forged message) may echo a token in a
+   * text no key names, and the page keeps what it is sent.
+   *
+   * @param {unknown} value
+   * @param {Set<string>} found
+   * @param {number} [depth]
+   */
+  function tokens(value, found, depth = 0) {
+    if (depth > maxDepth || !value || typeof value !== 'object') return found;
+    for (const [key, item] of Object.entries(value)) {
+      if (typeof item === 'string' && item.length >= MIN_TOKEN && secret.has(key.toLowerCase())) found.add(item);
+      else tokens(item, found, depth + 1);
+    }
+    return found;
+  }
+
+  /**
    * `value` (what came from the frame, a JSON value) with every secret hidden.
    *
    * @param {unknown} value
+   * @param {Set<string>} known the tokens found in the whole value
    * @param {number} [depth]
    * @returns {unknown}
    */
-  function redact(value, depth = 0) {
+  function redact(value, known, depth = 0) {
     if (depth > maxDepth) return hidden;
-    if (typeof value === 'string') return redactText(value);
-    if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
+    if (typeof value === 'string') {
+      let text = redactText(value);
+      for (const token of known) text = text.split(token).join(hidden);
+      return text;
+    }
+    if (Array.isArray(value)) return value.map((item) => redact(item, known, depth + 1));
     if (value && typeof value === 'object') {
       return Object.fromEntries(Object.entries(value).map(([key, item]) => (
-        [key, secret.has(key.toLowerCase()) ? hidden : redact(item, depth + 1)])));
+        [key, secret.has(key.toLowerCase()) ? hidden : redact(item, known, depth + 1)])));
     }
     return value;
   }
 
-  return { redact: (value) => redact(value), redactText };
+  return { redact: (value) => redact(value, tokens(value, new Set())), redactText };
 }

@@ -95,14 +95,14 @@ def test_no_secret_reaches_the_screen_the_storage_the_console_or_the_portal(call
     call.frame.locator(".notice-unrecognised").nth(6).wait_for()
     assert "(hidden)" in call.text()  # where the secrets were, so the search below means something
 
-    # A tab reloaded before Python ever ran there: the storage holds what the card keeps for it.
+    # A tab reloaded before Python ever ran there: the call's log holds its events (searched below).
     held = call.hold_python()
     reload_tab(call)
     call.fire(STATE_CHANGED, ["idle", {"failedCode": {"access_token": TOKEN}}])
     call.frame.locator("#quick-log li").wait_for()
     reload_tab(call)
     storage = call.frame.evaluate(STORAGE)
-    assert "call-timeline:v1:words:" in storage
+    assert "call-timeline:v1:log:" in storage and "failedCode" in storage
     held()
     call.wait_for_python()
 

@@ -37,3 +37,12 @@ test('the keys, the words for a hidden value and the depth are the ones handed o
   assert.equal(own.redactText('pin=1234&auth=tok'), 'pin=***&auth=tok');
   assert.throws(() => createRedactor({ keys: [], hidden: '***', maxDepth: 1 }), /no secret keys/);
 });
+
+test('a token echoed in a text no key names is hidden too, wherever the value holds it', () => {
+  const { redact } = createRedactor(PROTOCOL.secrets);
+  const hidden = PROTOCOL.secrets.hidden;
+  const token = 'SECRETauth0123456789';
+  const echoed = redact([{ AUTH_ID: token, PLACEMENT_OPTIONS: `{not json, CALL_ID: ${token}`, list: [`x${token}y`] }]);
+  assert.deepEqual(echoed, [{ AUTH_ID: hidden, PLACEMENT_OPTIONS: `{not json, CALL_ID: ${hidden}`, list: [`x${hidden}y`] }]);
+  assert.deepEqual(redact({ AUTH_ID: 'short', note: 'short story' }), { AUTH_ID: hidden, note: 'short story' });
+});
