@@ -204,7 +204,7 @@ def page_protocol() -> dict[str, object]:
     from placement_app.core.events import CallState
 
     secrets = {"keys": sorted(untrusted.SECRET_KEYS), "hidden": untrusted.HIDDEN,
-               "maxDepth": untrusted.MAX_DEPTH}
+               "maxDepth": untrusted.MAX_DEPTH, "inText": untrusted.SECRET_IN_TEXT}
     return {**protocol.export(), "log": replay.export(), "callStates": [state.value for state in CallState],
             "secrets": secrets}
 

@@ -50,6 +50,7 @@ export function isProtocol(value) {
     && Number.isFinite(value.replyTimeoutMs) && value.replyTimeoutMs > 0
     && Boolean(value.secrets) && texts(value.secrets.keys) && value.secrets.keys.length > 0
     && typeof value.secrets.hidden === 'string' && Number.isInteger(value.secrets.maxDepth)
+    && typeof value.secrets.inText === 'string'
     && Boolean(value.log) && typeof value.log.prefix === 'string' && texts(value.log.keep)
     && Number.isInteger(value.log.maxEvents) && Number.isInteger(value.log.maxCalls)
     && typeof value.log.storagePrefix === 'string' && Number.isInteger(value.log.maxPayload)

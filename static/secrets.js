@@ -9,13 +9,13 @@
  */
 
 /**
- * @typedef {{ keys: string[], hidden: string, maxDepth: number }} SecretRule
- *   the secret keys (lower case), what stands where a secret was, and how deep
- *   `redact` looks (deeper values are replaced whole)
+ * @typedef {{ keys: string[], hidden: string, maxDepth: number, inText: string }} SecretRule
+ *   the secret keys (lower case), what stands where a secret was, how deep
+ *   `redact` looks (deeper values are replaced whole), and a secret key with the
+ *   value after it in a text (a pattern, read without regard to case)
  * @typedef {{ redact: (value: unknown) => unknown, redactText: (text: string) => string }} Redactor
  */
 
-const QUOTE = String.raw`(?:\\?["'])?`;
 /** The shortest text under a secret key that is also hidden wherever else it appears. */
 const MIN_TOKEN = 8;
 
@@ -25,11 +25,10 @@ const MIN_TOKEN = 8;
  * @param {SecretRule} rule
  * @returns {Redactor}
  */
-export function createRedactor({ keys, hidden, maxDepth }) {
+export function createRedactor({ keys, hidden, maxDepth, inText: pattern }) {
   if (!keys.length) throw new TypeError('no secret keys: nothing would be hidden');
   const secret = new Set(keys.map((key) => key.toLowerCase()));
-  const names = [...secret].sort().map((key) => key.replace(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`));
-  const inText = new RegExp(String.raw`(${QUOTE}(?:${names.join('|')})${QUOTE}\s*[:=]\s*${QUOTE})[^"'&,;}\s\\]*`, 'gi');
+  const inText = new RegExp(pattern, 'gi');
 
   /**
    * `text` with the value after every secret key hidden (JSON, a query string...).

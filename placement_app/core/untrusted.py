@@ -62,8 +62,11 @@ def redact(value: object, depth: int = 0) -> object:
 
 _SECRET_NAMES = "|".join(sorted(SECRET_KEYS))
 _QUOTE = r"""(?:\\?["'])?"""
-_SECRET_IN_TEXT = re.compile(r"(?i)(" + _QUOTE + "(?:" + _SECRET_NAMES + ")" + _QUOTE
-                             + r"\s*[:=]\s*" + _QUOTE + r""")[^"'&,;}\s\\]*""")
+#: A secret key and the value after it in a text (any case), as a pattern JavaScript reads as well:
+#: the page hides secrets by it before Python runs (the build exports it).
+SECRET_IN_TEXT = ("(" + _QUOTE + "(?:" + _SECRET_NAMES + ")" + _QUOTE + r"\s*[:=]\s*" + _QUOTE
+                  + r""")[^"'&,;}\s\\]*""")
+_SECRET_IN_TEXT = re.compile(SECRET_IN_TEXT, re.IGNORECASE)
 
 
 def redact_text(text: str) -> str:

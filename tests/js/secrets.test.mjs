@@ -32,17 +32,17 @@ test('an object with __proto__ as a key stays an own key, and hides nothing it s
 });
 
 test('the keys, the words for a hidden value and the depth are the ones handed over', () => {
-  const own = createRedactor({ keys: ['PIN'], hidden: '***', maxDepth: 1 });
+  const own = createRedactor({ keys: ['PIN'], hidden: '***', maxDepth: 1, inText: '(pin\\s*[:=]\\s*)\\w*' });
   assert.deepEqual(own.redact({ pin: 1, auth: 'tok', deep: [[1]] }), { pin: '***', auth: 'tok', deep: ['***'] });
   assert.equal(own.redactText('pin=1234&auth=tok'), 'pin=***&auth=tok');
-  assert.throws(() => createRedactor({ keys: [], hidden: '***', maxDepth: 1 }), /no secret keys/);
+  assert.throws(() => createRedactor({ keys: [], hidden: '***', maxDepth: 1, inText: '' }), /no secret keys/);
 });
 
 test('a token echoed in a text no key names is hidden too, wherever the value holds it', () => {
-  const { redact } = createRedactor(PROTOCOL.secrets);
+  const hide = createRedactor(PROTOCOL.secrets).redact;
   const hidden = PROTOCOL.secrets.hidden;
   const token = 'SECRETauth0123456789';
-  const echoed = redact([{ AUTH_ID: token, PLACEMENT_OPTIONS: `{not json, CALL_ID: ${token}`, list: [`x${token}y`] }]);
+  const echoed = hide([{ AUTH_ID: token, PLACEMENT_OPTIONS: `{not json, CALL_ID: ${token}`, list: [`x${token}y`] }]);
   assert.deepEqual(echoed, [{ AUTH_ID: hidden, PLACEMENT_OPTIONS: `{not json, CALL_ID: ${hidden}`, list: [`x${hidden}y`] }]);
-  assert.deepEqual(redact({ AUTH_ID: 'short', note: 'short story' }), { AUTH_ID: hidden, note: 'short story' });
+  assert.deepEqual(hide({ AUTH_ID: 'short', note: 'short story' }), { AUTH_ID: hidden, note: 'short story' });
 });

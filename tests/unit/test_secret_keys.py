@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 import build
-from placement_app.core.untrusted import HIDDEN, MAX_DEPTH, SECRET_KEYS, redact
+from placement_app.core.untrusted import HIDDEN, MAX_DEPTH, SECRET_IN_TEXT, SECRET_KEYS, redact
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "tests" / "js" / "redaction_cases.json"
@@ -28,6 +28,7 @@ def test_the_page_is_handed_every_secret_key_python_knows() -> None:
     secrets = json.loads(build.generated_static()[build.PROTOCOL_FILE])["secrets"]
     assert set(secrets["keys"]) == SECRET_KEYS
     assert (secrets["hidden"], secrets["maxDepth"]) == (HIDDEN, MAX_DEPTH)
+    assert secrets["inText"] == SECRET_IN_TEXT  # the page finds a secret in a text by Python's pattern
 
 
 @pytest.mark.parametrize("case", TABLE["cases"], ids=[case["case"] for case in TABLE["cases"]])
