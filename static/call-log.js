@@ -38,8 +38,12 @@ export function createCallLog({ storage, prefix, page, keep, version, maxEvents,
   let callId = null;
   /** @type {Entry[]} events before the call is known */
   const early = [];
-  /** @type {Log | null} */
-  let log = null;
+  /** Each kept entry as JSON, and its kind: a write joins them, it does not serialise the log again. */
+  /** @type {string[]} */
+  let parts = [];
+  /** @type {string[]} */
+  let kinds = [];
+  let dropped = 0;
 
   /** @param {string} id */
   const keyOf = (id) => `${prefix}${id}`;
@@ -54,7 +58,7 @@ export function createCallLog({ storage, prefix, page, keep, version, maxEvents,
     }
   }
 
-  /** The calls whose logs storage holds, oldest written first. */
+  /** The calls whose logs storage holds, oldest written first (read only to forget some). */
   function calls() {
     const store = storage();
     /** @type {[number, string][]} */
@@ -68,17 +72,19 @@ export function createCallLog({ storage, prefix, page, keep, version, maxEvents,
     return found.sort((a, b) => a[0] - b[0]).map(([, id]) => id);
   }
 
+  /** @param {unknown} error */
+  const warnOf = (error) => warn(`Call Timeline: the call's events could not be kept for a reload (${
+    error instanceof Error ? error.name : typeof error})`);
+
   /** Write the log now; when storage is full, forget the oldest other calls and try again. */
   function write() {
-    if (!log) return;
-    log.written = now();
-    const text = JSON.stringify(log);
+    if (callId === null) return;
+    const head = JSON.stringify({ version, call_id: callId, written: now(), dropped });
+    const text = `${head.slice(0, -1)},"events":[${parts.join(',')}]}`;
     try {
-      const others = calls().filter((id) => id !== callId);
-      for (const id of others.slice(0, Math.max(0, others.length - (maxCalls - 1)))) storage().removeItem(keyOf(id));
       for (;;) {
         try {
-          storage().setItem(keyOf(/** @type {string} */ (callId)), text);
+          storage().setItem(keyOf(callId), text);
           return;
         } catch (error) {
           const oldest = calls().find((id) => id !== callId);
@@ -87,21 +93,20 @@ export function createCallLog({ storage, prefix, page, keep, version, maxEvents,
         }
       }
     } catch (error) {
-      warn(`Call Timeline: the call's events could not be kept for a reload (${error instanceof Error ? error.name : typeof error})`);
+      warnOf(error);
     }
   }
 
   /** @param {Entry} entry */
   function keepEntry(entry) {
-    const current = /** @type {Log} */ (log);
-    current.events.push(entry);
-    if (current.events.length > maxEvents) {
-      const oldest = current.events.findIndex(([kind]) => !keep.includes(kind));
-      if (oldest >= 0) {
-        current.events.splice(oldest, 1);
-        current.dropped += 1;
-      }
-    }
+    parts.push(JSON.stringify(entry));
+    kinds.push(entry[0]);
+    if (parts.length <= maxEvents) return;
+    const oldest = kinds.findIndex((kind) => !keep.includes(kind));
+    if (oldest < 0) return;
+    parts.splice(oldest, 1);
+    kinds.splice(oldest, 1);
+    dropped += 1;
   }
 
   return {
@@ -125,14 +130,24 @@ export function createCallLog({ storage, prefix, page, keep, version, maxEvents,
 
     /**
      * The call the events belong to (the init data's `CALL_ID`): a log already kept for it (a
-     * reload) goes on, and the events so far are written.  A later id is ignored: a page shows one call.
+     * reload) goes on, the events so far are written, and the logs of older calls beyond
+     * `maxCalls` are forgotten.  A later id is ignored: a page shows one call.
      *
      * @param {string} id
      */
     call(id) {
       if (callId !== null) return;
       callId = id;
-      log = logOf(id) ?? { version, call_id: id, written: now(), dropped: 0, events: [] };
+      const kept = logOf(id);
+      parts = kept ? kept.events.map((entry) => JSON.stringify(entry)) : [];
+      kinds = kept ? kept.events.map(([kind]) => kind) : [];
+      dropped = kept?.dropped ?? 0;
+      try {
+        const others = calls().filter((other) => other !== id);
+        for (const other of others.slice(0, Math.max(0, others.length - (maxCalls - 1)))) storage().removeItem(keyOf(other));
+      } catch (error) {
+        warnOf(error);
+      }
       for (const entry of early.splice(0)) keepEntry(entry);
       write();
     },
