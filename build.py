@@ -404,7 +404,8 @@ def render_pages(site: Path, boot: Mapping[str, object], static: str) -> None:
     from placement_app.core import i18n
 
     env = page_environment()
-    context = {"boot": boot, "static": static, "rules_file": RULES_FILE, "protocol_file": PROTOCOL_FILE, "title": i18n.text("title"),
+    context = {"boot": boot, "static": static, "rules_file": RULES_FILE, "protocol_file": PROTOCOL_FILE,
+               "title": i18n.text("title"),
                "waiting": i18n.text("state.unknown"), "t": i18n.page_texts(None),
                # The languages offered, each by its own name (the same in every language of the page).
                "languages": [i18n.SUPPORTED[code] for code in i18n.LANGUAGES]}
