@@ -25,14 +25,15 @@
  * @typedef {{ version: number, call_id: string, written: number, dropped: number, events: Entry[] }} Log
  * @typedef {{
  *   storage: () => Storage, prefix: string, page: string, keep: readonly string[], version: number,
- *   maxEvents: number, maxCalls: number, now?: () => number, warn?: (message: string) => void,
+ *   maxEvents: number, maxChars: number, maxCalls: number, now?: () => number,
+ *   warn?: (message: string) => void,
  * }} LogInputs  `storage`: this app's (a function: reading it may throw); `page`: this page's id;
  *   the rest as Python reads the logs (placement_app/card/replay.py exports them): where they go,
  *   the event kinds never dropped (the init data), the format's version, and the bounds
  */
 
 /** @param {LogInputs} inputs */
-export function createCallLog({ storage, prefix, page, keep, version, maxEvents, maxCalls, now = Date.now,
+export function createCallLog({ storage, prefix, page, keep, version, maxEvents, maxChars, maxCalls, now = Date.now,
   warn = (message) => console.warn(message) }) {
   /** @type {string | null} */
   let callId = null;
@@ -44,6 +45,10 @@ export function createCallLog({ storage, prefix, page, keep, version, maxEvents,
   /** @type {string[]} */
   let kinds = [];
   let dropped = 0;
+  /** The characters the kept entries hold. */
+  let size = 0;
+  /** The storage refused the log even alone: the page stops trying (and warned once). */
+  let refused = false;
 
   /** @param {string} id */
   const keyOf = (id) => `${prefix}${id}`;
@@ -78,7 +83,7 @@ export function createCallLog({ storage, prefix, page, keep, version, maxEvents,
 
   /** Write the log now; when storage is full, forget the oldest other calls and try again. */
   function write() {
-    if (callId === null) return;
+    if (callId === null || refused) return;
     const head = JSON.stringify({ version, call_id: callId, written: now(), dropped });
     const text = `${head.slice(0, -1)},"events":[${parts.join(',')}]}`;
     try {
@@ -93,20 +98,25 @@ export function createCallLog({ storage, prefix, page, keep, version, maxEvents,
         }
       }
     } catch (error) {
+      refused = true;
       warnOf(error);
     }
   }
 
   /** @param {Entry} entry */
   function keepEntry(entry) {
-    parts.push(JSON.stringify(entry));
+    const text = JSON.stringify(entry);
+    parts.push(text);
     kinds.push(entry[0]);
-    if (parts.length <= maxEvents) return;
-    const oldest = kinds.findIndex((kind) => !keep.includes(kind));
-    if (oldest < 0) return;
-    parts.splice(oldest, 1);
-    kinds.splice(oldest, 1);
-    dropped += 1;
+    size += text.length;
+    while (parts.length > maxEvents || size > maxChars) {
+      const oldest = kinds.findIndex((kind) => !keep.includes(kind));
+      if (oldest < 0) return;
+      size -= parts[oldest].length;
+      parts.splice(oldest, 1);
+      kinds.splice(oldest, 1);
+      dropped += 1;
+    }
   }
 
   return {
@@ -142,6 +152,7 @@ export function createCallLog({ storage, prefix, page, keep, version, maxEvents,
       parts = kept ? kept.events.map((entry) => JSON.stringify(entry)) : [];
       kinds = kept ? kept.events.map(([kind]) => kind) : [];
       dropped = kept?.dropped ?? 0;
+      size = parts.reduce((sum, text) => sum + text.length, 0);
       try {
         const others = calls().filter((other) => other !== id);
         for (const other of others.slice(0, Math.max(0, others.length - (maxCalls - 1)))) storage().removeItem(keyOf(other));

@@ -20,7 +20,7 @@
  *   log: CallLogRules,
  *   callStates: string[],
  * }} Protocol
- * @typedef {{ prefix: string, keep: string[], version: number, maxEvents: number, maxCalls: number,
+ * @typedef {{ prefix: string, keep: string[], version: number, maxEvents: number, maxChars: number, maxCalls: number,
  *   maxPayload: number, storagePrefix: string }} CallLogRules  how the card's page keeps a call's
  *   event log (placement_app/card/replay.py)
  * @typedef {{ call(command: string, params?: unknown, timeoutMs?: number): Promise<import('./frame.js').Reply> }} Portal
@@ -53,6 +53,7 @@ export function isProtocol(value) {
     && typeof value.secrets.inText === 'string'
     && Boolean(value.log) && typeof value.log.prefix === 'string' && texts(value.log.keep)
     && Number.isInteger(value.log.maxEvents) && Number.isInteger(value.log.maxCalls)
+    && Number.isInteger(value.log.maxChars)
     && typeof value.log.storagePrefix === 'string' && Number.isInteger(value.log.maxPayload)
     && texts(value.callStates);
 }

@@ -118,7 +118,8 @@ if (!events) {
   const { log: logRules } = protocol;
   const storage = createPageStorage(localStore(), logRules.storagePrefix);
   const callLog = createCallLog({ storage: () => /** @type {Storage} */ (localStore()), prefix: logRules.prefix,
-    page: pageId, keep: logRules.keep, maxEvents: logRules.maxEvents, maxCalls: logRules.maxCalls,
+    page: pageId, keep: logRules.keep, maxEvents: logRules.maxEvents, maxChars: logRules.maxChars,
+    maxCalls: logRules.maxCalls,
     version: logRules.version });
   /** @type {Worker | null} */
   let worker = null;

@@ -47,8 +47,10 @@ VERSION = 1
 PREFIX = f"call-timeline:v{VERSION}:"
 #: Where the page keeps each call's log, by call id.
 LOG_PREFIX = PREFIX + "log:"
-#: The most entries a log keeps (the oldest go first, never the init data: :data:`KEEP`).
+#: The most entries a log keeps, and the most characters they hold (the oldest go first, never the
+#: init data: :data:`KEEP`): a flood of large payloads must not cost every event a long write.
 MAX_EVENTS = 2000
+MAX_CHARS = 200_000
 #: The longest payload an entry may have (the page's bound on what it forwards).
 MAX_PAYLOAD = 65536
 #: How many calls' logs the page keeps; the oldest written goes first.
@@ -189,7 +191,8 @@ def rebuild(log: Log, page: str, settings: Settings,
 
 def export() -> dict[str, object]:
     """What the page needs to write the logs as this module reads them."""
-    return {"prefix": LOG_PREFIX, "maxEvents": MAX_EVENTS, "maxCalls": MAX_CALLS, "keep": list(KEEP),
+    return {"prefix": LOG_PREFIX, "maxEvents": MAX_EVENTS, "maxChars": MAX_CHARS, "maxCalls": MAX_CALLS,
+            "keep": list(KEEP),
             "maxPayload": MAX_PAYLOAD, "version": VERSION, "storagePrefix": PREFIX}
 
 

@@ -31,8 +31,9 @@ class FakeStorage {
 const { prefix: PREFIX, keep: KEEP, version: VERSION } = PROTOCOL.log;
 const OPENED = 'app:opened';
 
-function log(store, { page = 'p1', maxEvents = 100, maxCalls = 3, clock = { now: 0 }, warnings = [] } = {}) {
-  return createCallLog({ storage: () => store, prefix: PREFIX, page, keep: KEEP, version: VERSION, maxEvents, maxCalls,
+function log(store, { page = 'p1', maxEvents = 100, maxChars = 100_000, maxCalls = 3, clock = { now: 0 },
+  warnings = [] } = {}) {
+  return createCallLog({ storage: () => store, prefix: PREFIX, page, keep: KEEP, version: VERSION, maxEvents, maxChars, maxCalls,
     now: () => clock.now, warn: (message) => warnings.push(message) });
 }
 
@@ -108,4 +109,26 @@ test('a storage that refuses everything costs the card nothing but a warning', (
   calls.add(OPENED, '[{}]', 1);
   assert.deepEqual(calls.all(), {});
   assert.ok(warnings.length >= 1 && warnings.every((text) => text.startsWith('Call Timeline:')), warnings.join('\n'));
+});
+
+test('a flood of large payloads keeps the newest within the characters allowed, and counts the rest', () => {
+  const store = new FakeStorage();
+  const calls = log(store, { maxChars: 2_000 });
+  calls.call('c1');
+  calls.add(OPENED, '[{}]', 0);
+  for (let at = 1; at <= 20; at += 1) calls.add('CallCard::CallStateChanged', JSON.stringify(['x'.repeat(300)]), at);
+  const { events, dropped } = kept(store, 'c1');
+  assert.equal(events[0][0], OPENED);
+  assert.ok(JSON.stringify(events).length <= 2_000 + 50, 'within the bound');
+  assert.equal(events.at(-1)[2], 20);
+  assert.equal(dropped, 20 - (events.length - 1));
+});
+
+test('a storage that refuses the log even alone is asked no more, and warned of once', () => {
+  const warnings = [];
+  const tiny = new FakeStorage(10);
+  const calls = log(tiny, { warnings });
+  calls.call('c1');
+  for (let at = 1; at <= 5; at += 1) calls.add('CallCard::CallStateChanged', '["connecting"]', at);
+  assert.equal(warnings.length, 1);
 });
