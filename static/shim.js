@@ -156,11 +156,13 @@ if (!events) {
   }
   events.start(createRedactor(protocol.secrets).redact, [
     drawing.event,
+    (event) => link.send(event.kind, event.payload, event.at),
+    // Kept in the same task as it came, after the worker has it (so that the write does not
+    // hold the event back from Python): no page can go in between.
     (event) => {
       if (event.callId !== null) callLog.call(event.callId);
       callLog.add(event.kind, event.kept, event.at);
     },
-    (event) => link.send(event.kind, event.payload, event.at),
   ], { maxPayload: protocol.log.maxPayload, states: protocol.callStates });
   // "Done" on a card held open after a failed call: an event like the others, in order.
   $('timeline').addEventListener('click', (event) => {
