@@ -14,8 +14,14 @@
  * secrets hidden (never a token), when it arrived, and the page that wrote it (a page replays the
  * others' entries; its own reach Python live).  Events before the call is known (its id comes
  * with the init data) are kept in memory and written once it is.  A log keeps at most `maxEvents`
- * entries (the oldest that are not the init data go, and are counted), and storage keeps the
- * logs of the last `maxCalls` calls; a full storage forgets the oldest calls first.
+ * entries and `maxChars` characters (the oldest that are not the init data go, and are counted),
+ * and storage keeps the logs of the last `maxCalls` calls; a full storage forgets the oldest
+ * calls first.
+ *
+ * In storage a log is a small head (`prefix` + the call's id) and its entries in parts of
+ * PART_SIZE (the head's key, SEPARATOR, the part's number), so that keeping one more event
+ * writes one part and the head, not the whole log: a long call's events cost no more than a
+ * short one's.  `all()` hands Python each log whole, as it reads them.
  */
 
 /**
@@ -23,6 +29,8 @@
  *   removeItem(key: string): void, readonly length: number, key(index: number): string | null }} Storage
  * @typedef {[string, string, number, string]} Entry
  * @typedef {{ version: number, call_id: string, written: number, dropped: number, events: Entry[] }} Log
+ * @typedef {{ version: number, call_id: string, written: number, dropped: number, first: number, last: number }} Head
+ * @typedef {{ number: number, parts: string[], kinds: string[] }} Part  entries as JSON, and their kinds
  * @typedef {{
  *   storage: () => Storage, prefix: string, page: string, keep: readonly string[], version: number,
  *   maxEvents: number, maxChars: number, maxCalls: number, now?: () => number,
@@ -32,6 +40,11 @@
  *   the event kinds never dropped (the init data), the format's version, and the bounds
  */
 
+/** Entries in one part of a log in storage. */
+const PART_SIZE = 50;
+/** Between a log's key and a part's number (no portal's call id holds it). */
+const SEPARATOR = '\u241f';
+
 /** @param {LogInputs} inputs */
 export function createCallLog({ storage, prefix, page, keep, version, maxEvents, maxChars, maxCalls, now = Date.now,
   warn = (message) => console.warn(message) }) {
@@ -39,11 +52,8 @@ export function createCallLog({ storage, prefix, page, keep, version, maxEvents,
   let callId = null;
   /** @type {Entry[]} events before the call is known */
   const early = [];
-  /** Each kept entry as JSON, and its kind: a write joins them, it does not serialise the log again. */
-  /** @type {string[]} */
-  let parts = [];
-  /** @type {string[]} */
-  let kinds = [];
+  /** @type {Part[]} the log's parts, the oldest first */
+  let held = [];
   let dropped = 0;
   /** The characters the kept entries hold. */
   let size = 0;
@@ -51,13 +61,25 @@ export function createCallLog({ storage, prefix, page, keep, version, maxEvents,
   let refused = false;
 
   /** @param {string} id */
-  const keyOf = (id) => `${prefix}${id}`;
+  const headKey = (id) => `${prefix}${id}`;
+  /** @param {string} id @param {number} number */
+  const partKey = (id, number) => `${prefix}${id}${SEPARATOR}${number}`;
 
-  /** @param {string} id @returns {Log | null} */
-  function logOf(id) {
+  /** @param {string} id @returns {{ head: Head, held: Part[] } | null} the log kept for `id`, read */
+  function read(id) {
     try {
-      const value = JSON.parse(storage().getItem(keyOf(id)) ?? 'null');
-      return value && value.version === version && value.call_id === id && Array.isArray(value.events) ? value : null;
+      const head = JSON.parse(storage().getItem(headKey(id)) ?? 'null');
+      if (!head || head.version !== version || head.call_id !== id || !Number.isInteger(head.first)
+          || !Number.isInteger(head.last) || head.last - head.first > maxEvents) return null;
+      /** @type {Part[]} */
+      const parts = [];
+      for (let number = head.first; number <= head.last; number += 1) {
+        const entries = JSON.parse(storage().getItem(partKey(id, number)) ?? '[]');
+        if (!Array.isArray(entries)) return null;
+        parts.push({ number, parts: entries.map((entry) => JSON.stringify(entry)),
+          kinds: entries.map((entry) => (Array.isArray(entry) ? String(entry[0]) : '')) });
+      }
+      return { head, held: parts };
     } catch {
       return null;
     }
@@ -70,31 +92,55 @@ export function createCallLog({ storage, prefix, page, keep, version, maxEvents,
     const found = [];
     for (let index = 0; index < store.length; index += 1) {
       const key = store.key(index);
-      if (!key?.startsWith(prefix)) continue;
+      if (!key?.startsWith(prefix) || key.includes(SEPARATOR)) continue;
       const id = key.slice(prefix.length);
-      found.push([logOf(id)?.written ?? 0, id]);
+      let written = 0;
+      try {
+        written = Number(JSON.parse(store.getItem(key) ?? '{}').written) || 0;
+      } catch {
+        // an unreadable head is the oldest
+      }
+      found.push([written, id]);
     }
     return found.sort((a, b) => a[0] - b[0]).map(([, id]) => id);
+  }
+
+  /** @param {string} id forget a call's log, its head and every part */
+  function forget(id) {
+    const store = storage();
+    const keys = [];
+    for (let index = 0; index < store.length; index += 1) {
+      const key = store.key(index);
+      if (key === headKey(id) || key?.startsWith(`${headKey(id)}${SEPARATOR}`)) keys.push(key);
+    }
+    for (const key of keys) store.removeItem(key);
   }
 
   /** @param {unknown} error */
   const warnOf = (error) => warn(`Call Timeline: the call's events could not be kept for a reload (${
     error instanceof Error ? error.name : typeof error})`);
 
-  /** Write the log now; when storage is full, forget the oldest other calls and try again. */
-  function write() {
-    if (callId === null || refused) return;
-    const head = JSON.stringify({ version, call_id: callId, written: now(), dropped });
-    const text = `${head.slice(0, -1)},"events":[${parts.join(',')}]}`;
+  /**
+   * Write the given parts and the head now; when storage is full, forget the oldest other calls
+   * and try again.
+   *
+   * @param {Part[]} parts
+   */
+  function write(parts) {
+    if (callId === null || refused || !held.length) return;
+    const id = callId;
+    const head = JSON.stringify({ version, call_id: id, written: now(), dropped, first: held[0].number,
+      last: held[held.length - 1].number });
     try {
       for (;;) {
         try {
-          storage().setItem(keyOf(callId), text);
+          for (const part of parts) storage().setItem(partKey(id, part.number), `[${part.parts.join(',')}]`);
+          storage().setItem(headKey(id), head);
           return;
         } catch (error) {
-          const oldest = calls().find((id) => id !== callId);
+          const oldest = calls().find((other) => other !== id);
           if (oldest === undefined) throw error;
-          storage().removeItem(keyOf(oldest));
+          forget(oldest);
         }
       }
     } catch (error) {
@@ -103,20 +149,42 @@ export function createCallLog({ storage, prefix, page, keep, version, maxEvents,
     }
   }
 
-  /** @param {Entry} entry */
+  /**
+   * @param {Entry} entry
+   * @returns {Part[]} the parts it changed
+   */
   function keepEntry(entry) {
     const text = JSON.stringify(entry);
-    parts.push(text);
-    kinds.push(entry[0]);
-    size += text.length;
-    while (parts.length > maxEvents || size > maxChars) {
-      const oldest = kinds.findIndex((kind) => !keep.includes(kind));
-      if (oldest < 0) return;
-      size -= parts[oldest].length;
-      parts.splice(oldest, 1);
-      kinds.splice(oldest, 1);
-      dropped += 1;
+    let last = held[held.length - 1];
+    if (!last || last.parts.length >= PART_SIZE) {
+      last = { number: last ? last.number + 1 : 0, parts: [], kinds: [] };
+      held.push(last);
     }
+    last.parts.push(text);
+    last.kinds.push(entry[0]);
+    size += text.length;
+    const changed = new Set([last]);
+    const count = () => held.reduce((sum, part) => sum + part.parts.length, 0);
+    while (count() > maxEvents || size > maxChars) {
+      const part = held.find((one) => one.kinds.some((kind) => !keep.includes(kind)));
+      if (!part) break;
+      const index = part.kinds.findIndex((kind) => !keep.includes(kind));
+      size -= part.parts[index].length;
+      part.parts.splice(index, 1);
+      part.kinds.splice(index, 1);
+      dropped += 1;
+      changed.add(part);
+      if (!part.parts.length && part !== last) {
+        held = held.filter((one) => one !== part);
+        changed.delete(part);
+        try {
+          if (callId !== null) storage().removeItem(partKey(callId, part.number));
+        } catch {
+          // storage gone: nothing to remove
+        }
+      }
+    }
+    return [...changed];
   }
 
   return {
@@ -134,8 +202,7 @@ export function createCallLog({ storage, prefix, page, keep, version, maxEvents,
         early.push(entry);
         return;
       }
-      keepEntry(entry);
-      write();
+      write(keepEntry(entry));
     },
 
     /**
@@ -148,29 +215,34 @@ export function createCallLog({ storage, prefix, page, keep, version, maxEvents,
     call(id) {
       if (callId !== null) return;
       callId = id;
-      const kept = logOf(id);
-      parts = kept ? kept.events.map((entry) => JSON.stringify(entry)) : [];
-      kinds = kept ? kept.events.map(([kind]) => kind) : [];
-      dropped = kept?.dropped ?? 0;
-      size = parts.reduce((sum, text) => sum + text.length, 0);
+      const kept = read(id);
+      held = kept ? kept.held.filter((part) => part.parts.length) : [];
+      dropped = kept?.head.dropped ?? 0;
+      size = held.reduce((sum, part) => sum + part.parts.reduce((chars, text) => chars + text.length, 0), 0);
       try {
         const others = calls().filter((other) => other !== id);
-        for (const other of others.slice(0, Math.max(0, others.length - (maxCalls - 1)))) storage().removeItem(keyOf(other));
+        for (const other of others.slice(0, Math.max(0, others.length - (maxCalls - 1)))) forget(other);
       } catch (error) {
         warnOf(error);
       }
-      for (const entry of early.splice(0)) keepEntry(entry);
-      write();
+      /** @type {Set<Part>} */
+      const changed = new Set();
+      for (const entry of early.splice(0)) for (const part of keepEntry(entry)) changed.add(part);
+      write([...changed]);
     },
 
-    /** Every kept log, by call id, as Python reads them at start (the worker has no storage). */
+    /** Every kept log, by call id, whole, as Python reads them at start (the worker has no storage). */
     all() {
       /** @type {Record<string, string>} */
       const logs = {};
       try {
         for (const id of calls()) {
-          const text = storage().getItem(keyOf(id));
-          if (text !== null) logs[id] = text;
+          const kept = read(id);
+          if (!kept) continue;
+          const { head, held: parts } = kept;
+          logs[id] = `{"version":${JSON.stringify(head.version)},"call_id":${JSON.stringify(id)},"written":${
+            Number(head.written) || 0},"dropped":${Number(head.dropped) || 0},"events":[${
+            parts.flatMap((part) => part.parts).join(',')}]}`;
         }
       } catch (error) {
         warn(`Call Timeline: local storage is not available (${error instanceof Error ? error.name : typeof error})`);

@@ -11,10 +11,8 @@ import pytest
 from emulator.driver import ALL_EVENTS, CallCard
 
 # The call's log in the card's storage, once it holds ``text``.
-LOGGED = """([text]) => {
-  const key = Object.keys(localStorage).find((name) => name.startsWith('call-timeline:v1:log:'));
-  return key !== undefined && localStorage.getItem(key).includes(text);
-}"""
+LOGGED = """([text]) => Object.keys(localStorage).some((name) => name.startsWith('call-timeline:v1:log:')
+  && localStorage.getItem(name).includes(text))"""
 
 
 def wait_until_saved(call: CallCard, text: str) -> None:
