@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * The card's call events, from the portal to Python: bound at once, each
- * stamped with its arrival time and numbered as it arrives, then, once the
+ * stamped with its arrival time as it arrives, then, once the
  * page knows which secrets to hide, handed on in arrival order with them
  * hidden: to whatever shows or keeps them, and to the worker.  Events that
  * arrive before that are kept, in order; none is lost.
@@ -27,10 +27,10 @@ const MAX_CALL_ID = 200;
  * What the init data says that the page uses before Python.
  *
  * @typedef {{ lang: unknown, state: string | null, callId: string | null }} InitData
- * @typedef {{ kind: string, args: unknown[], at: number, seq: number, initData: boolean }} Arrival
+ * @typedef {{ kind: string, args: unknown[], at: number, initData: boolean }} Arrival
  *   an event as it came (`initData`: the portal's answer to getInitData), before anything is hidden
  * @typedef {{
- *   kind: string, at: number, seq: number, args: unknown[], payload: string, kept: string,
+ *   kind: string, at: number, args: unknown[], payload: string, kept: string,
  *   callId: string | null, opened: InitData | null,
  * }} CallEvent  `args` and `kept` (their JSON text) with every secret hidden, for the page to show
  *   and keep; `payload` what the worker gets; `callId` the call it names, if it names one;
@@ -107,7 +107,6 @@ export function createCallEvents({ portal, arrived = () => {}, now = Date.now })
   /** @type {((arrival: Arrival) => void) | null} */
   let handOn = null;
   /** The page's number for the last event that came. */
-  let seq = 0;
 
   /**
    * One event, as it came: one wire value (our frame client) or two (a library that spreads arrays).
@@ -116,7 +115,7 @@ export function createCallEvents({ portal, arrived = () => {}, now = Date.now })
    * @returns {number} when it arrived
    */
   function take(kind, args, initData = false) {
-    const arrival = { kind, args, at: now(), seq: (seq += 1), initData };
+    const arrival = { kind, args, at: now(), initData };
     try {
       arrived(arrival);
     } catch (error) {
@@ -155,14 +154,14 @@ export function createCallEvents({ portal, arrived = () => {}, now = Date.now })
      *   exported them: the longest payload handed on, and the call's states
      */
     start(redact, sinks, { maxPayload, states }) {
-      handOn = ({ kind, args, at, seq: number, initData }) => {
+      handOn = ({ kind, args, at, initData }) => {
         const hidden = /** @type {unknown[]} */ (redact(args));
         const kept = serialise(hidden, maxPayload);
         // The init data read as it came, as Python reads it: its settings are the admin's words.
         const opened = initData ? readInitData(args[0], states) : null;
         /** @type {CallEvent} */
         const event = {
-          kind, at, seq: number, args: hidden, kept, opened,
+          kind, at, args: hidden, kept, opened,
           payload: kind === OPENED ? serialise(args, maxPayload) : kept,
           callId: opened ? opened.callId : kind === OPENED ? readCallId(args[0]) : null,
         };

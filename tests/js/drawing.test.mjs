@@ -40,7 +40,7 @@ function harness({ portal = new FakePortal() } = {}) {
 }
 
 /** One of the card's events as call-events.js hands it on (secrets already hidden). */
-const event = (kind, args, at, opened = null) => ({ kind, args, at, seq: 1, payload: '', kept: '', callId: null, opened });
+const event = (kind, args, at, opened = null) => ({ kind, args, at, payload: '', kept: '', callId: null, opened });
 
 test('a call state is drawn in the quick view at once, said, and marked the first time', () => {
   const { drawing, told, said, marks } = harness();
