@@ -66,7 +66,7 @@ export function createCallLog({ storage, prefix, page, keep, version, maxEvents,
   const partKey = (id, number) => `${prefix}${id}${SEPARATOR}${number}`;
 
   /** @param {string} id @returns {{ head: Head, held: Part[] } | null} the log kept for `id`, read */
-  function read(id) {
+  function readLog(id) {
     try {
       const head = JSON.parse(storage().getItem(headKey(id)) ?? 'null');
       if (!head || head.version !== version || head.call_id !== id || !Number.isInteger(head.first)
@@ -215,7 +215,7 @@ export function createCallLog({ storage, prefix, page, keep, version, maxEvents,
     call(id) {
       if (callId !== null) return;
       callId = id;
-      const kept = read(id);
+      const kept = readLog(id);
       held = kept ? kept.held.filter((part) => part.parts.length) : [];
       dropped = kept?.head.dropped ?? 0;
       size = held.reduce((sum, part) => sum + part.parts.reduce((chars, text) => chars + text.length, 0), 0);
@@ -237,7 +237,7 @@ export function createCallLog({ storage, prefix, page, keep, version, maxEvents,
       const logs = {};
       try {
         for (const id of calls()) {
-          const kept = read(id);
+          const kept = readLog(id);
           if (!kept) continue;
           const { head, held: parts } = kept;
           logs[id] = `{"version":${JSON.stringify(head.version)},"call_id":${JSON.stringify(id)},"written":${
