@@ -140,8 +140,7 @@ class Card:
 
     def _keep_rows(self) -> None:
         """Have the page keep the rows as the view drew them, for the quick view of the call's next page."""
-        self.rows.offer(self.page.keep, self.timeline, self.view.lang, self.settings, self.view.clock,
-                        self.page.now())
+        self.rows.offer(self.page.keep, self.view, self.timeline, self.page.now())
 
     def _failed(self, kind: object, at: object, error: Exception) -> None:
         self.page.warn(f"Call Timeline: handling {preview(kind, MAX_TEXT)} failed: {describe_error(error)}")

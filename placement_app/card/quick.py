@@ -27,18 +27,15 @@ from typing import Any
 from ..core import codes, i18n
 from ..core.events import CallState
 from ..core.settings import DEFAULTS, Settings
-from ..core.timeline import MAX_ENTRIES, RANG_MS, SUCCESS_CODES, Notice, NoticeKind, StateSpan, Timeline
+from ..core.timeline import MAX_ENTRIES, RANG_MS, SUCCESS_CODES, StateSpan, Timeline
 from .replay import PREFIX
 from .view import (
-    code_detail,
+    CardView,
     code_line,
     failure_words,
-    headline,
-    notice_words,
     span_word,
     status_word,
     step_words,
-    steps,
 )
 
 #: Raised when the tables' shape changes, so that a page never reads a table it does not know.
@@ -152,28 +149,17 @@ def export() -> dict[str, Any]:
     }
 
 
-def shown(timeline: Timeline, lang: str | None, settings: Settings,
-          clock: i18n.ClockFormat, now: float) -> dict[str, Any]:
+def shown(view: CardView, timeline: Timeline) -> dict[str, Any]:
     """The call as Python's view draws it, kept by the page: the quick view of a reloaded tab
-    shows these rows at once (only those the view shows), then adds what arrives."""
-    finished = headline(timeline, lang, settings)
-    words = failure_words_for(timeline, lang, settings)
-    tag, hour12 = i18n.locale_tag(lang), settings.hour12
-    rows: list[list[str]] = []
-    for entry, step in zip(timeline.entries, steps(timeline, now, settings), strict=True):
-        if isinstance(entry, Notice):
-            if entry.kind is NoticeKind.CLIENT and not settings.show_client_changes:
-                continue
-            rows.append([clock(entry.at, tag, hour12), i18n.text(f"notice.{entry.kind.value}", lang),
-                         notice_words(entry, lang), ""])
-        else:
-            rows.append([clock(entry.started_at, tag, hour12), step_words(entry, step.after_call, lang),
-                         code_detail(entry, lang, settings, step.rang), entry.call_state.value])
+    shows these rows at once (only those the view shows), then adds what arrives.  Read from what
+    the view drew; only a failed call's box is worded here (the quick view shows no other box)."""
+    headline, rows = view.drawn()
+    words = failure_words_for(timeline, view.lang, view.settings)
     state = timeline.call_state
     after_call = any(isinstance(entry, StateSpan) and entry.call_state is not CallState.IDLE
                      for entry in timeline.entries)
     return {
-        "headline": finished[1] if finished else status_word(timeline, lang),
+        "headline": headline,
         "box": list(words) if words else None,
         "rows": rows,
         "state": state.value if state else None,
@@ -203,13 +189,12 @@ class Rows:
         self.kept_at = float("-inf")
         self.kept: str | None = None
 
-    def offer(self, keep: Callable[[str, str], None], timeline: Timeline, lang: str | None,
-              settings: Settings, clock: i18n.ClockFormat, now: float) -> None:
+    def offer(self, keep: Callable[[str, str], None], view: CardView, timeline: Timeline, now: float) -> None:
         """Have the page keep the rows (``keep(key, value)``) if they changed and it is time."""
         call_id = timeline.call_id
         if call_id is None or now - self.kept_at < KEEP_EVERY_MS:
             return
-        rows = shown(timeline, lang, settings, clock, now)
+        rows = shown(view, timeline)
         text = json.dumps({"call_id": call_id, **rows}, ensure_ascii=False)
         if text != self.kept:
             self.kept, self.kept_at = text, now

@@ -11,8 +11,7 @@ writes however long the call is.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from ..core import codes, i18n
@@ -49,6 +48,15 @@ class Slot:
             self.set_class(class_name)
         if parent is not None:
             parent.appendChild(self.element)
+
+    @property
+    def text(self) -> str:
+        """The text the element shows (as last set)."""
+        return self._text or ""
+
+    @property
+    def shown(self) -> bool:
+        return not self._hidden
 
     def set(self, value: str) -> None:
         if value != self._text:
@@ -216,37 +224,6 @@ def is_failure(code: str | None, answered: bool, settings: Settings = DEFAULTS) 
             and not settings.is_expected(code))
 
 
-@dataclass(frozen=True)
-class Step:
-    """What a timeline entry's row depends on beyond the entry: ``failing``, its code is drawn as
-    a failure; ``after_call``, an earlier step rang or talked (an idle step is then the end of a
-    call, not a wait); ``rang``, its attempt rang and was not answered (a 486 is then declined)."""
-
-    failing: bool = False
-    after_call: bool = False
-    rang: bool = False
-
-
-def steps(timeline: Timeline, now: float, settings: Settings = DEFAULTS) -> Iterator[Step]:
-    """Each entry's :class:`Step`, in order: the one walk over the entries that every drawing
-    of the rows (the view, the saved rows of :mod:`.quick`) shares."""
-    answered = False  # whether the attempt an entry belongs to reached "connected"
-    rang = False  # whether it rang
-    after_call = False  # whether an earlier step rang or talked
-    for entry in timeline.entries:
-        step = Step(False, after_call, rang and not answered)  # a code after a talk is not a decline
-        if isinstance(entry, StateSpan):
-            after_call = after_call or entry.call_state is not CallState.IDLE
-            if entry.call_state is CallState.CONNECTED:
-                answered = True
-            elif entry.call_state is CallState.CONNECTING:
-                rang = rang or entry.rang(now)
-            elif entry.call_state is CallState.IDLE:
-                step = replace(step, failing=is_failure(entry.failed_code, answered, settings))
-                answered = rang = False
-        yield step
-
-
 def failure_words(info: codes.CodeInfo, heading: str, lang: str | None) -> tuple[str, str, str]:
     """The failure box's heading, reason and next-step line for a code explained by ``info``
     (``heading``: its line, :func:`code_line`).  The headline above already names the label, so
@@ -323,8 +300,22 @@ class CardView:
             self._relabel()
         lang = self.lang
         self._trim(timeline.dropped)
-        for index, (entry, step) in enumerate(zip(timeline.entries, steps(timeline, now, self.settings),
-                                                  strict=True)):
+        answered = False  # whether the attempt an entry belongs to reached "connected"
+        rang = False  # whether it rang
+        after_call = False  # whether an earlier step rang or talked
+        for index, entry in enumerate(timeline.entries):
+            failing = False
+            called = after_call
+            attempt_rang = rang and not answered  # a code after a talk is not a declined call
+            if isinstance(entry, StateSpan):
+                after_call = after_call or entry.call_state is not CallState.IDLE
+                if entry.call_state is CallState.CONNECTED:
+                    answered = True
+                elif entry.call_state is CallState.CONNECTING:
+                    rang = rang or entry.rang(now)
+                elif entry.call_state is CallState.IDLE:
+                    failing = is_failure(entry.failed_code, answered, self.settings)
+                    answered = rang = False
             if index < len(self.rows):
                 shown, row = self.rows[index]
                 if shown is entry:
@@ -333,7 +324,7 @@ class CardView:
             else:
                 row = self._new_row()
                 self.rows.append((entry, row))
-            self._draw_row(row, entry, now, step)
+            self._draw_row(row, entry, now, failing, called, attempt_rang)
         self.lost.show(timeline.lost > 0)
         if timeline.lost:
             self.lost.set(i18n.plural("engine.early_dropped", timeline.lost, lang))
@@ -350,6 +341,15 @@ class CardView:
             self.outcome.set_class(f"outcome outcome-{verdict}")
         self._draw_failure(timeline, outcome)
         self.tick(timeline, now)
+
+    def drawn(self) -> tuple[str, list[list[str]]]:
+        """The headline and the rows the view shows now, as their text (time, what, detail, and the
+        row's state or ``""`` for a notice): read from what it drew, not worked out again."""
+        headline = self.outcome.text if self.outcome.shown else self.state.text
+        rows = [[row.clock.text, row.what.text, row.detail.text,
+                 entry.call_state.value if isinstance(entry, StateSpan) else ""]
+                for entry, row in self.rows if row.item.shown]
+        return headline, rows
 
     def show_received(self, count: int) -> None:
         """How many call-card events the card has taken in (``data-events`` on the root)."""
@@ -421,7 +421,8 @@ class CardView:
             del self.rows[:excess]
         self.shown_dropped = dropped
 
-    def _draw_row(self, row: Row, entry: Entry, now: float, step: Step = Step()) -> None:
+    def _draw_row(self, row: Row, entry: Entry, now: float, failing: bool = False,
+                  after_call: bool = False, rang: bool = False) -> None:
         lang = self.lang
         moment = entry.started_at if isinstance(entry, StateSpan) else entry.at
         row.clock.set(self.clock(moment, self.tag, self.settings.hour12))
@@ -432,9 +433,9 @@ class CardView:
             running = entry.ended_at is None
             state = entry.call_state.value
             row.item.set_class(f"entry state-{state}" + (" running" if running else "")
-                               + (" code-failed" if step.failing else ""))
-            row.what.set(step_words(entry, step.after_call, lang))
-            row.detail.set(code_detail(entry, lang, self.settings, step.rang))
+                               + (" code-failed" if failing else ""))
+            row.what.set(step_words(entry, after_call, lang))
+            row.detail.set(code_detail(entry, lang, self.settings, rang))
             # An idle step (waiting for the call, or the call ended) shows no length: no call runs in it.
             idle = entry.call_state is CallState.IDLE
             row.duration.set("" if idle else i18n.format_duration(entry.duration(now)))

@@ -13,13 +13,33 @@ const QUICK = RULES.quick;
 const IDS = ['quick', 'quick-state', 'quick-code', 'quick-reason', 'quick-next', 'quick-notice', 'quick-progress',
   'quick-log', 'card-title', 'timeline'];
 const CLOCK = JSON.parse(readFileSync(new URL('../cases/clock.json', import.meta.url), 'utf8')).clock;
+/** The cases of the clock's table, with the admin's clock each stands for. */
+const CLOCKS = CLOCK.map(({ lang, hour12 }) => [lang, { null: 'locale', true: '12h', false: '24h' }[String(hour12)]]);
+const KEPT_CODES = ['486', '603-s', 'OTHER', '<b>x</b>', 'a b', '~'.repeat(120)];
+const DROPPED = [1, 2, 5, 21, 112, 1001];
+/** Every word and value the tests compare with, asked of Python at once (one process, not one a value). */
+const PY = python(`{
+  "words": {f"{code}|{lang}|{rang}": (lambda info: [info[0].label, info[1], *view.failure_words(*info, lang)])(
+      view.code_line(code, lang, DEFAULTS, rang))
+    for code in ["486", "503", "599", "<b>x</b>"] for lang in ["en", "de"] for rang in (False, True)},
+  "text": {f"{key}|{lang}": i18n.text(key, lang) for lang in ["en", "ru", "de"]
+    for key in ["state.connecting", "state.connected", "state.idle", "state.unknown", "title", "engine.failed",
+                "engine.loading"]},
+  "sinceOpen": i18n.text("since_open", what=i18n.text("state.unknown")),
+  "tagRu": i18n.locale_tag("ru"),
+  "adminDe": quick.table("de", Settings(overrides=(Override("486", "Leitung belegt", "Rückruf planen"),))),
+  "notReported": (lambda info: view.failure_words(info, info.label, "en"))(codes.not_reported("en")),
+  "dropped": [i18n.plural("engine.early_dropped", count, "ru") for count in ${JSON.stringify(DROPPED)}],
+  "kept": [normalise_failed_code(code) for code in ${JSON.stringify(KEPT_CODES)}],
+  "clockTables": [quick.table(i18n.resolve_language(lang), Settings(clock=clock)) for lang, clock in ${
+    JSON.stringify(CLOCKS)}],
+}`, [
+  'from placement_app.card import quick, view', 'from placement_app.core import codes, i18n',
+  'from placement_app.core.events import normalise_failed_code',
+  'from placement_app.core.settings import DEFAULTS, Override, Settings'].join('\n'));
 /** The words Python's view draws for a code: label, row detail, box heading, reason, next step. */
-const words = (code, lang = 'en', rang = false, settings = 'DEFAULTS') => python(
-  `(lambda info: [info[0].label, info[1], *view.failure_words(*info, ${JSON.stringify(lang)})])`
-  + `(view.code_line(${JSON.stringify(code)}, ${JSON.stringify(lang)}, ${settings}, ${rang ? 'True' : 'False'}))`,
-  'from placement_app.card import view\nfrom placement_app.core.settings import *');
-const text = (key, lang = 'en') => python(`i18n.text(${JSON.stringify(key)}, ${JSON.stringify(lang)})`,
-  'from placement_app.core import i18n');
+const words = (code, lang = 'en', rang = false) => PY.words[`${code}|${lang}|${rang ? 'True' : 'False'}`];
+const text = (key, lang = 'en') => PY.text[`${key}|${lang}`];
 
 /** A quick view in a fake page with index.html's elements; `stored`: this app's storage. */
 function quickView({ lang = 'en', stored = {}, rules = QUICK } = {}) {
@@ -50,8 +70,7 @@ test('each state shows at once, with its time, in the words of Python\'s view', 
   view.callState('idle', null, 9000);
   assert.deepEqual(seen(document), {
     headline: text('state.idle'), code: '', reason: '', next: '',
-    rows: [['12:00:00 AM', python('i18n.text("since_open", what=i18n.text("state.unknown"))',
-      'from placement_app.core import i18n'), ''], ['12:00:01 AM', text('state.connecting'), ''],
+    rows: [['12:00:00 AM', PY.sinceOpen, ''], ['12:00:01 AM', text('state.connecting'), ''],
     ['12:00:05 AM', text('state.connected'), ''], ['12:00:09 AM', text('state.idle'), '']],
   });
 });
@@ -107,23 +126,19 @@ test('a code Python would reshape is left to Python; the state still shows', () 
   assert.deepEqual(readCallState(QUICK, [['idle', { failedCode: '603-S' }]]), { state: 'idle', code: '603-S' });
   assert.equal(readCallState(QUICK, ['ringing']), null);
   // What it keeps, Python reads the same.
-  const kept = ['486', '603-s', 'OTHER', '<b>x</b>', 'a b', '~'.repeat(120)];
-  assert.deepEqual(kept.map((code) => readCallState(QUICK, [['idle', { failedCode: code }]]).code),
-    python(`[normalise_failed_code(code) for code in ${JSON.stringify(kept)}]`,
-      'from placement_app.core.events import normalise_failed_code'));
+  assert.deepEqual(KEPT_CODES.map((code) => readCallState(QUICK, [['idle', { failedCode: code }]]).code), PY.kept);
 });
 
 test('the portal\'s language, through the export\'s aliases, and English for any other', () => {
   const { document } = quickView({ lang: 'by' });
   assert.equal(seen(document).headline, text('state.unknown', 'ru'));
-  assert.equal(document.documentElement.lang, python('i18n.locale_tag("ru")', 'from placement_app.core import i18n'));
+  assert.equal(document.documentElement.lang, PY.tagRu);
   assert.equal(document.title, text('title', 'ru'));
   assert.equal(quickView({ lang: 'zz' }).document.documentElement.lang, 'en');
 });
 
 test('the admin\'s words, as the card last stored them for this LANG, from the first paint', () => {
-  const table = python('quick.table("de", Settings(overrides=(Override("486", "Leitung belegt", "Rückruf planen"),)))',
-    'from placement_app.card import quick\nfrom placement_app.core.settings import Settings, Override');
+  const table = PY.adminDe;
   const stored = { [`${QUICK.storage.words}de`]: JSON.stringify(table) };
   const { document, view } = quickView({ lang: 'de', stored });
   view.callState('connecting', null, 0);
@@ -160,26 +175,21 @@ test('"reason not reported" only once no one will look the reason up: Python nev
   view.callState('idle', null, 3000);
   assert.equal(seen(document).code, '');
   view.failed('no WebAssembly');
-  const [label, reason, next] = python('(lambda info: view.failure_words(info, info.label, "en"))(codes.not_reported("en"))',
-    'from placement_app.card import view\nfrom placement_app.core import codes');
+  const [label, reason, next] = PY.notReported;
   assert.deepEqual([seen(document).code, seen(document).reason, seen(document).next], [label, reason, next]);
   assert.ok(document.getElementById('quick-notice').textContent.startsWith(text('engine.failed')));
 });
 
 test('events dropped while Python started, in each count\'s plural form', () => {
   const { document, view } = quickView({ lang: 'ru' });
-  for (const count of [1, 2, 5, 21, 112, 1001]) {
+  DROPPED.forEach((count, index) => {
     view.dropped(count);
-    assert.equal(document.getElementById('quick').children.at(-1).textContent,
-      python(`i18n.plural("engine.early_dropped", ${count}, "ru")`, 'from placement_app.core import i18n'));
-  }
+    assert.equal(document.getElementById('quick').children.at(-1).textContent, PY.dropped[index]);
+  });
 });
 
 test('times as Python\'s worker writes them, with the options Python gives', () => {
-  const cases = CLOCK.map(({ lang, hour12 }) => [lang, { null: 'locale', true: '12h', false: '24h' }[String(hour12)]]);
-  const tables = python(`[quick.table(i18n.resolve_language(lang), Settings(clock=clock)) for lang, clock in ${
-    JSON.stringify(cases)}]`,
-  'from placement_app.card import quick\nfrom placement_app.core import i18n\nfrom placement_app.core.settings import Settings');
+  const tables = PY.clockTables;
   CLOCK.forEach(({ case: name, epoch_ms: at, time_zone: timeZone, lang, expected }, index) => {
     const document = new FakeDocument();
     for (const id of IDS) document.withId(id);
