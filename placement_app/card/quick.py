@@ -134,6 +134,8 @@ def export() -> dict[str, Any]:
     """What the build hands the page for the quick view: the built-in tables, how a ``LANG``
     picks one (``i18n.resolve_language``: its first five letters, lower case, then an alias),
     and the shapes and the threshold the page looks codes and ringing up with."""
+    for lang in i18n.LANGUAGES:
+        i18n.check_plural_table(lang)
     return {
         "version": VERSION,
         "tables": {lang: table(lang) for lang in i18n.LANGUAGES},

@@ -272,15 +272,20 @@ PLURAL_CHECKED = 100_000
 def plural_table(lang: str) -> list[int]:
     """``lang``'s plural rule as data, for the quick view (which may not ``eval``): the form of each
     count below :data:`PLURAL_LISTED`; a larger count ``n`` takes that of
-    ``PLURAL_REPEAT + n % PLURAL_REPEAT``.  Refuses a rule the table cannot hold up to
-    :data:`PLURAL_CHECKED`, so that the quick view can never pick another form than Python.
-    """
+    ``PLURAL_REPEAT + n % PLURAL_REPEAT`` (the build holds each rule to that:
+    :func:`check_plural_table`)."""
     rule = PLURAL_RULES[resolve_language(lang)]
-    table = [rule(count) for count in range(PLURAL_LISTED)]
+    return [rule(count) for count in range(PLURAL_LISTED)]
+
+
+def check_plural_table(lang: str) -> None:
+    """Refuse a rule :func:`plural_table` cannot hold up to :data:`PLURAL_CHECKED`, so that the
+    quick view can never pick another form than Python.  Run by the build, once a language,
+    not by every card (it asks the rule a hundred thousand times)."""
+    rule, table = PLURAL_RULES[resolve_language(lang)], plural_table(lang)
     for count in range(PLURAL_LISTED, PLURAL_CHECKED + 1):
         if rule(count) != table[PLURAL_REPEAT + count % PLURAL_REPEAT]:
             raise ValueError(f"{lang}: the plural rule does not repeat every {PLURAL_REPEAT} (at {count})")
-    return table
 
 
 def format_duration(milliseconds: float) -> str:

@@ -139,6 +139,13 @@ def test_counts_take_each_languages_plural_forms() -> None:
     for lang in i18n.LANGUAGES:
         table = i18n.plural_table(lang)
         assert all(table[count] == i18n.PLURAL_RULES[lang](count) for count in range(len(table)))
+        i18n.check_plural_table(lang)  # and the rule repeats as the quick view reads it, far past the table
+
+
+def test_a_rule_the_table_cannot_hold_is_refused_by_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(i18n.PLURAL_RULES, "en", lambda count: int(count == 12345))
+    with pytest.raises(ValueError, match="does not repeat"):
+        i18n.check_plural_table("en")
 
 
 def test_a_translation_made_for_older_english_does_not_count() -> None:
