@@ -38,15 +38,16 @@ def page_words(call: CallCard) -> dict[str, str]:
 
 
 @contextmanager
-def russian_card_before_python(call: CallCard) -> Iterator[Callable[[], None]]:
+def russian_card_before_python(call: CallCard, speaks: str = "ru") -> Iterator[Callable[[], None]]:
     """A card opened on a Russian portal, its init data and Python held back: yields the release of
-    the init data once the first notice is drawn (in Russian, from the frame's address alone)."""
+    the init data once the first notice is drawn in ``speaks`` (Russian from the frame's address
+    alone, or the language the card last kept for the quick view)."""
     release_init_data = call.hold_init_data()
     runtime, snapshot = call.hold(RUNTIME), call.hold(SNAPSHOT)
     try:
         call.open("idle", lang="ru")
         call.init_data_asked()
-        call.card.locator("#quick-notice", has_text=i18n.text("engine.loading", "ru")).wait_for()
+        call.card.locator("#quick-notice", has_text=i18n.text("engine.loading", speaks)).wait_for()
         yield release_init_data
     finally:
         runtime.release()
@@ -88,19 +89,11 @@ def test_the_admins_card_language_speaks_from_the_next_cards_first_words(page: P
     call.wait_for_python()
     assert page_words(call)["lang"] == "de"
     call.frame.wait_for_function("() => localStorage.getItem('call-timeline:v1:words:ru') !== null")
-    release_init_data = call.hold_init_data()
-    runtime, snapshot = call.hold(RUNTIME), call.hold(SNAPSHOT)
-    try:
-        call.open("idle", lang="ru")
-        call.init_data_asked()
-        call.card.locator("#quick-notice", has_text=i18n.text("engine.loading", "de")).wait_for()
+    with russian_card_before_python(call, speaks="de") as release_init_data:
         shown = page_words(call)
         assert shown["lang"] == "de" and shown["title"] == i18n.text("title", "de")
         assert shown["state"] == i18n.text("state.unknown", "de")
         release_init_data()
-    finally:
-        runtime.release()
-        snapshot.release()
     call.wait_for_python()
     assert page_words(call)["lang"] == "de"
 
