@@ -51,8 +51,8 @@ PINNED_WHEELS = {
 }
 #: The card's page (the CALL_CARD handler): its template is at the top level (see page_environment).
 CARD_PAGE = "index.html"
-#: The card, the app's main page (its settings) and its install page.
-PAGES = (CARD_PAGE, "settings.html", "install.html")
+#: The card, the app's main page (its settings), its install page and its failure report.
+PAGES = (CARD_PAGE, "settings.html", "install.html", "report.html")
 #: Versioned, so that its files can be cached for good (see SiteHandler).
 RUNTIME = f"pyodide/{PYODIDE_VERSION}"
 #: Where the start-up snapshot goes (see :func:`make_snapshot`); its name says what it was made of.
@@ -65,7 +65,8 @@ RESTORED = "placement_app.browser.restored"
 #: snapshot keeps memory only), so nothing the app imports later may be missing from this
 #: list's closure.
 SNAPSHOT_IMPORTS = ("placement_app.card.app", "placement_app.admin.settings_page",
-                    "placement_app.admin.install_page", "placement_app.browser.bridge", RESTORED)
+                    "placement_app.admin.install_page", "placement_app.admin.report_page",
+                    "placement_app.browser.bridge", RESTORED)
 
 
 def say(message: str) -> None:
@@ -345,11 +346,23 @@ def tokens_css(theme: Mapping[str, Any]) -> str:
             f"{declarations(dark)}}}\n}}\n")
 
 
+#: The report page's npm libraries (pinned in package.json), copied beside the pages' modules under
+#: the names those import them by (static/report.js), so that the site serves them itself and the
+#: static folder's name follows their content.  Their types are beside the modules (``*.d.ts``),
+#: for tsc alone.
+VENDOR_FILES = {
+    "uplot.js": NODE_MODULES / "uplot" / "dist" / "uPlot.esm.js",
+    "uplot.css": NODE_MODULES / "uplot" / "dist" / "uPlot.min.css",
+    "idb.js": NODE_MODULES / "idb" / "build" / "index.js",
+}
+
+
 def generated_static() -> dict[str, bytes]:
-    """The files the build writes into the static folder itself: the design tokens, and what the
+    """The files the build writes into the static folder itself: the design tokens, what the
     pages must know before Python runs (out of the POSTed page, which no browser caches): the
-    protocol, and the quick view's tables."""
-    return {"tokens.css": tokens_css(read_b24style()).encode(),
+    protocol, and the quick view's tables; and the report's libraries (:data:`VENDOR_FILES`)."""
+    return {**{name: path.read_bytes() for name, path in VENDOR_FILES.items()},
+            "tokens.css": tokens_css(read_b24style()).encode(),
             RULES_FILE: json.dumps(rules(), ensure_ascii=False, sort_keys=True,
                                    separators=(",", ":")).encode(),
             PROTOCOL_FILE: json.dumps(page_protocol(), ensure_ascii=False, sort_keys=True,
@@ -373,7 +386,8 @@ def module_imports(entry: str, source: Path = ROOT / "static") -> list[str]:
         for name in IMPORT.findall((source / todo.pop(0)).read_text(encoding="utf-8")):
             if name not in seen and name != entry:
                 seen.append(name)
-                todo.append(name)
+                if (source / name).is_file():  # not a library the build copies in (VENDOR_FILES)
+                    todo.append(name)
     return seen
 
 
@@ -438,7 +452,7 @@ def build(site: Path = SITE, snapshot: bool = True) -> Path:
             if old != site / static:  # an older build's folder, or files from before the folders
                 shutil.rmtree(old) if old.is_dir() else old.unlink()
     for path in (ROOT / "static").rglob("*"):
-        if path.is_file():
+        if path.is_file() and not path.name.endswith(".d.ts"):  # types are for tsc alone
             _copy(path, site / static / path.relative_to(ROOT / "static"))
     for name, content in generated.items():
         (site / static / name).write_bytes(content)

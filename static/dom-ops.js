@@ -5,9 +5,13 @@
  * attributes, and text only: nothing that arrives here can become markup.
  */
 
-const TAGS = new Set(['div', 'span', 'p', 'dl', 'dt', 'dd', 'ol', 'li', 'time', 'section', 'button']);
-/** Attributes the view sets, each with the values it may take. */
-const ATTRIBUTES = new Map(/** @type {[string, (value: string) => boolean][]} */ ([
+export const TAGS = new Set(['div', 'span', 'p', 'dl', 'dt', 'dd', 'ol', 'li', 'time', 'section', 'button']);
+/**
+ * Attributes the card's view sets, each with the values it may take.
+ *
+ * @type {Map<string, (value: string) => boolean>}
+ */
+export const ATTRIBUTES = new Map(/** @type {[string, (value: string) => boolean][]} */ ([
   ['datetime', () => true],
   ['data-events', (value) => /^\d+$/.test(value)],
   ['data-action', (value) => value === 'done'],
@@ -25,9 +29,13 @@ export class DomPatcher {
   /**
    * @param {HTMLElement} root the element the view draws into (element 0)
    * @param {Document} document where new elements are made (the root's own)
+   * @param {{ tags: Set<string>, attributes: Map<string, (value: string) => boolean> }} [allowed]
+   *   the tags and attributes this view may use (by default the card's)
    */
-  constructor(root, document = root.ownerDocument) {
+  constructor(root, document = root.ownerDocument, allowed = { tags: TAGS, attributes: ATTRIBUTES }) {
     this.document = document;
+    this.tags = allowed.tags;
+    this.attributes = allowed.attributes;
     /** @type {Map<unknown, HTMLElement>} */
     this.nodes = new Map([[0, root]]);
   }
@@ -54,7 +62,7 @@ export class DomPatcher {
   one([code, id, first, second]) {
     switch (code) {
       case 'c':
-        if (typeof first !== 'string' || !TAGS.has(first) || this.nodes.has(id)) throw new Error(`refused <${first}>`);
+        if (typeof first !== 'string' || !this.tags.has(first) || this.nodes.has(id)) throw new Error(`refused <${first}>`);
         this.nodes.set(id, this.document.createElement(first));
         break;
       case 'a': this.node(id).append(this.node(first)); break;
@@ -64,7 +72,7 @@ export class DomPatcher {
       case 'h': this.node(id).hidden = Boolean(first); break;
       case 's':
       {
-        const allowed = typeof first === 'string' && ATTRIBUTES.get(first);
+        const allowed = typeof first === 'string' && this.attributes.get(first);
         if (!allowed || !allowed(String(second))) throw new Error(`refused attribute ${first}`);
         this.node(id).setAttribute(first, String(second));
         break;

@@ -16,6 +16,7 @@ export const ENTRIES = new Set([
   'placement_app.card.app',
   'placement_app.admin.settings_page',
   'placement_app.admin.install_page',
+  'placement_app.admin.report_page',
 ]);
 
 /**

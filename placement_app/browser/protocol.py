@@ -61,6 +61,15 @@ class ToPage(StrEnum):
     NOTICE = "notice"
     #: The install page: its steps, each with its state, and what to say.
     PROGRESS = "progress"
+    #: The report page: a request to its record cache in IndexedDB (``{op, key, ...}``,
+    #: ``admin.report_page``): read it, add rows, note how far it is complete.
+    CACHE = "cache"
+    #: The report page: a chart's series and words (``{chart, ...}``), drawn by the charting library.
+    CHART = "chart"
+    #: The report page: how much is loaded (``{done, total, text}``).
+    LOADED = "loaded"
+    #: The report page: the CSV of the rows shown (``{name, text}``), for its download button.
+    CSV = "csv"
 
 
 class ToWorker(StrEnum):
@@ -108,6 +117,9 @@ PAGES: dict[str, Page] = {
         {ToPage.TEXTS, ToPage.STATUS, ToPage.FORM, ToPage.SUMMARY, ToPage.ERRORS, ToPage.NOTICE,
          ToPage.SAVED},
         ("setAppOption",)),
+    "placement_app.admin.report_page": _page(
+        {ToPage.TEXTS, ToPage.STATUS, ToPage.DOM, ToPage.CACHE, ToPage.CHART, ToPage.LOADED, ToPage.CSV},
+        ("refreshAuth",)),
     "placement_app.admin.install_page": _page(
         {ToPage.TEXTS, ToPage.STATUS, ToPage.PROGRESS},
         ("setInstall", "setInstallFinish", "refreshAuth")),

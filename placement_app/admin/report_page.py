@@ -1,0 +1,472 @@
+"""The failure report: what the admin sees of the portal's failed calls, decided here.
+
+The page's JavaScript does only what the browser alone can: it keeps the
+records in IndexedDB (asked by :data:`ToPage.CACHE` messages), draws the
+chart with the charting library from the series given here, and saves the
+CSV given here.  Everything else is this module's: which records to load
+(:func:`records.load`, from the cache's highest ``ID`` up), the counts
+(:func:`report.aggregate`), every word (the catalogue's, with the admin's
+own texts for a code), and the tables, drawn through the remote DOM.
+
+The cache is keyed by portal and user (``MEMBER_ID`` and the ``profile``
+method's ``ID``): statistics rights differ between users, so one user's
+records are never shown to another.  It is complete up to ``known``, the
+highest ``ID`` of a load that ran to its end: a load stopped half-way
+(records come newest day first) leaves ``known`` where it was, so the next
+opening asks again for what is missing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from ..browser.remote_dom import RemoteDocument, RemoteElement
+from ..core import codes, i18n, settings
+from ..core.untrusted import clip, rest_base, valid_token
+from ..portal import client
+from ..portal.client import FailureKind
+from . import records, report
+from .page import AdminPage, FrameCommand, Post
+
+#: The period shown first (one of :data:`report.PERIODS`).
+DEFAULT_DAYS = 30
+#: While records come in, the report is redrawn at most this often: a redraw of 100,000 calls is
+#: an aggregation, and one per page of 50 would spend the load's time on drawing.
+REDRAW_S = 0.4
+#: The ``profile`` method: the current user, in the basic scope every app has (Bitrix24's REST
+#: docs, ``api-reference/common/users/profile.md``: "any user", no scope needed).
+PROFILE = "profile"
+#: The CRM entity types a call record names (``CRM_ENTITY_TYPE``), by the path of their page on
+#: the portal (``/crm/<path>/details/<id>/``, the portal's own CRM detail pages).
+CRM_PAGES = {"CONTACT": "contact", "COMPANY": "company", "LEAD": "lead", "DEAL": "deal"}
+#: The most calls of one code listed (and put in its CSV) at once; the rest are counted.
+MAX_LISTED = 2000
+
+
+@dataclass(frozen=True)
+class Access:
+    """How the page reaches the portal: ``fetch``, tasks, sleeping, ``refreshAuth`` through the frame,
+    and the clock (epoch seconds).  In tests: a fake portal and simulated time."""
+
+    http: client.Http
+    spawn: Callable[[Coroutine[Any, Any, Any]], object]
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    refresh: client.Refresh | None = None
+    now: Callable[[], float] = time.time
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """Where the report is drawn: the remote document, and the function that posts its batch."""
+
+    document: RemoteDocument
+    send: Callable[[], None]
+
+
+def local_day(now_s: float, offset_minutes: int) -> str:
+    """The date at ``now_s`` in a zone ``offset_minutes`` east of UTC (``YYYY-MM-DD``)."""
+    moment = datetime.fromtimestamp(now_s, timezone.utc) + timedelta(minutes=offset_minutes)
+    return moment.date().isoformat()
+
+
+def start_of_period(today: str, days: int) -> str:
+    """The first date of the ``days`` dates ending ``today``."""
+    return (date.fromisoformat(today) - timedelta(days=days - 1)).isoformat()
+
+
+def share(part: int, whole: int, lang: str | None) -> str:
+    """``part`` of ``whole`` as a percentage with one decimal, written as ``lang`` writes numbers
+    (a comma in most of the catalogue's languages)."""
+    value = f"{(100.0 * part / whole) if whole else 0.0:.1f}"
+    tag = i18n.locale_tag(lang)
+    return (value if tag.startswith(("en", "pt-BR")) else value.replace(".", ",")) + " %"
+
+
+def crm_link(rest_url: str, crm_type: str, crm_id: str) -> str | None:
+    """The CRM entity's page on the portal, or ``None`` when the record names none we know."""
+    path = CRM_PAGES.get(crm_type.upper())
+    if path is None or not crm_id.isdigit():
+        return None
+    return f"{rest_url.removesuffix('rest/')}crm/{path}/details/{crm_id}/"
+
+
+class ReportPage(AdminPage):
+    """The report's state: the calls known, the period and code chosen, the operators' names."""
+
+    def __init__(self, post: Post, frame_command: FrameCommand, access: Access, drawing: Drawing,
+                 warn: Callable[[str], None] = lambda message: None):
+        super().__init__(post, frame_command, warn)
+        self.access = access
+        self.drawing = drawing
+        self.session: client.Session | None = None
+        self.rest_url = ""
+        self.settings = settings.DEFAULTS
+        self.key = ""
+        self.today = ""
+        self.days = DEFAULT_DAYS
+        self.code: str | None = None
+        self.calls: dict[int, report.Call] = {}
+        self.names: dict[str, str] = {}
+        #: Why operators are shown by ID (an i18n key), when they are.
+        self.names_note: str | None = None
+        self.loading = False
+        self.drawn_at = 0.0
+        self.content: RemoteElement | None = None
+
+    # --- events from the page ---
+
+    def on_opened(self, init: object = None, today: object = None) -> None:
+        """The init data, and today's date where the browser is (``YYYY-MM-DD``)."""
+        data = init if isinstance(init, Mapping) else {}
+        loaded = settings.load(data.get("APP_OPTIONS"))
+        self.settings = loaded.settings
+        lang = data.get("LANG")
+        self.lang = self.settings.language_for(lang if isinstance(lang, str) else None)
+        self.texts()
+        url = rest_base(data.get("DOMAIN"), data.get("PROTOCOL"))
+        auth = valid_token(data.get("AUTH_ID"))
+        if url is None or auth is None:
+            self.status(i18n.text("page.no_portal", self.lang), "error")
+            return
+        self.rest_url = url
+        self.today = today if isinstance(today, str) and _is_date(today) else \
+            local_day(self.access.now(), 0)
+        self.session = client.Session(self.access.http, url, auth, self.access.refresh)
+        member = clip(str(data.get("MEMBER_ID") or data.get("DOMAIN") or ""), 80)
+        self.status(i18n.text("report.loading", self.lang), "busy")
+        self.access.spawn(self._open(member))
+
+    def on_cached(self, cached: object = None, _unused: object = None) -> None:
+        """What the page's cache holds for this portal and user: ``{known, rows}``."""
+        data = cached if isinstance(cached, Mapping) else {}
+        rows = data.get("rows")
+        for row in rows if isinstance(rows, list) else ():
+            call = report.from_row(row)
+            if call is not None:
+                self.calls[call.id] = call
+        known = data.get("known")
+        known = known if isinstance(known, int) and known >= 0 else 0
+        if self.calls:
+            self.status(i18n.text("report.from_cache", self.lang), "busy")
+            self.redraw()
+        self.access.spawn(self._load(known))
+
+    def on_period(self, days: object = None, _unused: object = None) -> None:
+        """The admin chose a period (7, 30 or 90 days)."""
+        if isinstance(days, int) and days in report.PERIODS:
+            self.days = days
+            self.redraw()
+
+    def on_code(self, code: object = None, _unused: object = None) -> None:
+        """The admin clicked a code: list its calls (and make their CSV)."""
+        if isinstance(code, str) and 0 < len(code) <= 20:
+            self.code = code
+            self.redraw()
+
+    # --- the conversation with the portal ---
+
+    async def _open(self, member: str) -> None:
+        """Who the user is (for the cache's key), then the cache's records for them."""
+        assert self.session is not None
+        me = await self.session.call(PROFILE, {})
+        user = ""
+        if isinstance(me, client.Ok) and isinstance(me.result, Mapping):
+            user = clip(str(me.result.get("ID") or ""), 20)
+        # Without the user's ID the records are still keyed apart from any user's, never shared.
+        self.key = f"{member}|{user or '?'}"
+        self.post({"type": "cache", "op": "read", "key": self.key})
+
+    async def _load(self, known: int) -> None:
+        assert self.session is not None
+        self.loading = True
+        since = start_of_period(self.today, max(report.PERIODS))
+        result = await records.load(self.session, known=known, since=since, on_calls=self._took,
+                                    on_progress=self._progress, sleep=self._wait)
+        self.loading = False
+        stopped = _stopped(result)
+        if stopped is None:
+            highest = max(self.calls, default=known)
+            self.post({"type": "cache", "op": "done", "key": self.key, "known": highest})
+        await self._names()
+        self.redraw()
+        if stopped is None:
+            self.status("")
+        else:
+            self.status(self._why(stopped), "error")
+
+    async def _names(self) -> None:
+        assert self.session is not None
+        ids = sorted({call.operator for call in self.calls.values() if call.operator})
+        if not ids:
+            return
+        found = await records.names(self.session, ids)
+        if isinstance(found, client.Failed):
+            self.names_note = "report.names.no_scope" if found.kind is FailureKind.NO_SCOPE \
+                else "report.names.failed"
+        else:
+            self.names = dict(found)
+            self.names_note = None
+
+    def _took(self, calls: list[report.Call]) -> None:
+        """A page of records: kept, handed to the cache, drawn now and then."""
+        for call in calls:
+            self.calls[call.id] = call
+        if calls:
+            self.post({"type": "cache", "op": "add", "key": self.key,
+                       "entries": json.dumps([[call.id, report.to_row(call)] for call in calls],
+                                                     ensure_ascii=False)})
+        if time.monotonic() - self.drawn_at >= REDRAW_S:
+            self.redraw()
+
+    def _progress(self, done: int, total: int) -> None:
+        text = i18n.text("report.loaded", self.lang, done=done, total=total) if total > done else \
+            i18n.text("report.loaded_all", self.lang, total=total)
+        self.post({"type": "loaded", "done": done, "total": max(total, done), "text": text})
+
+    async def _wait(self, seconds: float) -> None:
+        """The portal asked the report to slow down: say so while it waits, then go on."""
+        if seconds >= 0.5:
+            self.status(i18n.text("report.waiting", self.lang, seconds=max(1, round(seconds))), "busy")
+        await self.access.sleep(seconds)
+        if seconds >= 0.5:
+            self.status(i18n.text("report.loading", self.lang), "busy")
+
+    def _why(self, stopped: client.Failed | str) -> str:
+        kind = stopped.kind if isinstance(stopped, client.Failed) else None
+        if kind is FailureKind.NO_PERMISSION:
+            return i18n.text("report.denied", self.lang)
+        if kind is FailureKind.NO_SCOPE:
+            return i18n.text("report.no_scope", self.lang)
+        reason = stopped.error or stopped.description if isinstance(stopped, client.Failed) else stopped
+        return i18n.text("report.stopped", self.lang, reason=clip(str(reason), 80) or "?")
+
+    # --- the drawing ---
+
+    def _day(self) -> str:
+        """Today as the report counts it: the browser's date, or the newest record's, if later (the
+        portal's zone may be ahead of the browser's)."""
+        newest = max((call.day for call in self.calls.values()), default="")
+        return max(self.today, newest)
+
+    def redraw(self) -> None:
+        """Draw the whole report afresh from the calls known (a few hundred elements at most)."""
+        self.drawn_at = time.monotonic()
+        today = self._day()
+        aggregated = report.aggregate(self.calls.values(), today=today, days=self.days)
+        document = self.drawing.document
+        content = document.createElement("div")
+        content.className = "report-content"
+        self._summary(document, content, aggregated)
+        self._by_day(document, content, aggregated)
+        self._by_code(document, content, aggregated)
+        self._by_group(document, content, "line", [(row.line, row.total, row.failed)
+                                                   for row in aggregated.by_line])
+        self._by_group(document, content, "operator", [(self._operator(row.operator), row.total, row.failed)
+                                                       for row in aggregated.by_operator])
+        if self.code is not None:
+            self._listing(document, content, today)
+        document.root.appendChild(content)
+        if self.content is not None:
+            self.content.remove()
+        self.content = content
+        self.drawing.send()
+        self.post({"type": "chart", "chart": "days", "days": [row.day for row in aggregated.by_day],
+                   "failed": [row.failed for row in aggregated.by_day],
+                   "total": [row.total for row in aggregated.by_day],
+                   "labels": {"failed": self._say("report.failed"), "total": self._say("report.calls")}})
+
+    def _say(self, key: str, **values: object) -> str:
+        return i18n.text(key, self.lang, **values)
+
+    def _operator(self, operator: str) -> str:
+        return self.names.get(operator) or operator or "—"
+
+    def _code_label(self, code: str) -> str:
+        """The code's words: the admin's own label, else the catalogue's."""
+        own = self.settings.override(code, i18n.resolve_language(self.lang))
+        return own.label if own is not None and own.label else codes.describe(code, self.lang).label
+
+    def _summary(self, document: RemoteDocument, parent: RemoteElement, aggregated: report.Report) -> None:
+        line = _add(document, parent, "p", "report-share")
+        line.setAttribute("data-failed", str(aggregated.failed))
+        line.setAttribute("data-total", str(aggregated.total))
+        line.textContent = self._say("report.share", failed=aggregated.failed, total=aggregated.total,
+                                     share=share(aggregated.failed, aggregated.total, self.lang)) \
+            if aggregated.total else self._say("report.no_calls")
+        if self.names_note is not None:
+            _add(document, parent, "p", "report-note").textContent = self._say(self.names_note)
+
+    def _section(self, document: RemoteDocument, parent: RemoteElement, name: str) -> RemoteElement:
+        section = _add(document, parent, "section", f"report-section report-{name}")
+        section.setAttribute("data-section", name)
+        _add(document, section, "h2").textContent = self._say(f"report.by_{name}")
+        return section
+
+    def _table(self, document: RemoteDocument, parent: RemoteElement, caption: str,
+               headings: Iterable[str]) -> RemoteElement:
+        """A table with its caption and column headings; returns its body."""
+        table = _add(document, parent, "table", "report-table")
+        _add(document, table, "caption").textContent = caption
+        head = _add(document, _add(document, table, "thead"), "tr")
+        for heading in headings:
+            cell = _add(document, head, "th")
+            cell.setAttribute("scope", "col")
+            cell.textContent = heading
+        return _add(document, table, "tbody")
+
+    def _by_day(self, document: RemoteDocument, parent: RemoteElement, aggregated: report.Report) -> None:
+        section = self._section(document, parent, "day")
+        pair = _add(document, section, "div", "chart-pair")
+        holder = _add(document, pair, "div", "chart")
+        holder.setAttribute("data-chart", "days")
+        holder.setAttribute("aria-hidden", "true")  # the table beside it says the same, as text
+        body = self._table(document, pair, self._say("report.by_day.caption"),
+                           (self._say("report.day"), self._say("report.calls"), self._say("report.failed")))
+        for row in reversed(aggregated.by_day):
+            tr = _add(document, body, "tr")
+            day = _add(document, tr, "th")
+            day.setAttribute("scope", "row")
+            day.textContent = row.day
+            _add(document, tr, "td", "number").textContent = str(row.total)
+            _add(document, tr, "td", "number").textContent = str(row.failed)
+
+    def _by_code(self, document: RemoteDocument, parent: RemoteElement, aggregated: report.Report) -> None:
+        section = self._section(document, parent, "code")
+        if not aggregated.by_code:
+            _add(document, section, "p").textContent = self._say("report.no_failures")
+            return
+        _add(document, section, "p", "help").textContent = self._say("report.by_code.help")
+        body = self._table(document, section, self._say("report.by_code.caption"),
+                           (self._say("report.code"), self._say("report.meaning"),
+                            self._say("report.failed"), self._say("report.share_column")))
+        for row in aggregated.by_code:
+            tr = _add(document, body, "tr")
+            tr.setAttribute("data-code", row.code)
+            head = _add(document, tr, "th")
+            head.setAttribute("scope", "row")
+            button = _add(document, head, "button", "code-button")
+            button.setAttribute("type", "button")
+            button.setAttribute("data-code", row.code)
+            button.setAttribute("aria-pressed", "true" if row.code == self.code else "false")
+            button.textContent = row.code
+            _add(document, tr, "td").textContent = self._code_label(row.code)
+            _add(document, tr, "td", "number").textContent = str(row.count)
+            _add(document, tr, "td", "number").textContent = share(row.count, aggregated.failed, self.lang)
+
+    def _by_group(self, document: RemoteDocument, parent: RemoteElement, name: str,
+                  rows: list[tuple[str, int, int]]) -> None:
+        section = self._section(document, parent, name)
+        body = self._table(document, section, self._say(f"report.by_{name}.caption"),
+                           (self._say(f"report.{name}"), self._say("report.calls"),
+                            self._say("report.failed"), self._say("report.share_column")))
+        for label, total, failed in rows:
+            tr = _add(document, body, "tr")
+            head = _add(document, tr, "th")
+            head.setAttribute("scope", "row")
+            head.textContent = label or "—"
+            _add(document, tr, "td", "number").textContent = str(total)
+            _add(document, tr, "td", "number").textContent = str(failed)
+            _add(document, tr, "td", "number").textContent = share(failed, total, self.lang)
+
+    def _listing(self, document: RemoteDocument, parent: RemoteElement, today: str) -> None:
+        """The calls of the code clicked, newest first, and their CSV for the download."""
+        code = self.code or ""
+        calls = report.calls_with(self.calls.values(), code, today=today, days=self.days)
+        shown = calls[:MAX_LISTED]
+        section = _add(document, parent, "section", "report-section report-calls")
+        section.setAttribute("data-section", "calls")
+        section.setAttribute("data-code", code)
+        _add(document, section, "h2").textContent = self._say("report.calls_of", code=code,
+                                                              label=self._code_label(code))
+        if len(calls) > len(shown):
+            _add(document, section, "p", "help").textContent = self._say(
+                "report.calls_capped", shown=len(shown), total=len(calls))
+        download = _add(document, section, "button", "download")
+        download.setAttribute("type", "button")
+        download.setAttribute("data-action", "download")
+        download.textContent = self._say("report.download")
+        body = self._table(document, section, self._say("report.calls_of.caption", code=code),
+                           (self._say("report.time"), self._say("report.number"), self._say("report.operator"),
+                            self._say("report.duration"), self._say("report.crm")))
+        for call in shown:
+            tr = _add(document, body, "tr")
+            when = _add(document, tr, "td")
+            stamp = _add(document, when, "time")
+            stamp.setAttribute("datetime", call.start)
+            stamp.textContent = _readable(call.start)
+            _add(document, tr, "td").textContent = call.number or "—"
+            _add(document, tr, "td").textContent = self._operator(call.operator)
+            _add(document, tr, "td", "number").textContent = i18n.format_duration(call.duration * 1000)
+            crm = _add(document, tr, "td")
+            link = crm_link(self.rest_url, call.crm_type, call.crm_id)
+            if link is None:
+                crm.textContent = "—"
+            else:
+                anchor = _add(document, crm, "a")
+                anchor.setAttribute("href", link)
+                anchor.setAttribute("target", "_blank")
+                anchor.setAttribute("rel", "noopener noreferrer")
+                anchor.textContent = self._say(f"report.crm.{call.crm_type.upper()}", id=call.crm_id)
+        self.post({"type": "csv", "name": f"failures-{code}-{self.days}d.csv",
+                   "text": report.csv_text(shown, names=self.names, words=self._csv_words())})
+
+    def _csv_words(self) -> Any:
+        """The CSV's column headings in the page's language (``report.csv_text``'s ``words``)."""
+        return {"time": self._say("report.time"), "number": self._say("report.number"),
+                "operator": self._say("report.operator"), "duration": self._say("report.duration"),
+                "crm": self._say("report.crm")}
+
+
+def _add(document: RemoteDocument, parent: RemoteElement, tag: str, class_name: str = "") -> RemoteElement:
+    element = document.createElement(tag)
+    if class_name:
+        element.className = class_name
+    parent.appendChild(element)
+    return element
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
+
+
+def _readable(start: str) -> str:
+    """``2026-12-05T14:03:11+03:00`` as ``2026-12-05 14:03``: the portal's own local time."""
+    return start[:16].replace("T", " ")
+
+
+def _stopped(result: object) -> client.Failed | str | None:
+    """Why :func:`records.load` stopped before its end, or ``None`` when it loaded everything."""
+    failed = getattr(result, "failed", None)
+    if isinstance(failed, client.Failed):
+        return failed
+    reason = getattr(result, "stopped", None)
+    if isinstance(reason, client.Failed):
+        return reason
+    return str(reason) if reason else None
+
+
+def main(boot_json: str = "{}") -> object:
+    """Start the report page in the worker; return the function the engine forwards events to."""
+    from ..browser import bridge
+
+    document = RemoteDocument()
+
+    def send() -> None:
+        operations = document.take()
+        if operations:
+            bridge.post({"type": "dom", "ops": json.dumps(operations, ensure_ascii=False)})
+
+    access = Access(bridge.post_form, asyncio.ensure_future, asyncio.sleep, bridge.refresh_auth)
+    page = ReportPage(bridge.post, bridge.frame_command, access, Drawing(document, send), bridge.warn)
+    return bridge.export(page.receive)
+

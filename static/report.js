@@ -1,0 +1,114 @@
+// @ts-check
+/**
+ * The failure report's page: puts the parts together.  Python (in its
+ * worker: placement_app/admin/report_page.py) decides and words everything
+ * and draws the tables through the remote DOM; this page applies that
+ * drawing, keeps the records Python hands it in IndexedDB
+ * (report-cache.js), draws the chart (report-chart.js), saves the CSV
+ * Python made, and tells Python what the admin clicked.
+ *
+ * The charting library and the IndexedDB wrapper are npm packages the build
+ * copies beside this module (uplot.js, idb.js): only this page loads them.
+ */
+import { runPage } from './page.js';
+import { DomPatcher, TAGS, ATTRIBUTES } from './dom-ops.js';
+import { createCache } from './report-cache.js';
+import { createCharts } from './report-chart.js';
+import { openDB } from './idb.js';
+import uPlot from './uplot.js';
+
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const body = $('report-body');
+const period = /** @type {HTMLSelectElement} */ ($('period'));
+const loaded = /** @type {HTMLProgressElement} */ ($('loaded'));
+
+/** What the report's view draws, besides the card's: tables, headings, links to the CRM. */
+const REPORT_TAGS = new Set([...TAGS, 'h2', 'table', 'caption', 'thead', 'tbody', 'tr', 'th', 'td', 'a']);
+const REPORT_ATTRIBUTES = new Map([
+  ...ATTRIBUTES,
+  ['data-action', (/** @type {string} */ value) => value === 'download'],
+  ['data-code', (/** @type {string} */ value) => /^[\w.-]{1,20}$/.test(value)],
+  ['data-section', (/** @type {string} */ value) => /^[a-z]{1,20}$/.test(value)],
+  ['data-chart', (/** @type {string} */ value) => value === 'days'],
+  ['data-failed', (/** @type {string} */ value) => /^\d+$/.test(value)],
+  ['data-total', (/** @type {string} */ value) => /^\d+$/.test(value)],
+  ['aria-hidden', (/** @type {string} */ value) => value === 'true'],
+  ['aria-pressed', (/** @type {string} */ value) => value === 'true' || value === 'false'],
+  ['scope', (/** @type {string} */ value) => value === 'col' || value === 'row'],
+  // Links only to the portal's pages, over http(s): never a script.
+  ['href', (/** @type {string} */ value) => /^https?:\/\/[^\s"'<>]+$/.test(value)],
+  ['target', (/** @type {string} */ value) => value === '_blank'],
+  ['rel', (/** @type {string} */ value) => value === 'noopener noreferrer'],
+]);
+const patcher = new DomPatcher(body, document, { tags: REPORT_TAGS, attributes: REPORT_ATTRIBUTES });
+
+const cache = createCache({ openDB: /** @type {import('./report-cache.js').OpenDB} */ (/** @type {unknown} */ (openDB)),
+  bound: (lower, upper) => IDBKeyRange.bound(lower, upper) });
+const rootStyle = getComputedStyle(document.documentElement);
+const charts = createCharts({
+  uPlot: /** @type {import('./report-chart.js').PlotLibrary} */ (/** @type {unknown} */ (uPlot)),
+  root: body,
+  token: (name) => rootStyle.getPropertyValue(name).trim(),
+});
+matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => charts.redraw());
+
+/** The CSV of the rows shown, as Python made it, and its file's name. */
+let csv = { name: 'report.csv', text: '' };
+
+/** Today where the browser is, `YYYY-MM-DD` (Python may count from a later portal date). */
+function localToday() {
+  const now = new Date();
+  const pad = (/** @type {number} */ value) => String(value).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** @param {unknown} value */
+const text = (value) => String(value ?? '');
+
+const send = await runPage({
+  entry: 'placement_app.admin.report_page',
+  extra: [localToday()],
+  handlers: (T) => ({
+    [T.DOM]: ({ ops }) => {
+      patcher.apply(JSON.parse(text(ops)));
+    },
+    [T.CHART]: (message) => charts.draw(message),
+    [T.LOADED]: ({ done, total, text: words }) => {
+      loaded.max = Math.max(1, Number(total) || 0);
+      loaded.value = Math.min(loaded.max, Number(done) || 0);
+      $('loaded-text').textContent = text(words);
+    },
+    [T.CSV]: ({ name, text: content }) => {
+      csv = { name: text(name), text: text(content) };
+    },
+    [T.CACHE]: ({ op, key, entries, known }) => {
+      const owner = text(key);
+      if (op === 'read') {
+        cache.read(owner).then((cached) => send?.('report:cached', [cached]));
+      } else if (op === 'add') {
+        cache.add(owner, JSON.parse(text(entries)));
+      } else if (op === 'done' && Number.isSafeInteger(known)) {
+        cache.done(owner, Number(known));
+      }
+    },
+  }),
+});
+
+period.addEventListener('change', () => send?.('report:period', [Number(period.value)]));
+body.addEventListener('click', (event) => {
+  const target = event.target instanceof Element ? event.target.closest('button') : null;
+  if (!target) return;
+  if (target instanceof HTMLElement && target.dataset.code) send?.('report:code', [target.dataset.code]);
+  else if (target instanceof HTMLElement && target.dataset.action === 'download') download();
+});
+
+/** Save the CSV Python made (a UTF-8 BOM first, so that spreadsheet programs read its letters right). */
+function download() {
+  const url = URL.createObjectURL(new Blob(['\ufeff', csv.text], { type: 'text/csv;charset=utf-8' }));
+  const link = Object.assign(document.createElement('a'), { href: url, download: csv.name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
