@@ -240,7 +240,7 @@ def aggregate(calls: Iterable[Call], *, today: str, days: int) -> Report:
     operator_failed: dict[str, int] = {}
     code_count: dict[str, int] = {}
     total = failed = 0
-    for _, _, day, _, code, line, operator, *_ in calls:
+    for _, _, day, _, code, line, operator, _, _, _ in calls:
         if day < first or day > today:
             continue
         total += 1
