@@ -89,7 +89,7 @@ def read_reply(reply: Ok | Failed, call_id: str) -> Reply:
             return GaveUp(GIVE_UP[kind])
         if kind is FailureKind.UNREACHABLE:
             return NotYet(LookupFailure.UNREACHABLE)
-        if kind is FailureKind.TRANSIENT:
+        if kind in (FailureKind.TRANSIENT, FailureKind.QUERY_LIMIT):
             return NotYet()
         return GaveUp(LookupFailure.REFUSED)
     records = reply.result

@@ -4,8 +4,10 @@ REST does not go through the frame: it is a form POST to
 ``http(s)://DOMAIN/rest/METHOD.json`` with ``auth``.  Nested parameters
 (``LANG_ALL[ru][TITLE]``) are flattened the way the portal's PHP reads them.
 Every method's reply is read here, and every failure is sorted into one
-:data:`ERRORS` map, so that the card's statistics lookup and the install
-page judge the same answer the same way.  Pure: the HTTP call itself is
+:data:`ERRORS` map, so that the card's statistics lookup, the install
+page and the report's loading judge the same answer the same way.
+:meth:`Session.batch` sends up to 50 calls in one request (``batch``) and
+reads each call's answer as if it had come alone.  Pure: the HTTP call itself is
 given (:data:`Http`; the browser seam provides it), so all of this runs under
 CPython.
 """
@@ -13,8 +15,9 @@ CPython.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 from urllib.parse import urlencode
@@ -42,6 +45,8 @@ class FailureKind(StrEnum):
     NO_PERMISSION = "no_permission"  # the user may not view call statistics
     UNREACHABLE = "unreachable"  # no answer at all
     TRANSIENT = "transient"  # the portal failed (HTTP 5xx): later may work
+    QUERY_LIMIT = "query_limit"  # too many requests for the portal's rate: slow down, then go on
+    OPERATION_LIMIT = "operation_limit"  # the method used up its time for now: wait for the reset
     OTHER = "other"
 
 
@@ -56,6 +61,12 @@ ERRORS = {
     "invalid_grant": FailureKind.AUTH,
     "ERROR_PLACEMENT_NOT_FOUND": FailureKind.NO_TELEPHONY,
     "ERROR_ARGUMENT": FailureKind.ARGUMENT,
+    # The REST limits (Bitrix24's REST docs, ``limits.md``): over the leaky bucket of requests
+    # (``X`` requests at once, ``Y`` a second drained: 50 and 2, 250 and 5 on Enterprise) a request
+    # answers HTTP 503 ``QUERY_LIMIT_EXCEEDED``; over a method's operating time (its summed run
+    # time in ten one-minute baskets, 480 s on the docs' example) HTTP 429 ``OPERATION_TIME_LIMIT``.
+    "QUERY_LIMIT_EXCEEDED": FailureKind.QUERY_LIMIT,
+    "OPERATION_TIME_LIMIT": FailureKind.OPERATION_LIMIT,
 }
 #: What an error means for one method, where that differs between methods (checked first).
 #: ``ACCESS_DENIED`` is the user's rights, not the app's scope: for ``placement.*`` it means the
@@ -72,8 +83,62 @@ EXPIRED = "expired_token"
 
 
 @dataclass(frozen=True)
+class Timing:
+    """A reply's ``time`` (Bitrix24's REST docs, ``data-types.md#time`` and ``limits.md``), in the
+    portal's Unix seconds: ``operating`` is the method's summed run time in the last ten minutes,
+    and ``operating_reset_at`` when the oldest minute of it drops out (both only where the portal
+    counts them)."""
+
+    start: float
+    finish: float
+    duration: float
+    operating: float | None = None
+    operating_reset_at: float | None = None
+
+
+def _seconds(value: object) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+    else:
+        return None
+    return number if math.isfinite(number) and number >= 0 else None
+
+
+def read_timing(value: object) -> Timing | None:
+    """A ``time`` object as :class:`Timing`, or ``None`` when it is not one."""
+    if not isinstance(value, Mapping):
+        return None
+    start, finish, duration = (_seconds(value.get(key)) for key in ("start", "finish", "duration"))
+    if start is None or finish is None or duration is None:
+        return None
+    return Timing(start, finish, duration, _seconds(value.get("operating")),
+                  _seconds(value.get("operating_reset_at")))
+
+
+def _count(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return value if isinstance(value, int) and value >= 0 else None
+
+
+@dataclass(frozen=True)
 class Ok:
+    """A method's result; for a list method also its ``total`` and ``next`` (the next page's
+    ``start``), and the reply's ``time``: kept beside the result, not part of what it equals."""
+
     result: object
+    total: int | None = field(default=None, compare=False)
+    next: int | None = field(default=None, compare=False)
+    time: Timing | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -108,12 +173,15 @@ class Failed:
 
 
 def flatten(params: Mapping[str, object], prefix: str = "") -> list[tuple[str, str]]:
-    """``{"A": {"b": 1}}`` as ``[("A[b]", "1")]``."""
+    """``{"A": {"b": 1}, "ID": [3, 4]}`` as ``[("A[b]", "1"), ("ID[0]", "3"), ("ID[1]", "4")]``:
+    PHP reads both back as arrays."""
     pairs: list[tuple[str, str]] = []
     for key, value in params.items():
         name = f"{prefix}[{key}]" if prefix else str(key)
         if isinstance(value, Mapping):
             pairs.extend(flatten(value, name))
+        elif isinstance(value, list | tuple):
+            pairs.extend(flatten({str(index): item for index, item in enumerate(value)}, name))
         else:
             pairs.append((name, str(value)))
     return pairs
@@ -139,7 +207,8 @@ def read(status: int, text: str) -> Ok | Failed:
                       clip(description, 200) if isinstance(description, str) else "", status)
     if "result" not in data:
         return Failed("", f"HTTP {status}, no result", status)
-    return Ok(data["result"])
+    return Ok(data["result"], _count(data.get("total")), _count(data.get("next")),
+              read_timing(data.get("time")))
 
 
 async def call(http: Http, rest_url: str, auth: str, method: str,
@@ -152,6 +221,69 @@ async def call(http: Http, rest_url: str, auth: str, method: str,
         return Failed("unreachable", clip(type(error).__name__, 60), method=method)
     reply = read(status, text)
     return replace(reply, method=method) if isinstance(reply, Failed) else reply
+
+
+#: Calls one ``batch`` may carry (``settings/how-to-call-rest-api/batch.md``: more fail with
+#: ``ERROR_BATCH_LENGTH_EXCEEDED``).
+MAX_BATCH = 50
+
+
+@dataclass(frozen=True)
+class Command:
+    """One call of a ``batch``."""
+
+    method: str
+    params: Mapping[str, object]
+
+
+def batch_params(commands: Mapping[str, Command], halt: bool = False) -> dict[str, object]:
+    """The parameters of ``batch``: ``cmd[NAME]`` is ``method?query`` (the query form-encoded
+    once here and once more as the form's value, as the portal reads it), ``halt`` 0 or 1."""
+    if not 0 < len(commands) <= MAX_BATCH:
+        raise ValueError(f"a batch carries 1 to {MAX_BATCH} calls, not {len(commands)}")
+    return {"halt": int(halt),
+            "cmd": {name: f"{command.method}?{urlencode(flatten(command.params))}"
+                    for name, command in commands.items()}}
+
+
+@dataclass(frozen=True)
+class BatchReply:
+    """A ``batch``'s answer, each call's part as if it had come alone: ``replies`` by name holds an
+    :class:`Ok` (with its total, next page and time) or a :class:`Failed` (with its method, so its
+    meaning is the method's); a call the portal did not run (after a ``halt``) is not there."""
+
+    replies: Mapping[str, Ok | Failed]
+    #: The ``batch`` request's own time (the portal does not count it in any method's operating time).
+    time: Timing | None = None
+
+
+def _part(result: object, name: str) -> object:
+    """A part of the answer by call name: the portal's PHP sends an empty one as ``[]``."""
+    return result.get(name) if isinstance(result, Mapping) else None
+
+
+def read_batch(reply: Ok | Failed, commands: Mapping[str, Command]) -> BatchReply | Failed:
+    """``batch``'s answer (``result.result``, ``result_error``, ``result_total``, ``result_next``,
+    ``result_time``; ``batch.md``) read per call; the whole request's failure as it came."""
+    if isinstance(reply, Failed):
+        return reply
+    body = reply.result
+    if not isinstance(body, Mapping):
+        return Failed("", "batch: not an object", method="batch")
+    results, errors = body.get("result"), body.get("result_error")
+    totals, pages, times = body.get("result_total"), body.get("result_next"), body.get("result_time")
+    replies: dict[str, Ok | Failed] = {}
+    for name, command in commands.items():
+        error = _part(errors, name)
+        if isinstance(error, Mapping):
+            code, description = error.get("error"), error.get("error_description")
+            replies[name] = Failed(clip(str(code), 60) if code is not None else "",
+                                   clip(description, 200) if isinstance(description, str) else "",
+                                   method=command.method)
+        elif isinstance(results, Mapping) and name in results:
+            replies[name] = Ok(results[name], _count(_part(totals, name)), _count(_part(pages, name)),
+                               read_timing(_part(times, name)))
+    return BatchReply(replies, reply.time)
 
 
 def read_refresh(reply: object) -> str | None:
@@ -198,3 +330,8 @@ class Session:
             return reply
         self.auth = token
         return await call(self.http, self.rest_url, self.auth, method, params)
+
+    async def batch(self, commands: Mapping[str, Command], halt: bool = False) -> BatchReply | Failed:
+        """Up to :data:`MAX_BATCH` calls in one request; the request's own failure (the rate limit's
+        503 among them) as :class:`Failed`, each call's in :attr:`BatchReply.replies`."""
+        return read_batch(await self.call("batch", batch_params(commands, halt)), commands)
