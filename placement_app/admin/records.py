@@ -190,14 +190,16 @@ class _Limits:
             self.resume_at = max(self.resume_at, reset)
             return True
         if failure.kind is FailureKind.QUERY_LIMIT:
-            # One series at a time until the portal answers again (limits.md).
+            # The portal's bucket is full: wait for it to drain below this loader's share, and longer
+            # each time in a row (someone else fills it too), one series at a time until the portal
+            # answers again (limits.md).
             self.parallel = 1
             self.bucket = float(BUCKET_SIZE)
-            self.bucket_at = now
-        else:
-            self.tries += 1
-            if self.tries >= MAX_TRIES:
-                return False
+            self.bucket_at = now + self.delay
+            return True
+        self.tries += 1
+        if self.tries >= MAX_TRIES:
+            return False
         self.resume_at = max(self.resume_at, now + self.delay)
         return True
 
