@@ -71,7 +71,8 @@ class Call(NamedTuple):
     crm_id: str
 
 
-def _id(value: object) -> int | None:
+def record_id(value: object) -> int | None:
+    """A record's ``ID``: a positive integer, given as digits or a number; ``None`` otherwise."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value if value > 0 else None
     if isinstance(value, str) and _DIGITS.fullmatch(value):
@@ -135,14 +136,14 @@ def take(raw: object) -> Call | None:
     """
     if not isinstance(raw, Mapping):
         return None
-    record_id = _id(raw.get("ID"))
+    ident = record_id(raw.get("ID"))
     start = _start(raw.get("CALL_START_DATE"))
     code = _code(raw.get("CALL_FAILED_CODE"))
-    if record_id is None or start is None or code is None:
+    if ident is None or start is None or code is None:
         return None
     crm_type = raw.get("CRM_ENTITY_TYPE")
     crm_type = crm_type.upper() if isinstance(crm_type, str) and _CRM_TYPE.fullmatch(crm_type.upper()) else ""
-    return Call(record_id, start, start[:10], _duration(raw.get("CALL_DURATION")), code,
+    return Call(ident, start, start[:10], _duration(raw.get("CALL_DURATION")), code,
                 _text(raw.get("PORTAL_NUMBER"), MAX_LINE), _digits(raw.get("PORTAL_USER_ID")),
                 _text(raw.get("PHONE_NUMBER"), MAX_NUMBER), crm_type, _digits(raw.get("CRM_ENTITY_ID")))
 
@@ -168,13 +169,13 @@ def from_row(row: object) -> Call | None:
     """
     if not isinstance(row, list | tuple) or len(row) != _ROW_LENGTH:
         return None
-    record_id, start, duration, code, line, operator, number, crm_type, crm_id = row
-    if (type(record_id) is not int or type(start) is not str or type(duration) is not int
+    ident, start, duration, code, line, operator, number, crm_type, crm_id = row
+    if (type(ident) is not int or type(start) is not str or type(duration) is not int
             or type(code) is not str or type(line) is not str or type(operator) is not str
             or type(number) is not str or type(crm_type) is not str or type(crm_id) is not str
-            or record_id <= 0 or not _START.fullmatch(start)):
+            or ident <= 0 or not _START.fullmatch(start)):
         return None
-    return _new(Call, (record_id, start, start[:10], duration, code, line, operator, number, crm_type,
+    return _new(Call, (ident, start, start[:10], duration, code, line, operator, number, crm_type,
                        crm_id))
 
 
