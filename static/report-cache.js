@@ -42,7 +42,7 @@ export function createCache({ openDB, bound, warn = console.warn }) {
   /** @type {Promise<unknown>} */
   let queue = Promise.resolve();
 
-  function open() {
+  function openDatabase() {
     opening ??= openDB(DATABASE, VERSION, {
       upgrade(database) {
         database.createObjectStore(ROWS);
@@ -58,7 +58,7 @@ export function createCache({ openDB, bound, warn = console.warn }) {
   /** @param {(database: Database) => Promise<unknown>} write */
   function enqueue(write) {
     queue = queue.then(async () => {
-      const database = await open();
+      const database = await openDatabase();
       if (database) await write(database);
     }).catch((/** @type {unknown} */ error) => {
       warn(`Call Timeline: the report's cache refused a write (${error instanceof Error ? error.name : typeof error})`);
@@ -73,8 +73,8 @@ export function createCache({ openDB, bound, warn = console.warn }) {
      * @param {string} owner
      * @returns {Promise<Cached>}
      */
-    async read(owner) {
-      const database = await open();
+    async rowsOf(owner) {
+      const database = await openDatabase();
       if (!database) return { known: 0, rows: [] };
       try {
         const [rows, meta] = await Promise.all([
@@ -93,7 +93,7 @@ export function createCache({ openDB, bound, warn = console.warn }) {
      *
      * @param {string} owner @param {unknown[]} entries
      */
-    add(owner, entries) {
+    storeRows(owner, entries) {
       return enqueue(async (database) => {
         const writing = database.transaction(ROWS, 'readwrite');
         const store = writing.objectStore(ROWS);
@@ -108,7 +108,7 @@ export function createCache({ openDB, bound, warn = console.warn }) {
      *
      * @param {string} owner @param {number} known
      */
-    done(owner, known) {
+    complete(owner, known) {
       return enqueue((database) => database.put(META, { known }, owner));
     },
   };

@@ -63,7 +63,7 @@ export function createCharts({ uPlot, root, token }) {
   return {
     draw,
     /** The theme changed: the same chart in the new colours. */
-    redraw() {
+    repaint() {
       if (last) draw(last);
     },
   };

@@ -51,7 +51,7 @@ const charts = createCharts({
   root: body,
   token: (name) => rootStyle.getPropertyValue(name).trim(),
 });
-matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => charts.redraw());
+matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => charts.repaint());
 
 /** The CSV of the rows shown, as Python made it, and its file's name. */
 let csv = { name: 'report.csv', text: '' };
@@ -64,32 +64,32 @@ function localToday() {
 }
 
 /** @param {unknown} value */
-const text = (value) => String(value ?? '');
+const asText = (value) => String(value ?? '');
 
 const send = await runPage({
   entry: 'placement_app.admin.report_page',
   extra: [localToday()],
   handlers: (T) => ({
     [T.DOM]: ({ ops }) => {
-      patcher.apply(JSON.parse(text(ops)));
+      patcher.apply(JSON.parse(asText(ops)));
     },
     [T.CHART]: (message) => charts.draw(message),
     [T.LOADED]: ({ done, total, text: words }) => {
       loaded.max = Math.max(1, Number(total) || 0);
       loaded.value = Math.min(loaded.max, Number(done) || 0);
-      $('loaded-text').textContent = text(words);
+      $('loaded-text').textContent = asText(words);
     },
     [T.CSV]: ({ name, text: content }) => {
-      csv = { name: text(name), text: text(content) };
+      csv = { name: asText(name), text: asText(content) };
     },
     [T.CACHE]: ({ op, key, entries, known }) => {
-      const owner = text(key);
+      const owner = asText(key);
       if (op === 'read') {
-        cache.read(owner).then((cached) => send?.('report:cached', [cached]));
+        cache.rowsOf(owner).then((cached) => send?.('report:cached', [cached]));
       } else if (op === 'add') {
-        cache.add(owner, JSON.parse(text(entries)));
+        cache.storeRows(owner, JSON.parse(asText(entries)));
       } else if (op === 'done' && Number.isSafeInteger(known)) {
-        cache.done(owner, Number(known));
+        cache.complete(owner, Number(known));
       }
     },
   }),

@@ -23,10 +23,9 @@ import json
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from ..browser.remote_dom import RemoteDocument, RemoteElement
 from ..core import codes, i18n, settings
 from ..core.untrusted import clip, rest_base, valid_token
 from ..portal import client
@@ -61,9 +60,17 @@ class Access:
     now: Callable[[], float] = time.time
 
 
+#: A DOM element and document as the report draws them (``browser.remote_dom`` in the worker, a
+#: small stand-in under CPython): ``createElement``, ``appendChild``, ``remove``, ``textContent``,
+#: ``className``, ``setAttribute``.
+RemoteElement = Any
+RemoteDocument = Any
+
+
 @dataclass(frozen=True)
 class Drawing:
-    """Where the report is drawn: the remote document, and the function that posts its batch."""
+    """Where the report is drawn: the document (its ``root`` the page's ``#report-body``), and the
+    function that posts what was drawn since last time as one batch."""
 
     document: RemoteDocument
     send: Callable[[], None]
@@ -71,13 +78,16 @@ class Drawing:
 
 def local_day(now_s: float, offset_minutes: int) -> str:
     """The date at ``now_s`` in a zone ``offset_minutes`` east of UTC (``YYYY-MM-DD``)."""
-    moment = datetime.fromtimestamp(now_s, timezone.utc) + timedelta(minutes=offset_minutes)
+    moment = datetime.fromtimestamp(now_s, UTC) + timedelta(minutes=offset_minutes)
     return moment.date().isoformat()
 
 
-def start_of_period(today: str, days: int) -> str:
-    """The first date of the ``days`` dates ending ``today``."""
-    return (date.fromisoformat(today) - timedelta(days=days - 1)).isoformat()
+def since_for(today: str) -> str:
+    """Where the records the report needs begin: the longest period's first date, a day early (at
+    UTC midnight), since the portal's zone is not known before its records are: a record of the
+    day before is left out by the counts, never a record of the period by the loader."""
+    first = date.fromisoformat(today) - timedelta(days=max(report.PERIODS))
+    return f"{first.isoformat()}T00:00:00+00:00"
 
 
 def share(part: int, whole: int, lang: str | None) -> str:
@@ -116,6 +126,8 @@ class ReportPage(AdminPage):
         #: Why operators are shown by ID (an i18n key), when they are.
         self.names_note: str | None = None
         self.loading = False
+        #: The requests the last load made (the bench reads it).
+        self.requests = 0
         self.drawn_at = 0.0
         self.content: RemoteElement | None = None
 
@@ -154,20 +166,20 @@ class ReportPage(AdminPage):
         known = known if isinstance(known, int) and known >= 0 else 0
         if self.calls:
             self.status(i18n.text("report.from_cache", self.lang), "busy")
-            self.redraw()
+            self.render_report()
         self.access.spawn(self._load(known))
 
     def on_period(self, days: object = None, _unused: object = None) -> None:
         """The admin chose a period (7, 30 or 90 days)."""
         if isinstance(days, int) and days in report.PERIODS:
             self.days = days
-            self.redraw()
+            self.render_report()
 
     def on_code(self, code: object = None, _unused: object = None) -> None:
         """The admin clicked a code: list its calls (and make their CSV)."""
         if isinstance(code, str) and 0 < len(code) <= 20:
             self.code = code
-            self.redraw()
+            self.render_report()
 
     # --- the conversation with the portal ---
 
@@ -185,20 +197,18 @@ class ReportPage(AdminPage):
     async def _load(self, known: int) -> None:
         assert self.session is not None
         self.loading = True
-        since = start_of_period(self.today, max(report.PERIODS))
-        result = await records.load(self.session, known=known, since=since, on_calls=self._took,
-                                    on_progress=self._progress, sleep=self._wait)
+        result = await records.load(self.session, known=known, since=since_for(self.today),
+                                    on_calls=self._took, on_progress=self._progress, sleep=self._pause)
         self.loading = False
-        stopped = _stopped(result)
-        if stopped is None:
-            highest = max(self.calls, default=known)
-            self.post({"type": "cache", "op": "done", "key": self.key, "known": highest})
+        self.requests = result.requests
+        if result.complete:
+            self.post({"type": "cache", "op": "done", "key": self.key, "known": result.highest})
         await self._names()
-        self.redraw()
-        if stopped is None:
+        self.render_report()
+        if result.stopped is None:
             self.status("")
         else:
-            self.status(self._why(stopped), "error")
+            self.status(self._why(result.stopped), "error")
 
     async def _names(self) -> None:
         assert self.session is not None
@@ -222,14 +232,14 @@ class ReportPage(AdminPage):
                        "entries": json.dumps([[call.id, report.to_row(call)] for call in calls],
                                                      ensure_ascii=False)})
         if time.monotonic() - self.drawn_at >= REDRAW_S:
-            self.redraw()
+            self.render_report()
 
     def _progress(self, done: int, total: int) -> None:
         text = i18n.text("report.loaded", self.lang, done=done, total=total) if total > done else \
             i18n.text("report.loaded_all", self.lang, total=total)
         self.post({"type": "loaded", "done": done, "total": max(total, done), "text": text})
 
-    async def _wait(self, seconds: float) -> None:
+    async def _pause(self, seconds: float) -> None:
         """The portal asked the report to slow down: say so while it waits, then go on."""
         if seconds >= 0.5:
             self.status(i18n.text("report.waiting", self.lang, seconds=max(1, round(seconds))), "busy")
@@ -237,14 +247,15 @@ class ReportPage(AdminPage):
         if seconds >= 0.5:
             self.status(i18n.text("report.loading", self.lang), "busy")
 
-    def _why(self, stopped: client.Failed | str) -> str:
-        kind = stopped.kind if isinstance(stopped, client.Failed) else None
-        if kind is FailureKind.NO_PERMISSION:
+    def _why(self, stopped: client.Failed) -> str:
+        """What the admin is told when loading stopped: their rights, the app's scope, or the portal's
+        own code."""
+        if stopped.kind is FailureKind.NO_PERMISSION:
             return i18n.text("report.denied", self.lang)
-        if kind is FailureKind.NO_SCOPE:
+        if stopped.kind is FailureKind.NO_SCOPE:
             return i18n.text("report.no_scope", self.lang)
-        reason = stopped.error or stopped.description if isinstance(stopped, client.Failed) else stopped
-        return i18n.text("report.stopped", self.lang, reason=clip(str(reason), 80) or "?")
+        reason = stopped.error or stopped.description or "?"
+        return i18n.text("report.stopped", self.lang, reason=clip(reason, 80))
 
     # --- the drawing ---
 
@@ -254,7 +265,7 @@ class ReportPage(AdminPage):
         newest = max((call.day for call in self.calls.values()), default="")
         return max(self.today, newest)
 
-    def redraw(self) -> None:
+    def render_report(self) -> None:
         """Draw the whole report afresh from the calls known (a few hundred elements at most)."""
         self.drawn_at = time.monotonic()
         today = self._day()
@@ -265,9 +276,9 @@ class ReportPage(AdminPage):
         self._summary(document, content, aggregated)
         self._by_day(document, content, aggregated)
         self._by_code(document, content, aggregated)
-        self._by_group(document, content, "line", [(row.line, row.total, row.failed)
+        self._by_group(document, content, "line", [(row.key, row.total, row.failed)
                                                    for row in aggregated.by_line])
-        self._by_group(document, content, "operator", [(self._operator(row.operator), row.total, row.failed)
+        self._by_group(document, content, "operator", [(self._operator(row.key), row.total, row.failed)
                                                        for row in aggregated.by_operator])
         if self.code is not None:
             self._listing(document, content, today)
@@ -276,7 +287,7 @@ class ReportPage(AdminPage):
             self.content.remove()
         self.content = content
         self.drawing.send()
-        self.post({"type": "chart", "chart": "days", "days": [row.day for row in aggregated.by_day],
+        self.post({"type": "chart", "chart": "days", "days": [row.key for row in aggregated.by_day],
                    "failed": [row.failed for row in aggregated.by_day],
                    "total": [row.total for row in aggregated.by_day],
                    "labels": {"failed": self._say("report.failed"), "total": self._say("report.calls")}})
@@ -293,71 +304,71 @@ class ReportPage(AdminPage):
         return own.label if own is not None and own.label else codes.describe(code, self.lang).label
 
     def _summary(self, document: RemoteDocument, parent: RemoteElement, aggregated: report.Report) -> None:
-        line = _add(document, parent, "p", "report-share")
+        line = _child(document, parent, "p", "report-share")
         line.setAttribute("data-failed", str(aggregated.failed))
         line.setAttribute("data-total", str(aggregated.total))
         line.textContent = self._say("report.share", failed=aggregated.failed, total=aggregated.total,
                                      share=share(aggregated.failed, aggregated.total, self.lang)) \
             if aggregated.total else self._say("report.no_calls")
         if self.names_note is not None:
-            _add(document, parent, "p", "report-note").textContent = self._say(self.names_note)
+            _child(document, parent, "p", "report-note").textContent = self._say(self.names_note)
 
     def _section(self, document: RemoteDocument, parent: RemoteElement, name: str) -> RemoteElement:
-        section = _add(document, parent, "section", f"report-section report-{name}")
+        section = _child(document, parent, "section", f"report-section report-{name}")
         section.setAttribute("data-section", name)
-        _add(document, section, "h2").textContent = self._say(f"report.by_{name}")
+        _child(document, section, "h2").textContent = self._say(f"report.by_{name}")
         return section
 
     def _table(self, document: RemoteDocument, parent: RemoteElement, caption: str,
                headings: Iterable[str]) -> RemoteElement:
         """A table with its caption and column headings; returns its body."""
-        table = _add(document, parent, "table", "report-table")
-        _add(document, table, "caption").textContent = caption
-        head = _add(document, _add(document, table, "thead"), "tr")
+        table = _child(document, parent, "table", "report-table")
+        _child(document, table, "caption").textContent = caption
+        head = _child(document, _child(document, table, "thead"), "tr")
         for heading in headings:
-            cell = _add(document, head, "th")
+            cell = _child(document, head, "th")
             cell.setAttribute("scope", "col")
             cell.textContent = heading
-        return _add(document, table, "tbody")
+        return _child(document, table, "tbody")
 
     def _by_day(self, document: RemoteDocument, parent: RemoteElement, aggregated: report.Report) -> None:
         section = self._section(document, parent, "day")
-        pair = _add(document, section, "div", "chart-pair")
-        holder = _add(document, pair, "div", "chart")
+        pair = _child(document, section, "div", "chart-pair")
+        holder = _child(document, pair, "div", "chart")
         holder.setAttribute("data-chart", "days")
         holder.setAttribute("aria-hidden", "true")  # the table beside it says the same, as text
         body = self._table(document, pair, self._say("report.by_day.caption"),
                            (self._say("report.day"), self._say("report.calls"), self._say("report.failed")))
         for row in reversed(aggregated.by_day):
-            tr = _add(document, body, "tr")
-            day = _add(document, tr, "th")
+            tr = _child(document, body, "tr")
+            day = _child(document, tr, "th")
             day.setAttribute("scope", "row")
-            day.textContent = row.day
-            _add(document, tr, "td", "number").textContent = str(row.total)
-            _add(document, tr, "td", "number").textContent = str(row.failed)
+            day.textContent = row.key
+            _child(document, tr, "td", "number").textContent = str(row.total)
+            _child(document, tr, "td", "number").textContent = str(row.failed)
 
     def _by_code(self, document: RemoteDocument, parent: RemoteElement, aggregated: report.Report) -> None:
         section = self._section(document, parent, "code")
         if not aggregated.by_code:
-            _add(document, section, "p").textContent = self._say("report.no_failures")
+            _child(document, section, "p").textContent = self._say("report.no_failures")
             return
-        _add(document, section, "p", "help").textContent = self._say("report.by_code.help")
+        _child(document, section, "p", "help").textContent = self._say("report.by_code.help")
         body = self._table(document, section, self._say("report.by_code.caption"),
                            (self._say("report.code"), self._say("report.meaning"),
                             self._say("report.failed"), self._say("report.share_column")))
-        for row in aggregated.by_code:
-            tr = _add(document, body, "tr")
-            tr.setAttribute("data-code", row.code)
-            head = _add(document, tr, "th")
+        for code, count in aggregated.by_code:
+            tr = _child(document, body, "tr")
+            tr.setAttribute("data-code", code)
+            head = _child(document, tr, "th")
             head.setAttribute("scope", "row")
-            button = _add(document, head, "button", "code-button")
+            button = _child(document, head, "button", "code-button")
             button.setAttribute("type", "button")
-            button.setAttribute("data-code", row.code)
-            button.setAttribute("aria-pressed", "true" if row.code == self.code else "false")
-            button.textContent = row.code
-            _add(document, tr, "td").textContent = self._code_label(row.code)
-            _add(document, tr, "td", "number").textContent = str(row.count)
-            _add(document, tr, "td", "number").textContent = share(row.count, aggregated.failed, self.lang)
+            button.setAttribute("data-code", code)
+            button.setAttribute("aria-pressed", "true" if code == self.code else "false")
+            button.textContent = code
+            _child(document, tr, "td").textContent = self._code_label(code)
+            _child(document, tr, "td", "number").textContent = str(count)
+            _child(document, tr, "td", "number").textContent = share(count, aggregated.failed, self.lang)
 
     def _by_group(self, document: RemoteDocument, parent: RemoteElement, name: str,
                   rows: list[tuple[str, int, int]]) -> None:
@@ -366,64 +377,67 @@ class ReportPage(AdminPage):
                            (self._say(f"report.{name}"), self._say("report.calls"),
                             self._say("report.failed"), self._say("report.share_column")))
         for label, total, failed in rows:
-            tr = _add(document, body, "tr")
-            head = _add(document, tr, "th")
+            tr = _child(document, body, "tr")
+            head = _child(document, tr, "th")
             head.setAttribute("scope", "row")
             head.textContent = label or "—"
-            _add(document, tr, "td", "number").textContent = str(total)
-            _add(document, tr, "td", "number").textContent = str(failed)
-            _add(document, tr, "td", "number").textContent = share(failed, total, self.lang)
+            _child(document, tr, "td", "number").textContent = str(total)
+            _child(document, tr, "td", "number").textContent = str(failed)
+            _child(document, tr, "td", "number").textContent = share(failed, total, self.lang)
 
     def _listing(self, document: RemoteDocument, parent: RemoteElement, today: str) -> None:
         """The calls of the code clicked, newest first, and their CSV for the download."""
         code = self.code or ""
+        words = self.csv_words()
         calls = report.calls_with(self.calls.values(), code, today=today, days=self.days)
         shown = calls[:MAX_LISTED]
-        section = _add(document, parent, "section", "report-section report-calls")
+        section = _child(document, parent, "section", "report-section report-calls")
         section.setAttribute("data-section", "calls")
         section.setAttribute("data-code", code)
-        _add(document, section, "h2").textContent = self._say("report.calls_of", code=code,
+        _child(document, section, "h2").textContent = self._say("report.calls_of", code=code,
                                                               label=self._code_label(code))
         if len(calls) > len(shown):
-            _add(document, section, "p", "help").textContent = self._say(
+            _child(document, section, "p", "help").textContent = self._say(
                 "report.calls_capped", shown=len(shown), total=len(calls))
-        download = _add(document, section, "button", "download")
+        download = _child(document, section, "button", "download")
         download.setAttribute("type", "button")
         download.setAttribute("data-action", "download")
         download.textContent = self._say("report.download")
         body = self._table(document, section, self._say("report.calls_of.caption", code=code),
-                           (self._say("report.time"), self._say("report.number"), self._say("report.operator"),
-                            self._say("report.duration"), self._say("report.crm")))
+                           (words.time, words.number, words.operator, words.duration, words.crm))
         for call in shown:
-            tr = _add(document, body, "tr")
-            when = _add(document, tr, "td")
-            stamp = _add(document, when, "time")
+            tr = _child(document, body, "tr")
+            when = _child(document, tr, "td")
+            stamp = _child(document, when, "time")
             stamp.setAttribute("datetime", call.start)
             stamp.textContent = _readable(call.start)
-            _add(document, tr, "td").textContent = call.number or "—"
-            _add(document, tr, "td").textContent = self._operator(call.operator)
-            _add(document, tr, "td", "number").textContent = i18n.format_duration(call.duration * 1000)
-            crm = _add(document, tr, "td")
-            link = crm_link(self.rest_url, call.crm_type, call.crm_id)
+            _child(document, tr, "td").textContent = call.number or "—"
+            _child(document, tr, "td").textContent = self._operator(call.operator)
+            _child(document, tr, "td", "number").textContent = i18n.format_duration(call.duration * 1000)
+            crm = _child(document, tr, "td")
+            link = crm_link(self.rest_url, call.crm_type, call.crm_id) if report.has_crm(call) else None
             if link is None:
-                crm.textContent = "—"
+                crm.textContent = report.crm_text(call, words.crm_kinds) or "—"
             else:
-                anchor = _add(document, crm, "a")
+                anchor = _child(document, crm, "a")
                 anchor.setAttribute("href", link)
                 anchor.setAttribute("target", "_blank")
                 anchor.setAttribute("rel", "noopener noreferrer")
-                anchor.textContent = self._say(f"report.crm.{call.crm_type.upper()}", id=call.crm_id)
+                anchor.textContent = report.crm_text(call, words.crm_kinds)
         self.post({"type": "csv", "name": f"failures-{code}-{self.days}d.csv",
-                   "text": report.csv_text(shown, names=self.names, words=self._csv_words())})
+                   "text": report.csv_text(shown, names=self.names, words=words)})
 
-    def _csv_words(self) -> Any:
-        """The CSV's column headings in the page's language (``report.csv_text``'s ``words``)."""
-        return {"time": self._say("report.time"), "number": self._say("report.number"),
-                "operator": self._say("report.operator"), "duration": self._say("report.duration"),
-                "crm": self._say("report.crm")}
+    def csv_words(self) -> report.CsvWords:
+        """The listing's and the CSV's column headings, and the CRM entities' kinds, in the page's
+        language."""
+        return report.CsvWords(
+            time=self._say("report.time"), number=self._say("report.number"),
+            operator=self._say("report.operator"), duration=self._say("report.duration"),
+            code=self._say("report.code"), crm=self._say("report.crm"),
+            crm_kinds={kind: self._say(f"report.crm.{kind}") for kind in CRM_PAGES})
 
 
-def _add(document: RemoteDocument, parent: RemoteElement, tag: str, class_name: str = "") -> RemoteElement:
+def _child(document: RemoteDocument, parent: RemoteElement, tag: str, class_name: str = "") -> RemoteElement:
     element = document.createElement(tag)
     if class_name:
         element.className = class_name
@@ -440,33 +454,24 @@ def _is_date(text: str) -> bool:
 
 
 def _readable(start: str) -> str:
-    """``2026-12-05T14:03:11+03:00`` as ``2026-12-05 14:03``: the portal's own local time."""
-    return start[:16].replace("T", " ")
-
-
-def _stopped(result: object) -> client.Failed | str | None:
-    """Why :func:`records.load` stopped before its end, or ``None`` when it loaded everything."""
-    failed = getattr(result, "failed", None)
-    if isinstance(failed, client.Failed):
-        return failed
-    reason = getattr(result, "stopped", None)
-    if isinstance(reason, client.Failed):
-        return reason
-    return str(reason) if reason else None
+    """``2026-12-05T14:03:11+03:00`` as ``2026-12-05 14:03:11``: the portal's own local time, as the
+    CSV writes it."""
+    return f"{start[:10]} {start[11:19]}"
 
 
 def main(boot_json: str = "{}") -> object:
     """Start the report page in the worker; return the function the engine forwards events to."""
     from ..browser import bridge
+    from ..browser.remote_dom import RemoteDocument as Remote
 
-    document = RemoteDocument()
+    document = Remote()
 
-    def send() -> None:
+    def post_drawing() -> None:
         operations = document.take()
         if operations:
             bridge.post({"type": "dom", "ops": json.dumps(operations, ensure_ascii=False)})
 
     access = Access(bridge.post_form, asyncio.ensure_future, asyncio.sleep, bridge.refresh_auth)
-    page = ReportPage(bridge.post, bridge.frame_command, access, Drawing(document, send), bridge.warn)
+    page = ReportPage(bridge.post, bridge.frame_command, access, Drawing(document, post_drawing), bridge.warn)
     return bridge.export(page.receive)
 

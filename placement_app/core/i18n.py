@@ -408,7 +408,7 @@ def iso_time(epoch_ms: float) -> str:
 
 
 #: Strings of the admin's pages (:func:`page_texts`).
-PAGE_PREFIXES = ("settings.", "install.", "page.")
+PAGE_PREFIXES = ("settings.", "install.", "page.", "report.")
 
 
 def page_texts(lang: str | None) -> dict[str, str]:

@@ -128,6 +128,7 @@ test('a second boot is ignored', async () => {
 test('the pages the app has are the only entries', () => {
   assert.deepEqual([...ENTRIES].sort(), [
     'placement_app.admin.install_page',
+    'placement_app.admin.report_page',
     'placement_app.admin.settings_page',
     'placement_app.card.app',
   ]);
