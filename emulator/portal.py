@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .statistics import Store
+from .statistics import Store, voximplant_phone
 
 #: How the portal's call statistics answer this call's user (the emulator page offers each):
 #: ``record`` (the record appears after a delay), ``no-record`` (none is ever written),
@@ -210,10 +210,13 @@ class Portal:
                     answered = call.connected or duration > 0
                     code = str(data.get("failedCode") or "") or ("200" if answered else "304")
                     visible = time.monotonic() + (0 if data.get("immediate") is True else call.delay_s)
-                    phone = data.get("phone")
+                    given = data.get("phone")
+                    phone = given if isinstance(given, str) else ""
+                    # Kept as its source gives it (the statistics module's docstring): Bitrix24's
+                    # telephony with "+", an external call as its PBX registered it.
+                    kept = phone if external else voximplant_phone(phone)
                     self.statistics.add(visible, call.call_id, code[:20], user_id=call.user_id,
-                                        duration=duration, phone=phone if isinstance(phone, str) else "",
-                                        external=external)
+                                        duration=duration, phone=kept, external=external)
         return 200, {"ok": True}
 
     def _placement(self, method: str, params: dict[str, str], admin: bool) -> tuple[int, dict[str, Any]]:
