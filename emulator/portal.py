@@ -47,6 +47,9 @@ DEFAULT_SCOPES = frozenset({"placement", "telephony", "user_brief"})
 SCOPES = {"voximplant.statistic.get": frozenset({"telephony"}),
           "user.get": frozenset({"user", "user_brief", "user_basic"})}
 SERVED = frozenset(SCOPES)
+#: The current user, in the basic scope every app has ("any user", no scope named:
+#: ``api-reference/common/users/profile.md``); the report keys its cache by the ``ID``.
+PROFILE = "profile"
 EXPIRED = {"error": "expired_token", "error_description": "The access token provided has expired."}
 #: Commands a ``batch`` may hold (batch.md).
 MAX_BATCH = 50
@@ -462,10 +465,12 @@ class Portal:
         if method in PLACEMENT_METHODS:
             status, body = self._placement(method, params, self.sessions.get(auth, False))
             return status, body, 0.0
-        if method not in SERVED:
-            return 404, {"error": "ERROR_METHOD_NOT_FOUND", "error_description": "Method not found!"}, 0.0
         if who.refused:
             return 401, dict(EXPIRED), 0.0
+        if method == PROFILE:
+            return 200, _profile(who, self.sessions.get(auth, False)), 0.0
+        if method not in SERVED:
+            return 404, {"error": "ERROR_METHOD_NOT_FOUND", "error_description": "Method not found!"}, 0.0
         if not who.scopes & SCOPES[method]:
             return 403, {"error": "insufficient_scope", "error_description":
                          "The request requires higher privileges than provided by the access token"}, 0.0
@@ -498,6 +503,14 @@ def _earlier(value: str, results: dict[str, Any]) -> str:
                 return match.group(0)
         return match.group(0) if item is None or isinstance(item, dict | list) else str(item)
     return _EARLIER.sub(found, value)
+
+
+def _profile(who: Rights, admin: bool) -> dict[str, Any]:
+    """``profile``'s answer for the token's user (``ID``, ``ADMIN``, ``NAME``, ``LAST_NAME``,
+    ``PERSONAL_GENDER``, ``TIME_ZONE``: the docs' example)."""
+    name, last_name = USERS.get(who.user_id, ("", ""))
+    return {"result": {"ID": who.user_id, "ADMIN": admin, "NAME": name, "LAST_NAME": last_name,
+                       "PERSONAL_GENDER": "", "TIME_ZONE": ""}}
 
 
 def _users(params: dict[str, str]) -> dict[str, Any]:

@@ -33,8 +33,11 @@ const REPORT_ATTRIBUTES = new Map([
   ['data-chart', (/** @type {string} */ value) => value === 'days'],
   ['data-failed', (/** @type {string} */ value) => /^\d+$/.test(value)],
   ['data-total', (/** @type {string} */ value) => /^\d+$/.test(value)],
+  ['data-loaded', (/** @type {string} */ value) => /^(loading|complete|stopped)$/.test(value)],
+  ['data-first-day', (/** @type {string} */ value) => value === 'drawn'],
   ['aria-hidden', (/** @type {string} */ value) => value === 'true'],
   ['aria-pressed', (/** @type {string} */ value) => value === 'true' || value === 'false'],
+  ['tabindex', (/** @type {string} */ value) => value === '0'],
   ['scope', (/** @type {string} */ value) => value === 'col' || value === 'row'],
   // Links only to the portal's pages, over http(s): never a script.
   ['href', (/** @type {string} */ value) => /^https?:\/\/[^\s"'<>]+$/.test(value)],

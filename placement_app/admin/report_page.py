@@ -46,6 +46,11 @@ PROFILE = "profile"
 CRM_PAGES = {"CONTACT": "contact", "COMPANY": "company", "LEAD": "lead", "DEAL": "deal"}
 #: The most calls of one code listed (and put in its CSV) at once; the rest are counted.
 MAX_LISTED = 2000
+#: ``profile`` asked again this many times, this long apart, while the portal says to slow down.
+PROFILE_TRIES = 8
+PROFILE_WAIT_S = 2.0
+#: A day, in seconds: the newest day of records is in once they reach this far back.
+DAY_S = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -125,8 +130,14 @@ class ReportPage(AdminPage):
         self.names: dict[str, str] = {}
         #: Why operators are shown by ID (an i18n key), when they are.
         self.names_note: str | None = None
-        self.loading = False
-        #: The requests the last load made (the bench reads it).
+        #: Where loading stands, as the page's content says it (``data-loaded``): ``loading``, then
+        #: ``complete`` or ``stopped``.
+        self.loaded = "loading"
+        #: Whether the report has shown a whole day of the newest records (``data-first-day``).
+        self.first_day = False
+        #: The newest record's start this load, as an instant (s).
+        self.newest_s: float | None = None
+        #: The requests the last load made.
         self.requests = 0
         self.drawn_at = 0.0
         self.content: RemoteElement | None = None
@@ -187,6 +198,11 @@ class ReportPage(AdminPage):
         """Who the user is (for the cache's key), then the cache's records for them."""
         assert self.session is not None
         me = await self.session.call(PROFILE, {})
+        for _ in range(PROFILE_TRIES):
+            if not (isinstance(me, client.Failed) and me.kind in records.SLOW_DOWN):
+                break
+            await self._pause(PROFILE_WAIT_S)
+            me = await self.session.call(PROFILE, {})
         user = ""
         if isinstance(me, client.Ok) and isinstance(me.result, Mapping):
             user = clip(str(me.result.get("ID") or ""), 20)
@@ -196,10 +212,10 @@ class ReportPage(AdminPage):
 
     async def _load(self, known: int) -> None:
         assert self.session is not None
-        self.loading = True
         result = await records.load(self.session, known=known, since=since_for(self.today),
                                     on_calls=self._took, on_progress=self._progress, sleep=self._pause)
-        self.loading = False
+        self.loaded = "complete" if result.complete else "stopped"
+        self.first_day = True
         self.requests = result.requests
         if result.complete:
             self.post({"type": "cache", "op": "done", "key": self.key, "known": result.highest})
@@ -227,6 +243,11 @@ class ReportPage(AdminPage):
         """A page of records: kept, handed to the cache, drawn now and then."""
         for call in calls:
             self.calls[call.id] = call
+        if calls and not self.first_day:
+            self.newest_s = self.newest_s or _instant(calls[0])
+            if self.newest_s - _instant(calls[-1]) >= DAY_S:
+                self.first_day = True
+                self.drawn_at = 0.0  # drawn now: the last 24 hours are in
         if calls:
             self.post({"type": "cache", "op": "add", "key": self.key,
                        "entries": json.dumps([[call.id, report.to_row(call)] for call in calls],
@@ -260,10 +281,13 @@ class ReportPage(AdminPage):
     # --- the drawing ---
 
     def _day(self) -> str:
-        """Today as the report counts it: the browser's date, or the newest record's, if later (the
-        portal's zone may be ahead of the browser's)."""
-        newest = max((call.day for call in self.calls.values()), default="")
-        return max(self.today, newest)
+        """Today as the report counts it: the portal's date now, in the offset of its newest record
+        (the portal writes each start in its own zone); before any record, the browser's."""
+        if not self.calls:
+            return self.today
+        newest = self.calls[max(self.calls)]
+        offset = datetime.fromisoformat(newest.start).utcoffset()
+        return local_day(self.access.now(), int(offset.total_seconds() // 60) if offset else 0)
 
     def render_report(self) -> None:
         """Draw the whole report afresh from the calls known (a few hundred elements at most)."""
@@ -273,6 +297,9 @@ class ReportPage(AdminPage):
         document = self.drawing.document
         content = document.createElement("div")
         content.className = "report-content"
+        content.setAttribute("data-loaded", self.loaded)
+        if self.first_day:
+            content.setAttribute("data-first-day", "drawn")
         self._summary(document, content, aggregated)
         self._by_day(document, content, aggregated)
         self._by_code(document, content, aggregated)
@@ -320,9 +347,12 @@ class ReportPage(AdminPage):
         return section
 
     def _table(self, document: RemoteDocument, parent: RemoteElement, caption: str,
-               headings: Iterable[str]) -> RemoteElement:
-        """A table with its caption and column headings; returns its body."""
+               headings: Iterable[str], scrolled: bool = False) -> RemoteElement:
+        """A table with its caption and column headings; returns its body.  A ``scrolled`` one (beside
+        its chart, in the chart's height) can be reached by keyboard, to scroll it."""
         table = _child(document, parent, "table", "report-table")
+        if scrolled:
+            table.setAttribute("tabindex", "0")
         _child(document, table, "caption").textContent = caption
         head = _child(document, _child(document, table, "thead"), "tr")
         for heading in headings:
@@ -338,7 +368,8 @@ class ReportPage(AdminPage):
         holder.setAttribute("data-chart", "days")
         holder.setAttribute("aria-hidden", "true")  # the table beside it says the same, as text
         body = self._table(document, pair, self._say("report.by_day.caption"),
-                           (self._say("report.day"), self._say("report.calls"), self._say("report.failed")))
+                           (self._say("report.day"), self._say("report.calls"), self._say("report.failed")),
+                           scrolled=True)
         for row in reversed(aggregated.by_day):
             tr = _child(document, body, "tr")
             day = _child(document, tr, "th")
@@ -451,6 +482,10 @@ def _is_date(text: str) -> bool:
     except ValueError:
         return False
     return len(text) == 10
+
+
+def _instant(call: report.Call) -> float:
+    return datetime.fromisoformat(call.start).timestamp()
 
 
 def _readable(start: str) -> str:
