@@ -68,12 +68,13 @@ export function createCache({ openDB, bound, warn = console.warn }) {
 
   return {
     /**
-     * The owner's rows and how far they are complete.
+     * The owner's rows and how far they are complete, after the writes asked for before.
      *
      * @param {string} owner
      * @returns {Promise<Cached>}
      */
     async rowsOf(owner) {
+      await queue;  // what was asked to be kept before is read back
       const database = await openDatabase();
       if (!database) return { known: 0, rows: [] };
       try {

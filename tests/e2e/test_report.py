@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import seedcount
 from playwright.sync_api import Frame, Page, expect
 
-import seedcount
 from build import ROOT
 from emulator.driver import CallCard, app_frame
 from emulator.seed import generate
@@ -83,11 +83,23 @@ def statistics_requests(portal: Servers, since: int) -> list[dict[str, Any]]:
     return [entry for entry in portal.portal.rest_log[since:] if entry["method"] == STATISTICS]
 
 
+def shot(page: Page, name: str) -> None:
+    """The report's frame as the portal shows it, kept in ``build/artifacts/<name>.png`` (the README's
+    pictures are these)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    frame = page.locator("#frame-slot iframe")
+    # As tall as the report, so the picture shows it whole (the emulator's slot is 520 px).
+    height = app_frame(page).evaluate("document.documentElement.scrollHeight")
+    frame.evaluate("(element, height) => { element.style.height = `${height}px`; }", min(int(height), 2400))
+    frame.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
 def axe(frame: Frame) -> list[str]:
     if not frame.evaluate("() => typeof axe === 'object'"):
         frame.evaluate(AXE)
     result: dict[str, Any] = frame.evaluate("() => axe.run(document, { resultTypes: ['violations'] })")
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}" for v in result["violations"]]
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"
+            for v in result["violations"]]
 
 
 def test_the_report_counts_lists_downloads_and_reopens_from_its_cache(
@@ -124,6 +136,7 @@ def test_the_report_counts_lists_downloads_and_reopens_from_its_cache(
     assert [(line[0], line[1].lstrip("'")) for line in lines[1:]] == [(row[0], row[1]) for row in rows]
     assert frame.locator("[data-section=calls] a[href*='/crm/']").count() > 0
     assert axe(frame) == []
+    shot(page, "report")
 
     # Seven days: the counts follow.
     frame.locator("#period").select_option("7")
@@ -169,7 +182,7 @@ def test_german_words_the_admins_own_text_and_the_dark_theme(
     # Dark: the page's ground is dark and its ink light.
     ground = frame.evaluate("getComputedStyle(document.documentElement).backgroundColor")
     assert ground in ("rgb(0, 0, 0)",) or sum(map(int, re.findall(r"\d+", ground)[:3])) < 150, ground
-    page.locator("#frame-slot iframe").screenshot(path=str(ARTIFACTS / "report-dark-de.png"))
+    shot(page, "report-dark-de")
     assert axe(frame) == []
 
 
