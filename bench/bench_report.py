@@ -89,11 +89,13 @@ def bound(records: int, limits: Limits, connections: int = CONNECTIONS) -> float
     """The least time (s) the emulator's limits and cost model allow for loading ``records`` records.
 
     Pages of ``page_size`` records, each costing ``page_cost_s`` of server time; the first page
-    alone (it says how many there are), the rest in ``batch``es of 50 pages, whose pages run one
-    after another, at most ``connections`` requests at once (the browser's limit: the emulator
-    serves them in parallel, as a portal's servers do).  Two limits can bind besides: the
-    request bucket (a request past ``bucket`` waits ``1 / rate`` s) and the method's operating
-    time (past ``operating_budget_s`` in a window, the rest waits for the window to move on).
+    alone (it says how many there are), then the rest's server time spread evenly over
+    ``connections`` requests at once (the browser's limit: the emulator serves them in parallel,
+    as a portal's servers do; a ``batch`` runs its pages one after another, so no batch may
+    hold more than its share).  Two limits can bind besides: the request bucket (the fewest
+    requests are batches of 50 pages; past ``bucket`` each waits ``1 / rate`` s) and the
+    method's operating time (past ``operating_budget_s`` in a window, the rest waits for the
+    window to move on).  Time on the wire and in the browser is taken as nothing.
     """
     pages = math.ceil(records / limits.page_size)
     if pages == 0:
@@ -101,8 +103,7 @@ def bound(records: int, limits: Limits, connections: int = CONNECTIONS) -> float
     page_s = limits.page_cost_s
     rest = pages - 1
     requests = 1 + math.ceil(rest / BATCH)
-    # The rest's server time spread over the connections, never shorter than one batch's pages.
-    work = page_s + max(rest * page_s / connections, min(rest, BATCH) * page_s)
+    work = page_s + rest * page_s / connections
     bucket = max(0.0, (requests - limits.bucket) / limits.rate)
     over = pages * page_s - limits.operating_budget_s
     operating = math.ceil(over / limits.operating_budget_s) * limits.operating_window_s if over > 0 else 0.0
@@ -152,6 +153,9 @@ def main(argv: list[str] | None = None) -> None:
             peak = 0
             deadline = time.monotonic() + 900
             while "complete" not in marks(frame) and time.monotonic() < deadline:
+                if frame.locator(".report-content[data-loaded=stopped]").count():
+                    raise SystemExit(f"the load stopped: {frame.locator('#status').inner_text()}")
+                print(f"  {frame.locator('#loaded-text').inner_text()}", flush=True)
                 worker = probe.worker("Runtime.getHeapUsage") or {}
                 wasm = probe.worker_value(WASM_BYTES)
                 held = probe.page_heap() + int(worker.get("usedSize", 0)) + int(wasm or 0)

@@ -75,6 +75,10 @@ const send = await runPage({
   handlers: (T) => ({
     [T.DOM]: ({ ops }) => {
       patcher.apply(JSON.parse(asText(ops)));
+      // Python redraws the report whole and removes the old one: a batch leaves every element it
+      // still uses in the page, so the ones no longer there are forgotten (else each redraw's
+      // elements would stay alive in the patcher's map).
+      for (const [id, node] of patcher.nodes) if (id !== 0 && !node.isConnected) patcher.nodes.delete(id);
     },
     [T.CHART]: (message) => charts.draw(message),
     [T.LOADED]: ({ done, total, text: words }) => {

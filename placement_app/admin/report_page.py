@@ -35,15 +35,21 @@ from .page import AdminPage, FrameCommand, Post
 
 #: The period shown first (one of :data:`report.PERIODS`).
 DEFAULT_DAYS = 30
-#: While records come in, the report is redrawn at most this often: a redraw of 100,000 calls is
-#: an aggregation, and one per page of 50 would spend the load's time on drawing.
+#: While records come in, the report is redrawn at most this often, and after at least
+#: ``REDRAW_SHARE`` times as long as the last drawing took: a redraw of 100,000 calls is an
+#: aggregation, and the worker that draws is the one that keeps the requests going.
 REDRAW_S = 0.4
+REDRAW_SHARE = 4.0
 #: The ``profile`` method: the current user, in the basic scope every app has (Bitrix24's REST
 #: docs, ``api-reference/common/users/profile.md``: "any user", no scope needed).
 PROFILE = "profile"
 #: The CRM entity types a call record names (``CRM_ENTITY_TYPE``), by the path of their page on
 #: the portal (``/crm/<path>/details/<id>/``, the portal's own CRM detail pages).
 CRM_PAGES = {"CONTACT": "contact", "COMPANY": "company", "LEAD": "lead", "DEAL": "deal"}
+#: A request is given up after this long: a ``batch`` of 50 pages of records runs them one after
+#: another, each taking the portal some server time (0.1 s a page is the emulator's guess), so a
+#: batch takes seconds where one call takes a fraction of one.
+HTTP_TIMEOUT_MS = 60_000
 #: The most calls of one code listed (and put in its CSV) at once; the rest are counted.
 MAX_LISTED = 2000
 #: ``profile`` asked again this many times, this long apart, while the portal says to slow down.
@@ -140,6 +146,8 @@ class ReportPage(AdminPage):
         #: The requests the last load made.
         self.requests = 0
         self.drawn_at = 0.0
+        #: How long the last drawing took (s).
+        self.render_s = 0.0
         self.content: RemoteElement | None = None
 
     # --- events from the page ---
@@ -252,7 +260,7 @@ class ReportPage(AdminPage):
             self.post({"type": "cache", "op": "add", "key": self.key,
                        "entries": json.dumps([[call.id, report.to_row(call)] for call in calls],
                                                      ensure_ascii=False)})
-        if time.monotonic() - self.drawn_at >= REDRAW_S:
+        if time.monotonic() - self.drawn_at >= max(REDRAW_S, REDRAW_SHARE * self.render_s):
             self.render_report()
 
     def _progress(self, done: int, total: int) -> None:
@@ -291,7 +299,12 @@ class ReportPage(AdminPage):
 
     def render_report(self) -> None:
         """Draw the whole report afresh from the calls known (a few hundred elements at most)."""
+        began = time.monotonic()
+        self._render()
         self.drawn_at = time.monotonic()
+        self.render_s = self.drawn_at - began
+
+    def _render(self) -> None:
         today = self._day()
         aggregated = report.aggregate(self.calls.values(), today=today, days=self.days)
         document = self.drawing.document
@@ -506,7 +519,10 @@ def main(boot_json: str = "{}") -> object:
         if operations:
             bridge.post({"type": "dom", "ops": json.dumps(operations, ensure_ascii=False)})
 
-    access = Access(bridge.post_form, asyncio.ensure_future, asyncio.sleep, bridge.refresh_auth)
+    async def post_form(url: str, body: str) -> tuple[int, str]:
+        return await bridge.post_form(url, body, HTTP_TIMEOUT_MS)
+
+    access = Access(post_form, asyncio.ensure_future, asyncio.sleep, bridge.refresh_auth)
     page = ReportPage(bridge.post, bridge.frame_command, access, Drawing(document, post_drawing), bridge.warn)
     return bridge.export(page.receive)
 

@@ -186,9 +186,10 @@ def every(milliseconds: int, function: Callable[[], None]) -> None:
     js.setInterval(export(function), milliseconds)
 
 
-async def post_form(url: str, body: str) -> tuple[int, str]:
-    """POST a form to the portal's REST API; the status and the text of the reply."""
+async def post_form(url: str, body: str, timeout_ms: int = HTTP_TIMEOUT_MS) -> tuple[int, str]:
+    """POST a form to the portal's REST API; the status and the text of the reply (given up after
+    ``timeout_ms``: a ``batch`` of record pages takes longer than one call)."""
     response = await pyfetch(url, method="POST", body=body, credentials="omit", cache="no-store",
                              headers={"Content-Type": "application/x-www-form-urlencoded"},
-                             signal=js.AbortSignal.timeout(HTTP_TIMEOUT_MS))
+                             signal=js.AbortSignal.timeout(timeout_ms))
     return int(response.status), str(await response.string())
