@@ -55,6 +55,13 @@ const charts = createCharts({
   token: (name) => rootStyle.getPropertyValue(name).trim(),
 });
 matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => charts.repaint());
+// The chart is drawn to its holder's width: drawn again when the page's width changes.
+let drawnWidth = 0;
+new ResizeObserver(([entry]) => {
+  const width = Math.round(entry.contentRect.width);
+  if (drawnWidth && width !== drawnWidth) charts.repaint();
+  drawnWidth = width;
+}).observe(body);
 
 /** The CSV of the rows shown, as Python made it, and its file's name. */
 let csv = { name: 'report.csv', text: '' };

@@ -39,7 +39,7 @@ DEFAULT_DAYS = 30
 #: ``REDRAW_SHARE`` times as long as the last drawing took: a redraw of 100,000 calls is an
 #: aggregation, and the worker that draws is the one that keeps the requests going.
 REDRAW_S = 0.4
-REDRAW_SHARE = 4.0
+REDRAW_SHARE = 10.0
 #: The ``profile`` method: the current user, in the basic scope every app has (Bitrix24's REST
 #: docs, ``api-reference/common/users/profile.md``: "any user", no scope needed).
 PROFILE = "profile"

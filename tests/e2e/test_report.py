@@ -88,10 +88,13 @@ def shot(page: Page, name: str) -> None:
     pictures are these)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     frame = page.locator("#frame-slot iframe")
-    # As tall as the report, so the picture shows it whole (the emulator's slot is 520 px).
-    height = app_frame(page).evaluate("document.documentElement.scrollHeight")
-    frame.evaluate("(element, height) => { element.style.height = `${height}px`; }", min(int(height), 2400))
+    # As an app page opens in the portal (wide), and as tall as the report, so that the picture
+    # shows it from its top (the emulator's slot is the call card's, 460 by 520 px).
+    frame.evaluate("element => { element.closest('.card').style.flex = '0 0 960px'; }")
+    height = app_frame(page).evaluate("() => { scrollTo(0, 0); return document.body.scrollHeight; }")
+    frame.evaluate("(element, height) => { element.style.height = `${height}px`; }", min(int(height), 1800))
     frame.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    frame.evaluate("element => { element.closest('.card').style.flex = ''; element.style.height = ''; }")
 
 
 def axe(frame: Frame) -> list[str]:
@@ -119,8 +122,13 @@ def test_the_report_counts_lists_downloads_and_reopens_from_its_cache(
     # The catalogue's words beside each code.
     meaning = {row[0]: row[1] for row in table(frame, "code")}
     assert meaning["486"] == codes.describe("486", "en").label
-    # The chart is drawn (uPlot's canvas) beside its table.
+    # The chart is drawn (uPlot's canvas) beside its table, under the site's CSP and Trusted Types.
     expect(frame.locator("[data-chart=days] canvas").first).to_be_visible()
+    refused = frame.evaluate("""() => {
+      try { document.createElement('div').innerHTML = '<b>x</b>'; return 'allowed'; }
+      catch (error) { return error.name; }
+    }""")
+    assert refused == "TypeError", "Trusted Types are in force on the report's page"
     assert axe(frame) == []
 
     # A code's calls, and the CSV of exactly those rows.
