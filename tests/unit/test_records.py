@@ -12,7 +12,7 @@ import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
 from own_loop import run_in_own_loop
@@ -337,3 +337,37 @@ def test_without_the_user_scope_names_say_why() -> None:
     portal.command_errors = {"u0": error("insufficient_scope")}
     found = run_in_own_loop(names(portal.session(), ["5"], sleep=portal.sleep, clock=portal.clock))
     assert isinstance(found, client.Failed) and found.kind is FailureKind.NO_SCOPE
+
+
+def test_a_batch_is_flattened_as_the_portal_reads_it_and_read_per_call() -> None:
+    commands = {"p0": client.Command(records.METHOD, {"FILTER": {">ID": 5, "<ID": 9}, "start": 50}),
+                "u0": client.Command("user.get", {"FILTER": {"ID": ["5", "7"]}})}
+    form = dict(parse_qsl(urlencode(client.flatten(client.batch_params(commands)))))
+    assert form["halt"] == "0"
+    method, _, query = form["cmd[p0]"].partition("?")
+    assert method == "voximplant.statistic.get"
+    assert dict(parse_qsl(query)) == {"FILTER[>ID]": "5", "FILTER[<ID]": "9", "start": "50"}
+    assert dict(parse_qsl(form["cmd[u0]"].partition("?")[2])) == {"FILTER[ID][0]": "5", "FILTER[ID][1]": "7"}
+    with pytest.raises(ValueError):
+        client.batch_params({f"c{n}": commands["p0"] for n in range(client.MAX_BATCH + 1)})
+    scope = {"error": "insufficient_scope", "error_description": ""}
+    answer = client.Ok({"result": {"p0": [{"ID": "8"}]}, "result_error": {"u0": scope},
+                        "result_total": {"p0": "3"}, "result_next": [],
+                        "result_time": {"p0": {"start": 1.0, "finish": 1.5, "duration": 0.5, "operating": 7,
+                                               "operating_reset_at": 61.0}}})
+    read = client.read_batch(answer, commands)
+    assert isinstance(read, client.BatchReply)
+    p0, u0 = read.replies["p0"], read.replies["u0"]
+    assert isinstance(p0, client.Ok) and p0.result == [{"ID": "8"}] and p0.total == 3 and p0.next is None
+    assert p0.time == client.Timing(1.0, 1.5, 0.5, 7.0, 61.0)
+    assert isinstance(u0, client.Failed) and u0.method == "user.get"
+    assert u0.kind is FailureKind.NO_SCOPE
+
+
+@pytest.mark.parametrize(("status", "error", "kind"), [
+    (503, "QUERY_LIMIT_EXCEEDED", FailureKind.QUERY_LIMIT),
+    (429, "OPERATION_TIME_LIMIT", FailureKind.OPERATION_LIMIT),
+])
+def test_the_limits_have_a_meaning_of_their_own(status: int, error: str, kind: FailureKind) -> None:
+    reply = client.read(status, json.dumps({"error": error, "error_description": "..."}))
+    assert isinstance(reply, client.Failed) and reply.kind is kind
