@@ -27,6 +27,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--emulator-state", type=Path, default=STATE, metavar="FILE",
                         help="where the emulated portal keeps the app's installation and options "
                              "(default emulator/portal-state.json)")
+    parser.add_argument("--calls", type=int, default=0, metavar="N",
+                        help="seed the portal's call statistics with N calls (default 0)")
+    parser.add_argument("--days", type=int, default=30, metavar="D",
+                        help="spread the seeded calls over the D days ending now (default 30)")
+    parser.add_argument("--seed", type=int, default=1, help="the seed's random seed (default 1)")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
     portals = tuple(serving.portal_origin(p) for p in args.portal)
@@ -34,12 +39,15 @@ def main(argv: list[str] | None = None) -> None:
     StaticHandler.quiet = not args.verbose
     try:
         servers = Servers(site, args.port, args.emulator_port, portals=portals,
-                          state_path=args.emulator_state).start()
+                          state_path=args.emulator_state, calls=args.calls, days=args.days,
+                          seed=args.seed).start()
     except OSError as error:
         raise SystemExit(f"cannot listen ({error}); choose other ports with "
                          "--port and --emulator-port") from error
     print(f"\nCall Timeline card:   {servers.app_url}  (answers POST like GET)")
     print(f"Emulated call card:   {servers.emulator_url}  <- open this and play a call")
+    if args.calls:
+        print(f"Call statistics:      {servers.portal.statistics.count()} records over {args.days} days")
     print("Press Ctrl+C to stop.", flush=True)
     try:
         threading.Event().wait()

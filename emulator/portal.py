@@ -15,14 +15,20 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from time import sleep as _sleep
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .statistics import Store
+from .limits import OPERATION_LIMIT, QUERY_LIMIT, Limits, Meter
+from .seed import PORTAL_OFFSET, USERS
+from .statistics import PAGE, Store, voximplant_phone
 
 #: How the portal's call statistics answer this call's user (the emulator page offers each):
 #: ``record`` (the record appears after a delay), ``no-record`` (none is ever written),
@@ -31,6 +37,19 @@ from .statistics import Store
 #: may see only their own calls, and nothing says so) and ``bad-auth`` (the token is always
 #: refused); the rights are those of ``voximplant-statistic-get.md`` in Bitrix24's REST docs.
 STATISTICS_MODES = ("record", "no-record", "no-scope", "access-denied", "own-calls", "bad-auth")
+#: The statistics right each mode gives: all calls, the user's own, or none (``ACCESS_DENIED``).
+CALL_RIGHTS = {"own-calls": "own", "access-denied": "none"}
+STATISTICS_RIGHTS = ("all", "own", "none")
+#: The app's scopes, as registered by the README's steps (``placement``, ``telephony``) with the
+#: one the report's names need; ``user.get`` takes any of ``user``, ``user_brief``, ``user_basic``.
+DEFAULT_SCOPES = frozenset({"placement", "telephony", "user_brief"})
+#: The methods served besides ``placement.*`` and ``batch``, and the scopes each takes (its page).
+SCOPES = {"voximplant.statistic.get": frozenset({"telephony"}),
+          "user.get": frozenset({"user", "user_brief", "user_basic"})}
+SERVED = frozenset(SCOPES)
+EXPIRED = {"error": "expired_token", "error_description": "The access token provided has expired."}
+#: Commands a ``batch`` may hold (batch.md).
+MAX_BATCH = 50
 #: What can go wrong when the app binds its tab (the emulator page offers each).
 INSTALL_FAULTS = ("", "no-telephony", "bad-argument", "unreachable")
 PLACEMENT_METHODS = ("placement.get", "placement.bind", "placement.unbind")
@@ -48,8 +67,20 @@ def _tab(handler: str, params: dict[str, str]) -> dict[str, Any]:
             "options": [], "langAll": {lang: {"TITLE": title} for lang, title in titles.items()}}
 
 
+def _flatten(prefix: str, value: object, into: dict[str, str]) -> None:
+    if isinstance(value, dict):
+        for inner, item in value.items():
+            _flatten(f"{prefix}[{inner}]", item, into)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _flatten(f"{prefix}[{index}]", item, into)
+    else:
+        into[prefix] = str(value)
+
+
 def rest_params(content_type: str, body: str) -> dict[str, str]:
-    """REST parameters from a form or a JSON body, flattened as ``FILTER[CALL_ID]``."""
+    """REST parameters from a form or a JSON body, flattened as ``FILTER[CALL_ID]`` (a list's
+    items as ``FILTER[ID][0]``, as a form sends them)."""
     if not content_type.startswith("application/json"):
         return {key: values[0] for key, values in parse_qs(body).items()}
     try:
@@ -58,11 +89,23 @@ def rest_params(content_type: str, body: str) -> dict[str, str]:
         return {}
     params: dict[str, str] = {}
     for key, value in data.items() if isinstance(data, dict) else ():
-        if isinstance(value, dict):
-            params.update({f"{key}[{inner}]": str(item) for inner, item in value.items()})
+        if isinstance(value, dict | list):
+            _flatten(str(key), value, params)
         else:
             params[key] = str(value)
     return params
+
+
+@dataclass(frozen=True)
+class Rights:
+    """What a token may do: its user, their call-statistics right, and the app's scopes."""
+
+    user_id: str = "1"
+    #: ``all``, ``own`` (only their calls, silently) or ``none`` (``ACCESS_DENIED``).
+    statistics: str = "all"
+    scopes: frozenset[str] = DEFAULT_SCOPES
+    #: The token is always refused (``expired_token``), as the card's ``bad-auth`` mode.
+    refused: bool = False
 
 
 @dataclass
@@ -99,8 +142,18 @@ class Portal:
     install_fault: str = ""
     #: Tokens that have expired (the emulator page expires them on demand).
     expired: set[str] = field(default_factory=set)
+    #: Rights set for a token by the ``rights`` control (the report's tests).
+    rights: dict[str, Rights] = field(default_factory=dict)
+    #: The portal's REST limits and cost model, and its account of the app's requests.
+    limits: Limits = field(default_factory=Limits)
+    meter: Meter = field(init=False)
+    #: The clock (s) and the way server time is spent; tests pass their own.  By default the
+    #: wall clock for the limits and ``time`` blocks, the monotonic one for records' delays.
+    clock: Callable[[], float] | None = None
+    sleep: Callable[[float], None] = _sleep
 
     def __post_init__(self) -> None:
+        self.meter = Meter(self.limits)
         if self.state_path is not None and self.state_path.exists():
             try:
                 saved = json.loads(self.state_path.read_text(encoding="utf-8"))
@@ -158,6 +211,8 @@ class Portal:
             elif action == "expire" and isinstance(data.get("auth"), str) and data["auth"]:
                 self.expired.add(data["auth"])
                 return 200, {"ok": True}
+            elif action == "rights":
+                return self._set_rights(data)
             elif action == "reset":
                 self.installed = False
                 self.placements = []
@@ -165,6 +220,19 @@ class Portal:
             else:
                 return 400, {"error": "bad request"}
             self._save()
+        return 200, {"ok": True}
+
+    def _set_rights(self, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """The ``rights`` control (the lock is held): for ``auth``, its user (``userId``), their
+        statistics right (``statistics``: ``all``/``own``/``none``) and the app's ``scopes``;
+        what is left out keeps its default."""
+        auth, user = data.get("auth"), data.get("userId", "1")
+        right, scopes = data.get("statistics", "all"), data.get("scopes", sorted(DEFAULT_SCOPES))
+        if not isinstance(auth, str) or not auth or not isinstance(user, str) \
+                or right not in STATISTICS_RIGHTS or not isinstance(scopes, list) \
+                or not all(isinstance(scope, str) for scope in scopes):
+            return 400, {"error": "bad rights"}
+        self.rights[auth] = Rights(user_id=user, statistics=right, scopes=frozenset(scopes))
         return 200, {"ok": True}
 
     def report(self, data: Any) -> tuple[int, dict[str, Any]]:
@@ -209,11 +277,14 @@ class Portal:
                 if data.get("record", True) is not False and mode != "no-record":
                     answered = call.connected or duration > 0
                     code = str(data.get("failedCode") or "") or ("200" if answered else "304")
-                    visible = time.monotonic() + (0 if data.get("immediate") is True else call.delay_s)
-                    phone = data.get("phone")
+                    visible = self._monotonic() + (0 if data.get("immediate") is True else call.delay_s)
+                    given = data.get("phone")
+                    phone = given if isinstance(given, str) else ""
+                    # Kept as its source gives it (the statistics module's docstring): Bitrix24's
+                    # telephony with "+", an external call as its PBX registered it.
+                    kept = phone if external else voximplant_phone(phone)
                     self.statistics.add(visible, call.call_id, code[:20], user_id=call.user_id,
-                                        duration=duration, phone=phone if isinstance(phone, str) else "",
-                                        external=external)
+                                        duration=duration, phone=kept, external=external)
         return 200, {"ok": True}
 
     def _placement(self, method: str, params: dict[str, str], admin: bool) -> tuple[int, dict[str, Any]]:
@@ -247,41 +318,201 @@ class Portal:
         self._save()
         return 200, {"result": True}
 
+    def _now(self) -> float:
+        """The wall clock (s since the epoch): the limits' and the answers' ``time``."""
+        return self.clock() if self.clock is not None else time.time()
+
+    def _monotonic(self) -> float:
+        """The clock a record's delay is counted on."""
+        return self.clock() if self.clock is not None else time.monotonic()
+
+    def _time(self, started: float, finished: float, processing: float) -> dict[str, Any]:
+        """An answer's ``time`` block without the ``operating`` keys (the docs' ``time`` type)."""
+        def date(moment: float) -> str:
+            return datetime.fromtimestamp(moment, PORTAL_OFFSET).isoformat(timespec="seconds")
+        return {"start": started, "finish": finished, "duration": finished - started,
+                "processing": processing, "date_start": date(started), "date_finish": date(finished)}
+
     def rest(self, method: str, params: dict[str, str]) -> tuple[int, dict[str, Any]]:
-        """Answer a REST call as Bitrix24 does (HTTP status and JSON body)."""
-        started = time.time()
+        """Answer one HTTP request to ``/rest/METHOD`` as Bitrix24 does (HTTP status and JSON body).
+
+        The request bucket is asked first (limits.py); ``batch`` runs its commands one after
+        another; any other method is one command.  Only the portal's state is touched under the
+        lock: a command's server time is spent outside it, so that requests on several
+        connections are served in parallel.
+        """
+        started = self._now()
         with self.lock:
             self.rest_log.append({"method": method, "params": dict(params)})
-            status, body = self._answer(method, params)
-        if status == 200:
-            body["time"] = {"start": started, "finish": time.time(),
-                            "duration": time.time() - started, "date_start": "", "date_finish": ""}
+            if not self.meter.admit(started):
+                return 503, dict(QUERY_LIMIT)
+        if method == "batch":
+            return self._batch(params, started)
+        return self._command(method, params)
+
+    def _refusal(self, auth: str) -> tuple[int, dict[str, Any]] | None:
+        """The portal's answer to a token it does not take (the lock is held); ``None`` if it does.
+
+        The system errors' codes, texts and HTTP statuses are those of Bitrix24's REST docs
+        (``b24-rest-docs``, ``_includes/system-errors.md``: ``expired_token`` 401,
+        ``NO_AUTH_FOUND`` 401)."""
+        if auth in self.expired:
+            return 401, dict(EXPIRED)
+        if self._who(auth) is None:
+            return 401, {"error": "NO_AUTH_FOUND", "error_description": "Wrong authorization data"}
+        return None
+
+    def _who(self, auth: str) -> Rights | None:
+        """The rights of the user and app behind ``auth`` (the lock is held); ``None``: no such token.
+
+        Set by the ``rights`` control, else those of the call's statistics mode, else an app
+        page's defaults.
+        """
+        if not auth:
+            return None
+        if auth in self.rights:
+            return self.rights[auth]
+        call = next((c for c in self.calls.values() if c.auth == auth), None)
+        if call is not None:
+            return Rights(user_id=call.user_id, statistics=CALL_RIGHTS.get(call.statistics, "all"),
+                          scopes=DEFAULT_SCOPES - ({"telephony"} if call.statistics == "no-scope" else set()),
+                          refused=call.statistics == "bad-auth")
+        if auth in self.sessions:
+            return Rights()
+        return None
+
+    def _command(self, method: str, params: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        """One method's answer, its operating time checked before and charged after (limits.py)."""
+        started = self._now()
+        with self.lock:
+            auth = params.get("auth", "")
+            refused = self._refusal(auth)
+            if refused is not None:
+                return refused
+            if self.meter.blocked(method, started):
+                return 429, dict(OPERATION_LIMIT)
+            status, body, cost = self._answer(method, params, auth)
+            processing = self._now() - started
+        if cost > 0:
+            self.sleep(cost)  # the server's time on the records: spent, outside the lock
+        finished = self._now()
+        with self.lock:
+            self.meter.charge(method, started, processing + cost)
+            if status == 200:
+                body["time"] = {**self._time(started, finished, processing + cost),
+                                **self.meter.time_block(method, finished)}
         return status, body
 
-    def _answer(self, method: str, params: dict[str, str]) -> tuple[int, dict[str, Any]]:
-        """The portal's answer.  The system errors' codes, texts and HTTP statuses are those of
-        Bitrix24's REST docs (``b24-rest-docs``, ``_includes/system-errors.md``: ``expired_token``
-        401, ``NO_AUTH_FOUND`` 401, ``insufficient_scope`` 403); the method's own, those of
-        ``voximplant-statistic-get.md``."""
+    def _batch(self, params: dict[str, str], started: float) -> tuple[int, dict[str, Any]]:
+        """``batch`` (``settings/how-to-call-rest-api/batch.md``): up to 50 commands
+        (``cmd[NAME]=method?query``), run one after another with the batch's token; ``halt`` stops
+        at the first error; ``$result[NAME][field]...`` in a command's parameters is the value of
+        an earlier command's result.  The answer's ``result`` holds ``result``, ``result_error``,
+        ``result_total``, ``result_next`` and ``result_time`` by command name, each ``[]`` when
+        empty (the docs' examples); every command's ``result_time`` carries its method's
+        ``operating`` keys, which the official SDK reads there (``b24jssdk``,
+        ``core/interaction/batch/processing/v2/abstract-processing.ts``)."""
+        commands = [(key[4:-1], value) for key, value in params.items()
+                    if key.startswith("cmd[") and key.endswith("]")]
         auth = params.get("auth", "")
-        if auth in self.expired:
-            return 401, {"error": "expired_token",
-                         "error_description": "The access token provided has expired."}
-        call = next((c for c in self.calls.values() if c.auth == auth and auth), None)
-        if method in PLACEMENT_METHODS and (call is not None or auth in self.sessions):
-            return self._placement(method, params, self.sessions.get(auth, False))
-        if call is None:
-            return 401, {"error": "NO_AUTH_FOUND", "error_description": "Wrong authorization data"}
-        if method != "voximplant.statistic.get":  # a method this emulated portal does not serve
-            return 404, {"error": "ERROR_METHOD_NOT_FOUND", "error_description": "Method not found!"}
-        if call.statistics == "bad-auth":
-            return 401, {"error": "expired_token",
-                         "error_description": "The access token provided has expired."}
-        if call.statistics == "no-scope":
+        with self.lock:
+            refused = self._refusal(auth)
+        if refused is not None:
+            return refused
+        if len(commands) > MAX_BATCH:
+            return 400, {"error": "ERROR_BATCH_LENGTH_EXCEEDED",
+                         "error_description": "Max batch length exceeded"}
+        halt = params.get("halt", "0").strip().lower() in ("1", "true")
+        parts: dict[str, dict[str, Any]] = {name: {} for name in BATCH_PARTS}
+        for name, command in commands:
+            method, _, query = command.partition("?")
+            asked = {key: _earlier(values[0], parts["result"])
+                     for key, values in parse_qs(query, keep_blank_values=True).items()}
+            asked["auth"] = auth
+            with self.lock:
+                self.rest_log.append({"method": method, "params": dict(asked), "batch": True})
+            if method == "batch":  # nesting is refused (rest 24.0.0)
+                status, body = 405, {"error": "ERROR_BATCH_METHOD_NOT_ALLOWED",
+                                     "error_description": "Method is not allowed for batch usage"}
+            else:
+                status, body = self._command(method, asked)
+            if status != 200:
+                parts["result_error"][name] = {"error": body.get("error", ""),
+                                               "error_description": body.get("error_description", "")}
+                if halt:
+                    break
+                continue
+            parts["result"][name] = body.get("result")
+            if "total" in body:
+                parts["result_total"][name] = body["total"]
+            if "next" in body:
+                parts["result_next"][name] = body["next"]
+            parts["result_time"][name] = body["time"]
+        finished = self._now()
+        return 200, {"result": {part: found or [] for part, found in parts.items()},
+                     "time": self._time(started, finished, finished - started)}
+
+    def _answer(self, method: str, params: dict[str, str], auth: str) -> tuple[int, dict[str, Any], float]:
+        """The method's answer and the server time it costs (the lock is held; the token is good).
+
+        The method's own errors are those of its page in the docs; ``insufficient_scope`` 403 is a
+        system error."""
+        who = self._who(auth)
+        assert who is not None  # the token was checked
+        if method in PLACEMENT_METHODS:
+            status, body = self._placement(method, params, self.sessions.get(auth, False))
+            return status, body, 0.0
+        if method not in SERVED:
+            return 404, {"error": "ERROR_METHOD_NOT_FOUND", "error_description": "Method not found!"}, 0.0
+        if who.refused:
+            return 401, dict(EXPIRED), 0.0
+        if not who.scopes & SCOPES[method]:
             return 403, {"error": "insufficient_scope", "error_description":
-                         "The request requires higher privileges than provided by the access token"}
-        if call.statistics == "access-denied":
+                         "The request requires higher privileges than provided by the access token"}, 0.0
+        if method == "user.get":
+            return 200, _users(params), 0.0
+        if who.statistics == "none":
             # The user lacks the "Call statistics: view" permission (voximplant-statistic-get.md).
-            return 403, {"error": "ACCESS_DENIED", "error_description": "Access denied!"}
-        own = call.user_id if call.statistics == "own-calls" else None
-        return 200, self.statistics.query(params, time.monotonic(), own)
+            return 403, {"error": "ACCESS_DENIED", "error_description": "Access denied!"}, 0.0
+        own = who.user_id if who.statistics == "own" else None
+        body = self.statistics.query(params, self._monotonic(), own)
+        return 200, body, self.limits.cost(len(body["result"]))
+
+
+#: The parts of a batch's answer.
+BATCH_PARTS = ("result", "result_error", "result_total", "result_next", "result_time")
+#: ``$result[NAME][field][0]...`` in a batch command's parameter.
+_EARLIER = re.compile(r"\$result\[([^\]]+)\]((?:\[[^\]]*\])*)")
+
+
+def _earlier(value: str, results: dict[str, Any]) -> str:
+    """``value`` with each ``$result[...]`` replaced by what it names (kept when nothing is there)."""
+    def found(match: re.Match[str]) -> str:
+        item: Any = results.get(match.group(1))
+        for key in re.findall(r"\[([^\]]*)\]", match.group(2)):
+            if isinstance(item, list) and key.isdigit() and int(key) < len(item):
+                item = item[int(key)]
+            elif isinstance(item, dict) and key in item:
+                item = item[key]
+            else:
+                return match.group(0)
+        return match.group(0) if item is None or isinstance(item, dict | list) else str(item)
+    return _EARLIER.sub(found, value)
+
+
+def _users(params: dict[str, str]) -> dict[str, Any]:
+    """``user.get`` (``api-reference/user/user-get.md``): the portal's users by ``ID`` ascending,
+    ``FILTER[ID]`` one id or a list (``@ID`` is IN too), 50 a page with ``total``/``next``; the
+    fields a ``user_brief`` app sees (no contact data: ``api-reference/user/index.md``)."""
+    wanted = {value for key, value in params.items()
+              if re.fullmatch(r"FILTER\[@?=?ID\](\[\d+\])?", key)}
+    users = [{"ID": user_id, "ACTIVE": True, "NAME": name, "LAST_NAME": last_name, "SECOND_NAME": "",
+              "PERSONAL_GENDER": "", "WORK_POSITION": "", "UF_DEPARTMENT": [1], "USER_TYPE": "employee"}
+             for user_id, (name, last_name) in sorted(USERS.items(), key=lambda item: int(item[0]))
+             if not wanted or user_id in wanted]
+    raw = params.get("start", "0")
+    start = int(raw) if raw.isdigit() else 0
+    body: dict[str, Any] = {"result": users[start:start + PAGE], "total": len(users)}
+    if start + PAGE < len(users):
+        body["next"] = start + PAGE
+    return body

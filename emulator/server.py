@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import threading
+from datetime import datetime
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,7 +20,9 @@ from typing import ClassVar
 
 import serving
 
+from .limits import Limits
 from .portal import Portal, rest_params
+from .seed import PORTAL_OFFSET, generate
 
 WEB = Path(__file__).resolve().parent / "web"
 #: Longest request body either server reads; a larger one is refused.
@@ -190,17 +193,26 @@ class Servers:
     ``app_url`` points the emulated portal at the card served elsewhere (by
     nginx, say) instead of at the site server started here; ``app_host``
     names the card's server by another host name (``localhost``), so that the
-    card and the portal are different sites, as in production.
+    card and the portal are different sites, as in production.  ``calls`` records of ``days``
+    days ending ``now`` (default: the moment they start) are seeded into the portal's call
+    statistics (:func:`emulator.seed.generate`, with ``seed``); ``limits`` are the portal's REST
+    limits and cost model (:class:`emulator.limits.Limits`; default the documented ones).
     """
 
     def __init__(self, site: Path, port: int = 8000, emulator_port: int = 8001,
                  host: str = "127.0.0.1", portals: tuple[str, ...] = (),
                  state_path: Path | None = None, installed: bool = False, app_url: str | None = None,
-                 app_host: str | None = None):
+                 app_host: str | None = None, calls: int = 0, days: int = 30, seed: int = 1,
+                 now: datetime | None = None, limits: Limits | None = None):
         card: type[SiteHandler] = type("Card", (SiteHandler,), {})
         self.site = QuietServer((host, port), partial(card, directory=str(site)))
         self.app_url = app_url or f"http://{app_host or host}:{self.site.server_address[1]}/"
-        self.portal = Portal(state_path=state_path, app_origin=self.app_url.rstrip("/"))
+        self.portal = Portal(state_path=state_path, app_origin=self.app_url.rstrip("/"),
+                             limits=limits or Limits())
+        #: The moment the seeded records end at (the portal's local time): tests count from it.
+        self.now = now or datetime.now(PORTAL_OFFSET)
+        if calls > 0:
+            self.portal.statistics.seed(generate(calls, days, seed=seed, now=self.now))
         if installed:
             self.install_app()
         handler = type("Emulator", (EmulatorHandler,), {"app_url": self.app_url, "portal": self.portal})
