@@ -12,11 +12,14 @@ import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qsl, urlencode
 
 import pytest
 from own_loop import run_in_own_loop
 
+from emulator.portal import Portal, Rights, rest_params
+from emulator.seed import generate
 from placement_app.admin import records
 from placement_app.admin.records import LoadResult, load, names
 from placement_app.admin.report import Call
@@ -371,3 +374,77 @@ def test_a_batch_is_flattened_as_the_portal_reads_it_and_read_per_call() -> None
 def test_the_limits_have_a_meaning_of_their_own(status: int, error: str, kind: FailureKind) -> None:
     reply = client.read(status, json.dumps({"error": error, "error_description": "..."}))
     assert isinstance(reply, client.Failed) and reply.kind is kind
+
+
+# --- against the emulated portal: its seeded store, its batch, its limits (in-process, simulated time) ---
+
+class EmulatedPortal:
+    """The emulator's :class:`Portal` answering the client's HTTP requests, on a simulated clock."""
+
+    def __init__(self, calls: int, days: int, now: datetime, rights: Rights | None = None) -> None:
+        self.now = now.timestamp()
+        self.sleeps: list[float] = []
+        self.portal = Portal(clock=self.clock, sleep=self.spend)
+        self.rows = generate(calls, days, now=now)
+        self.portal.statistics.seed(self.rows)
+        self.portal.rights["token"] = rights or Rights()
+
+    def clock(self) -> float:
+        return self.now
+
+    def spend(self, seconds: float) -> None:  # the portal's server time
+        self.now += seconds
+
+    async def sleep(self, seconds: float) -> None:  # the loader's waits
+        self.sleeps.append(seconds)
+        self.now += seconds
+        await asyncio.sleep(0)
+
+    async def http(self, url: str, body: str) -> tuple[int, str]:
+        await asyncio.sleep(0)
+        status, answer = self.portal.rest(url[len(REST):-len(".json")],
+                                          rest_params("application/x-www-form-urlencoded", body))
+        return status, json.dumps(answer)
+
+    def load(self, known: int = 0, since: str = "2000-01-01T00:00:00+03:00") -> tuple[LoadResult, Seen]:
+        seen = Seen()
+        result = run_in_own_loop(load(client.Session(self.http, REST, "token"), known=known, since=since,
+                                      on_calls=seen.pages.append,
+                                      on_progress=lambda done, total: seen.progress.append((done, total)),
+                                      sleep=self.sleep, clock=self.clock))
+        return result, seen
+
+
+NOW = datetime(2026, 12, 6, 18, 30, tzinfo=timezone(timedelta(hours=3)))
+
+
+def test_the_emulated_portal_s_records_load_whole_newest_first_and_again_only_the_new() -> None:
+    emulated = EmulatedPortal(6_000, 30, NOW)
+    result, seen = emulated.load()
+    ids = sorted(int(row["ID"]) for row in emulated.rows)
+    assert result.complete and result.stopped is None and result.unreadable == 0
+    assert seen.ids == ids[::-1] and result.highest == ids[-1]
+    assert emulated.sleeps == []  # within the bucket and the operating time: never told to slow down
+    # Three new calls later: a reopen asks only for them.
+    for n in range(3):
+        emulated.portal.statistics.add(0.0, f"new.{n}", "486", started="2026-12-06T18:40:00+03:00")
+    again, seen_again = emulated.load(known=result.highest)
+    assert again.complete and again.requests == 1
+    assert seen_again.ids == [ids[-1] + 3, ids[-1] + 2, ids[-1] + 1]
+
+
+def test_the_emulated_portal_s_refusal_stops_the_load() -> None:
+    emulated = EmulatedPortal(200, 30, NOW, Rights(statistics="none"))
+    result, seen = emulated.load()
+    assert result.stopped is not None and result.stopped.kind is FailureKind.NO_PERMISSION
+    assert seen.ids == [] and not result.complete
+
+
+def test_operators_are_named_by_the_emulated_portal_and_its_scope_is_said() -> None:
+    emulated = EmulatedPortal(0, 30, NOW)
+    session = client.Session(emulated.http, REST, "token")
+    found = run_in_own_loop(names(session, ["1", "47", "999"], sleep=emulated.sleep, clock=emulated.clock))
+    assert found == {"1": "Alexandra Petrova", "47": "Ксения Белова"}
+    emulated.portal.rights["token"] = Rights(scopes=frozenset({"telephony"}))
+    refused = run_in_own_loop(names(session, ["1"], sleep=emulated.sleep, clock=emulated.clock))
+    assert isinstance(refused, client.Failed) and refused.kind is FailureKind.NO_SCOPE
