@@ -39,6 +39,8 @@ def test_each_filter_operator_and_an_unknown_field_dropped() -> None:
     assert ids(ask(**{"FILTER[>=ID]": "2990"})) == list(range(2990, 3001))
     assert ids(ask(**{"FILTER[<ID]": "4"})) == [1, 2, 3]
     assert ids(ask(**{"FILTER[<=ID]": "4", "FILTER[NO_SUCH_FIELD]": "x"})) == [1, 2, 3, 4]
+    assert ask(**{"FILTER[>CALL_DURATION]": "0"})["total"] == sum(r["CALL_DURATION"] != "0" for r in RECORDS)
+    assert ask(**{"FILTER[<CALL_TYPE]": "2"})["total"] == sum(r["CALL_TYPE"] == "1" for r in RECORDS)
     assert ids(ask(**{"FILTER[ID]": "7"})) == ids(ask(**{"FILTER[=ID]": "7"})) == [7]
     assert ask(**{"FILTER[!CALL_FAILED_CODE]": "200"})["total"] == sum(
         r["CALL_FAILED_CODE"] != "200" for r in RECORDS)
@@ -110,6 +112,7 @@ def test_a_record_gets_its_id_when_it_is_written() -> None:
     store.seed(RECORDS[:10])
     store.add(5.0, "slow", "200")  # written later, though its call ended first
     store.add(1.0, "quick", "486")
-    assert [row["CALL_ID"] for row in store.query({"FILTER[>ID]": "10"}, 2.0)["result"]] == ["quick"]
     rows = store.query({"FILTER[>ID]": "10"}, 6.0)["result"]
     assert [(row["CALL_ID"], row["ID"]) for row in rows] == [("quick", "1001"), ("slow", "1002")]
+    store.add(9.0, "later", "200")
+    assert [row["CALL_ID"] for row in store.query({"FILTER[>ID]": "1001"}, 8.0)["result"]] == ["slow"]
