@@ -63,6 +63,8 @@ class Limits:
 
 #: The Enterprise plan's bucket (limits.md).
 ENTERPRISE = Limits(rate=5.0, bucket=250.0)
+#: No limits and no cost: for tests about something else.
+UNLIMITED = Limits(rate=math.inf, bucket=math.inf, operating_budget_s=math.inf, page_cost_s=0.0)
 
 
 @dataclass
