@@ -16,13 +16,14 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qsl, urlencode
 
 import pytest
+import seedcount
 from own_loop import run_in_own_loop
 
 from emulator.portal import Portal, Rights, rest_params
 from emulator.seed import generate
 from placement_app.admin import records
 from placement_app.admin.records import LoadResult, load, names
-from placement_app.admin.report import Call
+from placement_app.admin.report import ANSWERED, PERIODS, Call, aggregate
 from placement_app.portal import client
 from placement_app.portal.client import FailureKind
 
@@ -448,3 +449,21 @@ def test_operators_are_named_by_the_emulated_portal_and_its_scope_is_said() -> N
     emulated.portal.rights["token"] = Rights(scopes=frozenset({"telephony"}))
     refused = run_in_own_loop(names(session, ["1"], sleep=emulated.sleep, clock=emulated.clock))
     assert isinstance(refused, client.Failed) and refused.kind is FailureKind.NO_SCOPE
+
+
+@pytest.mark.parametrize("days", PERIODS)
+def test_the_report_of_the_loaded_records_has_the_separate_counter_s_counts(days: int) -> None:
+    emulated = EmulatedPortal(12_000, 30, NOW)
+    result, seen = emulated.load(since="2026-09-01T00:00:00+03:00")
+    assert result.complete
+    calls = [call for page in seen.pages for call in page]
+    made = aggregate(calls, today="2026-12-06", days=days)
+    expected = seedcount.count(emulated.rows, today="2026-12-06", days=days)
+    assert (made.total, made.failed) == (expected.total, expected.failed) and made.total > 0
+    assert dict(made.by_code) == {code: n for code, n in expected.by_code.items() if code != ANSWERED}
+    assert [(t.key, t.total, t.failed) for t in made.by_day] == [
+        (day, tally.total, tally.failed) for day, tally in expected.by_day.items()]
+    assert {t.key: (t.total, t.failed) for t in made.by_line} == {
+        line: (tally.total, tally.failed) for line, tally in expected.by_line.items()}
+    assert {t.key: (t.total, t.failed) for t in made.by_operator} == {
+        user: (tally.total, tally.failed) for user, tally in expected.by_operator.items()}
