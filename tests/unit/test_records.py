@@ -344,13 +344,15 @@ def test_without_the_user_scope_names_say_why() -> None:
 
 
 def test_a_batch_is_flattened_as_the_portal_reads_it_and_read_per_call() -> None:
-    commands = {"p0": client.Command(records.METHOD, {"FILTER": {">ID": 5, "<ID": 9}, "start": 50}),
+    where = {">ID": 5, "<ID": 9, ">=CALL_START_DATE": SINCE}
+    commands = {"p0": client.Command(records.METHOD, {"FILTER": where, "start": 50}),
                 "u0": client.Command("user.get", {"FILTER": {"ID": ["5", "7"]}})}
     form = dict(parse_qsl(urlencode(client.flatten(client.batch_params(commands)))))
     assert form["halt"] == "0"
     method, _, query = form["cmd[p0]"].partition("?")
     assert method == "voximplant.statistic.get"
-    assert dict(parse_qsl(query)) == {"FILTER[>ID]": "5", "FILTER[<ID]": "9", "start": "50"}
+    assert dict(parse_qsl(query)) == {"FILTER[>ID]": "5", "FILTER[<ID]": "9",
+                                      "FILTER[>=CALL_START_DATE]": SINCE, "start": "50"}  # "+03:00" intact
     assert dict(parse_qsl(form["cmd[u0]"].partition("?")[2])) == {"FILTER[ID][0]": "5", "FILTER[ID][1]": "7"}
     with pytest.raises(ValueError):
         client.batch_params({f"c{n}": commands["p0"] for n in range(client.MAX_BATCH + 1)})
