@@ -216,7 +216,7 @@ class _Pages:
     loaded: int = 0
     unreadable: int = 0
 
-    def add(self, place: int, records: list[object]) -> None:
+    def put(self, place: int, records: list[object]) -> None:
         calls = [call for call in map(take, records) if call is not None]
         self.unreadable += len(records) - len(calls)
         self.arrived[place] = calls
@@ -277,7 +277,7 @@ async def load(session: client.Session, *, known: int, since: str,
                           limits.requests)
     ids = _ids(records)
     pages.total = max(first.total or 0, len(records))
-    pages.add(0, records)
+    pages.put(0, records)
     if not ids or pages.total <= len(records):
         return LoadResult(max(ids, default=known), pages.loaded, pages.total, True, None, limits.requests,
                           pages.unreadable)
@@ -338,7 +338,7 @@ async def load(session: client.Session, *, known: int, since: str,
                             planned += more
                             remaining = reply.total
                             pages.total = remaining + len(records)
-                        pages.add(page + 1, got)
+                        pages.put(page + 1, got)
                         continue
                     failure = reply if isinstance(reply, Failed) else Failed(
                         "", "not a list of call records", method=METHOD)

@@ -81,7 +81,7 @@ def record_id(value: object) -> int | None:
     return None
 
 
-def _start(value: object) -> str | None:
+def _start_date(value: object) -> str | None:
     if not isinstance(value, str) or not _START.fullmatch(value):
         return None
     try:
@@ -137,7 +137,7 @@ def take(raw: object) -> Call | None:
     if not isinstance(raw, Mapping):
         return None
     ident = record_id(raw.get("ID"))
-    start = _start(raw.get("CALL_START_DATE"))
+    start = _start_date(raw.get("CALL_START_DATE"))
     code = _code(raw.get("CALL_FAILED_CODE"))
     if ident is None or start is None or code is None:
         return None
