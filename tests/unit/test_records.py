@@ -19,6 +19,7 @@ import pytest
 import seedcount
 from own_loop import run_in_own_loop
 
+from emulator.limits import Limits
 from emulator.portal import Portal, Rights, rest_params
 from emulator.seed import generate
 from placement_app.admin import records
@@ -384,10 +385,13 @@ def test_the_limits_have_a_meaning_of_their_own(status: int, error: str, kind: F
 class EmulatedPortal:
     """The emulator's :class:`Portal` answering the client's HTTP requests, on a simulated clock."""
 
-    def __init__(self, calls: int, days: int, now: datetime, rights: Rights | None = None) -> None:
+    def __init__(self, calls: int, days: int, now: datetime, rights: Rights | None = None,
+                 limits: Limits | None = None) -> None:
         self.now = now.timestamp()
         self.sleeps: list[float] = []
-        self.portal = Portal(clock=self.clock, sleep=self.spend)
+        #: The portal's limits' refusals in its answers.
+        self.refusals = 0
+        self.portal = Portal(clock=self.clock, sleep=self.spend, limits=limits or Limits())
         self.rows = generate(calls, days, now=now)
         self.portal.statistics.seed(self.rows)
         self.portal.rights["token"] = rights or Rights()
@@ -407,7 +411,9 @@ class EmulatedPortal:
         await asyncio.sleep(0)
         status, answer = self.portal.rest(url[len(REST):-len(".json")],
                                           rest_params("application/x-www-form-urlencoded", body))
-        return status, json.dumps(answer)
+        text = json.dumps(answer)
+        self.refusals += text.count('"OPERATION_TIME_LIMIT"') + text.count('"QUERY_LIMIT_EXCEEDED"')
+        return status, text
 
     def load(self, known: int = 0, since: str = "2000-01-01T00:00:00+03:00") -> tuple[LoadResult, Seen]:
         seen = Seen()
@@ -469,3 +475,13 @@ def test_the_report_of_the_loaded_records_has_the_separate_counter_s_counts(days
         line: (tally.total, tally.failed) for line, tally in expected.by_line.items()}
     assert {t.key: (t.total, t.failed) for t in made.by_operator} == {
         user: (tally.total, tally.failed) for user, tally in expected.by_operator.items()}
+
+
+def test_a_load_longer_than_the_method_s_time_pauses_before_the_limit_and_completes() -> None:
+    """At 5 s a page, 6,000 records cost 600 s of the method's time, more than its 480 s in ten
+    minutes: the load pauses for the portal's oldest basket to drop out before it would be refused."""
+    emulated = EmulatedPortal(6_000, 30, NOW, limits=Limits(page_cost_s=5.0))
+    result, seen = emulated.load()
+    assert result.complete and seen.ids == sorted((int(row["ID"]) for row in emulated.rows), reverse=True)
+    assert sum(emulated.sleeps) > 60  # at least one basket's wait
+    assert emulated.refusals == 0  # never past the operating limit
