@@ -357,10 +357,6 @@ async def load(session: client.Session, *, known: int, since: str,
                     todo.extendleft(reversed(redo))
                 else:
                     limits.ok()
-            if stopped is None and todo and not running:
-                wait = limits.wait_for(1)
-                if wait > 0:
-                    await sleep(wait)
     finally:
         for task in running:
             task.cancel()
