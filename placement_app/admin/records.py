@@ -14,10 +14,14 @@ The portal's limits, from Bitrix24's REST docs (``bitrix-tools/b24-rest-docs``):
   in every answer's ``time``, with ``operating_reset_at``); over the limit
   (480 s in the docs' example) the method answers 429 ``OPERATION_TIME_LIMIT``
   until a basket drops out.  ``batch`` itself is not counted, its calls are;
-- counting ``total`` on every page is what makes deep paging slow on a real
-  portal (``settings/performance/huge-data.md``, which pages by ``>ID`` with
-  ``start=-1`` instead): pages here are asked of a fixed set of records, so
-  each is cheap to find, and ``total`` is read once.
+- a page asked by ``start`` makes the portal count ``total`` too, which is
+  slow over a large table (``settings/performance/huge-data.md``, which pages
+  by ``>ID`` with ``start=-1`` instead).  That way is a chain: each page's
+  filter needs the last ID of the one before, so pages cannot be asked in
+  parallel.  Here the pages are asked by ``start`` of a fixed, filtered set
+  (``ID`` between the cache's highest and the first page's lowest, from
+  ``since``), so that several batches can run at once and the progress has
+  its total; on the emulated portal a page costs the same either way.
 
 The plan (:func:`load`): a first page of the newest records (``ID`` above the
 cache's highest, ``known``) says how many there are and which is the lowest
