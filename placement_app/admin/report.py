@@ -242,7 +242,7 @@ def aggregate(calls: Iterable[Call], *, today: str, days: int) -> Report:
     code_count: dict[str, int] = {}
     total = failed = 0
     for _, _, day, _, code, line, operator, _, _, _ in calls:
-        if day < first or day > today:
+        if day not in day_total:  # outside the period (or a date no calendar has, from a spoilt cache)
             continue
         total += 1
         day_total[day] += 1
@@ -261,7 +261,10 @@ def aggregate(calls: Iterable[Call], *, today: str, days: int) -> Report:
 
 
 def _instant(call: Call) -> float:
-    return datetime.fromisoformat(call.start).timestamp()
+    try:
+        return datetime.fromisoformat(call.start).timestamp()
+    except ValueError:  # a date no calendar has, from a spoilt cache: listed last
+        return 0.0
 
 
 def calls_with(calls: Iterable[Call], code: str, *, today: str, days: int) -> list[Call]:

@@ -163,3 +163,11 @@ def test_a_cell_a_spreadsheet_would_run_stays_text(cell: str) -> None:
     for row in csv.reader(io.StringIO(text)):
         for value in row:
             assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), row
+
+
+def test_a_spoilt_cache_s_impossible_date_is_neither_counted_nor_fatal() -> None:
+    spoilt = from_row([9, "2026-02-30T10:00:00+03:00", 5, "486", "reg1", "5", "", "", ""])
+    assert spoilt is not None  # the shape is right: the rows are not parsed again, for speed
+    report = aggregate([spoilt, CALLS[2]], today="2026-03-05", days=90)
+    assert report.total == 0 and len(report.by_day) == 90
+    assert calls_with([spoilt], "486", today="2026-03-05", days=90) == [spoilt]
