@@ -2,10 +2,12 @@
 
 The emulator page tells this module about each call (its token, its state,
 its code, how call statistics should behave) and about each app page it
-opens (its token, whether the user is an admin).  The app then calls REST
-over HTTP, as it would call a portal, and gets Bitrix24's response and error
-shapes: ``voximplant.statistic.get`` (with the delay before a finished
-call's record appears) and ``placement.get``/``bind``/``unbind``.
+opens (its token, whether the user is an admin); the ``rights`` control sets
+a token's user, statistics right and the app's scopes.  The app then calls
+REST over HTTP, as it would call a portal, and gets Bitrix24's response and
+error shapes: ``voximplant.statistic.get`` (with the delay before a finished
+call's record appears), ``user.get``, ``placement.get``/``bind``/``unbind``
+and ``batch``, within the portal's limits (``limits.py``).
 
 What a portal keeps about the app (installed or not, the bound tabs, the app
 options) is kept in a JSON file, so it outlives a restart of the emulator.
