@@ -2,10 +2,12 @@
 
 The emulator page tells this module about each call (its token, its state,
 its code, how call statistics should behave) and about each app page it
-opens (its token, whether the user is an admin).  The app then calls REST
-over HTTP, as it would call a portal, and gets Bitrix24's response and error
-shapes: ``voximplant.statistic.get`` (with the delay before a finished
-call's record appears) and ``placement.get``/``bind``/``unbind``.
+opens (its token, whether the user is an admin); the ``rights`` control sets
+a token's user, statistics right and the app's scopes.  The app then calls
+REST over HTTP, as it would call a portal, and gets Bitrix24's response and
+error shapes: ``voximplant.statistic.get`` (with the delay before a finished
+call's record appears), ``user.get``, ``placement.get``/``bind``/``unbind``
+and ``batch``, within the portal's limits (``limits.py``).
 
 What a portal keeps about the app (installed or not, the bound tabs, the app
 options) is kept in a JSON file, so it outlives a restart of the emulator.
@@ -408,7 +410,9 @@ class Portal:
 
     def _batch(self, params: dict[str, str], started: float) -> tuple[int, dict[str, Any]]:
         """``batch`` (``settings/how-to-call-rest-api/batch.md``): up to 50 commands
-        (``cmd[NAME]=method?query``), run one after another with the batch's token; ``halt`` stops
+        (``cmd[NAME]=method?query``), run one after another with the batch's token; those past
+        the 50th fail each with ``ERROR_BATCH_LENGTH_EXCEEDED`` (the page's note; its table of
+        errors says HTTP 400 for the request, but the note is the more specific); ``halt`` stops
         at the first error; ``$result[NAME][field]...`` in a command's parameters is the value of
         an earlier command's result.  The answer's ``result`` holds ``result``, ``result_error``,
         ``result_total``, ``result_next`` and ``result_time`` by command name, each ``[]`` when
@@ -422,19 +426,19 @@ class Portal:
             refused = self._refusal(auth)
         if refused is not None:
             return refused
-        if len(commands) > MAX_BATCH:
-            return 400, {"error": "ERROR_BATCH_LENGTH_EXCEEDED",
-                         "error_description": "Max batch length exceeded"}
         halt = params.get("halt", "0").strip().lower() in ("1", "true")
         parts: dict[str, dict[str, Any]] = {name: {} for name in BATCH_PARTS}
-        for name, command in commands:
+        for number, (name, command) in enumerate(commands):
             method, _, query = command.partition("?")
             asked = {key: _earlier(values[0], parts["result"])
                      for key, values in parse_qs(query, keep_blank_values=True).items()}
             asked["auth"] = auth
             with self.lock:
                 self.rest_log.append({"method": method, "params": dict(asked), "batch": True})
-            if method == "batch":  # nesting is refused (rest 24.0.0)
+            if number >= MAX_BATCH:
+                status, body = 400, {"error": "ERROR_BATCH_LENGTH_EXCEEDED",
+                                     "error_description": "Max batch length exceeded"}
+            elif method == "batch":  # nesting is refused (rest 24.0.0)
                 status, body = 405, {"error": "ERROR_BATCH_METHOD_NOT_ALLOWED",
                                      "error_description": "Method is not allowed for batch usage"}
             else:

@@ -47,7 +47,7 @@ import bisect
 import operator
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -230,6 +230,22 @@ def filters(params: dict[str, str]) -> list[Condition]:
             for (op, name), values in sorted(lists.items())]
 
 
+def _bounds(conditions: list[Condition], name: str) -> tuple[float, float, bool]:
+    """The bounds the conditions put on a numeric field: (low, high, whether high is included)."""
+    low, high, high_in = float("-inf"), float("inf"), True
+    for condition in conditions:
+        if condition.name != name or len(condition.values) != 1:
+            continue
+        value = _typed(name, condition.values[0])
+        if not isinstance(value, float):
+            continue
+        if condition.op in (">=", ">", "", "="):
+            low = max(low, value)
+        if condition.op in ("<=", "<", "", "=") and value <= high:
+            high, high_in = value, condition.op != "<"
+    return low, high, high_in
+
+
 def _id_range(conditions: list[Condition]) -> tuple[float, float]:
     """The ``ID`` bounds the conditions imply (inclusive), so that a query cuts them by bisection."""
     low, high = float("-inf"), float("inf")
@@ -258,6 +274,13 @@ class Store:
     #: Finished calls whose record is not written yet: (the moment it is, the row without ID).
     pending: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
     last_id: int = 1000
+    #: For cutting a date range by bisection: the latest start up to each record (by ``ID``),
+    #: and the earliest from each on.  A record is written after its call, so these hug the
+    #: starts: only a long call reaches back.
+    latest_start: list[float] = field(default_factory=list)
+    earliest_start: list[float] = field(default_factory=list)
+    #: Where each number's records are (a lookup by number need not read the others).
+    by_phone: dict[str, list[int]] = field(default_factory=dict)
     #: Bumped whenever a record is written: the cached matches below are for one version.
     version: int = 0
     _cache: OrderedDict[tuple[Any, ...], list[Entry]] = field(default_factory=OrderedDict)
@@ -267,6 +290,7 @@ class Store:
         entries = sorted((*self.entries, *(_entry(row) for row in rows)), key=lambda entry: entry.id)
         self.entries = entries
         self.ids = [entry.id for entry in entries]
+        self.latest_start, self.by_phone = [], {}
         self.last_id = max(self.last_id, self.ids[-1] if self.ids else 0)
         self._written()
 
@@ -277,6 +301,16 @@ class Store:
         return row
 
     def _written(self) -> None:
+        """Bring the indexes up to date with ``entries`` and forget the cached matches."""
+        latest, earliest = float("-inf"), float("inf")
+        for index in range(len(self.latest_start), len(self.entries)):
+            latest = max(self.latest_start[-1] if self.latest_start else latest, self.entries[index].start)
+            self.latest_start.append(latest)
+            self.by_phone.setdefault(self.entries[index].row["PHONE_NUMBER"], []).append(index)
+        self.earliest_start = [0.0] * len(self.entries)
+        for index in range(len(self.entries) - 1, -1, -1):
+            earliest = min(earliest, self.entries[index].start)
+            self.earliest_start[index] = earliest
         self.version += 1
         self._cache.clear()
 
@@ -296,13 +330,29 @@ class Store:
     def count(self) -> int:
         return len(self.entries)
 
-    def _matches(self, conditions: list[Condition], own_user: str | None) -> Iterator[Entry]:
-        """The records matching, ``ID`` ascending (the ``ID`` range cut by bisection first)."""
+    def _candidates(self, conditions: list[Condition]) -> Sequence[int]:
+        """Where the matches can be: the ``ID`` and date ranges cut by bisection, a number's records."""
         low, high = _id_range(conditions)
         first = bisect.bisect_left(self.ids, low) if low > float("-inf") else 0
         last = bisect.bisect_right(self.ids, high) if high < float("inf") else len(self.ids)
+        since, until, until_in = _bounds(conditions, "CALL_START_DATE")
+        if since > float("-inf"):  # before this, every start is earlier
+            first = max(first, bisect.bisect_left(self.latest_start, since))
+        if until < float("inf"):  # from this on, every start is later
+            cut = bisect.bisect_right if until_in else bisect.bisect_left
+            last = min(last, cut(self.earliest_start, until))
+        for condition in conditions:
+            if condition.name == "PHONE_NUMBER" and condition.op in ("", "="):
+                found = {index for number in condition.values for index in self.by_phone.get(number, ())}
+                return [index for index in sorted(found) if first <= index < last]
+        return range(first, last)
+
+    def _matches(self, conditions: list[Condition], own_user: str | None,
+                 descending: bool = False) -> Iterator[Entry]:
+        """The records matching, by ``ID`` (only the :meth:`_candidates` read)."""
         tests = [condition.test() for condition in conditions]
-        for index in range(first, last):
+        candidates = self._candidates(conditions)
+        for index in reversed(candidates) if descending else candidates:
             entry = self.entries[index]
             if own_user is not None and entry.row["PORTAL_USER_ID"] != own_user:
                 continue
@@ -333,8 +383,8 @@ class Store:
     def _first_page(self, conditions: list[Condition], own_user: str | None, sort: str,
                     descending: bool) -> list[dict[str, Any]]:
         """``start=-1``: the first page, without counting the rest (stops at 50 when by ``ID``)."""
-        if sort == "ID" and not descending:
-            matches = self._matches(conditions, own_user)
+        if sort == "ID":
+            matches = self._matches(conditions, own_user, descending)
             return [dict(entry.row) for entry, _ in zip(matches, range(PAGE), strict=False)]
         return [dict(entry.row) for entry in self._all(conditions, own_user, sort, descending)[:PAGE]]
 

@@ -14,10 +14,14 @@ The portal's limits, from Bitrix24's REST docs (``bitrix-tools/b24-rest-docs``):
   in every answer's ``time``, with ``operating_reset_at``); over the limit
   (480 s in the docs' example) the method answers 429 ``OPERATION_TIME_LIMIT``
   until a basket drops out.  ``batch`` itself is not counted, its calls are;
-- counting ``total`` on every page is what makes deep paging slow on a real
-  portal (``settings/performance/huge-data.md``, which pages by ``>ID`` with
-  ``start=-1`` instead): pages here are asked of a fixed set of records, so
-  each is cheap to find, and ``total`` is read once.
+- a page asked by ``start`` makes the portal count ``total`` too, which is
+  slow over a large table (``settings/performance/huge-data.md``, which pages
+  by ``>ID`` with ``start=-1`` instead).  That way is a chain: each page's
+  filter needs the last ID of the one before, so pages cannot be asked in
+  parallel.  Here the pages are asked by ``start`` of a fixed, filtered set
+  (``ID`` between the cache's highest and the first page's lowest, from
+  ``since``), so that several batches can run at once and the progress has
+  its total; on the emulated portal a page costs the same either way.
 
 The plan (:func:`load`): a first page of the newest records (``ID`` above the
 cache's highest, ``known``) says how many there are and which is the lowest
@@ -119,10 +123,15 @@ class _Limits:
     bucket_at: float = 0.0
     delay: float = 0.0
     resume_at: float = 0.0
-    #: The method's operating time as last reported, when it was, and when the portal said it eases.
+    #: The method's operating time as last reported (by the answer that finished last), and when (on
+    #: ``clock``) its oldest basket drops out; ``stale`` once that moment passed: the next call (one
+    #: alone) learns the new figure.
     operating: float = 0.0
-    operating_reset_in: float | None = None
-    operating_at: float = 0.0
+    operating_finish: float = 0.0
+    eases_at: float | None = None
+    stale: bool = False
+    #: The limit as this loader believes it: the docs' figure, or less once the portal refused sooner.
+    operating_limit: float = OPERATING_LIMIT
     #: The mean run time of one call, as the answers tell it.
     per_call: float = 0.1
     calls_timed: int = 0
@@ -131,8 +140,16 @@ class _Limits:
     requests: int = 0
     tries: int = 0
 
+    def room(self) -> int:
+        """Calls that may go now within the method's operating time, besides those in flight."""
+        if self.stale:
+            return 0 if self.in_flight_calls else 1
+        fits = int((self.operating_limit - self.operating) / max(self.per_call, 1e-3)) - self.in_flight_calls
+        return max(0, fits)
+
     def wait_for(self, calls: int) -> float:
-        """Seconds to wait before a request of ``calls`` calls may go."""
+        """Seconds to wait before a request of ``calls`` calls may go (the bucket, a back-off, and
+        with nothing in flight and no room, the oldest basket's drop)."""
         now = self.clock()
         self.bucket = max(0.0, self.bucket - (now - self.bucket_at) * BUCKET_RATE)
         self.bucket_at = now
@@ -140,16 +157,11 @@ class _Limits:
         over = self.bucket + 1 - (BUCKET_SIZE - BUCKET_ROOM)
         if over > 0:
             wait = max(wait, over / BUCKET_RATE)
-        expected = self.operating + (self.in_flight_calls + calls) * self.per_call
-        if expected >= OPERATING_LIMIT and self.in_flight_calls == 0:
-            eases = (self.operating_at + self.operating_reset_in if self.operating_reset_in is not None
-                     else self.operating_at + BASKET)
+        if calls and self.room() < 1 and not self.in_flight_calls:
+            eases = self.eases_at if self.eases_at is not None and self.eases_at > now else now + BASKET
             wait = max(wait, eases - now)
+            self.eases_at, self.stale = eases, True
         return wait
-
-    def operating_full(self, calls: int) -> bool:
-        """Whether ``calls`` more calls now could take the method past its operating limit."""
-        return self.operating + (self.in_flight_calls + calls) * self.per_call >= OPERATING_LIMIT
 
     def sent(self, calls: int) -> None:
         self.bucket += 1
@@ -165,11 +177,11 @@ class _Limits:
             return
         self.calls_timed += 1
         self.per_call += (timing.duration - self.per_call) / self.calls_timed
-        if timing.operating is not None:
-            self.operating = timing.operating
-            self.operating_at = self.clock()
-            self.operating_reset_in = (max(0.0, timing.operating_reset_at - timing.finish)
-                                       if timing.operating_reset_at is not None else None)
+        if timing.operating is not None and timing.finish >= self.operating_finish:
+            # The latest figure wins: answers of batches in flight together come in any order.
+            self.operating, self.operating_finish, self.stale = timing.operating, timing.finish, False
+            self.eases_at = (self.clock() + max(0.0, timing.operating_reset_at - timing.finish)
+                             if timing.operating_reset_at is not None else None)
 
     def ok(self) -> None:
         self.delay = 0.0
@@ -182,12 +194,11 @@ class _Limits:
         self.delay = min(MAX_DELAY, self.delay * 2 if self.delay else FIRST_DELAY)
         if failure.kind is FailureKind.OPERATION_LIMIT:
             # The docs: first wait for ``operating_reset_at`` of the last good answer, then for the
-            # next basket to drop out.
-            eases = (self.operating_at + self.operating_reset_in if self.operating_reset_in is not None
-                     else now)
-            reset = eases if eases > now else now + BASKET
-            self.operating_reset_in = None
-            self.resume_at = max(self.resume_at, reset)
+            # next basket to drop out.  The portal's limit is at most what it last reported.
+            eases = self.eases_at if self.eases_at is not None and self.eases_at > now else now + BASKET
+            self.operating_limit = min(self.operating_limit, max(self.operating, self.per_call))
+            self.resume_at = max(self.resume_at, eases)
+            self.eases_at, self.stale = None, True
             return True
         if failure.kind is FailureKind.QUERY_LIMIT:
             # The portal's bucket is full: wait for it to drain below this loader's share, and longer
@@ -216,7 +227,7 @@ class _Pages:
     loaded: int = 0
     unreadable: int = 0
 
-    def add(self, place: int, records: list[object]) -> None:
+    def put(self, place: int, records: list[object]) -> None:
         calls = [call for call in map(take, records) if call is not None]
         self.unreadable += len(records) - len(calls)
         self.arrived[place] = calls
@@ -277,7 +288,7 @@ async def load(session: client.Session, *, known: int, since: str,
                           limits.requests)
     ids = _ids(records)
     pages.total = max(first.total or 0, len(records))
-    pages.add(0, records)
+    pages.put(0, records)
     if not ids or pages.total <= len(records):
         return LoadResult(max(ids, default=known), pages.loaded, pages.total, True, None, limits.requests,
                           pages.unreadable)
@@ -300,14 +311,15 @@ async def load(session: client.Session, *, known: int, since: str,
                 ramp = FIRST_BATCH << min(3, sent_batches // in_flight)
                 # At the end, what is left is shared out, so that the last batches end together.
                 size = max(1, min(ramp, client.MAX_BATCH, -(-len(todo) // free)))
+                if limits.room() < 1 and running:
+                    break  # the method's time is spoken for: an answer will say how much is left
                 wait = limits.wait_for(size)
                 if wait > 0:
                     if running:
                         break  # let an answer come first: it may be what the wait was for
                     await sleep(wait)
                     continue
-                if limits.operating_full(size) and running:
-                    break
+                size = max(1, min(size, limits.room()))
                 batch = [todo.popleft() for _ in range(min(size, len(todo)))]
                 limits.sent(len(batch))
                 sent_batches += 1
@@ -316,7 +328,7 @@ async def load(session: client.Session, *, known: int, since: str,
             if not running:
                 continue
             done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
+            for task in sorted(done, key=lambda finished: running[finished][0]):  # in the pages' order
                 batch = running.pop(task)
                 limits.answered(len(batch))
                 answer = task.result()
@@ -338,7 +350,7 @@ async def load(session: client.Session, *, known: int, since: str,
                             planned += more
                             remaining = reply.total
                             pages.total = remaining + len(records)
-                        pages.add(page + 1, got)
+                        pages.put(page + 1, got)
                         continue
                     failure = reply if isinstance(reply, Failed) else Failed(
                         "", "not a list of call records", method=METHOD)
@@ -349,10 +361,6 @@ async def load(session: client.Session, *, known: int, since: str,
                     todo.extendleft(reversed(redo))
                 else:
                     limits.ok()
-            if stopped is None and todo and not running:
-                wait = limits.wait_for(1)
-                if wait > 0:
-                    await sleep(wait)
     finally:
         for task in running:
             task.cancel()

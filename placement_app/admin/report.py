@@ -81,7 +81,7 @@ def record_id(value: object) -> int | None:
     return None
 
 
-def _start(value: object) -> str | None:
+def _start_date(value: object) -> str | None:
     if not isinstance(value, str) or not _START.fullmatch(value):
         return None
     try:
@@ -137,7 +137,7 @@ def take(raw: object) -> Call | None:
     if not isinstance(raw, Mapping):
         return None
     ident = record_id(raw.get("ID"))
-    start = _start(raw.get("CALL_START_DATE"))
+    start = _start_date(raw.get("CALL_START_DATE"))
     code = _code(raw.get("CALL_FAILED_CODE"))
     if ident is None or start is None or code is None:
         return None
@@ -242,7 +242,7 @@ def aggregate(calls: Iterable[Call], *, today: str, days: int) -> Report:
     code_count: dict[str, int] = {}
     total = failed = 0
     for _, _, day, _, code, line, operator, _, _, _ in calls:
-        if day < first or day > today:
+        if day not in day_total:  # outside the period (or a date no calendar has, from a spoilt cache)
             continue
         total += 1
         day_total[day] += 1
@@ -261,7 +261,10 @@ def aggregate(calls: Iterable[Call], *, today: str, days: int) -> Report:
 
 
 def _instant(call: Call) -> float:
-    return datetime.fromisoformat(call.start).timestamp()
+    try:
+        return datetime.fromisoformat(call.start).timestamp()
+    except ValueError:  # a date no calendar has, from a spoilt cache: listed last
+        return 0.0
 
 
 def calls_with(calls: Iterable[Call], code: str, *, today: str, days: int) -> list[Call]:

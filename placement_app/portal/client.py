@@ -122,7 +122,7 @@ def read_timing(value: object) -> Timing | None:
                   _seconds(value.get("operating_reset_at")))
 
 
-def _count(value: object) -> int | None:
+def _natural(value: object) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, str) and value.isdigit() and len(value) <= 18:
@@ -207,7 +207,7 @@ def read(status: int, text: str) -> Ok | Failed:
                       clip(description, 200) if isinstance(description, str) else "", status)
     if "result" not in data:
         return Failed("", f"HTTP {status}, no result", status)
-    return Ok(data["result"], _count(data.get("total")), _count(data.get("next")),
+    return Ok(data["result"], _natural(data.get("total")), _natural(data.get("next")),
               read_timing(data.get("time")))
 
 
@@ -281,7 +281,7 @@ def read_batch(reply: Ok | Failed, commands: Mapping[str, Command]) -> BatchRepl
                                    clip(description, 200) if isinstance(description, str) else "",
                                    method=command.method)
         elif isinstance(results, Mapping) and name in results:
-            replies[name] = Ok(results[name], _count(_part(totals, name)), _count(_part(pages, name)),
+            replies[name] = Ok(results[name], _natural(_part(totals, name)), _natural(_part(pages, name)),
                                read_timing(_part(times, name)))
     return BatchReply(replies, reply.time)
 

@@ -11,11 +11,14 @@ import http.client
 import json
 import re
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 
+from emulator import seed
+from emulator.limits import UNLIMITED
 from emulator.server import MAX_BODY, Servers
 from placement_app.core import i18n
 
@@ -105,3 +108,37 @@ def test_the_emulated_portal_offers_every_language_the_card_speaks() -> None:
     assert select
     offered = set(re.findall(r'<option value="([a-z]+)">', select.group(1)))
     assert offered == set(i18n.SUPPORTED) | set(i18n.ALIASES)
+
+
+def test_a_seeded_portal_answers_its_call_statistics_over_http(tmp_path: Path) -> None:
+    """``Servers(calls=...)`` seeds the store; JSON lists reach the filter as sets, a form's
+    ``batch`` commands arrive encoded twice (as the docs' batch page says), and the rights
+    control is the emulator page's."""
+    now = datetime(2026, 12, 6, 12, 0, tzinfo=timezone(timedelta(hours=3)))
+    running = Servers(tmp_path, 0, 0, calls=300, days=7, now=now, limits=UNLIMITED).start()
+    try:
+        records = seed.generate(300, 7, now=now)
+        json_headers = {"Content-Type": "application/json", "Origin": own_origin(running)}
+        session = b'{"auth": "t", "admin": true}'
+        request(running.emulator_url, "POST", "/emulator/session", session, json_headers)
+        number = records[0]["PHONE_NUMBER"]
+        forms = [number, number.lstrip("+")]
+        body = json.dumps({"auth": "t", "FILTER": {"PHONE_NUMBER": forms}}).encode()
+        status, _, answer = request(running.emulator_url, "POST", "/rest/voximplant.statistic.get.json", body,
+                                    {"Content-Type": "application/json"})
+        assert status == 200
+        assert json.loads(answer)["total"] == sum(r["PHONE_NUMBER"] in forms for r in records) > 0
+        command = quote("voximplant.statistic.get?" + urlencode({"FILTER[>ID]": "295", "start": "-1"}))
+        status, _, answer = request(running.emulator_url, "POST", "/rest/batch.json",
+                                    f"auth=t&halt=0&cmd%5Blast%5D={command}".encode(),
+                                    {"Content-Type": "application/x-www-form-urlencoded"})
+        assert [row["ID"] for row in json.loads(answer)["result"]["result"]["last"]] == [
+            "296", "297", "298", "299", "300"]
+        rights = json.dumps({"auth": "t", "statistics": "none"}).encode()
+        assert request(running.emulator_url, "POST", "/emulator/rights", rights, json_headers)[0] == 200
+        assert request(running.emulator_url, "POST", "/emulator/rights", rights,
+                       {**json_headers, "Origin": EVIL})[0] == 403
+        status, _, answer = request(running.emulator_url, "GET", "/rest/voximplant.statistic.get.json?auth=t")
+        assert (status, json.loads(answer)["error"]) == (403, "ACCESS_DENIED")
+    finally:
+        running.stop()

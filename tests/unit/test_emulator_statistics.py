@@ -39,6 +39,8 @@ def test_each_filter_operator_and_an_unknown_field_dropped() -> None:
     assert ids(ask(**{"FILTER[>=ID]": "2990"})) == list(range(2990, 3001))
     assert ids(ask(**{"FILTER[<ID]": "4"})) == [1, 2, 3]
     assert ids(ask(**{"FILTER[<=ID]": "4", "FILTER[NO_SUCH_FIELD]": "x"})) == [1, 2, 3, 4]
+    assert ask(**{"FILTER[>CALL_DURATION]": "0"})["total"] == sum(r["CALL_DURATION"] != "0" for r in RECORDS)
+    assert ask(**{"FILTER[<CALL_TYPE]": "2"})["total"] == sum(r["CALL_TYPE"] == "1" for r in RECORDS)
     assert ids(ask(**{"FILTER[ID]": "7"})) == ids(ask(**{"FILTER[=ID]": "7"})) == [7]
     assert ask(**{"FILTER[!CALL_FAILED_CODE]": "200"})["total"] == sum(
         r["CALL_FAILED_CODE"] != "200" for r in RECORDS)
@@ -110,6 +112,58 @@ def test_a_record_gets_its_id_when_it_is_written() -> None:
     store.seed(RECORDS[:10])
     store.add(5.0, "slow", "200")  # written later, though its call ended first
     store.add(1.0, "quick", "486")
-    assert [row["CALL_ID"] for row in store.query({"FILTER[>ID]": "10"}, 2.0)["result"]] == ["quick"]
     rows = store.query({"FILTER[>ID]": "10"}, 6.0)["result"]
     assert [(row["CALL_ID"], row["ID"]) for row in rows] == [("quick", "1001"), ("slow", "1002")]
+    store.add(9.0, "later", "200")
+    assert [row["CALL_ID"] for row in store.query({"FILTER[>ID]": "1001"}, 8.0)["result"]] == ["slow"]
+
+
+def test_a_day_is_listed_whole_though_long_calls_are_written_late() -> None:
+    """The date range is cut by bisection on ID order; a call that started the day before and was
+    written today, or started at the day's end, is still placed by its start."""
+    for day in ("2026-11-28", "2026-12-05", "2026-12-06"):
+        since, until = f"{day}T00:00:00+03:00", f"{day}T23:59:59+03:00"
+        expected = [int(r["ID"]) for r in RECORDS if since <= r["CALL_START_DATE"] <= until]
+        seen: list[int] = []
+        last = "0"
+        while True:
+            body = ask(**{"FILTER[>ID]": last, "FILTER[>=CALL_START_DATE]": since,
+                          "FILTER[<=CALL_START_DATE]": until, "start": "-1"})
+            seen += ids(body)
+            if len(body["result"]) < 50:
+                break
+            last = body["result"][-1]["ID"]
+        assert seen == expected and expected
+        assert ask(**{"FILTER[>=CALL_START_DATE]": since, "FILTER[<CALL_START_DATE]": until})["total"] == sum(
+            since <= r["CALL_START_DATE"] < until for r in RECORDS)
+
+
+def test_start_minus_one_newest_first() -> None:
+    seen: list[int] = []
+    ask_for = {"FILTER[CALL_FAILED_CODE]": "486", "SORT": "ID", "ORDER": "DESC", "start": "-1"}
+    while True:
+        body = ask(**ask_for)
+        seen += ids(body)
+        if len(body["result"]) < 50:
+            break
+        ask_for["FILTER[<ID]"] = body["result"][-1]["ID"]
+    assert seen == [int(r["ID"]) for r in reversed(RECORDS) if r["CALL_FAILED_CODE"] == "486"]
+
+
+def test_a_long_call_written_after_midnight_is_listed_on_the_day_it_started() -> None:
+    def call(record_id: int, start: str, phone: str = "+79990000000") -> dict[str, Any]:
+        return {**RECORDS[0], "ID": str(record_id), "CALL_START_DATE": start, "PHONE_NUMBER": phone}
+    # By ID, as written: the long call that started at 23:00 is written at 01:00 the next day.
+    written = [call(1, "2026-12-04T22:00:00+03:00", "+79991112233"), call(2, "2026-12-05T00:30:00+03:00"),
+               call(3, "2026-12-04T23:00:00+03:00"), call(4, "2026-12-05T02:00:00+03:00")]
+
+    def listed(count: int, **params: str) -> list[int]:
+        store = Store()
+        store.seed(written[:count])
+        return ids(store.query(params, 0.0))
+    assert listed(4, **{"FILTER[>=CALL_START_DATE]": "2026-12-05T00:00:00+03:00"}) == [2, 4]
+    for count in (3, 4):
+        assert listed(count, **{"FILTER[<=CALL_START_DATE]": "2026-12-04T23:59:59+03:00"}) == [1, 3]
+        before = {"FILTER[<CALL_START_DATE]": "2026-12-05T00:00:00+03:00", "start": "-1"}
+        assert listed(count, **before) == [1, 3]
+    assert listed(4, **{"FILTER[PHONE_NUMBER]": "+79991112233"}) == [1]

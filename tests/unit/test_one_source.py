@@ -53,6 +53,7 @@ SAME_NAME_OTHER_THING = {
     "redact": "the page must hide the secrets Python names (the export's keys) before it stores, shows or "
               "forwards an event, while Python may not run yet",
     "redactText": "as redact",
+    "names": "protocol.js checks a message table's names; Python's are operators' names (admin.records)",
 }
 
 

@@ -12,14 +12,19 @@ import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl
+from datetime import datetime, timedelta, timezone
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
+import seedcount
 from own_loop import run_in_own_loop
 
+from emulator.limits import Limits
+from emulator.portal import Portal, Rights, rest_params
+from emulator.seed import generate
 from placement_app.admin import records
 from placement_app.admin.records import LoadResult, load, names
-from placement_app.admin.report import Call
+from placement_app.admin.report import ANSWERED, PERIODS, Call, aggregate
 from placement_app.portal import client
 from placement_app.portal.client import FailureKind
 
@@ -337,3 +342,154 @@ def test_without_the_user_scope_names_say_why() -> None:
     portal.command_errors = {"u0": error("insufficient_scope")}
     found = run_in_own_loop(names(portal.session(), ["5"], sleep=portal.sleep, clock=portal.clock))
     assert isinstance(found, client.Failed) and found.kind is FailureKind.NO_SCOPE
+
+
+def test_a_batch_is_flattened_as_the_portal_reads_it_and_read_per_call() -> None:
+    where = {">ID": 5, "<ID": 9, ">=CALL_START_DATE": SINCE}
+    commands = {"p0": client.Command(records.METHOD, {"FILTER": where, "start": 50}),
+                "u0": client.Command("user.get", {"FILTER": {"ID": ["5", "7"]}})}
+    form = dict(parse_qsl(urlencode(client.flatten(client.batch_params(commands)))))
+    assert form["halt"] == "0"
+    method, _, query = form["cmd[p0]"].partition("?")
+    assert method == "voximplant.statistic.get"
+    assert dict(parse_qsl(query)) == {"FILTER[>ID]": "5", "FILTER[<ID]": "9",
+                                      "FILTER[>=CALL_START_DATE]": SINCE, "start": "50"}  # "+03:00" intact
+    assert dict(parse_qsl(form["cmd[u0]"].partition("?")[2])) == {"FILTER[ID][0]": "5", "FILTER[ID][1]": "7"}
+    with pytest.raises(ValueError):
+        client.batch_params({f"c{n}": commands["p0"] for n in range(client.MAX_BATCH + 1)})
+    scope = {"error": "insufficient_scope", "error_description": ""}
+    answer = client.Ok({"result": {"p0": [{"ID": "8"}]}, "result_error": {"u0": scope},
+                        "result_total": {"p0": "3"}, "result_next": [],
+                        "result_time": {"p0": {"start": 1.0, "finish": 1.5, "duration": 0.5, "operating": 7,
+                                               "operating_reset_at": 61.0}}})
+    read = client.read_batch(answer, commands)
+    assert isinstance(read, client.BatchReply)
+    p0, u0 = read.replies["p0"], read.replies["u0"]
+    assert isinstance(p0, client.Ok) and p0.result == [{"ID": "8"}] and p0.total == 3 and p0.next is None
+    assert p0.time == client.Timing(1.0, 1.5, 0.5, 7.0, 61.0)
+    assert isinstance(u0, client.Failed) and u0.method == "user.get"
+    assert u0.kind is FailureKind.NO_SCOPE
+
+
+@pytest.mark.parametrize(("status", "error", "kind"), [
+    (503, "QUERY_LIMIT_EXCEEDED", FailureKind.QUERY_LIMIT),
+    (429, "OPERATION_TIME_LIMIT", FailureKind.OPERATION_LIMIT),
+])
+def test_the_limits_have_a_meaning_of_their_own(status: int, error: str, kind: FailureKind) -> None:
+    reply = client.read(status, json.dumps({"error": error, "error_description": "..."}))
+    assert isinstance(reply, client.Failed) and reply.kind is kind
+
+
+# --- against the emulated portal: its seeded store, its batch, its limits (in-process, simulated time) ---
+
+class EmulatedPortal:
+    """The emulator's :class:`Portal` answering the client's HTTP requests, on a simulated clock."""
+
+    def __init__(self, calls: int, days: int, now: datetime, rights: Rights | None = None,
+                 limits: Limits | None = None) -> None:
+        self.now = now.timestamp()
+        self.sleeps: list[float] = []
+        #: The portal's limits' refusals in its answers.
+        self.refusals = 0
+        self.portal = Portal(clock=self.clock, sleep=self.spend, limits=limits or Limits())
+        self.rows = generate(calls, days, now=now)
+        self.portal.statistics.seed(self.rows)
+        self.portal.rights["token"] = rights or Rights()
+
+    def clock(self) -> float:
+        return self.now
+
+    def spend(self, seconds: float) -> None:  # the portal's server time
+        self.now += seconds
+
+    async def sleep(self, seconds: float) -> None:  # the loader's waits
+        self.sleeps.append(seconds)
+        self.now += seconds
+        await asyncio.sleep(0)
+
+    async def http(self, url: str, body: str) -> tuple[int, str]:
+        await asyncio.sleep(0)
+        status, answer = self.portal.rest(url[len(REST):-len(".json")],
+                                          rest_params("application/x-www-form-urlencoded", body))
+        text = json.dumps(answer)
+        self.refusals += text.count('"OPERATION_TIME_LIMIT"') + text.count('"QUERY_LIMIT_EXCEEDED"')
+        return status, text
+
+    def load(self, known: int = 0, since: str = "2000-01-01T00:00:00+03:00") -> tuple[LoadResult, Seen]:
+        seen = Seen()
+        result = run_in_own_loop(load(client.Session(self.http, REST, "token"), known=known, since=since,
+                                      on_calls=seen.pages.append,
+                                      on_progress=lambda done, total: seen.progress.append((done, total)),
+                                      sleep=self.sleep, clock=self.clock))
+        return result, seen
+
+
+NOW = datetime(2026, 12, 6, 18, 30, tzinfo=timezone(timedelta(hours=3)))
+
+
+def test_the_emulated_portal_s_records_load_whole_newest_first_and_again_only_the_new() -> None:
+    emulated = EmulatedPortal(6_000, 30, NOW)
+    result, seen = emulated.load()
+    ids = sorted(int(row["ID"]) for row in emulated.rows)
+    assert result.complete and result.stopped is None and result.unreadable == 0
+    assert seen.ids == ids[::-1] and result.highest == ids[-1]
+    assert emulated.sleeps == []  # within the bucket and the operating time: never told to slow down
+    # Three new calls later: a reopen asks only for them.
+    for n in range(3):
+        emulated.portal.statistics.add(0.0, f"new.{n}", "486", started="2026-12-06T18:40:00+03:00")
+    again, seen_again = emulated.load(known=result.highest)
+    assert again.complete and again.requests == 1
+    assert seen_again.ids == [ids[-1] + 3, ids[-1] + 2, ids[-1] + 1]
+
+
+def test_the_emulated_portal_s_refusal_stops_the_load() -> None:
+    emulated = EmulatedPortal(200, 30, NOW, Rights(statistics="none"))
+    result, seen = emulated.load()
+    assert result.stopped is not None and result.stopped.kind is FailureKind.NO_PERMISSION
+    assert seen.ids == [] and not result.complete
+
+
+def test_operators_are_named_by_the_emulated_portal_and_its_scope_is_said() -> None:
+    emulated = EmulatedPortal(0, 30, NOW)
+    session = client.Session(emulated.http, REST, "token")
+    found = run_in_own_loop(names(session, ["1", "47", "999"], sleep=emulated.sleep, clock=emulated.clock))
+    assert found == {"1": "Alexandra Petrova", "47": "Ксения Белова"}
+    emulated.portal.rights["token"] = Rights(scopes=frozenset({"telephony"}))
+    refused = run_in_own_loop(names(session, ["1"], sleep=emulated.sleep, clock=emulated.clock))
+    assert isinstance(refused, client.Failed) and refused.kind is FailureKind.NO_SCOPE
+
+
+@pytest.fixture(scope="module")
+def loaded_from_the_emulator() -> tuple[list[dict[str, str]], list[Call]]:
+    """A seeded portal's records as they are, and as loaded (once for the module's tests)."""
+    emulated = EmulatedPortal(10_000, 30, NOW)
+    result, seen = emulated.load(since="2026-09-01T00:00:00+03:00")
+    assert result.complete
+    return emulated.rows, [call for page in seen.pages for call in page]
+
+
+@pytest.mark.parametrize("days", PERIODS)
+def test_the_report_of_the_loaded_records_has_the_separate_counter_s_counts(
+        days: int, loaded_from_the_emulator: tuple[list[dict[str, str]], list[Call]]) -> None:
+    rows, calls = loaded_from_the_emulator
+    made = aggregate(calls, today="2026-12-06", days=days)
+    expected = seedcount.count(rows, today="2026-12-06", days=days)
+    assert (made.total, made.failed) == (expected.total, expected.failed) and made.total > 0
+    assert made.failed_share == pytest.approx(expected.failed_share)
+    assert dict(made.by_code) == {code: n for code, n in expected.by_code.items() if code != ANSWERED}
+    assert [(t.key, t.total, t.failed) for t in made.by_day] == [
+        (day, tally.total, tally.failed) for day, tally in expected.by_day.items()]
+    assert {t.key: (t.total, t.failed) for t in made.by_line} == {
+        line: (tally.total, tally.failed) for line, tally in expected.by_line.items()}
+    assert {t.key: (t.total, t.failed) for t in made.by_operator} == {
+        user: (tally.total, tally.failed) for user, tally in expected.by_operator.items()}
+
+
+def test_a_load_longer_than_the_method_s_time_pauses_before_the_limit_and_completes() -> None:
+    """At 5 s a page, 6,000 records cost 600 s of the method's time, more than its 480 s in ten
+    minutes: the load pauses for the portal's oldest basket to drop out before it would be refused."""
+    emulated = EmulatedPortal(6_000, 30, NOW, limits=Limits(page_cost_s=5.0))
+    result, seen = emulated.load()
+    assert result.complete and seen.ids == sorted((int(row["ID"]) for row in emulated.rows), reverse=True)
+    assert sum(emulated.sleeps) > 60  # at least one basket's wait
+    assert emulated.refusals == 0  # never past the operating limit

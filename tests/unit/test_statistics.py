@@ -58,6 +58,9 @@ def reply(result: object = None, error: str | None = None, status: int = 200) ->
     (reply(error="ACCESS_DENIED", status=403), GaveUp(LookupFailure.NO_PERMISSION)),
     (reply(error="NO_AUTH_FOUND", status=401), GaveUp(LookupFailure.AUTH)),
     (reply(error="INTERNAL_SERVER_ERROR", status=500), NotYet()),
+    # The portal's rate limit: a later try may work; the method's used-up time: the card gives up.
+    (reply(error="QUERY_LIMIT_EXCEEDED", status=503), NotYet()),
+    (reply(error="OPERATION_TIME_LIMIT", status=429), GaveUp(LookupFailure.REFUSED)),
     ((502, "<html>Bad gateway</html>"), NotYet()),
     ((200, "<html>login</html>"), GaveUp(LookupFailure.REFUSED)),
     ((200, "[1, 2]"), GaveUp(LookupFailure.REFUSED)),
