@@ -8,8 +8,10 @@
  * Rows are kept under [owner, record ID], the owner being the portal and
  * the user, so one user's records never reach another; `known` is how far
  * the owner's rows are complete (the highest ID of a load that ran to its
- * end).  A browser that refuses IndexedDB (storage blocked) gets an empty
- * cache that forgets: the report then loads everything, as on a first visit.
+ * end).  A browser that refuses IndexedDB (storage blocked; a browser that
+ * blocks third-party storage refuses it to the app's frame, which is on
+ * another site than the portal) gets an empty cache that forgets: the report
+ * then loads everything, as on a first visit, and says why.
  */
 
 const DATABASE = 'call-timeline-report';
@@ -29,7 +31,8 @@ const META = 'meta';
  * }} Database  the part of idb's database the cache uses
  * @typedef {(name: string, version: number, callbacks: { upgrade(database: Database): void }) => Promise<Database>} OpenDB
  * @typedef {(lower: unknown, upper: unknown) => unknown} Bound  IDBKeyRange.bound
- * @typedef {{ known: number, rows: unknown[] }} Cached
+ * @typedef {{ known: number, rows: unknown[], kept: boolean }} Cached  `kept`: false when the browser
+ *   refuses the cache (Python says so: each visit then loads everything)
  */
 
 /**
@@ -76,17 +79,17 @@ export function createCache({ openDB, bound, warn = console.warn }) {
     async rowsOf(owner) {
       await queue;  // what was asked to be kept before is read back
       const database = await openDatabase();
-      if (!database) return { known: 0, rows: [] };
+      if (!database) return { known: 0, rows: [], kept: false };
       try {
         const [rows, meta] = await Promise.all([
           database.getAll(ROWS, bound([owner, 0], [owner, Number.MAX_SAFE_INTEGER])),
           database.get(META, owner),
         ]);
         const known = meta && typeof meta === 'object' && 'known' in meta ? Number(meta.known) : 0;
-        return { known: Number.isSafeInteger(known) && known > 0 ? known : 0, rows };
+        return { known: Number.isSafeInteger(known) && known > 0 ? known : 0, rows, kept: true };
       } catch (error) {
         warn(`Call Timeline: the report's cache could not be read (${error instanceof Error ? error.name : typeof error})`);
-        return { known: 0, rows: [] };
+        return { known: 0, rows: [], kept: false };
       }
     },
     /**

@@ -136,6 +136,8 @@ class ReportPage(AdminPage):
         self.names: dict[str, str] = {}
         #: Why operators are shown by ID (an i18n key), when they are.
         self.names_note: str | None = None
+        #: What else the admin is told above the counts (i18n keys): the browser keeps no cache.
+        self.notes: list[str] = []
         #: Where loading stands, as the page's content says it (``data-loaded``): ``loading``, then
         #: ``complete`` or ``stopped``.
         self.loaded = "loading"
@@ -183,6 +185,8 @@ class ReportPage(AdminPage):
                 self.calls[call.id] = call
         known = data.get("known")
         known = known if isinstance(known, int) and known >= 0 else 0
+        if data.get("kept") is False:
+            self.notes.append("report.no_cache")
         if self.calls:
             self.status(i18n.text("report.from_cache", self.lang), "busy")
             self.render_report()
@@ -350,8 +354,8 @@ class ReportPage(AdminPage):
         line.textContent = self._say("report.share", failed=aggregated.failed, total=aggregated.total,
                                      share=share(aggregated.failed, aggregated.total, self.lang)) \
             if aggregated.total else self._say("report.no_calls")
-        if self.names_note is not None:
-            _child(document, parent, "p", "report-note").textContent = self._say(self.names_note)
+        for note in [*self.notes, *([self.names_note] if self.names_note else [])]:
+            _child(document, parent, "p", "report-note").textContent = self._say(note)
 
     def _section(self, document: RemoteDocument, parent: RemoteElement, name: str) -> RemoteElement:
         section = _child(document, parent, "section", f"report-section report-{name}")

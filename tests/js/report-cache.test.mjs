@@ -51,10 +51,10 @@ test('an owner reads back only its own rows, and `known` only once a load said i
   const cache = createCache({ openDB: idb.openDB, bound });
   cache.storeRows('portal|1', [[11, ['row 11']], [12, ['row 12']]]);
   cache.storeRows('portal|2', [[13, ['row of another user']]]);
-  assert.deepEqual(await cache.rowsOf('portal|1'), { known: 0, rows: [['row 11'], ['row 12']] });
+  assert.deepEqual(await cache.rowsOf('portal|1'), { known: 0, rows: [['row 11'], ['row 12']], kept: true });
   await cache.complete('portal|1', 12);
-  assert.deepEqual(await cache.rowsOf('portal|1'), { known: 12, rows: [['row 11'], ['row 12']] });
-  assert.deepEqual(await cache.rowsOf('portal|2'), { known: 0, rows: [['row of another user']] });
+  assert.deepEqual(await cache.rowsOf('portal|1'), { known: 12, rows: [['row 11'], ['row 12']], kept: true });
+  assert.deepEqual(await cache.rowsOf('portal|2'), { known: 0, rows: [['row of another user']], kept: true });
   assert.equal(idb.opens(), 1, 'the database is opened once');
 });
 
@@ -81,7 +81,7 @@ test('a browser that refuses IndexedDB gets an empty cache and a warning, never 
   const cache = createCache({ openDB: fakeIdb({ refuse: true }).openDB, bound, warn: (text) => warnings.push(text) });
   await cache.storeRows('p|1', [[1, ['a']]]);
   await cache.complete('p|1', 1);
-  assert.deepEqual(await cache.rowsOf('p|1'), { known: 0, rows: [] });
+  assert.deepEqual(await cache.rowsOf('p|1'), { known: 0, rows: [], kept: false });
   assert.equal(warnings.length, 1);
   assert.match(warnings[0], /SecurityError/);
 });

@@ -160,3 +160,11 @@ def test_crm_links_go_to_the_portals_own_pages_only() -> None:
 
 def test_the_load_starts_a_day_before_the_longest_period() -> None:
     assert since_for("2026-12-05") == "2026-09-06T00:00:00+00:00"
+
+
+def test_a_browser_that_keeps_no_cache_is_told_of_and_everything_is_loaded() -> None:
+    run = Run(seeded())
+    run_in_own_loop(opened(run, {"known": 0, "rows": [], "kept": False})())
+    why = i18n.text("report.no_cache", "en")
+    assert [op for op in run.operations if op[0] == "t" and op[2] == why]
+    assert run.attribute("data-total") != "0" and run.attribute("data-loaded") == "complete"
