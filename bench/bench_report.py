@@ -16,7 +16,8 @@ recorded by a MutationObserver the bench adds to the frame as the report draws):
 - ``reopen_s``: the reopened report drawn from its cache (its first ``.report-content``);
 - ``aggregate_s``: ``report.aggregate`` of every record, run in the page's own Pyodide (median of 5);
 - ``peak_mib``: the most the report's renderer held while loading, sampled every second: the
-  page's and the worker's JavaScript heaps plus Pyodide's wasm memory;
+  page's and the worker's JavaScript heaps plus Pyodide's wasm memory (the report's frame is on
+  the portal's site here, so the renderer's page heap includes the emulator page's);
 - ``requests``: the REST requests the first load made (a ``batch`` is one).
 """
 
@@ -152,7 +153,9 @@ def main(argv: list[str] | None = None) -> None:
                     if message.type in ("warning", "error") else None)
             before = len(servers.portal.rest_log)
             frame = open_report(page, servers)
-            probe = instrument.FrameProbe(context, page, frame)
+            # The report's frame is on the portal's site: it shares its renderer (and its DevTools
+            # session) with the emulator's page, whose small heap is counted with it.
+            probe = instrument.FrameProbe(context, page, page.main_frame)
             probe.attach_worker()
             peak = 0
             deadline = time.monotonic() + 900

@@ -102,11 +102,10 @@ def since_for(today: str) -> str:
 
 
 def share(part: int, whole: int, lang: str | None) -> str:
-    """``part`` of ``whole`` as a percentage with one decimal, written as ``lang`` writes numbers
-    (a comma in most of the catalogue's languages)."""
+    """``part`` of ``whole`` as a percentage with one decimal, written as ``lang`` writes numbers:
+    a decimal point in English, a comma in every other language of the catalogue."""
     value = f"{(100.0 * part / whole) if whole else 0.0:.1f}"
-    tag = i18n.locale_tag(lang)
-    return (value if tag.startswith(("en", "pt-BR")) else value.replace(".", ",")) + " %"
+    return (value if i18n.locale_tag(lang).startswith("en") else value.replace(".", ",")) + " %"
 
 
 def crm_link(rest_url: str, crm_type: str, crm_id: str) -> str | None:
@@ -145,8 +144,6 @@ class ReportPage(AdminPage):
         self.first_day = False
         #: The newest record's start this load, as an instant (s).
         self.newest_s: float | None = None
-        #: The requests the last load made.
-        self.requests = 0
         self.drawn_at = 0.0
         #: How long the last drawing took (s).
         self.render_s = 0.0
@@ -228,7 +225,6 @@ class ReportPage(AdminPage):
                                     on_calls=self._took, on_progress=self._progress, sleep=self._pause)
         self.loaded = "complete" if result.complete else "stopped"
         self.first_day = True
-        self.requests = result.requests
         if result.complete:
             self.post({"type": "cache", "op": "done", "key": self.key, "known": result.highest})
         await self._names()
@@ -261,9 +257,9 @@ class ReportPage(AdminPage):
                 self.first_day = True
                 self.drawn_at = 0.0  # drawn now: the last 24 hours are in
         if calls:
+            entries = [[call.id, report.to_row(call)] for call in calls]
             self.post({"type": "cache", "op": "add", "key": self.key,
-                       "entries": json.dumps([[call.id, report.to_row(call)] for call in calls],
-                                                     ensure_ascii=False)})
+                       "entries": json.dumps(entries, ensure_ascii=False)})
         if time.monotonic() - self.drawn_at >= max(REDRAW_S, REDRAW_SHARE * self.render_s):
             self.render_report()
 
@@ -273,7 +269,8 @@ class ReportPage(AdminPage):
         self.post({"type": "loaded", "done": done, "total": max(total, done), "text": text})
 
     async def _pause(self, seconds: float) -> None:
-        """The portal asked the report to slow down: say so while it waits, then go on."""
+        """The loader waits for the portal's limits (told to slow down, or keeping under them): a
+        wait long enough to notice is said while it lasts, then loading goes on."""
         if seconds >= 0.5:
             self.status(i18n.text("report.waiting", self.lang, seconds=max(1, round(seconds))), "busy")
         await self.access.sleep(seconds)

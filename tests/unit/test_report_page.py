@@ -146,7 +146,8 @@ def test_without_a_names_scope_operators_are_ids_and_one_line_says_why() -> None
     assert [op for op in run.operations if op[0] == "t" and op[2] == why]
 
 
-@pytest.mark.parametrize("lang, written", [("en", "12.5 %"), ("de", "12,5 %"), ("ru", "12,5 %")])
+@pytest.mark.parametrize("lang, written",
+                         [("en", "12.5 %"), ("de", "12,5 %"), ("ru", "12,5 %"), ("br", "12,5 %")])
 def test_a_share_is_written_as_the_language_writes_numbers(lang: str, written: str) -> None:
     assert share(1, 8, lang) == written
 
