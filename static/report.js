@@ -11,6 +11,7 @@
  * copies beside this module (uplot.js, idb.js): only this page loads them.
  */
 import { runPage } from './page.js';
+import { readFrameName } from './frame.js';
 import { DomPatcher, TAGS, ATTRIBUTES } from './dom-ops.js';
 import { createCache } from './report-cache.js';
 import { createCharts } from './report-chart.js';
@@ -63,6 +64,11 @@ new ResizeObserver(([entry]) => {
   drawnWidth = width;
 }).observe(body);
 
+/** The portal's domain, from the frame's name: the cache reads ahead for the owner last seen there. */
+const site = readFrameName(window.name)?.domain ?? '';
+/** The rows of the owner last asked for on this portal, read while Python starts. */
+const early = cache.lastOwner(site).then((owner) => (owner ? { owner, read: cache.rowsOf(owner) } : null));
+
 /** The CSV of the rows shown, as Python made it, and its file's name. */
 let csv = { name: 'report.csv', text: '' };
 
@@ -99,7 +105,9 @@ const send = await runPage({
     [T.CACHE]: ({ op, key, entries, known }) => {
       const owner = asText(key);
       if (op === 'read') {
-        cache.rowsOf(owner).then((cached) => send?.('report:cached', [cached]));
+        early.then((ahead) => (ahead && ahead.owner === owner ? ahead.read : cache.rowsOf(owner)))
+          .then((cached) => send?.('report:cached', [cached]));
+        cache.remember(site, owner);
       } else if (op === 'add') {
         cache.storeRows(owner, JSON.parse(asText(entries)));
       } else if (op === 'done' && Number.isSafeInteger(known)) {

@@ -26,13 +26,6 @@ function fakeIdb({ refuse = false } = {}) {
     },
     async get(name, key) { return stores.get(name).get(key); },
     async put(name, value, key) { stores.get(name).set(key, value); },
-    transaction(name) {
-      const store = stores.get(name);
-      return {
-        objectStore: () => ({ async put(value, key) { store.set(key, value); } }),
-        done: Promise.resolve(),
-      };
-    },
   };
   let opened = 0;
   const openDB = async (name, version, { upgrade }) => {
@@ -58,15 +51,15 @@ test('an owner reads back only its own rows, and `known` only once a load said i
   assert.equal(idb.opens(), 1, 'the database is opened once');
 });
 
-test('`complete` is written after the rows asked for before it', async () => {
+test('`complete` is written after the rows asked for before it; a page is one record', async () => {
   const idb = fakeIdb();
   const cache = createCache({ openDB: idb.openDB, bound });
-  cache.storeRows('p|1', [[1, ['a']]]);
-  const done = cache.complete('p|1', 1);
+  cache.storeRows('p|1', [[1, ['a']], [3, ['c']], [2, ['b']]]);
+  const done = cache.complete('p|1', 3);
   assert.equal(idb.stores.size, 0, 'nothing is written before the database is open');
   await done;
-  assert.equal(idb.stores.get('rows').size, 1);
-  assert.deepEqual(idb.stores.get('meta').get('p|1'), { known: 1 });
+  assert.deepEqual([...idb.stores.get('rows')], [[['p|1', 3], [['a'], ['c'], ['b']]]]);
+  assert.deepEqual(idb.stores.get('meta').get('p|1'), { known: 3 });
 });
 
 test('a row without a record ID is not kept', async () => {
@@ -84,4 +77,15 @@ test('a browser that refuses IndexedDB gets an empty cache and a warning, never 
   assert.deepEqual(await cache.rowsOf('p|1'), { known: 0, rows: [], kept: false });
   assert.equal(warnings.length, 1);
   assert.match(warnings[0], /SecurityError/);
+});
+
+test('the owner last asked for on a portal is remembered, for the next opening to read ahead', async () => {
+  const idb = fakeIdb();
+  const cache = createCache({ openDB: idb.openDB, bound });
+  assert.equal(await cache.lastOwner('portal.example'), null);
+  await cache.remember('portal.example', 'm1|7');
+  assert.equal(await cache.lastOwner('portal.example'), 'm1|7');
+  assert.equal(await cache.lastOwner('other.example'), null);
+  assert.equal(await createCache({ openDB: fakeIdb({ refuse: true }).openDB, bound, warn: () => {} })
+    .lastOwner('portal.example'), null);
 });
