@@ -11,7 +11,9 @@ value is acceptable, is decided here.
   the cache's rows, counts, a code's calls, CSV); imports ``core`` only,
   so that it is the same pure code wherever it runs;
 - ``records``: loading the records within the portal's REST limits, and
-  the operators' names.
+  the operators' names;
+- ``report_page``: the report's page (what is loaded, kept, counted, worded
+  and drawn).
 
 May import: ``core``, ``portal``; and ``browser`` only inside each page's
 ``main()``.  Never ``card``.
