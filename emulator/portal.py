@@ -18,6 +18,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -78,6 +79,10 @@ class Call:
     delay_s: float = 2.0
     #: The operator on the call (``PORTAL_USER_ID`` of its record).
     user_id: str = "1"
+    #: When the portal first heard of the call: its record's ``CALL_START_DATE`` is the call's
+    #: creation date (``CVoxImplantHistory::Add`` in the portal's ``vi_history.php``), given out as
+    #: ISO 8601 with the portal's offset (``CRestUtil::ConvertDateTime`` in ``statisticGet``).
+    started: str = field(default_factory=lambda: datetime.now().astimezone().isoformat(timespec="seconds"))
 
 
 @dataclass
@@ -213,7 +218,7 @@ class Portal:
                     phone = data.get("phone")
                     self.statistics.add(visible, call.call_id, code[:20], user_id=call.user_id,
                                         duration=duration, phone=phone if isinstance(phone, str) else "",
-                                        external=external)
+                                        started=call.started, external=external)
         return 200, {"ok": True}
 
     def _placement(self, method: str, params: dict[str, str], admin: bool) -> tuple[int, dict[str, Any]]:

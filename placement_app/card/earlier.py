@@ -39,7 +39,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
-from ..core import i18n
+from ..core import codes, i18n
 from ..core.events import normalise_failed_code
 from ..core.settings import Settings
 from ..core.timeline import SUCCESS_CODES, LookupState, Timeline, needs_lookup
@@ -67,6 +67,7 @@ MAX_TIMES = 3
 MAX_DURATION_S = 7 * 86_400
 #: A record's start may be this far ahead of the card's clock (clocks differ) and still count.
 CLOCK_SLACK_MS = 5 * 60_000
+
 
 def digits(number: str | None) -> str | None:
     """The number's digits, as a record's are compared; ``None`` when the card does not know it.
@@ -151,7 +152,7 @@ def take(record: object, number_digits: str, own_call_id: str, since_ms: float,
         return None  # the substring match also finds longer numbers that hold these digits
     started, duration = _started(record.get("CALL_START_DATE")), _duration(record.get("CALL_DURATION"))
     code = normalise_failed_code(record.get("CALL_FAILED_CODE"))
-    if started is None or duration is None or code is None or not code.isprintable() or len(code) > 20:
+    if started is None or duration is None or code is None or not codes.is_plausible(code):
         return None
     if not since_ms <= started <= now + CLOCK_SLACK_MS:
         return None
@@ -167,9 +168,11 @@ def read_reply(reply: Ok | Failed, number_digits: str, own_call_id: str, since_m
     if not isinstance(reply.result, list):
         return Earlier(Status.FAILED, days=days, at=now)
     taken = (take(record, number_digits, own_call_id, since_ms, now) for record in reply.result[:MAX_RECORDS])
-    calls = sorted((call for call in taken if call is not None), key=lambda call: -call.started_at)
-    unique = tuple({call.call_id: call for call in reversed(calls)}.values())[::-1]
-    return Earlier(Status.SHOWN, unique, days, now)
+    calls: dict[str, EarlierCall] = {}
+    for call in taken:
+        if call is not None:
+            calls.setdefault(call.call_id, call)  # a call listed twice counts once
+    return Earlier(Status.SHOWN, tuple(sorted(calls.values(), key=lambda call: -call.started_at)), days, now)
 
 
 # ---------------------------------------------------------------------------------------------
