@@ -100,6 +100,9 @@ class EarlierCall:
     started_at: float  #: ms since the epoch
     duration_s: int
     code: str
+    #: The record's ``ID``: the portal numbers records as it writes them, so among calls begun in
+    #: the same second (the start is given to the second) the larger is the later.
+    record_id: int = 0
 
 
 class Status(StrEnum):
@@ -156,7 +159,10 @@ def take(record: object, number_digits: str, own_call_id: str, since_ms: float,
         return None
     if not since_ms <= started <= now + CLOCK_SLACK_MS:
         return None
-    return EarlierCall(call_id, started, duration, code)
+    record_id = record.get("ID")
+    order = int(record_id) if isinstance(record_id, str) and record_id.isascii() and record_id.isdigit() \
+        and len(record_id) < 16 else 0
+    return EarlierCall(call_id, started, duration, code, order)
 
 
 def read_reply(reply: Ok | Failed, number_digits: str, own_call_id: str, since_ms: float,
@@ -172,7 +178,8 @@ def read_reply(reply: Ok | Failed, number_digits: str, own_call_id: str, since_m
     for call in taken:
         if call is not None:
             calls.setdefault(call.call_id, call)  # a call listed twice counts once
-    return Earlier(Status.SHOWN, tuple(sorted(calls.values(), key=lambda call: -call.started_at)), days, now)
+    newest_first = sorted(calls.values(), key=lambda call: (call.started_at, call.record_id), reverse=True)
+    return Earlier(Status.SHOWN, tuple(newest_first), days, now)
 
 
 # ---------------------------------------------------------------------------------------------

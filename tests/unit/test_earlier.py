@@ -38,9 +38,9 @@ def iso(day: int, hour: int, minute: int, month: int = 12) -> str:
 
 
 def record(call_id: str, start: str, code: str = "486", duration: str = "0",
-           phone: str = "+" + NUMBER) -> dict[str, object]:
+           phone: str = "+" + NUMBER, record_id: str = "1") -> dict[str, object]:
     """A record as ``voximplant.statistic.get`` lists it (every value a string)."""
-    return {"ID": "1", "CALL_ID": call_id, "PHONE_NUMBER": phone, "CALL_START_DATE": start,
+    return {"ID": record_id, "CALL_ID": call_id, "PHONE_NUMBER": phone, "CALL_START_DATE": start,
             "CALL_DURATION": duration, "CALL_FAILED_CODE": code, "CALL_FAILED_REASON": "",
             "PORTAL_USER_ID": "1"}
 
@@ -97,7 +97,13 @@ def test_the_numbers_calls_are_kept_in_either_spelling_newest_first_and_the_card
     assert shown.status is Status.SHOWN
     assert [call.call_id for call in shown.calls] == ["b", "a", "c", "old"]
     started = datetime(2026, 12, 3, 12, tzinfo=UTC).timestamp() * 1000
-    assert shown.calls[2] == EarlierCall("c", started, 252, "200")
+    assert shown.calls[2] == EarlierCall("c", started, 252, "200", 1)
+
+
+def test_of_calls_begun_in_the_same_second_the_one_written_later_is_the_later() -> None:
+    shown = read(reply([record("first", iso(6, 9, 0), record_id="1001"),
+                        record("second", iso(6, 9, 0), "200", record_id="1002")]))
+    assert [call.call_id for call in shown.calls] == ["second", "first"]
 
 
 @pytest.mark.parametrize("bad", [
