@@ -40,7 +40,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from ..core import codes, i18n
-from ..core.events import normalise_failed_code
+from ..core.events import LookupFailure, normalise_failed_code
 from ..core.settings import Settings
 from ..core.timeline import SUCCESS_CODES, LookupState, Timeline, needs_lookup
 from ..core.untrusted import describe_error
@@ -112,6 +112,12 @@ class Status(StrEnum):
     SHOWN = "shown"  # the calls (perhaps none)
     DENIED = "denied"  # the user lacks the "Call statistics: view" permission
     FAILED = "failed"  # anything else: said once, quietly
+
+
+#: What the line says, without asking, when the end-of-call lookup was refused for a reason that
+#: refuses the line's question too (the same method, user and token).
+ANSWERED_BY_THE_LOOKUP = {LookupFailure.NO_PERMISSION: Status.DENIED, LookupFailure.NO_SCOPE: Status.FAILED,
+                          LookupFailure.AUTH: Status.FAILED}
 
 
 @dataclass(frozen=True)
@@ -328,7 +334,16 @@ class EarlierCalls:
         if self.busy() or needs_lookup(timeline) or timeline.lookup in WAITING_FOR:
             return
         self.asked = True
-        self.spawn(self._ask(session, self.number, timeline.call_id, settings.earlier_days))
+        refused = timeline.lookup
+        known = ANSWERED_BY_THE_LOOKUP.get(refused) if isinstance(refused, LookupFailure) else None
+        if known is not None:
+            self.state = Earlier(known, days=settings.earlier_days)
+            self.owner.redraw()
+            return
+        # The token as it stands, never a new one asked for through the frame: the line is not
+        # worth a refreshAuth of its own (the lookup's refresh, if any, has renewed it already).
+        quiet = client.Session(session.http, session.rest_url, session.auth)
+        self.spawn(self._ask(quiet, self.number, timeline.call_id, settings.earlier_days))
 
     async def _ask(self, session: client.Session, number: str, own_call_id: str, days: int) -> None:
         owner = self.owner

@@ -397,3 +397,33 @@ def test_the_settings_form_checks_the_days_like_every_field() -> None:
     assert settings.from_form({**form, "earlier_calls": False, "earlier_days": "x"}) \
         == Settings(earlier_calls=False)
     assert not isinstance(settings.from_form({**form, "earlier_calls": "yes"}), Settings)
+
+
+def test_after_the_end_lookup_was_refused_the_permission_the_line_says_so_without_asking() -> None:
+    portal = Portal(reply([]), lookup_reply=reply(error="ACCESS_DENIED", status=403))
+    card, root, tasks = card_with(portal)
+    card.receive("app:opened", opened(), NOW - 5_000)
+    card.receive("CallCard::CallStateChanged", '["idle"]', NOW - 1_000)
+    run(tasks)
+    card.tick()
+    assert tasks == [] and portal.asked == ["lookup"]  # the same question would be refused the same way
+    assert root.find("earlier").textContent == i18n.text("earlier.denied", "en")
+
+
+def test_the_line_never_asks_the_portal_for_a_new_token_of_its_own() -> None:
+    page = FakePage(lambda: NOW)
+    portal = Portal(reply(error="expired_token", status=401))
+    refreshed: list[str] = []
+
+    async def refresh() -> object:
+        refreshed.append("refreshAuth")
+        return {"AUTH_ID": "fresh"}
+
+    document = FakeDocument()
+    root = document.createElement("section")
+    tasks: Tasks = []
+    card = Card(CardView(document, root), page, portal=PortalAccess(portal, tasks.append, refresh=refresh))
+    card.receive("app:opened", opened(), NOW - 5_000)
+    card.tick()
+    run(tasks)
+    assert refreshed == [] and root.find("earlier").textContent == "Earlier calls could not be loaded."
