@@ -322,15 +322,28 @@ class EarlierCalls:
         if self.number is None:
             self.number = digits(number)
 
-    def start_if_due(self, session: client.Session | None) -> None:
-        """Reserve the line's space once it is due, and ask once the portal is free of the lookup."""
+    def reserve(self, session: client.Session | None) -> bool:
+        """Keep the line's space from the moment it is due (the card knows the number, the portal and
+        the call, and the admin wants the line): at the card's first drawing when the init data says
+        it all, so that the frame is sized once at start-up and never jumps for the line."""
         settings, timeline = self.owner.settings, self.owner.timeline
-        if self.asked or self.spawn is None or session is None or not settings.earlier_calls \
+        if self.spawn is None or session is None or not settings.earlier_calls \
                 or self.number is None or timeline.call_id is None:
-            return
+            return False
         if self.state is None:
             self.state = Earlier(Status.LOADING, days=settings.earlier_days)
-            self.owner.redraw()
+        return True
+
+    def start_if_due(self, session: client.Session | None) -> None:
+        """Ask once the line is due and the portal is free of the end-of-call lookup."""
+        if self.asked:
+            return
+        reserved = self.state is not None
+        if not self.reserve(session) or session is None:
+            return
+        if not reserved:
+            self.owner.redraw()  # due only now (a number from a client change): its space first
+        settings, timeline = self.owner.settings, self.owner.timeline
         if self.busy() or needs_lookup(timeline) or timeline.lookup in WAITING_FOR:
             return
         self.asked = True
@@ -343,7 +356,8 @@ class EarlierCalls:
         # The token as it stands, never a new one asked for through the frame: the line is not
         # worth a refreshAuth of its own (the lookup's refresh, if any, has renewed it already).
         quiet = client.Session(session.http, session.rest_url, session.auth)
-        self.spawn(self._ask(quiet, self.number, timeline.call_id, settings.earlier_days))
+        if self.spawn is not None and self.number is not None and timeline.call_id is not None:
+            self.spawn(self._ask(quiet, self.number, timeline.call_id, settings.earlier_days))
 
     async def _ask(self, session: client.Session, number: str, own_call_id: str, days: int) -> None:
         owner = self.owner
