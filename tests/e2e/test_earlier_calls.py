@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from emulator.driver import CallCard
 from emulator.server import Servers
@@ -45,6 +45,11 @@ def earlier_asked(portal: Servers) -> list[dict[str, Any]]:
             if "FILTER[%PHONE_NUMBER]" in entry["params"]]
 
 
+def height(element: Locator) -> float:
+    box = element.bounding_box()
+    return box["height"] if box else 0.0
+
+
 def ticks_pass(call: CallCard) -> None:
     """Wait until the card's timers have moved on twice: the line would have been asked by then."""
     timer = call.card.locator("#timeline .status .timer")
@@ -58,12 +63,18 @@ def test_the_card_lists_the_numbers_earlier_calls_and_not_its_own(call: CallCard
     play(call, "failed", "486")
     play(call, "failed", "486")
     play(call, "disconnected", state="connected")
+    held = call.hold("**/rest/voximplant.statistic.get.json")  # a slow portal
     # The tab opens after its own call ended (603): its record is there, and must not be listed.
     call.open("idle", endedWith="603")
     own = call.page.evaluate("emulator.call.callId")
     call.wait_for_python()
     line = call.card.locator(LINE)
+    line.filter(has_text=i18n.text("earlier.loading", "en")).wait_for()  # its place kept meanwhile
+    kept = height(line)
+    held.release()
     line.filter(has_text="Busy").wait_for(timeout=20_000)
+    # The card does not jump when the calls come (what is above it moved: the call's own outcome came).
+    assert height(line) == kept > 0
     said = line.inner_text()
     assert re.fullmatch(r"Earlier calls you can see: Today: Answered( \d+:\d\d)? \(\d\d?:\d\d( [AP]M)?\)"
                         r" · Today: Busy ×2 \(\d\d?:\d\d( [AP]M)?, \d\d?:\d\d( [AP]M)?\)", said), said
