@@ -43,8 +43,8 @@ class Card:
     id, and ``page_id`` names this page's own entries).  The conversation with
     the portal's call statistics is :class:`StatisticsLookup`'s, and what the
     page hears besides the drawing :class:`Teller`'s; the card only wires them
-    to its events, and so is the "Earlier" line's (:class:`EarlierCalls`),
-    which the card starts from its tick, never from an event.
+    to its events.  The "Earlier" line's question is :class:`EarlierCalls`',
+    which the card asks from its tick, never from an event.
     """
 
     def __init__(self, view: CardView, page: Page, logs: Mapping[str, str] | None = None,
