@@ -10,21 +10,20 @@ timeline alone: whatever it learns or fails to learn, nothing else on the
 card changes.
 
 How the portal stores the number, and so how it is asked for: a record's
-``PHONE_NUMBER`` is the number as the telephony gave it.  The portal's
-own calls keep it without ``+`` (``CVoxImplantPhone::Normalize`` strips it,
-``modules/voximplant/classes/general/vi_phone.php`` in the portal's code,
-mirrored in ``avshatalov48/bitrix24-core-corp``), while an external PBX's
-call keeps it as the PBX sent it, ``+`` included (``registerExternalCall``
-applies only ``stripLetters``, which keeps ``+``:
-``modules/voximplant/lib/rest/helper.php``).  A ``FILTER`` key without an
-operator is an exact match (``checkStatisticFilter`` in
-``classes/general/vi_rest.php`` makes it ``=``), so a number given with
-``+`` would miss the portal's own records, and one without it an external
-call's.  The card asks with ``%`` (the ORM's substring match, which that
-method allows) on the number's digits, and keeps only records whose digits
-are exactly the number's: both spellings, one request.  ``start=-1`` asks
-for the first 50 without the portal counting every match (``getNavData``
-in the ``rest`` module's ``IRestService``).
+``PHONE_NUMBER`` is the number as the telephony handed it to the history
+(``CVoxImplantHistory::Add`` in ``vi_history.php`` copies it unchanged), and
+the two sources differ: the method's page in Bitrix24's REST docs shows
+``+79638835976`` for a call through Bitrix24's own telephony and
+``79062195047`` for one a PBX registered, while the portal's
+``CVoxImplantPhone::Normalize`` (``vi_phone.php``) strips the ``+`` where it
+is applied.  A ``FILTER`` key without an operator is an exact match
+(``checkStatisticFilter`` in ``classes/general/vi_rest.php`` makes it
+``=``), so one spelling would miss the other's records.  The card asks with
+``%`` (the ORM's substring match, which that method allows) on the number's
+digits, and keeps only records whose digits are exactly the number's: both
+spellings, one request.  ``start=-1`` asks for the first 50 without the
+portal counting every match (``getNavData`` in the ``rest`` module's
+``IRestService``).
 
 The portal silently limits some users to their own calls (the same
 method adds ``PORTAL_USER_ID`` to the filter for them), so the line speaks
