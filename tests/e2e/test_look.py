@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Frame, Page
 
 from build import ROOT
-from emulator.driver import CallCard, app_frame
+from emulator.driver import CallCard, app_frame, wait_for
 from placement_app.core import codes, i18n, settings
 
 ARTIFACTS = ROOT / "build" / "artifacts"
@@ -154,16 +154,16 @@ def test_live_region_hears_state_changes_only_never_the_timers(call: CallCard) -
     call.open("connecting")
     call.wait_for_python()
     frame = call.frame
-    frame.locator("#announce", has_text="Ringing").wait_for(state="attached")
+    wait_for(frame.locator("#announce", has_text="Ringing"), state="attached")
     frame.evaluate(WATCH_LIVE)
     wait_for_ticks(frame, 5)  # five seconds of a running timer
     assert frame.evaluate("() => window.liveChanges") == []
     call.state("connected")
-    frame.locator("#announce", has_text="Talking").wait_for(state="attached")
+    wait_for(frame.locator("#announce", has_text="Talking"), state="attached")
     wait_for_ticks(frame, 2)
     assert frame.evaluate("() => window.liveChanges") == ["Talking"]
     call.state("idle", "486", wire="array")
-    frame.locator("#announce", has_text="Call ended").wait_for(state="attached")
+    wait_for(frame.locator("#announce", has_text="Call ended"), state="attached")
     # What is heard is the one headline the card shows (an answered call ended by 486 is not "failed").
     assert frame.evaluate("() => window.liveChanges") == ["Talking", call.read(".outcome")]
 
@@ -197,11 +197,11 @@ def test_copy_for_support_puts_the_call_on_the_clipboard_without_secrets(call: C
     secrets = call.page.evaluate("() => [emulator.call.auth, emulator.call.appSid]")
     call.state("connecting")
     call.state("idle", "603", wire="array")
-    call.card.locator(".failure-code", has_text="603").wait_for()
+    wait_for(call.card.locator(".failure-code", has_text="603"))
     button = call.card.locator("#copy-support")
     assert button.inner_text().lower() == "copy for support"
     button.click()
-    call.card.locator("#copy-support[data-copied=yes]").wait_for()
+    wait_for(call.card.locator("#copy-support[data-copied=yes]"))
     text = str(call.page.evaluate("() => navigator.clipboard.readText()"))
     lines = text.splitlines()
     call_id = call.page.evaluate("() => emulator.call.callId")
@@ -222,7 +222,7 @@ def held_open_card(call: CallCard) -> None:
     open_card(call, "connecting", initData=KEEP_OPEN)
     call.wait_for_python()
     call.end("failed", "480")  # idle, then the portal's auto-close: held, the code from statistics
-    call.card.locator(".hold .done").wait_for(timeout=20_000)
+    wait_for(call.card.locator(".hold .done"), timeout=20_000)
 
 
 def test_no_axe_violations_in_any_state_of_the_card(call: CallCard, scheme: str) -> None:
@@ -240,18 +240,18 @@ def test_no_axe_violations_in_any_state_of_the_card(call: CallCard, scheme: str)
         call.state(state, code, wire="array")
         # A finished call shows its one headline instead of the state.
         shown = ".outcome:not([hidden])" if state == "idle" else f".status .state-{state}"
-        call.card.locator(shown).wait_for()
+        wait_for(call.card.locator(shown))
         if code:
-            call.card.locator(".failure-code", has_text=code).wait_for()
+            wait_for(call.card.locator(".failure-code", has_text=code))
         found[name] = axe(call.frame)
     held_open_card(call)
     found["held open"] = axe(call.frame)
     call.page.route("**/pyodide.asm.wasm", lambda route: route.abort())
     call.page.route("**/snapshots/*.snapshot", lambda route: route.abort())
     open_card(call, "connecting", url=call.servers.app_url + "?python_timeout=1000")
-    call.card.locator("html[data-engine=quick]").wait_for(timeout=20_000)
+    wait_for(call.card.locator("html[data-engine=quick]"), timeout=20_000)
     call.state("idle", "486", wire="array")
-    call.card.locator("#quick-code").wait_for()
+    wait_for(call.card.locator("#quick-code"))
     found["quick view"] = axe(call.frame)
     bad = {name: problems for name, problems in found.items() if problems}
     assert not bad, json.dumps(bad, indent=1, ensure_ascii=False)
@@ -260,7 +260,7 @@ def test_no_axe_violations_in_any_state_of_the_card(call: CallCard, scheme: str)
 def test_no_axe_violations_on_the_settings_and_install_pages(call: CallCard, scheme: str) -> None:
     call.page.evaluate("() => emulator.openPage('settings', {admin: true})")
     frame = app_frame(call.page)
-    frame.locator("#fields:not([disabled])").wait_for()
+    wait_for(frame.locator("#fields:not([disabled])"))
     settings_page = axe(frame)
     shot(call.page, f"look-settings-{scheme}")
     # The page scrolls in its slider: the checks hold what is in view and nothing beside it.
@@ -274,7 +274,7 @@ def test_no_axe_violations_on_the_settings_and_install_pages(call: CallCard, sch
     frame.locator("#add-override").click()
     frame.locator("#override-rows input[data-part=code]").fill("4866")  # a row of own texts, with a message
     frame.locator("#save").click()
-    frame.locator('.error[data-for="overrides.0.code"]:not([hidden])').wait_for()
+    wait_for(frame.locator('.error[data-for="overrides.0.code"]:not([hidden])'))
     with_errors = axe(frame)
     shot(call.page, f"look-settings-errors-{scheme}")
     check_look(frame, scheme, fitted=False)
@@ -290,7 +290,7 @@ def test_no_axe_violations_on_the_settings_and_install_pages(call: CallCard, sch
     assert hue(frame, "#status") == "red"
     call.page.evaluate("() => emulator.openPage('settings', {admin: false})")
     frame = app_frame(call.page)
-    frame.locator("#summary[data-ready]").wait_for()
+    wait_for(frame.locator("#summary[data-ready]"))
     read_only = axe(frame)  # the settings as text, for someone who may not change them
     shot(call.page, f"look-settings-read-only-{scheme}")
     check_look(frame, scheme, fitted=False)
@@ -300,7 +300,7 @@ def test_no_axe_violations_on_the_settings_and_install_pages(call: CallCard, sch
     assert frame.locator("input:visible, select:visible, textarea:visible, button:visible").count() == 0
     call.page.evaluate("() => emulator.openPage('install')")
     frame = app_frame(call.page)
-    frame.locator("#status[data-tone]:not([data-tone=busy])").wait_for()
+    wait_for(frame.locator("#status[data-tone]:not([data-tone=busy])"))
     install_page = axe(frame)
     assert (settings_page, with_errors, read_only, install_page) == ([], [], [], [])
 
@@ -311,7 +311,7 @@ def test_card_is_readable_240_px_wide(call: CallCard) -> None:
     call.wait_for_python()
     call.page.clock.install()
     call.state("idle", "XQ-77-UNKNOWN-CODE", wire="array")
-    call.card.locator(".failure-code").wait_for()
+    wait_for(call.card.locator(".failure-code"))
     frame = call.frame
     assert frame.evaluate("() => innerWidth") <= 240
     clipped = frame.evaluate("""() => [...document.querySelectorAll(
@@ -373,12 +373,12 @@ def test_screenshots_of_calls(call: CallCard, scheme: str, lang: str) -> None:
         call.wait_for_python()
         if state == "connected":
             call.state("connected")
-            call.card.locator(".status .state-connected").wait_for()
+            wait_for(call.card.locator(".status .state-connected"))
             call.state("idle")
-            call.card.locator(".outcome-answered").wait_for()
+            wait_for(call.card.locator(".outcome-answered"))
         else:
             call.state(state, code, wire="array")
-            call.card.locator(".failure-code", has_text=code).wait_for()
+            wait_for(call.card.locator(".failure-code", has_text=code))
         call.page.wait_for_function("() => emulator.commands.some(c => c.command === 'resizeWindow')")
         # The portal has fitted the frame to the card: the picture is the whole card.
         call.frame.wait_for_function("() => document.documentElement.scrollHeight <= innerHeight + 1")
