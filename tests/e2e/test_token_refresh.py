@@ -14,6 +14,7 @@ from playwright.sync_api import Page
 
 from emulator.driver import CallCard, wait_for
 from emulator.server import Servers
+from placement_app.browser.protocol import REPLY_TIMEOUT_MS
 
 
 def commands(page: Page) -> list[str]:
@@ -48,7 +49,11 @@ def test_the_statistics_lookup_refreshes_an_expired_token_and_finds_the_code(
 def test_when_the_refresh_fails_the_card_says_the_authorisation_was_refused(
         call: CallCard, answer: str) -> None:
     call.page.evaluate("answer => emulator.setRefreshAuth(answer)", answer)
+    call.page.clock.install()  # the card's wait for the portal's answer runs on this clock
     lose_the_code_of_a_busy_call(call)
+    if answer == "silent":  # the portal never answers: the card's wait runs out, all of it
+        call.page.wait_for_function("() => emulator.commands.some(c => c.command === 'refreshAuth')")
+        call.page.clock.run_for(REPLY_TIMEOUT_MS)
     # The operator's words: the refused authorisation itself is for the admin's console.
     wait_for(call.card.locator(".failure-source", has_text="refused the app's request for call statistics"),
              timeout=30_000)
