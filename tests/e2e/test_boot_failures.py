@@ -15,6 +15,19 @@ def call(call_on_each_start_path: CallCard) -> CallCard:
     return call_on_each_start_path
 
 
+def open_with_time_limit(call: CallCard, state: str, limit_ms: int) -> None:
+    """Open a card whose page gives Python ``limit_ms`` to start, and let that time pass at once.
+
+    The limit is a timer of the card's page, which Playwright's clock reaches: the clock runs
+    through it as soon as the page has set it (it says it is loading in the same task, or has
+    already given up).
+    """
+    call.page.clock.install()
+    call.open(state, url=call.servers.app_url + f"?python_timeout={limit_ms}")
+    wait_for(call.card.locator("#quick-notice:not(:empty)"), state="attached")
+    call.page.clock.run_for(limit_ms)
+
+
 def break_wasm(call: CallCard) -> None:
     call.page.context.route("**/pyodide.asm.wasm", lambda route: route.fulfill(status=404, body="gone"))
 
@@ -36,7 +49,7 @@ def no_webassembly(call: CallCard) -> None:
 def test_the_quick_view_shows_states_and_code_when_python_cannot_start(
         call: CallCard, breakage: Callable[[CallCard], None]) -> None:
     breakage(call)
-    call.open("idle", url=call.servers.app_url + "?python_timeout=3000")
+    open_with_time_limit(call, "idle", 3000)
     call.state("connecting")
     wait_for(call.card.locator("html[data-engine=quick]"), timeout=20_000)
     notice = call.card.locator("#quick-notice").inner_text()
@@ -60,7 +73,7 @@ def test_the_quick_view_shows_states_and_code_when_python_cannot_start(
 
 def test_unlisted_code_is_decoded_by_class_without_python(call: CallCard) -> None:
     break_wasm(call)
-    call.open("connecting", url=call.servers.app_url + "?python_timeout=3000")
+    open_with_time_limit(call, "connecting", 3000)
     wait_for(call.card.locator("html[data-engine=quick]"), timeout=20_000)
     call.state("idle", "599", wire="array")
     wait_for(call.card.locator("#quick-code"))
@@ -71,7 +84,7 @@ def test_unlisted_code_is_decoded_by_class_without_python(call: CallCard) -> Non
 
 def test_slow_python_takes_over_after_the_time_limit_with_nothing_lost(call: CallCard) -> None:
     release = call.hold_python()
-    call.open("idle", url=call.servers.app_url + "?python_timeout=1000")
+    open_with_time_limit(call, "idle", 1000)
     call.state("connecting")
     wait_for(call.card.locator("html[data-engine=quick]"), timeout=20_000)
     call.state("idle", "486", wire="array")
@@ -92,7 +105,7 @@ def test_a_bad_time_limit_in_the_url_is_ignored(call: CallCard) -> None:
 
 def test_the_quick_view_judges_a_second_attempt_on_its_own(call: CallCard) -> None:
     break_wasm(call)
-    call.open("idle", url=call.servers.app_url + "?python_timeout=2000")
+    open_with_time_limit(call, "idle", 2000)
     wait_for(call.card.locator("html[data-engine=quick]"), timeout=20_000)
     call.state("connecting")
     call.state("idle", "", wire="array")
