@@ -226,9 +226,10 @@ def check_timeline(sent: Sequence[Sent], seen: Seen) -> list[str]:
 
 
 #: The longest one look of :func:`wait_for` lasts, in ms.  Playwright's own wait for an element
-#: looks again after 20, 50, 100 and 100 ms, then every 500 ms, unless the wait's whole timeout is
-#: under 2.5 s (100 ms) or 0.5 s (50 ms).  A card takes longer than 270 ms to start, so each
-#: wait for it ended on average 250 ms after what it waited for had happened.
+#: (``retryWithProgressAndBackoff`` in its server) looks again after 20, 50, 100 and 100 ms, then
+#: every 500 ms, unless the wait's whole timeout is under 2.5 s (every 100 ms) or 0.5 s (every
+#: 50 ms).  A card takes longer than 270 ms to start, so a plain wait for it ends on average
+#: 250 ms after what it waits for has happened.
 LOOK_MS = 450
 
 
