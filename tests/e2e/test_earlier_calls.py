@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page
 
-from emulator.driver import CallCard
+from emulator.driver import CallCard, wait_for
 from emulator.server import Servers
 from placement_app.core import i18n, settings
 
@@ -69,10 +69,10 @@ def test_the_card_lists_the_numbers_earlier_calls_and_not_its_own(call: CallCard
     own = call.page.evaluate("emulator.call.callId")
     call.wait_for_python()
     line = call.card.locator(LINE)
-    line.filter(has_text=i18n.text("earlier.loading", "en")).wait_for()  # its place kept meanwhile
+    wait_for(line.filter(has_text=i18n.text("earlier.loading", "en")))  # its place kept meanwhile
     kept = height(line)
     held.release()
-    line.filter(has_text="Busy").wait_for(timeout=20_000)
+    wait_for(line.filter(has_text="Busy"), timeout=20_000)
     # The card does not jump when the calls come (what is above it moved: the call's own outcome came).
     assert height(line) == kept > 0
     said = line.inner_text()
@@ -106,7 +106,7 @@ def test_without_the_permission_the_card_says_so_once_and_nothing_else_changes(c
     call.page.evaluate("emulator.setStatistics('access-denied', 0)")
     call.wait_for_python()
     denied = i18n.text("earlier.denied", "en")
-    call.card.locator(LINE, has_text=denied).wait_for(timeout=20_000)
+    wait_for(call.card.locator(LINE, has_text=denied), timeout=20_000)
     ticks_pass(call)
     assert call.text().count(denied) == 1
     assert len(earlier_asked(portal)) == 1  # not asked again
