@@ -17,10 +17,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Frame, FrameLocator, Page, Route
+    from playwright.sync_api import BrowserContext, Frame, FrameLocator, Locator, Page, Route
 
     from .server import Servers
 
@@ -225,6 +225,33 @@ def check_timeline(sent: Sequence[Sent], seen: Seen) -> list[str]:
     return problems
 
 
+#: The longest one look of :func:`wait_for` lasts, in ms.  Playwright's own wait for an element
+#: (``retryWithProgressAndBackoff`` in its server) looks again after 20, 50, 100 and 100 ms, then
+#: every 500 ms, unless the wait's whole timeout is under 2.5 s (every 100 ms) or 0.5 s (every
+#: 50 ms).  A card takes longer than 270 ms to start, so a plain wait for it ends on average
+#: 250 ms after what it waits for has happened.
+LOOK_MS = 450
+
+
+def wait_for(locator: Locator, state: Literal["attached", "detached", "visible", "hidden"] = "visible",
+             timeout: float = 30_000) -> None:
+    """Wait until ``locator`` is in ``state`` (``attached``, ``detached``, ``visible``, ``hidden``),
+    as ``locator.wait_for`` does, but looking every 50 ms however long it takes."""
+    import time
+
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        left = (deadline - time.monotonic()) * 1000
+        try:
+            locator.wait_for(state=state, timeout=max(1.0, min(left, LOOK_MS)))
+            return
+        except PlaywrightTimeoutError as late:
+            if left <= LOOK_MS:
+                raise PlaywrightTimeoutError(f"{locator} not {state} after {timeout:.0f} ms") from late
+
+
 def app_frame(page: Page) -> Frame:
     """The app's frame in the emulator open in ``page`` (the card, or one of its pages)."""
     frame = page.locator("#frame-slot iframe").element_handle().content_frame()
@@ -343,7 +370,7 @@ class CallCard:
         return str(self.frame.evaluate("document.documentElement.dataset.engine"))
 
     def wait_for_python(self) -> None:
-        self.card.locator("html[data-engine=python]").wait_for(timeout=60_000)
+        wait_for(self.card.locator("html[data-engine=python]"), timeout=60_000)
 
     def wait_for_mark(self, name: str, timeout: float = 60_000) -> None:
         """Wait until the card has set the performance mark ``call-timeline:<name>``."""
@@ -384,7 +411,7 @@ class CallCard:
 
     def wait_closed(self) -> str:
         """Wait until the portal has closed the open card; why it did."""
-        self.page.locator("#frame-slot iframe").wait_for(state="detached")
+        wait_for(self.page.locator("#frame-slot iframe"), state="detached")
         return self.closed()[-1]
 
     def fire(self, event: str, *value: Any) -> float:

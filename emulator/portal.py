@@ -126,6 +126,10 @@ class Call:
     delay_s: float = 2.0
     #: The operator on the call (``PORTAL_USER_ID`` of its record).
     user_id: str = "1"
+    #: When the portal first heard of the call: its record's ``CALL_START_DATE`` is the call's
+    #: creation date (``CVoxImplantHistory::Add`` in the portal's ``vi_history.php``), given out as
+    #: ISO 8601 with the portal's offset (``CRestUtil::ConvertDateTime`` in ``statisticGet``).
+    started: str = field(default_factory=lambda: datetime.now(PORTAL_OFFSET).isoformat(timespec="seconds"))
 
 
 @dataclass
@@ -289,7 +293,8 @@ class Portal:
                     # telephony with "+", an external call as its PBX registered it.
                     kept = phone if external else voximplant_phone(phone)
                     self.statistics.add(visible, call.call_id, code[:20], user_id=call.user_id,
-                                        duration=duration, phone=kept, external=external)
+                                        duration=duration, phone=kept, started=call.started,
+                                        external=external)
         return 200, {"ok": True}
 
     def _placement(self, method: str, params: dict[str, str], admin: bool) -> tuple[int, dict[str, Any]]:

@@ -19,9 +19,10 @@
  * calls first.
  *
  * In storage a log is a small head (`prefix` + the call's id) and its entries in parts of
- * PART_SIZE (the head's key, SEPARATOR, the part's number), so that keeping one more event
- * writes one part and the head, not the whole log: a long call's events cost no more than a
- * short one's.  `all()` hands Python each log whole, as it reads them.
+ * PART_SIZE entries or PART_CHARS characters (the head's key, SEPARATOR, the part's number), so
+ * that keeping one more event writes one small part and the head, not the whole log: a long call's
+ * events, or large ones, cost no more than a short call's.  `all()` hands Python each log whole,
+ * as it reads them.
  */
 
 /**
@@ -40,8 +41,11 @@
  *   the event kinds never dropped (the init data), the format's version, and the bounds
  */
 
-/** Entries in one part of a log in storage. */
+/** Entries in one part of a log in storage, at most. */
 const PART_SIZE = 50;
+/** A part takes no more entries once it holds this many characters: one more event then writes a
+ * small part, even when the call's payloads are large. */
+const PART_CHARS = 16384;
 /** Between a log's key and a part's number (no portal's call id holds it). */
 const SEPARATOR = '\u241f';
 
@@ -156,7 +160,8 @@ export function createCallLog({ storage, prefix, page, keep, version, maxEvents,
   function keepEntry(entry) {
     const text = JSON.stringify(entry);
     let last = held[held.length - 1];
-    if (!last || last.parts.length >= PART_SIZE) {
+    if (!last || last.parts.length >= PART_SIZE
+        || last.parts.reduce((chars, part) => chars + part.length, 0) >= PART_CHARS) {
       last = { number: last ? last.number + 1 : 0, parts: [], kinds: [] };
       held.push(last);
     }

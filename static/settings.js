@@ -21,7 +21,9 @@ const rowTemplate = /** @type {HTMLTemplateElement} */ ($('override-row'));
 const addButton = /** @type {HTMLButtonElement} */ ($('add-override'));
 const keepOpen = /** @type {HTMLInputElement} */ ($('keep_open'));
 const minutes = /** @type {HTMLInputElement} */ ($('keep_open_minutes'));
-const BOOLEANS = new Set(['keep_open', 'show_client_changes']);
+const earlierCalls = /** @type {HTMLInputElement} */ ($('earlier_calls'));
+const earlierDays = /** @type {HTMLInputElement} */ ($('earlier_days'));
+const BOOLEANS = new Set(['keep_open', 'show_client_changes', 'earlier_calls']);
 const PARTS = /** @type {const} */ (['code', 'lang', 'label', 'next_step']);
 
 /**
@@ -89,9 +91,10 @@ function updateUnsaved() {
   $('unsaved').hidden = !unsaved;
 }
 
-/** The minutes only count while the card is kept open. */
+/** The minutes only count while the card is kept open, and the days while the earlier calls are shown. */
 function syncMinutes() {
   minutes.disabled = !keepOpen.checked;
+  earlierDays.disabled = !earlierCalls.checked;
 }
 
 /**
@@ -302,6 +305,7 @@ form.addEventListener('input', (event) => {
 });
 form.addEventListener('change', () => updateUnsaved());
 keepOpen.addEventListener('change', syncMinutes);
+earlierCalls.addEventListener('change', syncMinutes);
 addButton.addEventListener('click', () => {
   // For the language Python gives for the form's: the one the cards speak.
   const chosen = field(form.elements.namedItem('language'))?.value ?? '';

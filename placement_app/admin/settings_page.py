@@ -90,7 +90,10 @@ def summary(shown: settings.Settings, lang: str | None) -> list[SummaryItem]:
     expected = ", ".join(sorted(shown.expected_codes)) or "—"
     items += [{"term": say("settings.expected_codes"), "text": expected},
               {"term": say("settings.show_client_changes"), "text": yes_no(shown.show_client_changes)},
-              {"term": say("settings.clock"), "text": say(f"settings.clock.{shown.clock}")}]
+              {"term": say("settings.earlier_calls"), "text": yes_no(shown.earlier_calls)}]
+    if shown.earlier_calls:
+        items.append({"term": say("settings.earlier_days"), "text": str(shown.earlier_days)})
+    items.append({"term": say("settings.clock"), "text": say(f"settings.clock.{shown.clock}")})
     return items
 
 

@@ -17,7 +17,16 @@ import js
 from pyodide.ffi import create_proxy, to_js
 from pyodide.http import pyfetch
 
-from ..core.i18n import DAY_LOCALE, DAY_OPTIONS, ClockFormat, DayFormat, day_from_parts, time_options
+from ..core.i18n import (
+    DAY_LOCALE,
+    DAY_OPTIONS,
+    ClockFormat,
+    DayFormat,
+    ShortFormat,
+    day_from_parts,
+    short_options,
+    time_options,
+)
 from ..core.untrusted import redact_text
 from .frame_requests import FrameRequests
 from .protocol import ToPage, ToWorker
@@ -79,6 +88,7 @@ class CardPage:
     support: Callable[[str, Mapping[str, str]], None]
     fit: Callable[[], None]
     quick_table: Callable[[Mapping[str, Any]], None]
+    short: ShortFormat
 
     def send_drawing(self) -> None:
         """Post what the view drew since last time, as one batch."""
@@ -117,6 +127,22 @@ def intl_clock(time_zone: str | None = None) -> ClockFormat:
         except Exception:  # a RangeError from JavaScript
             return "—"
     return clock
+
+
+def intl_short() -> ShortFormat:
+    """The "Earlier" line's short times and dates by the worker's ``Intl``, in the operator's zone
+    (``i18n.ShortFormat``); one formatter per language, kind and hour choice."""
+    formats: dict[tuple[str, bool | None, str], Any] = {}
+
+    def short(epoch_ms: float, tag: str, hour12: bool | None, kind: str) -> str:
+        key = (tag, hour12, kind)
+        if key not in formats:
+            formats[key] = js.Intl.DateTimeFormat.new(tag, _options(short_options(kind, hour12)))
+        try:
+            return str(formats[key].format(epoch_ms))
+        except Exception:  # a RangeError from JavaScript
+            return "—"
+    return short
 
 
 def intl_day(time_zone: str | None = None) -> DayFormat:
@@ -171,7 +197,7 @@ def page() -> CardPage:
     everything the card tells the page."""
     document = RemoteDocument()
     return CardPage(document, document.root, _now, intl_clock(), intl_day(), warn, frame_command, keep, log,
-                    announce, support, lambda: frame_command("resizeWindow"), quick_table)
+                    announce, support, lambda: frame_command("resizeWindow"), quick_table, intl_short())
 
 
 def export(function: Callable[..., Any]) -> Any:

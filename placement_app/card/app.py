@@ -13,13 +13,14 @@ import json
 from collections.abc import Mapping
 
 from ..core import i18n, settings
-from ..core.events import CALL_CARD_EVENTS, CardOpened, Event, arrival, parse_wire
+from ..core.events import CALL_CARD_EVENTS, CardOpened, EntityChanged, Event, arrival, parse_wire
 from ..core.settings import DEFAULTS
 from ..core.timeline import Notice, NoticeKind, Timeline, apply, resume, with_error
 from ..core.untrusted import MAX_TEXT, describe_error, preview
 from . import keep_open, quick, replay
+from .earlier import EarlierCalls
 from .keep_open import KeepOpen
-from .lookup import PortalAccess, StatisticsLookup
+from .lookup import PortalAccess, StatisticsLookup, Turns
 from .page import Page
 from .support import CallFacts
 from .teller import Teller
@@ -42,7 +43,8 @@ class Card:
     id, and ``page_id`` names this page's own entries).  The conversation with
     the portal's call statistics is :class:`StatisticsLookup`'s, and what the
     page hears besides the drawing :class:`Teller`'s; the card only wires them
-    to its events.
+    to its events.  The "Earlier" line's question is :class:`EarlierCalls`',
+    which the card asks from its tick, never from an event.
     """
 
     def __init__(self, view: CardView, page: Page, logs: Mapping[str, str] | None = None,
@@ -63,7 +65,10 @@ class Card:
         #: Events handled before the call id was known (:meth:`_pick_up` replays them).
         self.early: list[Event] = []
         self.rows = quick.Rows()
-        self.lookup = StatisticsLookup(portal, self)
+        turns = Turns()  # the lookup and the "Earlier" line never ask the portal at once
+        self.lookup = StatisticsLookup(portal, self, turns)
+        self.earlier = EarlierCalls(portal.spawn if portal is not None else None, self, turns,
+                                    lambda: self.lookup.running)
         self.teller = Teller(page, view)
 
     def receive(self, kind: object, payload_json: object, at: object) -> None:
@@ -89,6 +94,9 @@ class Card:
                 self._opened(event)
             if before.call_id is None:
                 self._pick_up(event)
+            if isinstance(event, EntityChanged):
+                self.earlier.know_number(event.phone_number)
+            self.earlier.reserve(self.lookup.session)  # its space only: the question waits for a tick
             learned = replay.learned(event)
             if learned is not None and self.timeline.call_id is not None:
                 self.page.log(*learned, event.at)  # so that the log alone rebuilds the card
@@ -102,6 +110,7 @@ class Card:
     def _opened(self, event: CardOpened) -> None:
         """What the init data says beyond the timeline: the portal's REST, the call's facts, the settings."""
         self.lookup.open(event)
+        self.earlier.know_number(event.phone_number)
         self.facts = CallFacts(event.phone_number or self.facts.phone_number,
                                event.direction or self.facts.direction)
         if event.app_options is not None:
@@ -174,6 +183,7 @@ class Card:
             now = self.page.now()
             self.view.lookup_try = self.lookup.attempt
             self.view.render(self.timeline, now)
+            self.view.show_earlier(self.earlier.state)
             self.page.send_drawing()
             self.teller.announce(self.timeline, self.settings)
             self.teller.publish(self.timeline, self.facts, self.settings, now, throttle=True)
@@ -182,8 +192,10 @@ class Card:
             self.page.warn(f"Call Timeline: drawing failed: {describe_error(error)}")
 
     def tick(self) -> None:
-        """Advance the live timers and save (called by the page every :data:`TICK_MS`)."""
+        """Advance the live timers and save (called by the page every :data:`TICK_MS`); ask for the
+        earlier calls once they are due (the first tick comes after Python is live)."""
         try:
+            self.earlier.start_if_due(self.lookup.session)
             self._hold()
             now = self.page.now()
             self.view.tick(self.timeline, now)
@@ -208,7 +220,7 @@ def main(boot_json: str = "{}") -> object:
     page = bridge.page()
     portal = PortalAccess(bridge.post_form, asyncio.ensure_future, asyncio.sleep, bridge.refresh_auth)
     page_id = boot.get("page")
-    card = Card(CardView(page.document, page.root, page.clock, page.day), page, replay.logs(boot),
+    card = Card(CardView(page.document, page.root, page.clock, page.day, page.short), page, replay.logs(boot),
                 page_id if isinstance(page_id, str) else "", portal)
     card.redraw()
     bridge.every(TICK_MS, card.tick)

@@ -7,6 +7,7 @@ holds the conversation, which runs in the background beside the card.
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -56,9 +57,47 @@ class Owner(Protocol):
     def redraw(self) -> None: ...
 
 
-async def _ask(session: client.Session, call_id: str) -> statistics.Reply:
-    """One question to the call statistics, and what its reply means."""
-    return statistics.read_reply(await session.call(statistics.METHOD, statistics.params(call_id)), call_id)
+class Turns:
+    """The card's requests to the portal, one at a time, in the order they asked.
+
+    The end-of-call lookup and the "Earlier" line (:mod:`.earlier`) both
+    ask call statistics, and the portal counts every request against one
+    limit: sent together they could spend it at once.  ``async with turns:``
+    waits for the request before it to be answered.  A waiter's future is
+    made in the loop it waits in, when it waits.
+    """
+
+    def __init__(self) -> None:
+        self.taken = False
+        self.waiting: deque[asyncio.Future[None]] = deque()
+
+    async def __aenter__(self) -> None:
+        if not self.taken:
+            self.taken = True
+            return
+        turn = asyncio.get_running_loop().create_future()
+        self.waiting.append(turn)
+        try:
+            await turn  # handed over by the request before: still taken
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():
+                await self.__aexit__()  # handed over, then cancelled: pass the turn on
+            raise
+
+    async def __aexit__(self, *_: object) -> None:
+        while self.waiting:
+            turn = self.waiting.popleft()
+            if not turn.done():  # a cancelled waiter has no turn to take
+                turn.set_result(None)
+                return
+        self.taken = False
+
+
+async def _ask(session: client.Session, call_id: str, turns: Turns) -> statistics.Reply:
+    """One question to the call statistics, in its turn, and what its reply means."""
+    async with turns:
+        reply = await session.call(statistics.METHOD, statistics.params(call_id))
+    return statistics.read_reply(reply, call_id)
 
 
 class StatisticsLookup:
@@ -77,9 +116,11 @@ class StatisticsLookup:
     memory only.
     """
 
-    def __init__(self, access: PortalAccess | None, owner: Owner):
+    def __init__(self, access: PortalAccess | None, owner: Owner, turns: Turns | None = None):
         self.access = access
         self.owner = owner
+        #: Shared with the card's other requests to the portal (see :class:`Turns`).
+        self.turns = turns or Turns()
         self.session: client.Session | None = None
         self.running = False
         #: Whether a card opened ``idle`` has asked once if its call has ended already.
@@ -128,7 +169,7 @@ class StatisticsLookup:
             owner.handle(StatisticsRequested(now(), probe=True))
             if owner.timeline.lookup is not LookupState.PROBE:
                 return
-            reply = await _ask(session, call_id)
+            reply = await _ask(session, call_id, self.turns)
             if isinstance(reply, statistics.Found):
                 owner.handle(StatisticsFound(now(), reply.failed_code, reply.reason))
                 return
@@ -160,7 +201,7 @@ class StatisticsLookup:
                     return  # a new attempt began, or the answer came another way
                 self.attempt = (attempt, tries)
                 owner.redraw()
-                reply = await _ask(session, call_id)
+                reply = await _ask(session, call_id, self.turns)
                 if isinstance(reply, statistics.Found):
                     owner.handle(StatisticsFound(now(), reply.failed_code, reply.reason))
                     return

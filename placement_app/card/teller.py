@@ -72,7 +72,7 @@ class Teller:
         """
         shape = (len(timeline.entries), timeline.dropped > 0, timeline.lost > 0, timeline.outcome,
                  timeline.lookup, timeline.failure_reason, holding, self.view.lang,
-                 self.view.problem, self.summarised is not None)
+                 self.view.problem, self.summarised is not None, self.view.earlier.shown)
         if shape != self.shape:
             self.shape = shape
             self.page.fit()

@@ -29,6 +29,7 @@ from ..core.timeline import (
     StateSpan,
     Timeline,
 )
+from . import earlier
 
 Element = Any  # a DOM element (JsProxy in the browser)
 
@@ -237,13 +238,15 @@ class CardView:
     """Draws a :class:`Timeline` into ``root`` and keeps it current."""
 
     def __init__(self, document: Any, root: Element, clock: i18n.ClockFormat | None = None,
-                 day: i18n.DayFormat | None = None):
-        """``clock`` writes times and ``day`` days (the browser's ``Intl`` in the card, in the
-        operator's time zone; plain ones at UTC in tests)."""
+                 day: i18n.DayFormat | None = None, short: i18n.ShortFormat | None = None):
+        """``clock`` writes times, ``day`` days and ``short`` the "Earlier" line's short times and
+        dates (the browser's ``Intl`` in the card, in the operator's time zone; plain ones at UTC
+        in tests)."""
         self.document = document
         self.root = root
         self.clock = clock or i18n.plain_clock()
         self.day = day or i18n.plain_day()
+        self.short = short or i18n.plain_short()
         self.tag = i18n.locale_tag(None)
         self.lang: str | None = None
         self.portal_lang: str | None = None
@@ -281,6 +284,10 @@ class CardView:
         self.lost = slot("p", "lost")
         self.dropped = slot("p", "dropped")
         self.list = slot("ol", "entries")
+        #: The number's earlier calls, under the timeline (:mod:`.earlier`).
+        self.earlier = slot("p", "earlier")
+        self.earlier.show(False)
+        self.earlier_drawn: tuple[object, ...] | None = None
         self.rows: list[tuple[Entry, Row]] = []
         self.spare: list[Row] = []
         self.shown_dropped = 0
@@ -378,6 +385,22 @@ class CardView:
                     if entry is current:
                         row.duration.set(i18n.format_duration(current.duration(now)))
                     break
+
+    def show_earlier(self, state: earlier.Earlier | None) -> None:
+        """The "Earlier" line: its space from the moment it is due, then its words (as text)."""
+        self.earlier.show(state is not None)
+        drawn = (state, self.lang, self.settings)
+        if state is None or drawn == self.earlier_drawn:
+            return
+        self.earlier_drawn = drawn
+        formats = earlier.Formats(self.day, self.short, self.tag, self.settings.hour12)
+        lang, settings = self.lang, self.settings
+
+        def label(code: str) -> str:
+            return code_line(code, lang, settings)[0].label
+
+        self.earlier.set(earlier.line(state, lang, label, formats))
+        self.earlier.set_class(f"earlier earlier-{state.status.value}")
 
     def show_hold(self, closes_in_ms: float | None) -> None:
         """The "kept open" notice and its "Done" button, while a failed call's outcome is shown."""

@@ -358,6 +358,38 @@ def plain_clock(utc_offset_minutes: int = 0) -> ClockFormat:
     return clock
 
 
+#: Writes a moment briefly for a BCP 47 tag, in the operator's zone: ``kind`` names the
+#: :data:`SHORT_OPTIONS` (a ``"time"``, ``10:02``, in 12 or 24 hours as ``hour12`` says or the
+#: locale's custom; a ``"date"``, ``3 Dec``), for the card's "Earlier" line.
+ShortFormat = Callable[[float, str, bool | None, str], str]
+#: The ``Intl.DateTimeFormat`` options of each kind of :data:`ShortFormat`.
+SHORT_OPTIONS: dict[str, dict[str, object]] = {"time": {"timeStyle": "short"},
+                                               "date": {"day": "numeric", "month": "short"}}
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def short_options(kind: str, hour12: bool | None) -> dict[str, object]:
+    """The ``Intl`` options of a :data:`ShortFormat` kind; a time's hours forced as the clock's are."""
+    forced = {} if kind != "time" or hour12 is None else {"hourCycle": HOUR_CYCLES[hour12]}
+    return {**SHORT_OPTIONS[kind], **forced}
+
+
+def plain_short(utc_offset_minutes: int = 0) -> ShortFormat:
+    """Short times and dates without ``Intl``, at a fixed offset from UTC, in English: for CPython
+    (the tests); the browser's (``browser.bridge.intl_short``) speaks the locale."""
+    def short(epoch_ms: float, tag: str, hour12: bool | None, kind: str) -> str:
+        try:
+            moment = datetime.fromtimestamp(epoch_ms / 1000, tz=UTC) + timedelta(minutes=utc_offset_minutes)
+        except (OverflowError, OSError, ValueError):
+            return "—"
+        if kind == "date":
+            return f"{moment.day} {_MONTHS[moment.month - 1]}"
+        if hour12:
+            return f"{(moment.hour - 1) % 12 + 1}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+        return f"{moment.hour:02d}:{moment.minute:02d}"
+    return short
+
+
 #: Writes the day a moment falls on in the operator's time zone, with that zone's offset from UTC
 #: at the moment: ``2026-11-29 (UTC+03:00)`` (for support, who may work in another zone).
 DayFormat = Callable[[float], str]

@@ -31,6 +31,11 @@ LANGUAGE_CHOICES = ("portal", *SUPPORTED)
 #: "locale": as the card's language writes times (``Intl``); the others force 24 or 12 hours.
 CLOCK_CHOICES = ("locale", "24h", "12h")
 KEEP_OPEN_MINUTES = (1, 60)
+#: How many days back the card's "Earlier" line may look (the portal keeps call statistics longer,
+#: but one request of 50 records is all the line asks for).
+EARLIER_DAYS = (1, 90)
+#: The "Earlier" line's settings, which values stored before them lack.
+EARLIER_FIELDS = ("earlier_calls", "earlier_days")
 MAX_OVERRIDES = 50
 MAX_EXPECTED = 30
 MAX_LABEL = 80
@@ -71,6 +76,9 @@ class Settings:
     expected_codes: frozenset[str] = field(default_factory=frozenset)
     show_client_changes: bool = True
     clock: str = "locale"
+    #: The card's "Earlier" line: this number's recent calls from call statistics, and how many days back.
+    earlier_calls: bool = True
+    earlier_days: int = 30
 
     def override(self, code: str | None, lang: str = "") -> Override | None:
         """The admin's words for ``code`` in ``lang`` (the language the card speaks), if any.
@@ -284,9 +292,9 @@ def parse_codes(text: object) -> tuple[frozenset[str], list[FieldError]]:
 def from_form(form: Mapping[str, object]) -> Settings | Errors:
     """Settings from the form's values, or every field's problems (then nothing is saved).
 
-    While the card is not kept open the minutes field is disabled, so its
-    value cannot be corrected there: if it is unusable, the default is kept
-    rather than refusing the save.
+    While the card is not kept open the minutes field is disabled (and the
+    days while the "Earlier" line is off), so its value cannot be corrected
+    there: if it is unusable, the default is kept rather than refusing the save.
     """
     return _checked(form, stored=False)
 
@@ -299,20 +307,17 @@ def _checked(form: Mapping[str, object], *, stored: bool) -> Settings | Errors:
     clock = form.get("clock")
     if clock not in CLOCK_CHOICES:
         errors["clock"] = [_error("settings.error.choice")]
-    for name in ("keep_open", "show_client_changes"):
+    # Absent, the "Earlier" line's fields keep their defaults: settings stored before they existed.
+    form = {**form, **{name: getattr(DEFAULTS, name) for name in EARLIER_FIELDS if form.get(name) is None}}
+    for name in ("keep_open", "show_client_changes", "earlier_calls"):
         if not isinstance(form.get(name), bool):
             errors[name] = [_error("settings.error.choice")]
-    minutes_text = form.get("keep_open_minutes")
-    minutes = 0
-    if isinstance(minutes_text, int) and not isinstance(minutes_text, bool):
-        minutes_text = str(minutes_text)
-    if isinstance(minutes_text, str) and re.fullmatch(r"\s*\d{1,4}\s*", minutes_text):
-        minutes = int(minutes_text)
-    low, high = KEEP_OPEN_MINUTES
-    if not low <= minutes <= high:
-        if stored or form.get("keep_open") is not False:
-            errors["keep_open_minutes"] = [_error("settings.error.minutes", low=low, high=high)]
-        minutes = DEFAULTS.keep_open_minutes
+    minutes = _bounded_number(form.get("keep_open_minutes"), KEEP_OPEN_MINUTES, DEFAULTS.keep_open_minutes,
+                     "keep_open_minutes", "settings.error.minutes",
+                     errors if stored or form.get("keep_open") is not False else None)
+    days = _bounded_number(form.get("earlier_days"), EARLIER_DAYS, DEFAULTS.earlier_days,
+                  "earlier_days", "settings.error.earlier_days",
+                  errors if stored or form.get("earlier_calls") is not False else None)
     overrides, problems = parse_overrides(form.get("overrides", []), typed=not stored)
     errors.update(problems)
     expected, expected_problems = parse_codes(form.get("expected_codes", ""))
@@ -322,7 +327,27 @@ def _checked(form: Mapping[str, object], *, stored: bool) -> Settings | Errors:
         return errors
     return Settings(language=str(language), keep_open=bool(form["keep_open"]), keep_open_minutes=minutes,
                     overrides=overrides, expected_codes=expected,
-                    show_client_changes=bool(form["show_client_changes"]), clock=str(clock))
+                    show_client_changes=bool(form["show_client_changes"]), clock=str(clock),
+                    earlier_calls=bool(form["earlier_calls"]), earlier_days=days)
+
+
+def _bounded_number(value: object, bounds: tuple[int, int], default: int, name: str, key: str,
+           errors: Errors | None) -> int:
+    """A whole number within ``bounds`` as typed (or stored), else ``default``.
+
+    A field the form disables while its switch is off cannot be corrected
+    there, so then (``errors`` is ``None``) an unusable value quietly keeps
+    the default rather than refusing the save.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    number = int(value) if isinstance(value, str) and re.fullmatch(r"\s*\d{1,4}\s*", value) else 0
+    low, high = bounds
+    if low <= number <= high:
+        return number
+    if errors is not None:
+        errors[name] = [_error(key, low=low, high=high)]
+    return default
 
 
 def to_form(settings: Settings) -> dict[str, object]:
@@ -335,6 +360,8 @@ def to_form(settings: Settings) -> dict[str, object]:
         "expected_codes": ", ".join(sorted(settings.expected_codes)),
         "show_client_changes": settings.show_client_changes,
         "clock": settings.clock,
+        "earlier_calls": settings.earlier_calls,
+        "earlier_days": str(settings.earlier_days),
     }
 
 
@@ -382,7 +409,8 @@ def load(app_options: object) -> Loaded:
             or not all(isinstance(code, str) for code in expected):
         return Loaded(DEFAULTS, Problem.CORRUPT)
     form = {name: stored.get(name) for name in
-            ("language", "keep_open", "keep_open_minutes", "show_client_changes", "clock")}
+            ("language", "keep_open", "keep_open_minutes", "show_client_changes", "clock",
+             "earlier_calls", "earlier_days")}
     form.update(overrides=overrides, expected_codes=" ".join(expected))
     settings = _checked(form, stored=True)
     if not isinstance(settings, Settings) or len(settings.overrides) != len(overrides):

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Dialog, FrameLocator, Locator, Page, expect
 
 from build import ROOT
-from emulator.driver import ALL_EVENTS, WorkerClock, app_frame, sync_with_portal
+from emulator.driver import ALL_EVENTS, WorkerClock, app_frame, sync_with_portal, wait_for
 from emulator.portal import Portal
 from emulator.server import Servers
 from placement_app.core import codes, i18n, settings
@@ -37,7 +37,7 @@ def wait_status(page: Page, tone: str, timeout: int = 60_000, saying: str | None
     """The status line once it has ``tone`` (and says ``saying``: after *Try again* the old
     error still has the tone until the new one replaces it)."""
     status = app(page).locator(f"#status[data-tone={tone}]", has_text=saying)
-    status.wait_for(timeout=timeout)
+    wait_for(status, timeout=timeout)
     return status.inner_text()
 
 
@@ -50,7 +50,7 @@ def open_settings(page: Page, admin: bool = True, lang: str = "en") -> None:
     """The settings page, once Python has drawn it: the form for an admin, the settings as text for others."""
     page.evaluate("options => emulator.openPage('settings', options)", {"admin": admin, "lang": lang})
     drawn = "#settings[data-ready=editable]" if admin else "#summary[data-ready]"
-    app(page).locator(drawn).wait_for(timeout=60_000)
+    wait_for(app(page).locator(drawn), timeout=60_000)
 
 
 def fill_settings(page: Page, **values: object) -> None:
@@ -99,7 +99,7 @@ def save(page: Page) -> str:
 def play_card(page: Page, lang: str = "en") -> None:
     page.evaluate("options => emulator.openCard(options)", {"state": "idle", "lang": lang})
     page.wait_for_function("names => names.every(name => emulator.bound(name) === 1)", arg=list(ALL_EVENTS))
-    app(page).locator("html[data-engine=python]").wait_for(timeout=60_000)
+    wait_for(app(page).locator("html[data-engine=python]"), timeout=60_000)
 
 
 def commands(page: Page) -> list[str]:
@@ -110,7 +110,7 @@ def test_fresh_portal_offers_install_and_install_binds_the_tab_once(
         page: Page, fresh_portal: Servers) -> None:
     page.goto(fresh_portal.emulator_url)  # as a newcomer: the emulator starts by itself
     offer = page.locator("#frame-slot .offer button")
-    offer.wait_for()
+    wait_for(offer)
     assert page.locator("#frame-slot iframe").count() == 0  # no tab before the app is installed
     offer.click()
     text = wait_status(page, "ok")
@@ -201,7 +201,7 @@ def test_admin_saves_settings_and_the_next_card_follows_them(
     page.evaluate("emulator.setCallState('connecting')")
     page.evaluate("emulator.changeClient()")
     page.evaluate("emulator.endCall('failed', '486')")
-    card.locator(".outcome-failed").wait_for(timeout=20_000)
+    wait_for(card.locator(".outcome-failed"), timeout=20_000)
     assert card.locator(".outcome").inner_text() == "Линия занята"  # forced Russian, own label
     assert card.locator(".entry.state-idle .detail").last.inner_text().startswith("486 · Линия занята")
     assert card.locator(".failure-next").inner_text() == "Что сделать: Запланируйте обратный звонок в CRM"
@@ -214,7 +214,7 @@ def test_admin_saves_settings_and_the_next_card_follows_them(
     assert re.search(r"через (3:00|2:[45]\d)\.$", card.locator(".hold-text").inner_text())
     assert page.evaluate("emulator.tryClose()") is False  # the portal cannot close it now
     done.click()
-    page.locator("#frame-slot iframe").wait_for(state="detached")  # the portal closes the card at once
+    wait_for(page.locator("#frame-slot iframe"), state="detached")  # the portal closes the card at once
     assert page.evaluate("emulator.closed.at(-1).why") == "enableAutoClose"
 
     # An expected outcome is drawn neutrally and lets go at once (a browser call failure: the
@@ -222,7 +222,7 @@ def test_admin_saves_settings_and_the_next_card_follows_them(
     play_card(page, lang="en")
     page.evaluate("emulator.setCallState('connecting')")
     page.evaluate("emulator.endCall('webrtc', '487')")
-    card.locator(".outcome-expected").wait_for(timeout=20_000)
+    wait_for(card.locator(".outcome-expected"), timeout=20_000)
     assert card.locator(".outcome").inner_text() == "Отменён"  # neutral: .outcome-expected
     assert card.locator(".failure.code-expected").is_visible()
     # The card sends its frame commands before it draws the event: the portal has them all.
@@ -239,7 +239,7 @@ def test_a_fresh_install_writes_times_as_the_language_does_in_the_card_and_its_q
     play_card(page, lang=lang)
     card = app(page)
     page.evaluate("emulator.setCallState('connecting', '', 'array')")
-    card.locator(".entry.state-connecting .clock").wait_for()
+    wait_for(card.locator(".entry.state-connecting .clock"))
     python = card.locator(".entry.state-connecting .clock").inner_text()
     assert re.fullmatch(pattern, python), python
     quick = app_frame(page).evaluate(
@@ -276,7 +276,7 @@ def test_kept_open_card_closes_when_the_admins_time_is_up(installed: Page, fresh
     assert "enableAutoClose" not in commands(page)
 
     worker.advance(app_frame(page), 15_000)  # the admin's minute is up
-    page.locator("#frame-slot iframe").wait_for(state="detached")
+    wait_for(page.locator("#frame-slot iframe"), state="detached")
     assert page.evaluate("emulator.closed.at(-1).why") == "enableAutoClose"
     assert commands(page).count("enableAutoClose") == 1
 

@@ -6,13 +6,26 @@ from collections.abc import Callable
 
 import pytest
 
-from emulator.driver import CallCard
+from emulator.driver import CallCard, wait_for
 
 
 @pytest.fixture
 def call(call_on_each_start_path: CallCard) -> CallCard:
     """Every test here runs on both start-up paths: from the build's snapshot and the normal way."""
     return call_on_each_start_path
+
+
+def open_with_time_limit(call: CallCard, state: str, limit_ms: int) -> None:
+    """Open a card whose page gives Python ``limit_ms`` to start, and let that time pass at once.
+
+    The limit is a timer of the card's page, which Playwright's clock reaches: the clock runs
+    through it as soon as the page has set it (it says it is loading in the same task, or has
+    already given up).
+    """
+    call.page.clock.install()
+    call.open(state, url=call.servers.app_url + f"?python_timeout={limit_ms}")
+    wait_for(call.card.locator("#quick-notice:not(:empty)"), state="attached")
+    call.page.clock.run_for(limit_ms)
 
 
 def break_wasm(call: CallCard) -> None:
@@ -36,13 +49,13 @@ def no_webassembly(call: CallCard) -> None:
 def test_the_quick_view_shows_states_and_code_when_python_cannot_start(
         call: CallCard, breakage: Callable[[CallCard], None]) -> None:
     breakage(call)
-    call.open("idle", url=call.servers.app_url + "?python_timeout=3000")
+    open_with_time_limit(call, "idle", 3000)
     call.state("connecting")
-    call.card.locator("html[data-engine=quick]").wait_for(timeout=20_000)
+    wait_for(call.card.locator("html[data-engine=quick]"), timeout=20_000)
     notice = call.card.locator("#quick-notice").inner_text()
     assert notice.startswith("The full timeline could not start; call states are still shown.")
     call.state("idle", "486", wire="array")
-    call.card.locator("#quick-code").wait_for()
+    wait_for(call.card.locator("#quick-code"))
     # Python's words: a busy line if it failed at once, declined if it had rung a second first
     # (how long Python took to fail decides which; both views follow the one rule, timeline.rang).
     headline = call.card.locator("#quick-state").inner_text()
@@ -60,10 +73,10 @@ def test_the_quick_view_shows_states_and_code_when_python_cannot_start(
 
 def test_unlisted_code_is_decoded_by_class_without_python(call: CallCard) -> None:
     break_wasm(call)
-    call.open("connecting", url=call.servers.app_url + "?python_timeout=3000")
-    call.card.locator("html[data-engine=quick]").wait_for(timeout=20_000)
+    open_with_time_limit(call, "connecting", 3000)
+    wait_for(call.card.locator("html[data-engine=quick]"), timeout=20_000)
     call.state("idle", "599", wire="array")
-    call.card.locator("#quick-code").wait_for()
+    wait_for(call.card.locator("#quick-code"))
     assert call.card.locator("#quick-code").inner_text() == "Code 599"
     last_row = call.card.locator("#quick-log .quick-detail").all_inner_texts()[-1]
     assert last_row == "599 · Phone network failure"
@@ -71,9 +84,9 @@ def test_unlisted_code_is_decoded_by_class_without_python(call: CallCard) -> Non
 
 def test_slow_python_takes_over_after_the_time_limit_with_nothing_lost(call: CallCard) -> None:
     release = call.hold_python()
-    call.open("idle", url=call.servers.app_url + "?python_timeout=1000")
+    open_with_time_limit(call, "idle", 1000)
     call.state("connecting")
-    call.card.locator("html[data-engine=quick]").wait_for(timeout=20_000)
+    wait_for(call.card.locator("html[data-engine=quick]"), timeout=20_000)
     call.state("idle", "486", wire="array")
     release()
     call.wait_for_python()
@@ -92,16 +105,16 @@ def test_a_bad_time_limit_in_the_url_is_ignored(call: CallCard) -> None:
 
 def test_the_quick_view_judges_a_second_attempt_on_its_own(call: CallCard) -> None:
     break_wasm(call)
-    call.open("idle", url=call.servers.app_url + "?python_timeout=2000")
-    call.card.locator("html[data-engine=quick]").wait_for(timeout=20_000)
+    open_with_time_limit(call, "idle", 2000)
+    wait_for(call.card.locator("html[data-engine=quick]"), timeout=20_000)
     call.state("connecting")
     call.state("idle", "", wire="array")
-    call.card.locator("#quick-code").wait_for()
+    wait_for(call.card.locator("#quick-code"))
     assert call.card.locator("#quick-code").inner_text() == "Reason not reported"
     call.state("connecting")
     call.state("connected")
     call.state("idle", "", wire="array")
-    call.card.locator("#quick-state.state-idle").wait_for()
+    wait_for(call.card.locator("#quick-state.state-idle"))
     assert not call.card.locator("#quick-code").is_visible()
     assert call.card.locator("#quick-log .quick-what").all_inner_texts() == [
         "Waiting for the call (since the card opened)", "Ringing", "Call ended",
@@ -113,6 +126,6 @@ def test_the_quick_view_follows_the_portal_language_through_the_shared_aliases(c
     call.open("idle", lang="by", url=call.servers.app_url + "?python_timeout=2000")
     call.state("connecting")
     call.state("idle", "486", wire="array")
-    call.card.locator("#quick-code").wait_for()
+    wait_for(call.card.locator("#quick-code"))
     assert call.card.locator("#quick-code").inner_text() == "Код 486"
     assert call.card.locator("#quick-state").inner_text() == "Занято"

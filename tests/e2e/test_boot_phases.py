@@ -33,6 +33,7 @@ from emulator.driver import (
     Sent,
     check_timeline,
     cross_site_servers,
+    wait_for,
 )
 from emulator.server import Servers
 
@@ -127,7 +128,7 @@ def test_events_in_every_phase_of_start_up_are_shown_once_in_order_on_time(call:
     play.state_change(BEFORE_INIT_DATA, "connecting")
     play.client(BEFORE_INIT_DATA)
     play.state_change(BEFORE_INIT_DATA, "connected", wire="array")
-    call.card.locator("#quick-state.state-connected").wait_for()  # the quick view, at once
+    wait_for(call.card.locator("#quick-state.state-connected"))  # the quick view, at once
     release_init_data()
     call.wait_for_mark("init-data")
 

@@ -13,7 +13,7 @@ import re
 
 from playwright.sync_api import Page, Route
 
-from emulator.driver import STATE_CHANGED, CallCard
+from emulator.driver import STATE_CHANGED, CallCard, wait_for
 from emulator.server import Servers
 
 FLOOD = """count => {
@@ -46,20 +46,20 @@ def test_a_flood_while_python_starts_drops_the_oldest_and_says_how_many(call: Ca
     call.open("idle")
     call.page.evaluate(FLOOD, 2500)
     dropped_line = call.frame.locator(".quick-dropped")
-    dropped_line.wait_for()
+    wait_for(dropped_line)
     quick = re.search(r"the oldest (\d+) events were dropped", dropped_line.inner_text())
     assert quick is not None
     release()
     call.wait_for_python()
     lost = call.card.locator("#timeline .lost")
-    lost.wait_for()
+    wait_for(lost)
     shown = re.search(r"the oldest (\d+) events were dropped", lost.inner_text())
     assert shown is not None and shown.group(1) == quick.group(1)
     assert 500 <= int(shown.group(1)) <= 502  # the opening data is never among them
     assert call.read(".dropped")  # the timeline itself keeps its own bound
     call.state("connecting")  # the card goes on
     call.state("idle", "486", wire="array")
-    call.card.locator(".failure").wait_for()
+    wait_for(call.card.locator(".failure"))
     assert errors == []
 
 
@@ -73,10 +73,10 @@ def test_a_drawing_that_cannot_be_read_brings_the_quick_view_back(call: CallCard
     call.page.context.route("**/static/*/engine.js", spoil)
     call.open("connecting")
     call.wait_for_python()
-    call.frame.locator("#quick-notice", has_text="could not be drawn").wait_for()
+    wait_for(call.frame.locator("#quick-notice", has_text="could not be drawn"))
     assert call.frame.locator("#quick").is_visible()
     call.state("connected")
-    call.frame.locator("#quick-state", has_text="Talking").wait_for()
+    wait_for(call.frame.locator("#quick-state", has_text="Talking"))
     assert errors == []
 
 
@@ -90,11 +90,11 @@ def test_words_that_cannot_be_read_leave_bare_states_and_python_takes_over(
     release = call.hold_python()
     call.open("idle")
     call.fire(STATE_CHANGED, "connecting")
-    call.frame.locator("#quick-state", has_text="connecting").wait_for()
+    wait_for(call.frame.locator("#quick-state", has_text="connecting"))
     assert any("quick view's words are unreadable" in text for text in refused)
     release()
     call.wait_for_python()
-    call.card.locator(".entry.state-connecting").wait_for()
+    wait_for(call.card.locator(".entry.state-connecting"))
     assert call.rows() == ["Waiting for the call (since the card opened)", "Ringing"]
     assert errors == []
 
@@ -110,7 +110,7 @@ def test_the_emulator_says_when_its_server_does_not_answer(page: Page, fresh_por
         timeout=60_000)
     page.evaluate("emulator.openPage('settings')")
     settings = page.frame_locator("#frame-slot iframe")
-    settings.locator("#settings[data-ready=editable]").wait_for(timeout=60_000)
+    wait_for(settings.locator("#settings[data-ready=editable]"), timeout=60_000)
     settings.locator("#save").click()
     page.wait_for_function(
         "emulator.log.some(entry => entry.kind === 'bad' && entry.text.includes('/emulator/app-option'))")

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page
 
 from build import ROOT
-from emulator.driver import ALL_EVENTS, STATE_CHANGED, CallCard
+from emulator.driver import ALL_EVENTS, STATE_CHANGED, CallCard, wait_for
 from emulator.server import Servers
 from placement_app.core import i18n
 
@@ -45,7 +45,7 @@ def test_successful_call_shows_ring_and_talk_times(call: CallCard) -> None:
     call.state("connected")
     call.page.clock.run_for(2_100)
     call.state("idle")
-    call.card.locator(".outcome-answered").wait_for()
+    wait_for(call.card.locator(".outcome-answered"))
     # Each length between instants rounded down to their second: 1.1 s and 2.1 s read 0:01 or 0:02
     # and 0:02 or 0:03 by where the moments fall, and always add up to the whole call.
     ring, talk = call.read(".ring"), call.read(".talk")
@@ -68,7 +68,7 @@ def test_busy_call_shows_busy_reason_and_hint(call: CallCard) -> None:
     call.wait_for_python()
     call.state("connecting")
     call.state("idle", "486", wire="array")  # at once: a busy line, no ringing
-    call.card.locator(".failure").wait_for()
+    wait_for(call.card.locator(".failure"))
     assert call.read(".outcome") == "Busy"  # the label says it was not answered: nothing twice
     assert call.read(".failure-code") == "Code 486"
     assert "another call" in call.read(".failure-reason")
@@ -83,7 +83,7 @@ def test_a_486_after_ringing_is_a_declined_call_with_its_ring_time(call: CallCar
     call.wait_for_python()
     call.page.clock.run_for(12_000)
     call.state("idle", "486", wire="array")
-    call.card.locator(".failure").wait_for()
+    wait_for(call.card.locator(".failure"))
     ring = call.read(".ring")
     assert ring in ("0:12", "0:13")  # 12 s and the moments since the card opened, in whole seconds
     assert call.read(".outcome") == f"Declined after {ring} of ringing"
@@ -99,7 +99,7 @@ def test_idle_from_connecting_without_code_is_not_answered(call: CallCard) -> No
     call.wait_for_python()
     call.state("connecting")
     call.end("failed", "486")  # the code never crosses the frame
-    call.card.locator(".outcome-not_answered").wait_for()
+    wait_for(call.card.locator(".outcome-not_answered"))
     assert call.read(".outcome") == "Not answered"
     assert call.read(".failure-code") == "Reason not reported"
     assert "answered and ended" not in call.text()
@@ -111,7 +111,7 @@ def test_a_state_with_its_params_on_the_wire_reaches_python(call: CallCard) -> N
     call.open("connecting")
     call.wait_for_python()
     call.fire(STATE_CHANGED, ["idle", {"failedCode": "486"}])
-    call.card.locator(".failure").wait_for()
+    wait_for(call.card.locator(".failure"))
     assert call.read(".failure-code") == "Code 486"
     assert call.card.locator(".entry.state-idle .detail").inner_text().startswith("486 · ")
 
@@ -120,13 +120,13 @@ def test_events_before_python_is_up_are_all_shown_in_order(call: CallCard) -> No
     release = call.hold_python()
     call.open("idle")
     call.state("connecting")
-    call.card.locator("#quick-state.state-connecting").wait_for()
+    wait_for(call.card.locator("#quick-state.state-connecting"))
     assert call.card.locator("#quick-state").inner_text() == "Ringing"
     call.state("connected")
     call.page.evaluate("emulator.changeClient()")
     call.state("idle", "", wire="array")
     call.fire("CallCard::BeforeClose")
-    call.card.locator("#quick-state.state-idle").wait_for()
+    wait_for(call.card.locator("#quick-state.state-idle"))
     assert call.engine() == "loading"
     release()
     call.wait_for_python()
@@ -152,7 +152,7 @@ def test_the_card_binds_and_holds_before_it_reads_anything_and_loses_nothing_mea
     call.page.evaluate("emulator.changeClient()")
     assert call.card.locator("#quick-state.state-unknown").is_visible()  # ...and waits, undrawn
     protocol.release()
-    call.card.locator("#quick-state.state-connected").wait_for()
+    wait_for(call.card.locator("#quick-state.state-connected"))
     call.wait_for_python()
     assert call.rows() == ["Waiting for the call (since the card opened)", "Ringing", "Talking", "Client"]
 
@@ -162,12 +162,12 @@ def test_a_card_that_cannot_read_its_protocol_shows_states_only_and_says_so(call
     words) and nothing else of an event, and does not start Python."""
     call.page.context.route("**/static/*/protocol.json", lambda route: route.fulfill(body="{not json"))
     call.open("connecting")
-    call.card.locator("html[data-engine=quick]").wait_for()
+    wait_for(call.card.locator("html[data-engine=quick]"))
     assert "disableAutoClose" in call.commands()  # held all the same
     assert call.frame.locator("#quick-notice").inner_text() == (
         "The full timeline could not start; call states are still shown. (the page cannot read its protocol)")
     call.state("idle", "486", wire="array")
-    call.card.locator("#quick-state.state-idle").wait_for()
+    wait_for(call.card.locator("#quick-state.state-idle"))
     assert "486" not in call.frame.locator("#quick").inner_text()
 
 
@@ -177,7 +177,7 @@ def test_html_in_a_code_is_shown_as_text(call: CallCard) -> None:
     call.open("connecting")
     call.state("idle", HTML_CODE, wire="array")
     quick = call.card.locator("#quick-code")
-    quick.wait_for()
+    wait_for(quick)
     assert call.engine() == "loading"  # the quick view drew it
     assert quick.inner_text() == f"Unrecognised code: {HTML_CODE}"
     assert call.frame.evaluate(MARKUP) == [0, True]
@@ -195,7 +195,7 @@ def test_unknown_state_is_shown_and_the_card_keeps_going(call: CallCard) -> None
     call.fire("CallCard::CallStateChanged", "ringing")
     call.fire("CallCard::CallStateChanged", {"state": ["nested"]})
     call.state("connecting")
-    call.card.locator(".entry.state-connecting").wait_for()
+    wait_for(call.card.locator(".entry.state-connecting"))
     assert call.rows()[1:] == ["Unrecognised event", "Unrecognised event", "Ringing"]
     assert "unknown call state — ringing" in call.text()
 
@@ -206,7 +206,7 @@ def busy_call(call: CallCard, lang: str) -> None:
     call.wait_for_python()
     call.state("connecting")
     call.state("idle", "486", wire="array")
-    call.card.locator(".failure").wait_for()
+    wait_for(call.card.locator(".failure"))
 
 
 def test_russian_portal_gets_a_russian_card(call: CallCard) -> None:
@@ -237,7 +237,7 @@ def test_no_request_leaves_127_0_0_1(call: CallCard, requests_seen: Requests) ->
     call.wait_for_python()
     call.state("connected")
     call.state("idle", "486", wire="array")
-    call.card.locator(".failure").wait_for()
+    wait_for(call.card.locator(".failure"))
     assert any(url.endswith(".wasm") for url in requests_seen.urls)
     assert any("placement_app-" in url or url.endswith(".snapshot") for url in requests_seen.urls)
     assert requests_seen.outside == []

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from emulator.driver import ALL_EVENTS, CallCard
+from emulator.driver import ALL_EVENTS, CallCard, wait_for
 from emulator.server import Servers
 from placement_app.core import settings
 from placement_app.core.settings import Override, Settings
@@ -71,7 +71,7 @@ def test_the_quick_view_says_what_pythons_view_will_say(configured: CallCard) ->
     call.open("idle")
     call.state("connecting")
     call.state("idle", "486", wire="array")
-    call.card.locator("#quick-code").wait_for()
+    wait_for(call.card.locator("#quick-code"))
     assert call.engine() == "loading"  # the quick view drew it
     quick: dict[str, Any] = call.frame.evaluate(QUICK)
     assert quick["code"] == "Code 486" and quick["next"] == "Next step: Book a callback in the CRM"
@@ -87,7 +87,7 @@ def test_after_a_reload_the_quick_view_shows_the_saved_rows_at_once(call: CallCa
     call.wait_for_python()
     call.state("connecting")
     call.state("idle", "486", wire="array")
-    call.card.locator(".failure").wait_for()
+    wait_for(call.card.locator(".failure"))
     call.frame.wait_for_function("""() => Object.keys(localStorage).some((key) =>
         key.startsWith('call-timeline:v1:shown:') && localStorage.getItem(key).includes('486'))""")
     before = call.frame.evaluate(PYTHON)
@@ -95,7 +95,7 @@ def test_after_a_reload_the_quick_view_shows_the_saved_rows_at_once(call: CallCa
     call.page.evaluate("emulator.reloadCard()")
     call.page.wait_for_function("names => names.every(name => emulator.bound(name) === 1)",
                                 arg=list(ALL_EVENTS))
-    call.card.locator("#quick-log > li >> nth=2").wait_for()
+    wait_for(call.card.locator("#quick-log > li >> nth=2"))
     assert call.engine() == "loading"  # Python is still held back: the quick view drew the saved rows
     assert call.frame.evaluate(QUICK) == before
     release()
@@ -105,7 +105,7 @@ def test_after_a_reload_the_quick_view_shows_the_saved_rows_at_once(call: CallCa
 
 def test_outside_bitrix24_the_page_says_once_where_it_runs(page: Page, servers: Servers) -> None:
     page.goto(servers.app_url)
-    page.locator("#quick-notice", has_text="Bitrix24").wait_for()
+    wait_for(page.locator("#quick-notice", has_text="Bitrix24"))
     text = page.locator("body").inner_text()
     assert "This page runs inside a Bitrix24 call card." in text
     assert "Waiting for the call" not in text
@@ -140,7 +140,7 @@ def test_a_240_pixel_tab_cuts_no_duration_and_no_code(configured: CallCard) -> N
     call.page.evaluate("document.querySelector('#frame-slot iframe').style.width = '240px'")
     call.state("connecting")
     call.state("idle", LONG_CODE, wire="array")
-    call.card.locator("#quick-code").wait_for()
+    wait_for(call.card.locator("#quick-code"))
     assert call.frame.evaluate("document.documentElement.clientWidth") <= 240
     assert LONG_CODE in call.card.locator("#quick-code").inner_text()
     assert call.frame.evaluate(CLIPPED) == []
@@ -150,8 +150,8 @@ def test_a_240_pixel_tab_cuts_no_duration_and_no_code(configured: CallCard) -> N
     call.state("connected")
     call.page.evaluate("emulator.changeClient()")
     call.state("idle", LONG_CODE, wire="array")
-    call.card.locator(".entry.state-idle >> nth=-1").wait_for()
-    call.card.locator(".entries .entry.state-connected .duration", has_text=":").wait_for()
+    wait_for(call.card.locator(".entry.state-idle >> nth=-1"))
+    wait_for(call.card.locator(".entries .entry.state-connected .duration", has_text=":"))
     assert LONG_CODE in call.card.locator(".entries").inner_text()
     assert call.read(".outcome").startswith("Звонок завершён · ")
     assert LONG_CODE in call.read(".failure-reason")

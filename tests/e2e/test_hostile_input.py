@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import ConsoleMessage, Page
 
-from emulator.driver import CallCard
+from emulator.driver import CallCard, wait_for
 
 
 @pytest.fixture
@@ -91,7 +91,7 @@ def test_random_payloads_are_shown_as_text_and_the_card_still_answers(call: Call
     call.state("connected", wire="array")
     # A last event no fuzz can send: once it is drawn, every earlier one has been handled.
     call.fire("CallCard::EntityChanged", {"PHONE_NUMBER": "+70000000042"})
-    call.card.locator(".entries .entry .detail", has_text="+70000000042").wait_for()
+    wait_for(call.card.locator(".entries .entry .detail", has_text="+70000000042"))
     assert call.card.locator(".status .state-connected").is_visible()
     assert call.rows()[-2:] == ["Talking", "Client"]
     shape = call.frame.evaluate(SHAPE)
@@ -126,7 +126,7 @@ def test_messages_from_a_wrong_origin_or_window_are_ignored(call: CallCard) -> N
         })""", url)
     # The real portal is still heard; its event, sent after the forged ones, is the only one taken.
     call.state("idle", "486", wire="array")
-    call.card.locator(".failure").wait_for()
+    wait_for(call.card.locator(".failure"))
     assert call.read(".failure-code") == "Code 486"
     assert call.rows() == ["Ringing (since the card opened)", "Call ended"]
     assert call.timeline().events == 1

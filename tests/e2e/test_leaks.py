@@ -16,7 +16,7 @@ from typing import Any
 
 from playwright.sync_api import ConsoleMessage, Page
 
-from emulator.driver import ALL_EVENTS, STATE_CHANGED, CallCard
+from emulator.driver import ALL_EVENTS, STATE_CHANGED, CallCard, wait_for
 
 TOKEN = "SECRETauth0123456789abcdef"
 REFRESH = "SECRETrefresh0123456789abcdef"
@@ -88,18 +88,18 @@ def test_no_secret_reaches_the_screen_the_storage_the_console_or_the_portal(call
     })
     app_sid = call.page.evaluate("emulator.call.appSid")
     bearing_secrets(call)  # while Python starts: the quick view alone
-    call.frame.locator("#quick-log li").nth(3).wait_for()
+    wait_for(call.frame.locator("#quick-log li").nth(3))
     release()
     call.wait_for_python()
     bearing_secrets(call)  # and once Python draws
-    call.frame.locator(".notice-unrecognised").nth(6).wait_for()
+    wait_for(call.frame.locator(".notice-unrecognised").nth(6))
     assert "(hidden)" in call.text()  # where the secrets were, so the search below means something
 
     # A tab reloaded before Python ever ran there: the call's log holds its events (searched below).
     held = call.hold_python()
     reload_tab(call)
     call.fire(STATE_CHANGED, ["idle", {"failedCode": {"access_token": TOKEN}}])
-    call.frame.locator("#quick-log li").wait_for()
+    wait_for(call.frame.locator("#quick-log li"))
     reload_tab(call)
     storage = call.frame.evaluate(STORAGE)
     assert "call-timeline:v1:log:" in storage and "failedCode" in storage

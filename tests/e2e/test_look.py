@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import colorsys
 import json
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, Literal
 
 import pytest
 from playwright.sync_api import Frame, Page
 
 from build import ROOT
-from emulator.driver import CallCard, app_frame
+from emulator.driver import CallCard, WorkerClock, app_frame, wait_for
 from placement_app.core import codes, i18n, settings
 
 ARTIFACTS = ROOT / "build" / "artifacts"
 AXE = (ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text()
-SCHEMES = ("light", "dark")
+SCHEMES: tuple[Literal["light", "dark"], ...] = ("light", "dark")
 KEEP_OPEN = {"APP_OPTIONS": {settings.OPTION_NAME: settings.dumps(settings.Settings(keep_open=True))}}
 
 #: Counts every change inside the frame's live regions (aria-live, or a role that is one).
@@ -132,11 +133,13 @@ def axe(frame: Frame) -> list[str]:
             f" {v['nodes'][0]['failureSummary']}" for v in result["violations"]]
 
 
-@pytest.fixture(params=SCHEMES)
-def scheme(request: pytest.FixtureRequest, page: Page) -> str:
-    """The operator's system theme (the portal tells the frame none)."""
-    page.emulate_media(color_scheme=request.param)
-    return str(request.param)
+def schemes(page: Page, first: int = 0) -> Iterator[str]:
+    """Each of the operator's system themes in turn (the portal tells the frame none), from
+    ``SCHEMES[first]``: the page's look follows a theme at once (CSS only), so one card is
+    checked in both, and tests take turns at which theme a card opens in."""
+    for scheme in SCHEMES[first:] + SCHEMES[:first]:
+        page.emulate_media(color_scheme=scheme)
+        yield scheme
 
 
 def open_card(call: CallCard, state: str = "idle", lang: str = "en", **options: Any) -> None:
@@ -144,26 +147,30 @@ def open_card(call: CallCard, state: str = "idle", lang: str = "en", **options: 
     call.page.wait_for_function("() => emulator.bound('CallCard::CallStateChanged') === 1")
 
 
-def wait_for_ticks(frame: Frame, ticks: int) -> None:
-    """Wait until the running timer has changed ``ticks`` more times (the sign that time passed)."""
-    start = frame.evaluate("() => window.timerChanges")
-    frame.wait_for_function("want => window.timerChanges >= want", arg=start + ticks, timeout=15_000)
+def wait_for_ticks(frame: Frame, clock: WorkerClock, ticks: int) -> None:
+    """Move the card's clock a second at a time and wait until the running timer has changed each
+    time, ``ticks`` times (the sign that time passed; the card ticks four times a second)."""
+    for _ in range(ticks):
+        start = frame.evaluate("() => window.timerChanges")
+        clock.advance(frame, 1000)
+        frame.wait_for_function("want => window.timerChanges >= want", arg=start + 1, timeout=15_000)
 
 
 def test_live_region_hears_state_changes_only_never_the_timers(call: CallCard) -> None:
+    clock = WorkerClock(call.page.context)
     call.open("connecting")
     call.wait_for_python()
     frame = call.frame
-    frame.locator("#announce", has_text="Ringing").wait_for(state="attached")
+    wait_for(frame.locator("#announce", has_text="Ringing"), state="attached")
     frame.evaluate(WATCH_LIVE)
-    wait_for_ticks(frame, 5)  # five seconds of a running timer
+    wait_for_ticks(frame, clock, 5)  # five seconds of a running timer
     assert frame.evaluate("() => window.liveChanges") == []
     call.state("connected")
-    frame.locator("#announce", has_text="Talking").wait_for(state="attached")
-    wait_for_ticks(frame, 2)
+    wait_for(frame.locator("#announce", has_text="Talking"), state="attached")
+    wait_for_ticks(frame, clock, 2)
     assert frame.evaluate("() => window.liveChanges") == ["Talking"]
     call.state("idle", "486", wire="array")
-    frame.locator("#announce", has_text="Call ended").wait_for(state="attached")
+    wait_for(frame.locator("#announce", has_text="Call ended"), state="attached")
     # What is heard is the one headline the card shows (an answered call ended by 486 is not "failed").
     assert frame.evaluate("() => window.liveChanges") == ["Talking", call.read(".outcome")]
 
@@ -197,11 +204,11 @@ def test_copy_for_support_puts_the_call_on_the_clipboard_without_secrets(call: C
     secrets = call.page.evaluate("() => [emulator.call.auth, emulator.call.appSid]")
     call.state("connecting")
     call.state("idle", "603", wire="array")
-    call.card.locator(".failure-code", has_text="603").wait_for()
+    wait_for(call.card.locator(".failure-code", has_text="603"))
     button = call.card.locator("#copy-support")
     assert button.inner_text().lower() == "copy for support"
     button.click()
-    call.card.locator("#copy-support[data-copied=yes]").wait_for()
+    wait_for(call.card.locator("#copy-support[data-copied=yes]"))
     text = str(call.page.evaluate("() => navigator.clipboard.readText()"))
     lines = text.splitlines()
     call_id = call.page.evaluate("() => emulator.call.callId")
@@ -222,15 +229,20 @@ def held_open_card(call: CallCard) -> None:
     open_card(call, "connecting", initData=KEEP_OPEN)
     call.wait_for_python()
     call.end("failed", "480")  # idle, then the portal's auto-close: held, the code from statistics
-    call.card.locator(".hold .done").wait_for(timeout=20_000)
+    wait_for(call.card.locator(".hold .done"), timeout=20_000)
 
 
-def test_no_axe_violations_in_any_state_of_the_card(call: CallCard, scheme: str) -> None:
+def test_no_axe_violations_in_any_state_of_the_card(call: CallCard) -> None:
     found: dict[str, list[str]] = {}
+
+    def check(name: str) -> None:
+        for scheme in schemes(call.page, first=len(found) // 2 % 2):
+            found[f"{name} ({scheme})"] = axe(call.frame)
+
     release = call.hold_init_data()
     call.page.evaluate("() => emulator.openCard({state: 'idle'})")
     call.init_data_asked()
-    found["waiting"] = axe(call.frame)
+    check("waiting")
     release()
     call.wait_for_python()
     for name, (state, code) in {"ringing": ("connecting", ""), "talking": ("connected", ""),
@@ -240,69 +252,77 @@ def test_no_axe_violations_in_any_state_of_the_card(call: CallCard, scheme: str)
         call.state(state, code, wire="array")
         # A finished call shows its one headline instead of the state.
         shown = ".outcome:not([hidden])" if state == "idle" else f".status .state-{state}"
-        call.card.locator(shown).wait_for()
+        wait_for(call.card.locator(shown))
         if code:
-            call.card.locator(".failure-code", has_text=code).wait_for()
-        found[name] = axe(call.frame)
+            wait_for(call.card.locator(".failure-code", has_text=code))
+        check(name)
     held_open_card(call)
-    found["held open"] = axe(call.frame)
+    check("held open")
     call.page.route("**/pyodide.asm.wasm", lambda route: route.abort())
     call.page.route("**/snapshots/*.snapshot", lambda route: route.abort())
     open_card(call, "connecting", url=call.servers.app_url + "?python_timeout=1000")
-    call.card.locator("html[data-engine=quick]").wait_for(timeout=20_000)
+    wait_for(call.card.locator("html[data-engine=quick]"), timeout=20_000)
     call.state("idle", "486", wire="array")
-    call.card.locator("#quick-code").wait_for()
-    found["quick view"] = axe(call.frame)
+    wait_for(call.card.locator("#quick-code"))
+    check("quick view")
     bad = {name: problems for name, problems in found.items() if problems}
     assert not bad, json.dumps(bad, indent=1, ensure_ascii=False)
 
 
-def test_no_axe_violations_on_the_settings_and_install_pages(call: CallCard, scheme: str) -> None:
+def test_no_axe_violations_on_the_settings_and_install_pages(call: CallCard) -> None:
+    found: dict[str, list[str]] = {}
     call.page.evaluate("() => emulator.openPage('settings', {admin: true})")
     frame = app_frame(call.page)
-    frame.locator("#fields:not([disabled])").wait_for()
-    settings_page = axe(frame)
-    shot(call.page, f"look-settings-{scheme}")
-    # The page scrolls in its slider: the checks hold what is in view and nothing beside it.
-    check_look(frame, scheme, fitted=False)
+    wait_for(frame.locator("#fields:not([disabled])"))
+    for scheme in schemes(call.page):
+        found[f"settings ({scheme})"] = axe(frame)
+        shot(call.page, f"look-settings-{scheme}")
+        # The page scrolls in its slider: the checks hold what is in view and nothing beside it.
+        check_look(frame, scheme, fitted=False)
+        assert hue(frame, "#save", "backgroundColor") == "green"  # the main action, in the kit's green
     assert frame.locator("h1").inner_text() == "Call Timeline settings"
     assert frame.locator("#settings").is_visible() and frame.locator("#summary").is_hidden()
     assert frame.locator("label[for=language]").inner_text() == "Card language"
-    assert hue(frame, "#save", "backgroundColor") == "green"  # the main action, in the kit's green
     frame.locator("#keep_open").check()
     frame.locator("#keep_open_minutes").fill("0")
     frame.locator("#add-override").click()
     frame.locator("#override-rows input[data-part=code]").fill("4866")  # a row of own texts, with a message
     frame.locator("#save").click()
-    frame.locator('.error[data-for="overrides.0.code"]:not([hidden])').wait_for()
-    with_errors = axe(frame)
-    shot(call.page, f"look-settings-errors-{scheme}")
-    check_look(frame, scheme, fitted=False)
-    # In view: the first mistake, focused, its message in red beside it.
+    wait_for(frame.locator('.error[data-for="overrides.0.code"]:not([hidden])'))
+    for scheme in schemes(call.page, first=1):
+        found[f"settings with errors ({scheme})"] = axe(frame)
+        shot(call.page, f"look-settings-errors-{scheme}")
+        check_look(frame, scheme, fitted=False)
+        # The first mistake's message and the status in red.
+        assert hue(frame, '.error[data-for="keep_open_minutes"]') == "red"
+        assert hue(frame, "#status") == "red"
+    # In view: the first mistake, focused, its message beside it.
     first = frame.locator('.error[data-for="keep_open_minutes"]')
     assert first.inner_text() == "Enter a whole number of minutes from 1 to 60."
-    assert hue(frame, '.error[data-for="keep_open_minutes"]') == "red"
     assert frame.evaluate("() => document.activeElement.id") == "keep_open_minutes"
     assert frame.evaluate("""() => [...document.querySelectorAll(
       '#keep_open_minutes, .error[data-for=keep_open_minutes]')].every((e) =>
       e.getBoundingClientRect().top >= 0 && e.getBoundingClientRect().bottom <= innerHeight)""")
     assert "4866" in frame.locator('.error[data-for="overrides.0.code"]').inner_text()
-    assert hue(frame, "#status") == "red"
+    call.page.emulate_media(color_scheme="dark")  # this page opens in the dark theme
     call.page.evaluate("() => emulator.openPage('settings', {admin: false})")
     frame = app_frame(call.page)
-    frame.locator("#summary[data-ready]").wait_for()
-    read_only = axe(frame)  # the settings as text, for someone who may not change them
-    shot(call.page, f"look-settings-read-only-{scheme}")
-    check_look(frame, scheme, fitted=False)
+    wait_for(frame.locator("#summary[data-ready]"))
+    for scheme in schemes(call.page, first=1):
+        found[f"read-only ({scheme})"] = axe(frame)  # the settings as text, for one who may not change them
+        shot(call.page, f"look-settings-read-only-{scheme}")
+        check_look(frame, scheme, fitted=False)
     notice = frame.locator("#notice").inner_text()
     assert notice.startswith("Only a portal administrator can change these settings.")
     assert frame.locator("#summary dt").first.inner_text() == "Card language"
     assert frame.locator("input:visible, select:visible, textarea:visible, button:visible").count() == 0
     call.page.evaluate("() => emulator.openPage('install')")
     frame = app_frame(call.page)
-    frame.locator("#status[data-tone]:not([data-tone=busy])").wait_for()
-    install_page = axe(frame)
-    assert (settings_page, with_errors, read_only, install_page) == ([], [], [], [])
+    wait_for(frame.locator("#status[data-tone]:not([data-tone=busy])"))
+    for scheme in schemes(call.page):
+        found[f"install ({scheme})"] = axe(frame)
+    bad = {name: problems for name, problems in found.items() if problems}
+    assert not bad, json.dumps(bad, indent=1, ensure_ascii=False)
 
 
 def test_card_is_readable_240_px_wide(call: CallCard) -> None:
@@ -311,7 +331,7 @@ def test_card_is_readable_240_px_wide(call: CallCard) -> None:
     call.wait_for_python()
     call.page.clock.install()
     call.state("idle", "XQ-77-UNKNOWN-CODE", wire="array")
-    call.card.locator(".failure-code").wait_for()
+    wait_for(call.card.locator(".failure-code"))
     frame = call.frame
     assert frame.evaluate("() => innerWidth") <= 240
     clipped = frame.evaluate("""() => [...document.querySelectorAll(
@@ -367,21 +387,23 @@ def check_call_words(frame: Frame, name: str, code: str, lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "ru", "de"])
-def test_screenshots_of_calls(call: CallCard, scheme: str, lang: str) -> None:
-    for name, (state, code) in CALLS.items():
+def test_screenshots_of_calls(call: CallCard, lang: str) -> None:
+    for number, (name, (state, code)) in enumerate(CALLS.items()):
+        call.page.emulate_media(color_scheme=SCHEMES[number % 2])  # the theme the card opens in
         open_card(call, "connecting", lang=lang)
         call.wait_for_python()
         if state == "connected":
             call.state("connected")
-            call.card.locator(".status .state-connected").wait_for()
+            wait_for(call.card.locator(".status .state-connected"))
             call.state("idle")
-            call.card.locator(".outcome-answered").wait_for()
+            wait_for(call.card.locator(".outcome-answered"))
         else:
             call.state(state, code, wire="array")
-            call.card.locator(".failure-code", has_text=code).wait_for()
+            wait_for(call.card.locator(".failure-code", has_text=code))
         call.page.wait_for_function("() => emulator.commands.some(c => c.command === 'resizeWindow')")
-        # The portal has fitted the frame to the card: the picture is the whole card.
-        call.frame.wait_for_function("() => document.documentElement.scrollHeight <= innerHeight + 1")
-        shot(call.page, f"look-{name}-{lang}-{scheme}")
-        check_look(call.frame, scheme, fitted=True)
-        check_call_words(call.frame, name, code, lang)
+        for scheme in schemes(call.page, first=number % 2):
+            # The portal has fitted the frame to the card: the picture is the whole card.
+            call.frame.wait_for_function("() => document.documentElement.scrollHeight <= innerHeight + 1")
+            shot(call.page, f"look-{name}-{lang}-{scheme}")
+            check_look(call.frame, scheme, fitted=True)
+            check_call_words(call.frame, name, code, lang)

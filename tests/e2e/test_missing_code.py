@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from emulator.driver import CallCard
+from emulator.driver import CallCard, wait_for
 from emulator.server import Servers
 from placement_app.card import statistics
 
@@ -21,9 +21,9 @@ def play_lost_busy_call(call: CallCard, mode: str, delay_ms: int = 1500) -> None
 
 def test_missing_code_is_completed_from_call_statistics(call: CallCard, servers: Servers) -> None:
     play_lost_busy_call(call, "record")
-    call.card.locator(".failure-reason", has_text="Looking up the reason").wait_for()
-    call.card.locator(".failure-reason", has_text=f"attempt 1 of {len(statistics.DELAYS_MS)}").wait_for()
-    call.card.locator(".outcome-failed").wait_for(timeout=20_000)
+    wait_for(call.card.locator(".failure-reason", has_text="Looking up the reason"))
+    wait_for(call.card.locator(".failure-reason", has_text=f"attempt 1 of {len(statistics.DELAYS_MS)}"))
+    wait_for(call.card.locator(".outcome-failed"), timeout=20_000)
     assert call.read(".failure-code") == "Code 486"
     assert call.read(".outcome") == "Busy"
     assert call.read(".failure-source") == "Code from the portal's call statistics"
@@ -50,14 +50,14 @@ def test_an_error_from_call_statistics_leaves_the_entry_honest(call: CallCard, m
     console: list[str] = []
     call.page.context.on("console", lambda message: console.append(message.text))  # the worker's too
     play_lost_busy_call(call, mode)
-    call.card.locator(".failure-source", has_text=operator).wait_for(timeout=20_000)
+    wait_for(call.card.locator(".failure-source", has_text=operator), timeout=20_000)
     assert call.read(".failure-code") == "Reason not reported"
     assert call.read(".outcome") == "Not answered"
     assert "scope" not in call.text() and "authorisation" not in call.text()
     while not any(detail in text for text in console):
         call.page.context.wait_for_event("console")
     call.state("connecting")
-    call.card.locator(".entry.state-connecting >> nth=-1").wait_for()
+    wait_for(call.card.locator(".entry.state-connecting >> nth=-1"))
     assert call.read(".state") == "Ringing" and not call.card.locator(".outcome").is_visible()
 
 
@@ -65,7 +65,7 @@ def test_no_record_gives_up_after_about_fifteen_seconds(call: CallCard) -> None:
     waits = sum(statistics.DELAYS_MS) / 1000  # the card's waits between its tries
     play_lost_busy_call(call, "no-record")
     ended = time.monotonic()
-    call.card.locator(".failure-source", has_text="no record of this call").wait_for(timeout=25_000)
+    wait_for(call.card.locator(".failure-source", has_text="no record of this call"), timeout=25_000)
     took = time.monotonic() - ended
     assert waits <= took <= waits + 5, f"gave up after {took:.1f} s"
     assert call.read(".failure-code") == "Reason not reported"

@@ -30,7 +30,7 @@ from playwright.sync_api import Browser
 
 import build
 import serving
-from emulator.driver import CHROMIUM_FLAGS, CallCard, chromium_path
+from emulator.driver import CHROMIUM_FLAGS, CallCard, chromium_path, wait_for
 from emulator.server import Servers
 
 
@@ -181,7 +181,7 @@ def test_a_call_through_nginx_and_the_next_call_downloads_nothing_again(
         call.open("connecting")
         call.wait_for_python()
         call.state("idle", "486", wire="array")
-        call.card.locator(".failure").wait_for()
+        wait_for(call.card.locator(".failure"))
         assert call.read(".failure-code") == "Code 486"
         first = len(nginx.requests())
         assert any(path.endswith("pyodide.asm.wasm") and status == 200
@@ -190,7 +190,7 @@ def test_a_call_through_nginx_and_the_next_call_downloads_nothing_again(
         call.open("connecting")  # the operator's next call: a new card in the same browser
         call.wait_for_python()
         call.state("idle", "486", wire="array")
-        call.card.locator(".failure").wait_for()
+        wait_for(call.card.locator(".failure"))
         again = nginx.requests()[first:]
         assert again, "the second card made no request at all"
         downloaded = [(method, path, status) for method, path, status in again

@@ -7,7 +7,7 @@ reloaded card rebuilds the call from the log (``placement_app/card/replay.py``).
 
 from __future__ import annotations
 
-from emulator.driver import ALL_EVENTS, CallCard
+from emulator.driver import ALL_EVENTS, CallCard, wait_for
 
 BURST_THEN_RELOAD = """() => {
   emulator.setCallState('connected', '', 'state');
@@ -29,11 +29,11 @@ def test_a_burst_then_an_immediate_reload_keeps_every_event(call: CallCard) -> N
     call.open("idle")
     call.wait_for_python()
     call.state("connecting")
-    call.card.locator(".entry.state-connecting").wait_for()
+    wait_for(call.card.locator(".entry.state-connecting"))
     call.page.evaluate(BURST_THEN_RELOAD)
     reloaded(call)
     call.wait_for_python()
-    call.card.locator(".entries .entry").nth(7).wait_for()
+    wait_for(call.card.locator(".entries .entry").nth(7))
     assert call.rows() == ["Waiting for the call (since the card opened)", "Ringing", "Talking", "Client",
                            "Call ended", "Ringing", "Client", "Call ended"]
     assert call.read(".failure-code") == "Code 603"
@@ -45,15 +45,15 @@ def test_events_that_came_while_python_started_survive_a_reload(call: CallCard) 
     call.open("idle")
     call.state("connecting")
     call.state("connected")
-    call.frame.locator("#quick-log li").nth(1).wait_for()  # the page has them; Python never will
+    wait_for(call.frame.locator("#quick-log li").nth(1))  # the page has them; Python never will
     call.page.evaluate("emulator.reloadCard()")
     reloaded(call)
     release()
     call.wait_for_python()
-    call.card.locator(".entries .entry").nth(2).wait_for()
+    wait_for(call.card.locator(".entries .entry").nth(2))
     assert call.rows() == ["Waiting for the call (since the card opened)", "Ringing", "Talking"]
     call.state("idle")
-    call.card.locator(".outcome-answered").wait_for()
+    wait_for(call.card.locator(".outcome-answered"))
     calls = call.frame.evaluate("""Object.keys(localStorage).filter(key => key.includes(':log:'))
         .map(key => JSON.parse(localStorage.getItem(key))).filter(value => !Array.isArray(value))
         .map(head => head.call_id)""")

@@ -13,7 +13,7 @@ time; the card's Python, in a worker that clock does not reach, on a
 
 from __future__ import annotations
 
-from emulator.driver import CallCard, WorkerClock
+from emulator.driver import CallCard, WorkerClock, wait_for
 from placement_app.card.keep_open import FAILED_SHOW_MS
 
 BUSY_HINT = "Next step: Try again in a few minutes or book a callback."
@@ -36,7 +36,7 @@ def test_a_failed_call_shows_its_code_from_statistics_then_closes_by_itself(call
     held_at_bind(call)
     call.state("connecting")
     call.end("failed", "486")  # idle (the state alone on the wire), then the portal's auto-close
-    call.card.locator(".outcome-failed").wait_for(timeout=20_000)
+    wait_for(call.card.locator(".outcome-failed"), timeout=20_000)
     assert call.read(".outcome") == "Busy"
     assert call.read(".failure-code") == "Code 486"
     assert call.read(".failure-source") == "Code from the portal's call statistics"
@@ -65,7 +65,7 @@ def test_an_external_call_finished_busy_shows_busy(call: CallCard) -> None:
     call.wait_for_python()
     assert call.rows() == ["Talking (since the card opened)"]
     call.end("finish", "486")  # telephony.externalCall.finish writes the record, then auto-close
-    call.card.locator(".outcome-failed").wait_for(timeout=20_000)
+    wait_for(call.card.locator(".outcome-failed"), timeout=20_000)
     assert call.read(".outcome") == "Busy"
     assert call.read(".failure-code") == "Code 486"
     assert call.rows() == ["Talking (since the card opened)", "Call ended",
@@ -76,7 +76,7 @@ def test_an_external_call_finished_busy_shows_busy(call: CallCard) -> None:
 def test_a_card_opened_after_its_call_ended_shows_the_outcome(call: CallCard) -> None:
     call.open(endedWith="486")  # the tab was shown only after the call: idle, its record written
     call.wait_for_python()
-    call.card.locator(".outcome-failed").wait_for(timeout=20_000)
+    wait_for(call.card.locator(".outcome-failed"), timeout=20_000)
     assert call.read(".outcome") == "Busy"
     assert call.read(".failure-code") == "Code 486"
     assert call.rows() == ["Call ended"]  # over before the tab opened
@@ -86,7 +86,7 @@ def test_a_card_opened_before_its_call_waits_for_it(call: CallCard, servers: obj
     call.open("idle")
     call.wait_for_python()
     call.state("connecting")  # asked once at the start, found nothing, and waited
-    call.card.locator(".entry.state-connecting").wait_for()
+    wait_for(call.card.locator(".entry.state-connecting"))
     assert call.read(".state") == "Ringing" and not call.card.locator(".outcome").is_visible()
 
 
@@ -96,7 +96,7 @@ def test_a_card_whose_python_never_starts_holds_then_lets_go_after_the_end(call:
     call.open("connecting")
     held_at_bind(call)
     call.end("failed", "486")
-    call.card.locator("#quick-state.state-idle").wait_for()  # the quick view shows the end
+    wait_for(call.card.locator("#quick-state.state-idle"))  # the quick view shows the end
     assert call.engine() == "loading"
     call.page.clock.run_for(SAFETY_MS // 2)
     call.sync_with_portal()
@@ -111,7 +111,7 @@ def test_a_call_longer_than_65_s_is_still_held_at_its_end(call: CallCard) -> Non
     call.wait_for_python()
     call.page.clock.run_for(70_000)  # a long ring (a queue), on the portal's clock
     call.end("failed", "480")
-    call.card.locator(".outcome-failed").wait_for(timeout=20_000)
+    wait_for(call.card.locator(".outcome-failed"), timeout=20_000)
     assert call.closed() == []
     assert call.page.evaluate("emulator.call.closesIn") > 0  # the portal's timer runs from the end
 
@@ -129,7 +129,7 @@ def test_a_browser_call_failure_leaves_the_card_which_shows_the_outcome_and_lets
     call.open("connecting")
     call.wait_for_python()
     call.end("webrtc", "486")  # idle without a code, the portal's error screen, no auto-close
-    call.card.locator(".outcome-failed").wait_for(timeout=20_000)
+    wait_for(call.card.locator(".outcome-failed"), timeout=20_000)
     assert call.read(".failure-code") == "Code 486"
     worker.advance(call.frame, FAILED_SHOW_MS)
     call.page.wait_for_function("emulator.commands.some(c => c.command === 'enableAutoClose')")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.driver import ALL_EVENTS, CallCard
+from emulator.driver import ALL_EVENTS, CallCard, wait_for
 
 # The call's log in the card's storage, once it holds ``text``.
 LOGGED = """([text]) => Object.keys(localStorage).some((name) => name.startsWith('call-timeline:v1:log:')
@@ -34,7 +34,7 @@ def test_timeline_survives_a_reload_of_the_tab(call: CallCard) -> None:
     call.state("connecting")
     call.page.clock.run_for(1_100)
     call.state("connected")
-    call.card.locator(".entry.state-connected").wait_for()
+    wait_for(call.card.locator(".entry.state-connected"))
     wait_until_saved(call, "connected")
     before = call.card.locator(".entries .clock").all_inner_texts()
     ring = call.read(".ring")
@@ -45,7 +45,7 @@ def test_timeline_survives_a_reload_of_the_tab(call: CallCard) -> None:
     assert call.card.locator(".entries .clock").all_inner_texts() == before
     assert call.read(".ring") == ring  # as it was before the reload
     call.state("idle")
-    call.card.locator(".outcome-answered").wait_for()
+    wait_for(call.card.locator(".outcome-answered"))
     assert call.rows()[-1] == "Call ended"
 
 
@@ -53,7 +53,7 @@ def test_a_new_call_starts_a_fresh_timeline(call: CallCard) -> None:
     call.open("connecting")
     call.wait_for_python()
     call.state("idle", "486", wire="array")
-    call.card.locator(".failure").wait_for()
+    wait_for(call.card.locator(".failure"))
     wait_until_saved(call, "486")  # a saved call that a new one must not pick up
     call.open("connecting")
     call.wait_for_python()
@@ -98,11 +98,11 @@ def test_the_card_works_when_storage_is_disabled_or_full(call: CallCard, script:
     call.wait_for_python()
     call.state("connecting")
     call.state("idle", "486", wire="array")
-    call.card.locator(".failure").wait_for()
+    wait_for(call.card.locator(".failure"))
     while not any(warning in text for text in warnings):  # the card found out, and said so
         call.page.wait_for_event("console")
     reload_tab(call)  # nothing could be kept: the tab starts afresh, and still works
     assert call.rows() == ["Waiting for the call (since the card opened)"]
     call.state("connecting")
-    call.card.locator(".entry.state-connecting").wait_for()
+    wait_for(call.card.locator(".entry.state-connecting"))
     assert errors == []

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Route
 
-from emulator.driver import ENTITY_CHANGED, SNAPSHOT, CallCard
+from emulator.driver import ENTITY_CHANGED, SNAPSHOT, CallCard, wait_for
 from emulator.server import Servers
 
 #: The cards' clock stands still here (2026-11-29 10:00 UTC) but when a test moves it, so that
@@ -40,7 +40,7 @@ def play_busy_call_after_a_talk(call: CallCard) -> dict[str, object]:
     call.fire(ENTITY_CHANGED, {"CRM_ENTITY_TYPE": "CONTACT", "CRM_ENTITY_ID": 7})
     call.page.clock.run_for(1_000)
     call.state("idle", "486", wire="array")
-    call.card.locator(".failure").wait_for()
+    wait_for(call.card.locator(".failure"))
     call.wait_for_events(4)
     return {
         "rows": call.card.locator(".entries .entry").all_inner_texts(),

@@ -12,8 +12,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from emulator.driver import CallCard
+from emulator.driver import CallCard, wait_for
 from emulator.server import Servers
+from placement_app.browser.protocol import REPLY_TIMEOUT_MS
 
 
 def commands(page: Page) -> list[str]:
@@ -35,7 +36,7 @@ def lose_the_code_of_a_busy_call(call: CallCard) -> str:
 def test_the_statistics_lookup_refreshes_an_expired_token_and_finds_the_code(
         call: CallCard, servers: Servers) -> None:
     expired = lose_the_code_of_a_busy_call(call)
-    call.card.locator(".outcome-failed").wait_for(timeout=20_000)
+    wait_for(call.card.locator(".outcome-failed"), timeout=20_000)
     assert call.read(".failure-code") == "Code 486"
     assert "refreshAuth" in commands(call.page)
     fresh = call.page.evaluate("emulator.call.auth")
@@ -48,10 +49,14 @@ def test_the_statistics_lookup_refreshes_an_expired_token_and_finds_the_code(
 def test_when_the_refresh_fails_the_card_says_the_authorisation_was_refused(
         call: CallCard, answer: str) -> None:
     call.page.evaluate("answer => emulator.setRefreshAuth(answer)", answer)
+    call.page.clock.install()  # the card's wait for the portal's answer runs on this clock
     lose_the_code_of_a_busy_call(call)
+    if answer == "silent":  # the portal never answers: the card's wait runs out, all of it
+        call.page.wait_for_function("() => emulator.commands.some(c => c.command === 'refreshAuth')")
+        call.page.clock.run_for(REPLY_TIMEOUT_MS)
     # The operator's words: the refused authorisation itself is for the admin's console.
-    call.card.locator(".failure-source", has_text="refused the app's request for call statistics").wait_for(
-        timeout=30_000)
+    wait_for(call.card.locator(".failure-source", has_text="refused the app's request for call statistics"),
+             timeout=30_000)
     assert call.read(".failure-code") == "Reason not reported"
     assert commands(call.page).count("refreshAuth") == 1
 
@@ -62,7 +67,7 @@ def install_with_an_expired_token(page: Page, servers: Servers, answer: str) -> 
     page.evaluate("emulator.openPage('install', {expiredToken: true})")
     status = page.frame_locator("#frame-slot iframe").locator(
         "#status[data-tone=ok], #status[data-tone=error]")
-    status.wait_for(timeout=60_000)
+    wait_for(status, timeout=60_000)
     return status.inner_text()
 
 

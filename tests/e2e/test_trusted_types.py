@@ -12,7 +12,7 @@ from __future__ import annotations
 from playwright.sync_api import Frame, Page
 
 import serving
-from emulator.driver import CallCard, app_frame
+from emulator.driver import CallCard, app_frame, wait_for
 from emulator.server import Servers
 
 TRY_THE_SINKS = """() => {
@@ -56,7 +56,7 @@ def test_the_card_runs_python_under_trusted_types_and_refuses_every_other_sink(c
     call.open("connecting")
     call.wait_for_python()
     call.state("idle", "486", wire="array")
-    call.card.locator(".failure").wait_for()
+    wait_for(call.card.locator(".failure"))
     assert call.read(".failure-code") == "Code 486"
     assert_refused(call.frame)
     assert errors == []
@@ -65,8 +65,8 @@ def test_the_card_runs_python_under_trusted_types_and_refuses_every_other_sink(c
 def test_the_admin_pages_run_under_trusted_types(page: Page, fresh_portal: Servers) -> None:
     page.goto(fresh_portal.emulator_url + "?autostart=0")
     page.evaluate("emulator.openPage('install')")
-    page.frame_locator("#frame-slot iframe").locator("#status[data-tone=ok]").wait_for(timeout=60_000)
+    wait_for(page.frame_locator("#frame-slot iframe").locator("#status[data-tone=ok]"), timeout=60_000)
     assert_refused(app_frame(page))
     page.evaluate("emulator.openPage('settings')")
-    page.frame_locator("#frame-slot iframe").locator("#settings[data-ready]").wait_for(timeout=60_000)
+    wait_for(page.frame_locator("#frame-slot iframe").locator("#settings[data-ready]"), timeout=60_000)
     assert_refused(app_frame(page))

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from emulator.driver import ENTITY_CHANGED, RUNTIME, SNAPSHOT, CallCard
+from emulator.driver import ENTITY_CHANGED, RUNTIME, SNAPSHOT, CallCard, wait_for
 from emulator.server import Servers
 from placement_app.core import i18n, settings
 
@@ -47,7 +47,7 @@ def russian_card_before_python(call: CallCard, speaks: str = "ru") -> Iterator[C
     try:
         call.open("idle", lang="ru")
         call.init_data_asked()
-        call.card.locator("#quick-notice", has_text=i18n.text("engine.loading", speaks)).wait_for()
+        wait_for(call.card.locator("#quick-notice", has_text=i18n.text("engine.loading", speaks)))
         yield release_init_data
     finally:
         runtime.release()
@@ -105,14 +105,14 @@ def test_a_german_card_writes_clients_crm_items_and_direction_in_words(call: Cal
     call.fire(ENTITY_CHANGED, {"PHONE_NUMBER": "+4930999", "CRM_ENTITY_TYPE": "LEAD", "CRM_ENTITY_ID": 204})
     call.fire(ENTITY_CHANGED, {"PHONE_NUMBER": "unknown", "CRM_ENTITY_TYPE": "", "CRM_ENTITY_ID": 0})
     call.state("idle", "486", wire="array")
-    call.card.locator("#timeline .outcome").wait_for()
+    wait_for(call.card.locator("#timeline .outcome"))
     lead = i18n.text("client.crm", "de", type=i18n.text("crm.LEAD", "de"), id=204)
     details = call.card.locator(".entries .entry.notice .detail").all_inner_texts()
     assert details == [i18n.text("client.line", "de", number="+4930999", crm=lead),
                        i18n.text("client.no_number", "de")]
     card = call.card.locator("#card").inner_text()
     call.card.locator("#copy-support").click()
-    call.card.locator("#copy-support[data-copied=yes]").wait_for()
+    wait_for(call.card.locator("#copy-support[data-copied=yes]"))
     support = str(call.page.evaluate("() => navigator.clipboard.readText()"))
     for raw in RAW:
         assert raw not in card, raw
@@ -148,9 +148,9 @@ def test_the_frame_fits_the_card_while_the_reason_is_looked_up(call: CallCard) -
     call.wait_for_python()
     call.state("connecting")
     call.end("failed", "486")  # the code is looked up in the statistics, whose record is late
-    call.card.locator(".failure-reason", has_text=i18n.text("lookup.trying", "de", attempt=2, attempts=6)
-                      .split("…")[0]).wait_for()
-    call.card.locator("#support:not([hidden])").wait_for()
+    trying = i18n.text("lookup.trying", "de", attempt=2, attempts=6).split("…")[0]
+    wait_for(call.card.locator(".failure-reason", has_text=trying))
+    wait_for(call.card.locator("#support:not([hidden])"))
     # Inside the frame, its viewport is the height the portal gave it: fitted, it holds the card.
     call.frame.wait_for_function(
         "() => Math.abs(Math.ceil(document.body.getBoundingClientRect().height) - innerHeight) <= 1",
@@ -164,7 +164,7 @@ def test_a_held_card_keeps_its_notice_readable_240_px_wide(call: CallCard) -> No
     call.wait_for_python()
     call.state("connecting")
     call.end("failed", "486")
-    call.card.locator(".hold .done").wait_for(timeout=20_000)
+    wait_for(call.card.locator(".hold .done"), timeout=20_000)
     boxes = call.frame.evaluate("""() => ['.hold', '.hold-text', '.hold .done'].map((selector) => {
         const box = document.querySelector(selector).getBoundingClientRect();
         return { left: box.left, right: box.right, top: box.top, bottom: box.bottom, width: box.width };

@@ -147,3 +147,16 @@ test('a long call writes one part of its log and the head per event, never the w
   assert.equal(kept(store, 'c1').events.length, 1000);
   assert.ok(Math.max(...written.slice(-10)) < 5_000, `the last writes were ${written.slice(-10)} characters`);
 });
+
+test('large payloads are written in small parts: one more event never writes fifty of them', () => {
+  const store = new FakeStorage();
+  const written = [];
+  const setItem = store.setItem.bind(store);
+  store.setItem = (key, value) => { written.push(value.length); setItem(key, value); };
+  const calls = log(store, { maxEvents: 2000, maxChars: 1_000_000 });
+  calls.call('c1');
+  for (let at = 1; at <= 100; at += 1) calls.add('CallCard::CallStateChanged', JSON.stringify(['x'.repeat(5_000)]), at);
+  const { events } = kept(store, 'c1');
+  assert.deepEqual(events.map((event) => event[2]), Array.from({ length: 100 }, (_, index) => index + 1));
+  assert.ok(Math.max(...written) < 25_000, `the largest write was ${Math.max(...written)} characters`);
+});

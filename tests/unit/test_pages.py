@@ -255,6 +255,7 @@ def test_settings_page_is_text_for_others_and_refuses_their_submit() -> None:
 def test_others_see_every_setting_as_text_in_the_forms_order_and_words() -> None:
     chosen = settings.Settings(language="de", keep_open=True, keep_open_minutes=9, clock="12h",
                                expected_codes=frozenset({"603-S", "487"}), show_client_changes=False,
+                               earlier_days=14,
                                overrides=(settings.Override("486", "<b>Besetzt</b>", "Später anrufen", "de"),
                                           settings.Override("480", "", "Call back")))
     _, seen = settings_page(admin=False, options={settings.OPTION_NAME: settings.dumps(chosen)}, lang="en")
@@ -270,6 +271,8 @@ def test_others_see_every_setting_as_text_in_the_forms_order_and_words() -> None
                 {"term": "Next step", "text": "Call back"}]}]},
         {"term": "Outcomes that are not failures", "text": "487, 603-S"},
         {"term": "Show client changes in the timeline", "text": "No"},
+        {"term": "Show the client's earlier calls under the timeline", "text": "Yes"},
+        {"term": "Days of earlier calls to show", "text": "14"},
         {"term": "Time format", "text": "12-hour (2:05:09 PM)"}]
     assert seen.last("notice")["text"] == i18n.text("settings.read_only", "en")
 
@@ -283,6 +286,8 @@ def test_others_are_told_when_nothing_is_set_and_the_minutes_only_count_when_kep
         "Eigene Texte für Fehlercodes": i18n.text("settings.overrides.empty", "de"),
         i18n.text("settings.expected_codes", "de"): "—",
         "Kundenwechsel in der Chronik anzeigen": "Ja",
+        i18n.text("settings.earlier_calls", "de"): "Ja",
+        i18n.text("settings.earlier_days", "de"): "30",
         "Zeitformat": i18n.text("settings.clock.locale", "de")}
 
 

@@ -61,7 +61,8 @@ def test_the_stored_format_of_overrides_is_unchanged() -> None:
         "version": 1, "language": "ru", "keep_open": True, "keep_open_minutes": 7,
         "overrides": [{"code": "486", "label": "Line busy", "next_step": "Book a callback in the CRM"},
                       {"code": "603-S", "label": "", "next_step": "Ask for a better time"}],
-        "expected_codes": ["487", "603-S", "OTHER"], "show_client_changes": False, "clock": "12h"}
+        "expected_codes": ["487", "603-S", "OTHER"], "show_client_changes": False, "clock": "12h",
+        "earlier_calls": True, "earlier_days": 30}
 
 
 def test_overrides_and_expected_codes_answer_for_any_spelling_of_a_code() -> None:
