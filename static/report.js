@@ -72,7 +72,7 @@ const early = cache.lastOwner(site).then((owner) => (owner ? { owner, read: cach
 /** The CSV of the rows shown, as Python made it, and its file's name. */
 let csv = { name: 'report.csv', text: '' };
 
-/** Today where the browser is, `YYYY-MM-DD` (Python may count from a later portal date). */
+/** Today where the browser is, `YYYY-MM-DD`: what Python counts from until it knows the portal's date. */
 function localToday() {
   const now = new Date();
   const pad = (/** @type {number} */ value) => String(value).padStart(2, '0');
