@@ -9,7 +9,7 @@
  */
 
 /**
- * @typedef {{ chart?: unknown, days?: unknown, failed?: unknown, total?: unknown, labels?: unknown }} ChartMessage
+ * @typedef {{ chart?: unknown, days?: unknown, ticks?: unknown, failed?: unknown, total?: unknown, labels?: unknown }} ChartMessage
  * @typedef {{ destroy(): void }} Plot
  * @typedef {{ new (options: object, data: unknown[], target: HTMLElement): Plot,
  *   paths: { bars?: (options: object) => unknown }, tzDate(date: Date, zone: string): Date }} PlotLibrary
@@ -38,6 +38,10 @@ export function createCharts({ uPlot, root, token }) {
     const days = Array.isArray(message.days) ? message.days.map(String) : [];
     // Each day at its UTC midnight, shown in UTC: the dates are the portal's, not the browser's.
     const xs = days.map((day) => Date.parse(`${day}T00:00:00Z`) / 1000);
+    // The x axis speaks the page's language: each day's label as Python wrote it.
+    const ticks = Array.isArray(message.ticks) ? message.ticks.map(String) : [];
+    /** @type {Map<number, string>} */
+    const tickOf = new Map(xs.map((x, index) => [x, ticks[index] ?? '']));
     const labels = /** @type {Record<string, unknown>} */ (message.labels && typeof message.labels === 'object' ? message.labels : {});
     const ink = token('--muted');
     const axis = { stroke: ink, grid: { stroke: token('--line'), width: 1 }, ticks: { stroke: token('--line') } };
@@ -48,7 +52,10 @@ export function createCharts({ uPlot, root, token }) {
       cursor: { show: false },
       tzDate: (/** @type {number} */ seconds) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC'),
       scales: { x: { time: true }, y: { range: (/** @type {unknown} */ _u, /** @type {number} */ _min, /** @type {number} */ max) => [0, Math.max(1, max)] } },
-      axes: [axis, { ...axis, size: 48 }],
+      axes: [
+        { ...axis, values: (/** @type {unknown} */ _u, /** @type {number[]} */ splits) => splits.map((x) => tickOf.get(x) ?? '') },
+        { ...axis, size: 48 },
+      ],
       series: [
         {},
         { label: String(labels.total ?? ''), stroke: token('--ringing'), width: 2 },

@@ -35,6 +35,7 @@ const REPORT_ATTRIBUTES = new Map([
   ['data-failed', (/** @type {string} */ value) => /^\d+$/.test(value)],
   ['data-total', (/** @type {string} */ value) => /^\d+$/.test(value)],
   ['data-loaded', (/** @type {string} */ value) => /^(loading|complete|stopped)$/.test(value)],
+  ['data-day', (/** @type {string} */ value) => /^\d{4}-\d{2}-\d{2}$/.test(value)],
   ['data-first-day', (/** @type {string} */ value) => value === 'drawn'],
   ['aria-hidden', (/** @type {string} */ value) => value === 'true'],
   ['aria-pressed', (/** @type {string} */ value) => value === 'true' || value === 'false'],

@@ -10,7 +10,7 @@
  * data from outside: it is written with `value`, `textContent`, `label` and
  * `placeholder` only, never as markup.
  */
-import { runPage } from './page.js';
+import { runPage, showStatus } from './page.js';
 
 /** @param {string} id */
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -291,6 +291,9 @@ form.addEventListener('submit', (event) => {
   event.preventDefault();
   const submitted = values();
   pending = JSON.stringify(submitted);
+  // The last outcome is cleared at once: "Saved" from an earlier save must not stand for this one
+  // while Python decides (its answer fills the line again).
+  if (send) showStatus('');
   $('status').scrollIntoView({ block: 'nearest' }); // where the outcome is told, just below Save
   if (send) send('settings:submit', [submitted]);
 });

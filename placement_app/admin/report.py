@@ -4,7 +4,8 @@ Pure and fast: the report page's worker runs this over a busy portal's
 records (100,000 in a month) under Pyodide, so a record is kept as a plain
 tuple (:class:`Call`, a named tuple: cheap to make from the cache's rows and
 to walk) and :func:`aggregate` counts in one pass.  What a failure is lives
-here once (:data:`ANSWERED`); the words (codes' labels, the admin's own
+here once (:data:`ANSWERED`, and the admin's expected outcomes
+:func:`aggregate` is given); the words (codes' labels, the admin's own
 texts) are the page's: this module hands it codes, dates and IDs.
 """
 
@@ -25,7 +26,7 @@ from ..core.untrusted import clip
 #: The periods the admin chooses from, in days ending today.
 PERIODS = (7, 30, 90)
 #: The one code of a call that did not fail (``CALL_FAILED_CODE``, voximplant-statistic-get.md):
-#: every other code, ``304`` (missed) among them, counts as a failure.
+#: every other code, ``304`` (missed) among them, counts as a failure unless the admin says otherwise.
 ANSWERED = "200"
 
 #: A ``CALL_START_DATE`` as the portal gives it: ISO 8601 with its offset (the portal's time zone).
@@ -223,8 +224,13 @@ def _tallies(totals: dict[str, int], failures: dict[str, int]) -> tuple[Tally, .
     return tuple(rows)
 
 
-def aggregate(calls: Iterable[Call], *, today: str, days: int) -> Report:
+def aggregate(calls: Iterable[Call], *, today: str, days: int,
+              expected: frozenset[str] = frozenset()) -> Report:
     """Count the calls of the period: in all, by code, day, line and operator.
+
+    A call fails when its code is neither the answered one nor one of
+    ``expected``: the outcomes the admin's settings say are not failures
+    (``Settings.expected_codes``), which the card shows as expected too.
 
     One pass over the tuples, with a dictionary per count: 100,000 calls
     take well under a second in Pyodide (the bench measures it).  A call's
@@ -248,7 +254,7 @@ def aggregate(calls: Iterable[Call], *, today: str, days: int) -> Report:
         day_total[day] += 1
         line_total[line] = line_total.get(line, 0) + 1
         operator_total[operator] = operator_total.get(operator, 0) + 1
-        if code != ANSWERED:
+        if code != ANSWERED and code not in expected:
             failed += 1
             day_failed[day] += 1
             line_failed[line] = line_failed.get(line, 0) + 1

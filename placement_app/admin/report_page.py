@@ -22,7 +22,7 @@ import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -69,6 +69,8 @@ class Access:
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     refresh: client.Refresh | None = None
     now: Callable[[], float] = time.time
+    #: Dates in the page's language (the browser's ``Intl`` in the worker; plain English in tests).
+    short: i18n.ShortFormat = field(default_factory=i18n.plain_short)
 
 
 #: A DOM element and document as the report draws them (``browser.remote_dom`` in the worker, a
@@ -307,7 +309,8 @@ class ReportPage(AdminPage):
 
     def _render(self) -> None:
         today = self._day()
-        aggregated = report.aggregate(self.calls.values(), today=today, days=self.days)
+        aggregated = report.aggregate(self.calls.values(), today=today, days=self.days,
+                                      expected=self.settings.expected_codes)
         document = self.drawing.document
         content = document.createElement("div")
         content.className = "report-content"
@@ -329,12 +332,25 @@ class ReportPage(AdminPage):
         self.content = content
         self.drawing.send()
         self.post({"type": "chart", "chart": "days", "days": [row.key for row in aggregated.by_day],
+                   "ticks": [self._day_label(row.key) for row in aggregated.by_day],
                    "failed": [row.failed for row in aggregated.by_day],
                    "total": [row.total for row in aggregated.by_day],
                    "labels": {"failed": self._say("report.failed"), "total": self._say("report.calls")}})
 
     def _say(self, key: str, **values: object) -> str:
         return i18n.text(key, self.lang, **values)
+
+    def _day_label(self, day: str) -> str:
+        """A local date of the period (``2026-12-06``) as the page's language writes it (``6. Dez.``).
+
+        Formatted at noon UTC: the formatter speaks the browser's time zone, and noon is the same
+        date in every zone from UTC-12 to UTC+12.
+        """
+        try:
+            noon = datetime.fromisoformat(f"{day}T12:00:00+00:00").timestamp() * 1000
+        except ValueError:
+            return day
+        return self.access.short(noon, i18n.locale_tag(self.lang), None, "date")
 
     def _operator(self, operator: str) -> str:
         return self.names.get(operator) or operator or "—"
@@ -353,6 +369,9 @@ class ReportPage(AdminPage):
             if aggregated.total else self._say("report.no_calls")
         for note in [*self.notes, *([self.names_note] if self.names_note else [])]:
             _child(document, parent, "p", "report-note").textContent = self._say(note)
+        if self.settings.expected_codes:
+            _child(document, parent, "p", "report-note report-expected").textContent = self._say(
+                "report.expected", codes=", ".join(sorted(self.settings.expected_codes)))
 
     def _section(self, document: RemoteDocument, parent: RemoteElement, name: str) -> RemoteElement:
         section = _child(document, parent, "section", f"report-section report-{name}")
@@ -377,6 +396,11 @@ class ReportPage(AdminPage):
 
     def _by_day(self, document: RemoteDocument, parent: RemoteElement, aggregated: report.Report) -> None:
         section = self._section(document, parent, "day")
+        # The chart's key, in the colours the chart is drawn in (page.css); hidden like the chart.
+        legend = _child(document, section, "p", "chart-legend")
+        legend.setAttribute("aria-hidden", "true")
+        _child(document, legend, "span", "legend-total").textContent = self._say("report.calls")
+        _child(document, legend, "span", "legend-failed").textContent = self._say("report.failed")
         pair = _child(document, section, "div", "chart-pair")
         holder = _child(document, pair, "div", "chart")
         holder.setAttribute("data-chart", "days")
@@ -388,7 +412,8 @@ class ReportPage(AdminPage):
             tr = _child(document, body, "tr")
             day = _child(document, tr, "th")
             day.setAttribute("scope", "row")
-            day.textContent = row.key
+            day.setAttribute("data-day", row.key)
+            day.textContent = self._day_label(row.key)
             _child(document, tr, "td", "number").textContent = str(row.total)
             _child(document, tr, "td", "number").textContent = str(row.failed)
 
@@ -523,7 +548,8 @@ def main(boot_json: str = "{}") -> object:
     async def post_form(url: str, body: str) -> tuple[int, str]:
         return await bridge.post_form(url, body, HTTP_TIMEOUT_MS)
 
-    access = Access(post_form, asyncio.ensure_future, asyncio.sleep, bridge.refresh_auth)
+    access = Access(post_form, asyncio.ensure_future, asyncio.sleep, bridge.refresh_auth,
+                    short=bridge.intl_short())
     page = ReportPage(bridge.post, bridge.frame_command, access, Drawing(document, post_drawing), bridge.warn)
     return bridge.export(page.receive)
 

@@ -79,6 +79,23 @@ def table(frame: Frame, section: str) -> list[list[str]]:
     return rows
 
 
+def days(frame: Frame) -> dict[str, tuple[str, int, int]]:
+    """The by-day table: each row's date (its ``data-day``) to the text shown, its calls and failures."""
+    rows: list[list[str]] = frame.eval_on_selector_all(
+        ".report-content [data-section=day] tbody tr",
+        "rows => rows.map((row) => [row.cells[0].dataset.day,"
+        " ...[...row.cells].map((cell) => cell.textContent.trim())])")
+    return {row[0]: (row[1], int(row[2]), int(row[3])) for row in rows}
+
+
+def written(frame: Frame, day: str, lang: str) -> str:
+    """``day`` as the browser's own Intl writes a short date in ``lang`` (the chart's and the table's)."""
+    text: str = frame.evaluate(
+        "([day, lang]) => new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'short' })"
+        ".format(new Date(`${day}T12:00:00Z`))", [day, lang])
+    return text
+
+
 def statistics_requests(portal: Servers, since: int) -> list[dict[str, Any]]:
     return [entry for entry in portal.portal.rest_log[since:] if entry["method"] == STATISTICS]
 
@@ -112,8 +129,12 @@ def test_the_report_counts_lists_downloads_and_reopens_from_its_cache(
     assert shown_share(frame) == (expected.failed, expected.total)
     by_code = {row[0]: int(row[2]) for row in table(frame, "code")}
     assert by_code == {code: n for code, n in expected.by_code.items() if code != "200"}
-    assert {row[0]: (int(row[1]), int(row[2])) for row in table(frame, "day")} == {
+    shown_days = days(frame)
+    assert {day: (total, failed) for day, (_, total, failed) in shown_days.items()} == {
         day: (tally.total, tally.failed) for day, tally in expected.by_day.items()}
+    assert all(text == written(frame, day, "en") for day, (text, _, _) in shown_days.items())
+    # The chart has its key, in the page's words.
+    expect(frame.locator(".chart-legend")).to_have_text(re.compile("Calls.*Failed"))
     assert {row[0]: (int(row[1]), int(row[2])) for row in table(frame, "line")} == {
         line: (tally.total, tally.failed) for line, tally in expected.by_line.items()}
     operators = {row[0]: (int(row[1]), int(row[2])) for row in table(frame, "operator")}
@@ -187,6 +208,9 @@ def test_german_words_the_admins_own_text_and_the_dark_theme(
     assert meaning[OWN_CODE] == OWN_LABEL
     other = next(code for code in meaning if code != OWN_CODE and code in codes.CATALOGUE)
     assert meaning[other] == codes.describe(other, "de").label
+    # Dates as German writes them ("6. Dez."), not as a database does.
+    day, (text, _, _) = next(iter(days(frame).items()))
+    assert text == written(frame, day, "de") and text != day
     # Dark: the page's ground is dark and its ink light.
     ground = frame.evaluate("getComputedStyle(document.documentElement).backgroundColor")
     assert ground in ("rgb(0, 0, 0)",) or sum(map(int, re.findall(r"\d+", ground)[:3])) < 150, ground

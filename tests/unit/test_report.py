@@ -123,6 +123,14 @@ def test_the_period_s_calls_are_counted_by_code_day_line_and_operator() -> None:
     assert report.by_operator == (Tally("7", 3, 3), Tally("5", 3, 2))
 
 
+def test_an_outcome_the_admin_expects_is_counted_but_not_as_a_failure() -> None:
+    report = aggregate(CALLS, today="2026-12-05", days=7, expected=frozenset({"603-S"}))
+    assert (report.total, report.failed) == (6, 4)
+    assert report.by_code == (("486", 3), ("304", 1))
+    assert report.by_day[5] == Tally("2026-12-04", 1, 0)
+    assert report.by_line == (Tally("reg1", 4, 3), Tally("reg2", 2, 1))
+
+
 def test_every_day_of_each_period_is_there_even_without_calls() -> None:
     for days in PERIODS:
         report = aggregate([], today="2026-03-30", days=days)

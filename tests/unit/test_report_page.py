@@ -23,7 +23,7 @@ from emulator.seed import PORTAL_OFFSET, generate
 from placement_app.admin import report
 from placement_app.admin.report_page import Access, Drawing, ReportPage, crm_link, share, since_for
 from placement_app.browser.remote_dom import RemoteDocument
-from placement_app.core import i18n
+from placement_app.core import i18n, settings
 
 CALLS, DAYS = 600, 40
 NOW = datetime(2026, 12, 5, 15, 30, tzinfo=PORTAL_OFFSET)
@@ -130,6 +130,26 @@ def test_a_code_lists_its_calls_and_its_csv_has_the_same_rows() -> None:
     assert len(lines) == len(calls) + 1 and csv_post["name"] == "failures-486-30d.csv"
     times = [op[2] for op in run.operations if op[0] == "t" and op[2][:4] == "2026" and len(op[2]) == 19]
     assert times[-len(calls):] == [line.split(",")[0] for line in lines[1:]]
+
+
+def test_an_outcome_the_admin_expects_is_not_a_failure_and_one_line_says_so() -> None:
+    run = Run(seeded())
+    chosen = settings.Settings(expected_codes=frozenset({"603-S"}))
+    init = {**INIT, "APP_OPTIONS": {settings.OPTION_NAME: settings.dumps(chosen)}}
+
+    async def scenario() -> None:
+        run.send("page:opened", init, NOW.date().isoformat())
+        await run.settle()
+        run.send("report:cached", {"known": 0, "rows": []})
+        await run.settle()
+
+    run_in_own_loop(scenario())
+    counted = seedcount.count(generate(CALLS, DAYS, now=NOW), today=NOW.date().isoformat(), days=30)
+    assert counted.by_code.get("603-S", 0) > 0  # the seed has some, or this proves nothing
+    assert run.attribute("data-failed") == str(counted.failed - counted.by_code["603-S"])
+    assert run.attribute("data-total") == str(counted.total)
+    said = i18n.text("report.expected", "en", codes="603-S")
+    assert said in [op[2] for op in run.operations if op[0] == "t"]
 
 
 def test_access_denied_says_so_and_keeps_no_known_mark() -> None:
