@@ -12,6 +12,23 @@ import serving
 from .server import Servers, StaticHandler
 
 STATE = Path(__file__).resolve().parent / "portal-state.json"
+#: Calls the served portal holds unless told otherwise: a month of a small team's calls, so that
+#: the failure report shows something at once; seeding them takes a fraction of a second.
+DEMO_CALLS = 3000
+
+
+def counted(text: str) -> int:
+    """A count of calls: a whole number, 0 or more (argparse says why when it is not)."""
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number of calls, 0 or more, not {text!r}")
+    return int(text)
+
+
+def positive(text: str) -> int:
+    """A number of days: 1 or more."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of days, 1 or more, not {text!r}")
+    return int(text)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -27,9 +44,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--emulator-state", type=Path, default=STATE, metavar="FILE",
                         help="where the emulated portal keeps the app's installation and options "
                              "(default emulator/portal-state.json)")
-    parser.add_argument("--calls", type=int, default=0, metavar="N",
-                        help="seed the portal's call statistics with N calls (default 0)")
-    parser.add_argument("--days", type=int, default=30, metavar="D",
+    parser.add_argument("--calls", type=counted, default=DEMO_CALLS, metavar="N",
+                        help=f"seed the portal's call statistics with N calls, 0 for none "
+                             f"(default {DEMO_CALLS}: the failure report has something to show)")
+    parser.add_argument("--days", type=positive, default=30, metavar="D",
                         help="spread the seeded calls over the D days ending now (default 30)")
     parser.add_argument("--seed", type=int, default=1, help="the seed's random seed (default 1)")
     parser.add_argument("--verbose", action="store_true", help="log every request")

@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from seedcount import Tally, count
 
 from emulator import seed
@@ -109,3 +110,17 @@ def test_the_counter_counts_a_hand_made_set() -> None:
     assert counts.by_line == {"a": Tally(3, 2), "b": Tally(2, 1)}
     assert counts.by_operator == {"1": Tally(3, 1), "2": Tally(2, 2)}
     assert count(RECORDS, today="2026-12-06", days=30).total == len(RECORDS)
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--calls", "-3"], "a whole number of calls, 0 or more"),
+    (["--calls", "many"], "a whole number of calls, 0 or more"),
+    (["--days", "0"], "a whole number of days, 1 or more"),
+])
+def test_a_bad_seed_option_is_refused_with_why_before_anything_is_built(
+        args: list[str], says: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from emulator.__main__ import main
+
+    with pytest.raises(SystemExit) as refused:
+        main(args)
+    assert refused.value.code == 2 and says in capsys.readouterr().err
