@@ -30,6 +30,7 @@ const META = 'meta';
  *   getAll(store: string, query?: unknown): Promise<unknown[]>,
  *   get(store: string, key: unknown): Promise<unknown>,
  *   put(store: string, value: unknown, key?: unknown): Promise<unknown>,
+ *   delete(store: string, query: unknown): Promise<unknown>,
  *   createObjectStore(name: string): unknown,
  * }} Database  the part of idb's database the cache uses
  * @typedef {(name: string, version: number, callbacks: { upgrade(database: Database): void }) => Promise<Database>} OpenDB
@@ -134,6 +135,16 @@ export function createCache({ openDB, bound, warn = console.warn }) {
      */
     remember(site, owner) {
       return enqueue((database) => database.put(META, { owner }, `site:${site}`));
+    },
+    /**
+     * Forget the owner's pages of rows whose records all have IDs below `below` (Python found
+     * them older than any period the report shows): the cache holds months, not years.
+     *
+     * @param {string} owner @param {number} below
+     */
+    prune(owner, below) {
+      if (!Number.isSafeInteger(below) || below <= 0) return queue;
+      return enqueue((database) => database.delete(ROWS, bound([owner, 0], [owner, below - 1])));
     },
     /**
      * The owner's rows are complete up to `known`.

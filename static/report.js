@@ -103,7 +103,7 @@ const send = await runPage({
     [T.CSV]: ({ name, text: content }) => {
       csv = { name: asText(name), text: asText(content) };
     },
-    [T.CACHE]: ({ op, key, entries, known }) => {
+    [T.CACHE]: ({ op, key, entries, known, below }) => {
       const owner = asText(key);
       if (op === 'read') {
         early.then((ahead) => (ahead && ahead.owner === owner ? ahead.read : cache.rowsOf(owner)))
@@ -113,6 +113,8 @@ const send = await runPage({
         cache.storeRows(owner, JSON.parse(asText(entries)));
       } else if (op === 'done' && Number.isSafeInteger(known)) {
         cache.complete(owner, Number(known));
+      } else if (op === 'prune' && Number.isSafeInteger(below)) {
+        cache.prune(owner, Number(below));
       }
     },
   }),

@@ -229,6 +229,7 @@ class ReportPage(AdminPage):
         self.first_day = True
         if result.complete:
             self.post({"type": "cache", "op": "done", "key": self.key, "known": result.highest})
+            self._forget_the_past(result.highest)
         await self._names()
         self.render_report()
         if result.stopped is None:
@@ -248,6 +249,24 @@ class ReportPage(AdminPage):
         else:
             self.names = dict(found)
             self.names_note = None
+
+    def _forget_the_past(self, highest: int) -> None:
+        """Drop the calls older than the longest period, here and in the page's cache.
+
+        Records get their ``ID`` when their call ends, so the lowest ``ID`` among the calls still
+        needed divides the cache cleanly: every record below it is of no period the report shows
+        (were one needed, it would be that lowest).  Without this a busy portal's cache would grow
+        by 100,000 records a month, and every opening would read them all.
+        """
+        since = datetime.fromisoformat(since_for(self.today)).timestamp()
+        needed = [call.id for call in self.calls.values() if _instant(call) >= since]
+        below = min(needed) if needed else highest + 1
+        stale = [call_id for call_id in self.calls if call_id < below]
+        if not stale:
+            return
+        for call_id in stale:
+            del self.calls[call_id]
+        self.post({"type": "cache", "op": "prune", "key": self.key, "below": below})
 
     def _took(self, calls: list[report.Call]) -> None:
         """A page of records: kept, handed to the cache, drawn now and then."""
@@ -524,7 +543,11 @@ def _is_date(text: str) -> bool:
 
 
 def _instant(call: report.Call) -> float:
-    return datetime.fromisoformat(call.start).timestamp()
+    """When the call began (epoch s); a date no calendar has, from a spoilt cache, as the oldest."""
+    try:
+        return datetime.fromisoformat(call.start).timestamp()
+    except ValueError:
+        return 0.0
 
 
 def _readable(start: str) -> str:

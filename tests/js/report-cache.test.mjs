@@ -26,6 +26,11 @@ function fakeIdb({ refuse = false } = {}) {
     },
     async get(name, key) { return stores.get(name).get(key); },
     async put(name, value, key) { stores.get(name).set(key, value); },
+    async delete(name, range) {
+      for (const key of [...stores.get(name).keys()]) {
+        if (compare(key, range.lower) >= 0 && compare(key, range.upper) <= 0) stores.get(name).delete(key);
+      }
+    },
   };
   let opened = 0;
   const openDB = async (name, version, { upgrade }) => {
@@ -88,4 +93,18 @@ test('the owner last asked for on a portal is remembered, for the next opening t
   assert.equal(await cache.lastOwner('other.example'), null);
   assert.equal(await createCache({ openDB: fakeIdb({ refuse: true }).openDB, bound, warn: () => {} })
     .lastOwner('portal.example'), null);
+});
+
+test('prune forgets only the owner\'s pages whose records are all below the cut, after the writes before it', async () => {
+  const idb = fakeIdb();
+  const cache = createCache({ openDB: idb.openDB, bound });
+  cache.storeRows('p|1', [[1, ['old 1']], [2, ['old 2']]]);
+  cache.storeRows('p|1', [[3, ['old 3']], [5, ['new 5']]]); // straddles the cut: kept whole
+  cache.storeRows('p|1', [[7, ['new 7']]]);
+  cache.storeRows('p|2', [[1, ['another user, old']]]);
+  await cache.prune('p|1', 5); // IDs below 5 go; the page whose highest is 5 stays
+  assert.deepEqual((await cache.rowsOf('p|1')).rows, [['old 3'], ['new 5'], ['new 7']]);
+  assert.deepEqual((await cache.rowsOf('p|2')).rows, [['another user, old']]);
+  await cache.prune('p|1', Number.NaN); // not a cut: nothing happens
+  assert.equal((await cache.rowsOf('p|1')).rows.length, 3);
 });

@@ -152,6 +152,20 @@ def test_an_outcome_the_admin_expects_is_not_a_failure_and_one_line_says_so() ->
     assert said in [op[2] for op in run.operations if op[0] == "t"]
 
 
+def test_calls_older_than_the_longest_period_are_dropped_here_and_from_the_cache() -> None:
+    # The portal's records get IDs from 1001; the cache also holds five calls of 200 days ago.
+    portal = Portal(limits=Limits(page_cost_s=0.0))
+    portal.statistics.seed([{**record, "ID": str(int(record["ID"]) + 1000)}
+                            for record in generate(CALLS, DAYS, now=NOW)])
+    portal.control("session", {"auth": TOKEN, "admin": True})
+    old = [report.take({"ID": str(number), "CALL_START_DATE": "2026-05-19T10:00:00+03:00",
+                        "CALL_FAILED_CODE": "486", "CALL_DURATION": "0"}) for number in range(1, 6)]
+    run = Run(portal)
+    run_in_own_loop(opened(run, {"known": 0, "rows": [report.to_row(call) for call in old if call]})())
+    assert run.cache("prune") == [{"type": "cache", "op": "prune", "key": "m1|1", "below": 1001}]
+    assert min(run.page.calls) == 1001 and len(run.page.calls) == CALLS
+
+
 def test_access_denied_says_so_and_keeps_no_known_mark() -> None:
     run = Run(seeded(statistics="none"))
     run_in_own_loop(opened(run, {"known": 0, "rows": []})())
