@@ -70,6 +70,23 @@ const site = readFrameName(window.name)?.domain ?? '';
 /** The rows of the owner last asked for on this portal, read while Python starts. */
 const early = cache.lastOwner(site).then((owner) => (owner ? { owner, read: cache.rowsOf(owner) } : null));
 
+/**
+ * The report's button that has the focus, as a selector that finds its twin in Python's next
+ * drawing (the report is drawn whole each time, so the element itself is gone), or null.
+ *
+ * @returns {string | null}
+ */
+function focusedButton() {
+  const active = document.activeElement;
+  if (!(active instanceof HTMLButtonElement) || !body.contains(active)) return null;
+  if (active.dataset.code) return `button[data-code="${CSS.escape(active.dataset.code)}"]`;
+  if (active.dataset.action) return `button[data-action="${CSS.escape(active.dataset.action)}"]`;
+  return null;
+}
+
+/** The code whose calls the admin asked for, until its list is drawn and scrolled into view. */
+let askedCode = /** @type {string | null} */ (null);
+
 /** The CSV of the rows shown, as Python made it, and its file's name. */
 let csv = { name: 'report.csv', text: '' };
 
@@ -88,16 +105,25 @@ const send = await runPage({
   extra: [localToday()],
   handlers: (T) => ({
     [T.DOM]: ({ ops }) => {
+      const focused = focusedButton();
       patcher.apply(JSON.parse(asText(ops)));
+      // A keyboard user keeps their place across the redraw.
+      if (focused) /** @type {HTMLElement | null} */ (body.querySelector(focused))?.focus({ preventScroll: true });
+      const listing = askedCode === null ? null
+        : body.querySelector(`[data-section="calls"][data-code="${CSS.escape(askedCode)}"]`);
+      if (listing) {
+        listing.scrollIntoView({ block: 'nearest' });
+        askedCode = null;
+      }
       // Python redraws the report whole and removes the old one: a batch leaves every element it
       // still uses in the page, so the ones no longer there are forgotten (else each redraw's
       // elements would stay alive in the patcher's map).
       for (const [id, node] of patcher.nodes) if (id !== 0 && !node.isConnected) patcher.nodes.delete(id);
     },
     [T.CHART]: (message) => charts.draw(message),
-    [T.LOADED]: ({ done, total, text: words }) => {
+    [T.LOADED]: ({ done, total, complete, text: words }) => {
       loaded.max = Math.max(1, Number(total) || 0);
-      loaded.value = Math.min(loaded.max, Number(done) || 0);
+      loaded.value = complete === true ? loaded.max : Math.min(loaded.max, Number(done) || 0);
       $('loaded-text').textContent = asText(words);
     },
     [T.CSV]: ({ name, text: content }) => {
@@ -124,7 +150,10 @@ period.addEventListener('change', () => send?.('report:period', [Number(period.v
 body.addEventListener('click', (event) => {
   const target = event.target instanceof Element ? event.target.closest('button') : null;
   if (!target) return;
-  if (target instanceof HTMLElement && target.dataset.code) send?.('report:code', [target.dataset.code]);
+  if (target instanceof HTMLElement && target.dataset.code) {
+    askedCode = target.dataset.code;
+    send?.('report:code', [target.dataset.code]);
+  }
   else if (target instanceof HTMLElement && target.dataset.action === 'download') download();
 });
 

@@ -30,7 +30,7 @@
  *   kind: FrameKind, appSid: string, callId: string, auth: string, refreshId: string, state: string, lang: string,
  *   direction: string, admin: boolean, firstRun: boolean, client: Client, clientIndex: number,
  *   allowAutoClose: boolean, autoCloseTimer: number, autoCloseAt: number, external: boolean,
- *   connected: boolean, ringing: boolean, startedAt: number, ended: boolean, failedCode?: string,
+ *   connected: boolean, answeredAt: number, ringing: boolean, startedAt: number, ended: boolean, failedCode?: string,
  *   appOptions: Record<string, unknown>, userOptions: Record<string, unknown>,
  *   bindings: Map<string, string[]>, iframe: HTMLIFrameElement, url: string, initDelayMs: number,
  *   initData: Record<string, unknown>,
@@ -141,7 +141,9 @@ function report(call, end) {
   const ending = end ? {
     ended: true, failedCode: end.failedCode || '', immediate: Boolean(end.immediate), record: end.record !== false,
     phone: call.client.PHONE_NUMBER === 'unknown' ? '' : call.client.PHONE_NUMBER,
-    duration: call.connected || call.external ? Math.round((Date.now() - call.startedAt) / 1000) : 0,
+    // CALL_DURATION is the talk's length, from the answer (an unanswered call's is 0:
+    // voximplant-statistic-get.md); an external call's card opens talking.
+    duration: call.connected || call.external ? Math.round((Date.now() - (call.answeredAt || call.startedAt)) / 1000) : 0,
   } : {};
   return fetch('/emulator/calls', {
     method: 'POST',
@@ -498,6 +500,7 @@ function newFrame(kind, options, url) {
     connected: false,
     ringing: false,
     startedAt: Date.now(),
+    answeredAt: 0,
     ended: false,
     appOptions: { ...world.app.appOptions },
     userOptions: {},
@@ -550,6 +553,7 @@ export async function openCard(options = {}) {
   world.calls += 1;
   const call = newFrame('card', options, options.url || tabs[0].handler);
   call.connected = call.state === 'connected';
+  call.answeredAt = call.connected ? Date.now() : 0;
   call.ringing = call.state === 'connecting';
   $('frame-slot').replaceChildren(call.iframe);
   world.call = call;
@@ -768,10 +772,11 @@ export function setCallState(state, failedCode = '', form = wireForm(), recordCo
   if (call.ended && state !== 'idle') {
     // The next call in the same card (call-list mode): a new attempt.  How the portal keeps its
     // record is not in the public code: a guess, it is the same call's.
-    Object.assign(call, { ended: false, connected: false, ringing: false });
+    Object.assign(call, { ended: false, connected: false, answeredAt: 0, ringing: false });
   }
   call.state = state;
   call.ringing ||= state === 'connecting';
+  if (state === 'connected' && !call.connected) call.answeredAt = Date.now();
   call.connected ||= state === 'connected';
   if (state === 'idle' && !call.ended) {
     call.ended = true;

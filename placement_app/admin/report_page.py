@@ -287,7 +287,9 @@ class ReportPage(AdminPage):
     def _progress(self, done: int, total: int) -> None:
         text = i18n.text("report.loaded", self.lang, done=done, total=total) if total > done else \
             i18n.text("report.loaded_all", self.lang, total=total)
-        self.post({"type": "loaded", "done": done, "total": max(total, done), "text": text})
+        # All in (none new on a reopen among them): the bar is drawn full, not empty.
+        self.post({"type": "loaded", "done": done, "total": max(total, done), "complete": total <= done,
+                   "text": text})
 
     async def _pause(self, seconds: float) -> None:
         """The loader waits for the portal's limits (told to slow down, or keeping under them): a
@@ -339,12 +341,12 @@ class ReportPage(AdminPage):
         self._summary(document, content, aggregated)
         self._by_day(document, content, aggregated)
         self._by_code(document, content, aggregated)
+        if self.code is not None:  # right under the codes, where the admin chose it
+            self._listing(document, content, today)
         self._by_group(document, content, "line", [(row.key, row.total, row.failed)
                                                    for row in aggregated.by_line])
         self._by_group(document, content, "operator", [(self._operator(row.key), row.total, row.failed)
                                                        for row in aggregated.by_operator])
-        if self.code is not None:
-            self._listing(document, content, today)
         document.root.appendChild(content)
         if self.content is not None:
             self.content.remove()

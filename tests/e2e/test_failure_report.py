@@ -156,6 +156,9 @@ def test_the_report_counts_lists_downloads_and_reopens_from_its_cache(
     frame.locator("button[data-code='486']").click()
     listing = frame.locator("[data-section=calls][data-code='486']")
     listing.wait_for()
+    # Drawn right under the codes and brought into view; the code's button keeps the focus.
+    expect(listing).to_be_in_viewport()
+    expect(frame.locator("button[data-code='486']")).to_be_focused()
     rows = table(frame, "calls")
     assert len(rows) == expected.by_code["486"]
     with page.expect_download() as download:
@@ -182,6 +185,8 @@ def test_the_report_counts_lists_downloads_and_reopens_from_its_cache(
     frame.wait_for_url(re.compile(r"report\.html$"))
     frame.locator(".report-content[data-loaded=complete]").wait_for(timeout=60_000)
     assert shown_share(frame) == (expected.failed, expected.total)
+    # Nothing new to load: the progress bar is full, not empty.
+    assert frame.evaluate("(bar => bar.value === bar.max)(document.getElementById('loaded'))")
     asked = statistics_requests(portal, before)
     assert asked, "the reopened report asked the portal for new records"
     assert {entry["params"].get("FILTER[>ID]") for entry in asked} == {str(highest)}
