@@ -187,7 +187,7 @@ def test_expected_outcomes_are_drawn_neutrally_in_the_forced_language() -> None:
     send(card, "CallCard::CallStateChanged", "connecting", at=1_000)
     send(card, "CallCard::CallStateChanged", ["idle", {"failedCode": "603-s"}], at=2_000)
     assert root.find("outcome").className == "outcome outcome-expected"
-    assert root.find("outcome").textContent == "Отменён · время вызова 0:01"
+    assert root.find("outcome").textContent == "Отменён вами · время вызова 0:01"
     assert root.find("failure").className == "failure code-expected"
 
 
