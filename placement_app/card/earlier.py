@@ -3,9 +3,10 @@
 An operator calling a client back needs to know what happened before: the
 third busy signal today, a number that never answers.  The portal keeps
 every call's record (``voximplant.statistic.get``); this module asks for the
-number's calls once, reads the reply with distrust, and says them in one
-compact line in the card's words.  It is a conversation of its own (one
-request, in the background, never on the start-up path) and leaves the
+calls of the number the card shows (once per number), reads the reply with
+distrust, and says them in one compact line in the card's words.  It is a
+conversation of its own (one request per number, in the background, never on
+the start-up path) and leaves the
 timeline alone: whatever it learns or fails to learn, nothing else on the
 card changes.
 
@@ -306,7 +307,7 @@ class Owner(Protocol):
 
 
 class EarlierCalls:
-    """Asks once for the number's earlier calls, when nothing more urgent shares the portal.
+    """Asks once per number for its earlier calls, when nothing more urgent shares the portal.
 
     The card calls :meth:`start_if_due` from its tick, never from an event:
     the first tick comes after Python is live, so the request is never on
@@ -363,7 +364,7 @@ class EarlierCalls:
         return True
 
     def start_if_due(self, session: client.Session | None) -> None:
-        """Ask once the line is due and the portal is free of the end-of-call lookup."""
+        """Ask for the number shown, once the line is due and the portal is free of the end-of-call lookup."""
         if self.asked:
             return
         reserved = self.state is not None
