@@ -95,7 +95,7 @@ class Card:
             if before.call_id is None:
                 self._pick_up(event)
             if isinstance(event, EntityChanged):
-                self.earlier.know_number(event.phone_number)
+                self.earlier.client_changed(event.phone_number)
             self.earlier.reserve(self.lookup.session)  # its space only: the question waits for a tick
             learned = replay.learned(event)
             if learned is not None and self.timeline.call_id is not None:

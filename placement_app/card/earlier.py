@@ -3,9 +3,10 @@
 An operator calling a client back needs to know what happened before: the
 third busy signal today, a number that never answers.  The portal keeps
 every call's record (``voximplant.statistic.get``); this module asks for the
-number's calls once, reads the reply with distrust, and says them in one
-compact line in the card's words.  It is a conversation of its own (one
-request, in the background, never on the start-up path) and leaves the
+calls of the number the card shows (once per number), reads the reply with
+distrust, and says them in one compact line in the card's words.  It is a
+conversation of its own (one request per number, in the background, never on
+the start-up path) and leaves the
 timeline alone: whatever it learns or fails to learn, nothing else on the
 card changes.
 
@@ -58,7 +59,7 @@ DAY_MS = 86_400_000
 MIN_DIGITS = 3
 #: Records read from the one reply (a page of ``voximplant.statistic.get``).
 MAX_RECORDS = 50
-#: Groups the line names before it counts the rest (``earlier.more``): it stays one short line.
+#: Outcome groups the line names (over all days) before it counts the rest (``earlier.more``).
 MAX_GROUPS = 4
 #: Times listed for one group of today's calls (``10:02, 10:15``) before an ellipsis.
 MAX_TIMES = 3
@@ -223,50 +224,64 @@ def _day_words(moment: float, today: date | None, formats: Formats, lang: str | 
 Label = Callable[[str], str]
 
 
-def _outcome(call: EarlierCall, lang: str | None, label: Label) -> tuple[str, str]:
-    """A call's outcome in the card's words, and what groups it with its neighbours (an answered
-    call, which names its own length, never groups)."""
-    if call.code in SUCCESS_CODES:
-        if call.duration_s:
-            talk = i18n.format_duration(call.duration_s * 1000)
-            return i18n.text("earlier.answered_for", lang, duration=talk), f"answered {call.call_id}"
-        return i18n.text("earlier.answered", lang), f"answered {call.call_id}"
-    return label(call.code), f"code {call.code}"
+def _kind(call: EarlierCall) -> str:
+    """What groups a call with the day's others: its outcome (every answered call is one outcome)."""
+    return "answered" if call.code in SUCCESS_CODES else f"code {call.code}"
+
+
+def _outcome(calls: list[EarlierCall], lang: str | None, label: Label) -> str:
+    """A group's outcome in the card's words: ``Busy x3``.  Only a lone answered call names its talk
+    time (``Answered 4:12``): for several, one length would be read as every call's, and all of them
+    would not leave the line short."""
+    first = calls[0]
+    if first.code in SUCCESS_CODES:
+        if len(calls) == 1 and first.duration_s:
+            talk = i18n.format_duration(first.duration_s * 1000)
+            return i18n.text("earlier.answered_for", lang, duration=talk)
+        what = i18n.text("earlier.answered", lang)
+    else:
+        what = label(first.code)
+    return i18n.text("earlier.repeated", lang, outcome=what, count=len(calls)) if len(calls) > 1 else what
 
 
 def line(earlier: Earlier, lang: str | None, label: Label, formats: Formats) -> str:
-    """The line as the card shows it, e.g. ``Earlier calls you can see: Today: Busy x2 (10:02,
-    10:15) · 3 Dec: Answered 4:12``.
+    """The line as the card shows it, e.g. ``Earlier calls you can see: Today: Busy x3 (10:15,
+    10:02, 9:40), Answered x2 · 3 Dec: Answered 4:12``.
 
-    Neighbouring calls of one day with one outcome are one group; today's
-    groups list their times; past :data:`MAX_GROUPS` groups the rest are
-    counted.
+    Each day is named once, newest first; within it the calls are grouped by
+    outcome, a group where its newest call falls, so the day reads newest
+    first as the times do.  Today's groups list their times (the operator
+    asks "when did they try?" of today only).  Past :data:`MAX_GROUPS`
+    groups the rest are counted.
     """
     if earlier.status is not Status.SHOWN:
         return i18n.text(f"earlier.{earlier.status.value}", lang)
     if not earlier.calls:
         return i18n.plural("earlier.none", earlier.days, lang)
     today = _local_date(earlier.at, formats)
-    groups: list[tuple[str, str, list[EarlierCall]]] = []
+    # Day words -> (is today, outcome -> its calls); dicts keep the order met, and calls come newest first.
+    days: dict[str, tuple[bool, dict[str, list[EarlierCall]]]] = {}
     for call in earlier.calls:
         day = _day_words(call.started_at, today, formats, lang)
-        key = _outcome(call, lang, label)[1]
-        if groups and groups[-1][0] == day and groups[-1][1] == key:
-            groups[-1][2].append(call)
-        else:
-            groups.append((day, key, [call]))
-    items = []
-    for day, _, calls in groups[:MAX_GROUPS]:
-        what = _outcome(calls[0], lang, label)[0]
-        if len(calls) > 1:
-            what = i18n.text("earlier.repeated", lang, outcome=what, count=len(calls))
-        if _local_date(calls[0].started_at, formats) == today and today is not None:
-            times = [formats.short(call.started_at, formats.tag, formats.hour12, "time")
-                     for call in reversed(calls)]
-            shown = ", ".join(times[:MAX_TIMES]) + (", …" if len(times) > MAX_TIMES else "")
-            what = i18n.text("earlier.times", lang, outcome=what, times=shown)
-        items.append(i18n.text("earlier.item", lang, day=day, outcome=what))
-    rest = sum(len(calls) for _, _, calls in groups[MAX_GROUPS:])
+        is_today = today is not None and _local_date(call.started_at, formats) == today
+        days.setdefault(day, (is_today, {}))[1].setdefault(_kind(call), []).append(call)
+    items, named, rest = [], 0, 0
+    for day, (is_today, groups) in days.items():
+        whats = []
+        for calls in groups.values():
+            if named >= MAX_GROUPS:
+                rest += len(calls)
+                continue
+            named += 1
+            what = _outcome(calls, lang, label)
+            if is_today:
+                times = [formats.short(call.started_at, formats.tag, formats.hour12, "time")
+                         for call in calls]
+                shown = ", ".join(times[:MAX_TIMES]) + (", …" if len(times) > MAX_TIMES else "")
+                what = i18n.text("earlier.times", lang, outcome=what, times=shown)
+            whats.append(what)
+        if whats:
+            items.append(i18n.text("earlier.item", lang, day=day, outcome=", ".join(whats)))
     if rest:
         items.append(i18n.plural("earlier.more", rest, lang))
     return i18n.text("earlier.line", lang, calls=" · ".join(items))
@@ -292,7 +307,7 @@ class Owner(Protocol):
 
 
 class EarlierCalls:
-    """Asks once for the number's earlier calls, when nothing more urgent shares the portal.
+    """Asks once per number for its earlier calls, when nothing more urgent shares the portal.
 
     The card calls :meth:`start_if_due` from its tick, never from an event:
     the first tick comes after Python is live, so the request is never on
@@ -302,6 +317,12 @@ class EarlierCalls:
     count against the same request limit of the portal.  Once the line is
     due its space is drawn (``loading``), so that the card does not jump when
     the answer comes.
+
+    The line is about the number the card shows now: when a client change
+    (``CallCard::EntityChanged``) brings another number, the old calls go at
+    once (``loading`` in their space) and the new number is asked for on a
+    later tick, in turn like the first question; without a number the line
+    is hidden.  A reply about a number no longer shown is dropped.
     """
 
     def __init__(self, spawn: Callable[[Coroutine[Any, Any, Any]], object] | None, owner: Owner,
@@ -316,10 +337,19 @@ class EarlierCalls:
         self.asked = False
 
     def know_number(self, number: str | None) -> None:
-        """The client's number as the portal gave it (the init data, a client change); the first
-        one the card can use is the one asked for."""
+        """The client's number in the init data: the card shows it until a client change."""
         if self.number is None:
             self.number = digits(number)
+
+    def client_changed(self, number: str | None) -> None:
+        """The number the card shows now (``None``: hidden, unknown or absent, and the line with it)."""
+        now = digits(number)
+        if now == self.number:
+            return
+        self.number = now
+        self.asked = False
+        if self.state is not None:  # drawn: keep its space, without the other number's calls
+            self.state = Earlier(Status.LOADING, days=self.owner.settings.earlier_days) if now else None
 
     def reserve(self, session: client.Session | None) -> bool:
         """Keep the line's space from the moment it is due (the card knows the number, the portal and
@@ -334,7 +364,7 @@ class EarlierCalls:
         return True
 
     def start_if_due(self, session: client.Session | None) -> None:
-        """Ask once the line is due and the portal is free of the end-of-call lookup."""
+        """Ask for the number shown, once the line is due and the portal is free of the end-of-call lookup."""
         if self.asked:
             return
         reserved = self.state is not None
@@ -364,13 +394,19 @@ class EarlierCalls:
             async with self.turns:
                 now = owner.page.now()
                 since = now - days * DAY_MS
+                if number != self.number:
+                    return  # the card shows another number (or none) since this was asked
                 reply = await session.call(METHOD, params(number, own_call_id, since))
+            if number != self.number:
+                return
             self.state = read_reply(reply, number, own_call_id, since, owner.page.now(), days)
             if isinstance(reply, Failed):
                 why = statistics.GIVE_UP.get(reply.kind)
                 detail = statistics.admin_detail(why) if why else reply.error or reply.description
                 owner.page.warn(f"Call Timeline: earlier calls: {METHOD} refused: {detail}")
         except Exception as error:  # nothing the line meets may reach the rest of the card
+            if number != self.number:
+                return
             self.state = Earlier(Status.FAILED, days=days)
             owner.page.warn(f"Call Timeline: earlier calls failed: {describe_error(error)}")
         owner.redraw()

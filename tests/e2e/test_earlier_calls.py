@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page
 
-from emulator.driver import CallCard, wait_for
+from emulator.driver import ENTITY_CHANGED, CallCard, wait_for
 from emulator.server import Servers
 from placement_app.core import i18n, settings
 
@@ -76,8 +76,9 @@ def test_the_card_lists_the_numbers_earlier_calls_and_not_its_own(call: CallCard
     # The card does not jump when the calls come (what is above it moved: the call's own outcome came).
     assert height(line) == kept > 0
     said = line.inner_text()
+    # The day is named once; its busy calls together, newest first.
     assert re.fullmatch(r"Earlier calls you can see: Today: Answered( \d+:\d\d)? \(\d\d?:\d\d( [AP]M)?\)"
-                        r" · Today: Busy ×2 \(\d\d?:\d\d( [AP]M)?, \d\d?:\d\d( [AP]M)?\)", said), said
+                        r", Busy ×2 \(\d\d?:\d\d( [AP]M)?, \d\d?:\d\d( [AP]M)?\)", said), said
     assert "Declined" not in said
     assert call.read(".outcome") == "Declined"  # the card's own call, from its own record
     asked = earlier_asked(portal)
@@ -111,3 +112,43 @@ def test_without_the_permission_the_card_says_so_once_and_nothing_else_changes(c
     assert call.text().count(denied) == 1
     assert len(earlier_asked(portal)) == 1  # not asked again
     assert call.read(".state") == "Ringing" and call.card.locator("#timeline .failure").is_hidden()
+
+
+def test_after_a_client_change_the_line_is_about_the_number_the_card_shows(call: CallCard,
+                                                                         portal: Servers) -> None:
+    play(call, "failed", "486")
+    call.open("connecting")
+    call.wait_for_python()
+    line = call.card.locator(LINE)
+    wait_for(line.filter(has_text="Busy"), timeout=20_000)
+    kept = height(line)
+    call.fire(ENTITY_CHANGED,
+              {"PHONE_NUMBER": "+491701234567", "CRM_ENTITY_TYPE": "LEAD", "CRM_ENTITY_ID": 204})
+    # Never the first client's calls under the new client: its own (none) in the same space.
+    wait_for(line.filter(has_text=i18n.plural("earlier.none", 30, "en")), timeout=20_000)
+    assert "Busy" not in line.inner_text() and height(line) == kept
+    asked = earlier_asked(portal)
+    assert [params["FILTER[%PHONE_NUMBER]"] for params in asked] == [NUMBER, "491701234567"]
+    call.fire(ENTITY_CHANGED, {"PHONE_NUMBER": "hidden"})
+    wait_for(call.card.locator(LINE), state="hidden")
+    ticks_pass(call)
+    assert len(earlier_asked(portal)) == 2
+
+
+def test_at_a_narrow_card_what_does_not_fit_is_reached_by_scrolling_the_kept_space(call: CallCard,
+                                                                                   page: Page) -> None:
+    for code in ("486", "480", "603", "404", "486", "480", "486"):
+        play(call, "failed", code)
+    page.add_style_tag(content=".frame-slot iframe { width: 240px !important; }")
+    call.open("connecting")
+    call.wait_for_python()
+    line = call.card.locator(LINE)
+    wait_for(line.filter(has_text="Busy"), timeout=20_000)
+    size = line.evaluate("e => ({ scroll: e.scrollHeight, client: e.clientHeight, lines: "
+                         "2 * parseFloat(getComputedStyle(e).lineHeight) })")
+    assert size["client"] <= size["lines"] + 1 < size["scroll"]  # two lines kept, more to say
+    line.hover()
+    page.mouse.wheel(0, 1_000)  # the operator's own action
+    call.frame.wait_for_function("() => { const e = document.querySelector('#timeline .earlier');"
+                                 " return e.scrollTop > 0"
+                                 " && e.scrollTop + e.clientHeight >= e.scrollHeight - 1; }")

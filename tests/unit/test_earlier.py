@@ -158,12 +158,34 @@ def six_days() -> list[tuple[str, str, str, str]]:
     return [(f"c{day}", iso(day, 9, 0), "480" if day % 2 else "486", "0") for day in range(1, 7)]
 
 
-def test_the_line_groups_a_days_repeated_outcome_and_names_todays_times() -> None:
+def test_the_line_names_each_day_once_and_groups_its_calls_by_outcome_newest_first() -> None:
     state = calls(("a", iso(6, 10, 2), "486", "0"), ("b", iso(6, 10, 15), "486", "0"),
                   ("c", iso(3, 12, 0), "200", "252"), ("d", iso(1, 9, 0), "304", "0"),
                   ("e", iso(5, 18, 0), "200", "0"))
-    assert words(state) == ("Earlier calls you can see: Today: Busy ×2 (10:02, 10:15) · Yesterday: Answered"
+    assert words(state) == ("Earlier calls you can see: Today: Busy ×2 (10:15, 10:02) · Yesterday: Answered"
                             " · 3 Dec: Answered 4:12 · 1 Dec: Missed")
+    # Outcomes taking turns on one day: all the busy calls together, each group where its newest falls.
+    state = calls(("a", iso(6, 9, 21), "486", "0"), ("b", iso(6, 9, 19), "486", "0"),
+                  ("c", iso(6, 9, 18), "200", "15"), ("d", iso(6, 9, 16), "480", "0"),
+                  ("e", iso(6, 9, 15), "200", "11"), ("f", iso(6, 9, 14), "486", "0"),
+                  ("g", iso(6, 9, 10), "486", "0"), ("h", iso(3, 12, 0), "200", "252"),
+                  ("i", iso(3, 11, 0), "200", "30"), ("j", iso(3, 10, 0), "486", "0"))
+    assert words(state) == ("Earlier calls you can see: Today: Busy ×4 (09:21, 09:19, 09:14, …), "
+                            "Answered ×2 (09:18, 09:15), Temporarily unavailable (09:16)"
+                            " · 3 Dec: Answered ×2 · and 1 more call")
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("ru", ["и ещё 1 звонок", "и ещё 3 звонка", "и ещё 5 звонков"]),
+    ("ua", ["і ще 1 дзвінок", "і ще 3 дзвінки", "і ще 5 дзвінків"]),
+    ("pl", ["i jeszcze 1 połączenie", "i jeszcze 3 połączenia", "i jeszcze 5 połączeń"]),
+])
+def test_the_calls_without_room_are_counted_with_the_languages_three_plural_forms(
+        lang: str, expected: list[str]) -> None:
+    named = [(f"n{day}", iso(day, 9, 0), "486", "0") for day in range(3, 7)]  # four groups: the most named
+    for more, said in zip((1, 3, 5), expected, strict=True):
+        rest = [(f"r{index}", iso(2, 9, index), "480", "0") for index in range(more)]
+        assert words(calls(*named, *rest), lang).endswith(" · " + said)
 
 
 def test_the_line_speaks_of_calls_you_can_see_and_counts_what_it_has_no_room_for() -> None:
@@ -219,15 +241,21 @@ class Portal:
         self.asked: list[str] = []
         #: While set, a question about earlier calls waits for it before it is answered.
         self.hold: asyncio.Event | None = None
+        #: Other numbers' answers, by the digits asked for; the numbers asked for, in order.
+        self.by_number: dict[str, tuple[int, str]] = {}
+        self.numbers: list[str] = []
 
     async def __call__(self, url: str, body: str) -> tuple[int, str]:
         params = parse_qs(body)
         kind = "earlier" if "FILTER[%PHONE_NUMBER]" in params else "lookup"
         self.asked.append(kind)
+        number = params.get("FILTER[%PHONE_NUMBER]", [""])[0]
+        if kind == "earlier":
+            self.numbers.append(number)
         if kind == "earlier" and self.hold is not None:
             await self.hold.wait()
             self.asked.append("earlier answered")
-        return self.earlier_reply if kind == "earlier" else self.lookup_reply
+        return self.by_number.get(number, self.earlier_reply) if kind == "earlier" else self.lookup_reply
 
 
 def opened(state: str = "connecting", phone: str | None = "+" + NUMBER,
@@ -349,6 +377,98 @@ def test_a_number_learned_from_a_client_change_is_asked_for() -> None:
     run(tasks)
     assert portal.asked == ["earlier"]
     assert root.find("earlier").textContent == "No earlier calls you can see in the last 30 days"
+
+
+OTHER = "491701234567"
+
+
+def changed_to(phone: str | None) -> str:
+    return json.dumps([{"PHONE_NUMBER": phone} if phone is not None else {}])
+
+
+def test_after_a_client_change_the_line_follows_the_number_the_card_shows() -> None:
+    portal = Portal(reply([record("a", iso(6, 9, 0))]))
+    portal.by_number[OTHER] = reply([record("b", iso(3, 12, 0), "200", "252", phone="+" + OTHER)])
+    card, root, tasks = card_with(portal)
+    card.receive("app:opened", opened(), NOW - 5_000)
+    card.tick()
+    run(tasks)
+    line = root.find("earlier")
+    assert line.textContent == "Earlier calls you can see: Today: Busy (09:00)"
+    card.receive("CallCard::EntityChanged", changed_to("+" + OTHER), NOW - 3_000)
+    # The first client's calls are gone at once, their space kept; nothing is asked from the event.
+    assert not line.hidden and line.textContent == "Earlier calls: looking them up…"
+    assert tasks == []
+    card.receive("CallCard::EntityChanged", changed_to(OTHER), NOW - 2_000)  # the same number again
+    card.tick()
+    run(tasks)
+    assert portal.numbers == [NUMBER, OTHER]
+    assert line.textContent == "Earlier calls you can see: 3 Dec: Answered 4:12"
+    card.tick()
+    assert tasks == []  # once per number
+
+
+@pytest.mark.parametrize("phone", [None, "hidden", "unknown"])
+def test_a_client_change_to_no_number_hides_the_calls(phone: str | None) -> None:
+    portal = Portal(reply([record("a", iso(6, 9, 0))]))
+    card, root, tasks = card_with(portal)
+    card.receive("app:opened", opened(), NOW - 5_000)
+    card.tick()
+    run(tasks)
+    card.receive("CallCard::EntityChanged", changed_to(phone), NOW - 3_000)
+    card.tick()
+    assert tasks == [] and root.find("earlier").hidden and "Busy" not in root.visible_text()
+
+
+def test_an_answer_about_a_number_no_longer_shown_is_dropped() -> None:
+    portal = Portal(reply([record("a", iso(6, 9, 0))]))
+    portal.by_number[OTHER] = reply([])
+    card, root, tasks = card_with(portal)
+    card.receive("app:opened", opened(), NOW - 5_000)
+    card.tick()
+    line = root.find("earlier")
+
+    async def scenario() -> None:
+        portal.hold = asyncio.Event()
+        asking = asyncio.ensure_future(tasks.pop())
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert portal.asked == ["earlier"]  # the first number's question, unanswered
+        card.receive("CallCard::EntityChanged", changed_to("+" + OTHER), NOW - 3_000)
+        card.tick()
+        again = asyncio.ensure_future(tasks.pop())
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert portal.numbers == [NUMBER]  # the new question waits its turn
+        portal.hold.set()
+        portal.hold = second = asyncio.Event()  # the new number's answer is awaited in its turn
+        await asking
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert portal.numbers == [NUMBER, OTHER]
+        assert line.textContent == "Earlier calls: looking them up…"  # not the first number's calls
+        second.set()
+        await again
+
+    run_in_own_loop(scenario())
+    assert portal.numbers == [NUMBER, OTHER]
+    assert line.textContent == "No earlier calls you can see in the last 30 days"
+
+
+def test_a_new_number_waits_for_the_end_lookup_like_the_first() -> None:
+    portal = Portal(reply([record("a", iso(6, 9, 0))]))
+    card, _, tasks = card_with(portal)
+    card.receive("app:opened", opened(), NOW - 5_000)
+    card.tick()
+    run(tasks)
+    card.receive("CallCard::CallStateChanged", '["idle"]', NOW - 2_000)
+    card.receive("CallCard::EntityChanged", changed_to("+" + OTHER), NOW - 1_000)
+    card.tick()
+    assert len(tasks) == 1  # the end-of-call lookup only
+    run(tasks)
+    card.tick()
+    run(tasks)
+    assert portal.asked == ["earlier", "lookup", "earlier"] and portal.numbers == [NUMBER, OTHER]
 
 
 @pytest.mark.parametrize(("answer", "said"), [
