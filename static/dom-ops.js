@@ -17,6 +17,7 @@ export const ATTRIBUTES = new Map(/** @type {[string, (value: string) => boolean
   ['data-action', (value) => value === 'done'],
   ['type', (value) => value === 'button'],
   ['lang', (value) => /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(value)],
+  ['tabindex', (value) => value === '0'],
 ]));
 
 /**

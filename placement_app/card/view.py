@@ -286,6 +286,8 @@ class CardView:
         self.list = slot("ol", "entries")
         #: The number's earlier calls, under the timeline (:mod:`.earlier`).
         self.earlier = slot("p", "earlier")
+        # Its two rows scroll what does not fit (card.css): focusable, so a keyboard can scroll it too.
+        self.earlier.element.setAttribute("tabindex", "0")
         self.earlier.show(False)
         self.earlier_drawn: tuple[object, ...] | None = None
         self.rows: list[tuple[Entry, Row]] = []
