@@ -57,7 +57,7 @@ ALLOWED_TAGS = {"HTML", "HEAD", "META", "TITLE", "LINK", "SCRIPT", "BODY", "MAIN
 ALLOWED_ATTRIBUTES = {"lang", "data-engine", "charset", "name", "content", "rel", "href", "type", "id",
                       "src", "class", "hidden", "aria-live", "aria-label", "max", "value", "datetime",
                       "data-events", "data-action", "data-start", "as", "crossorigin", "role",
-                      "aria-atomic"}
+                      "aria-atomic", "tabindex"}  # tabindex: the Earlier line, which scrolls
 
 SHAPE = """() => {
   const tags = new Set(), attributes = new Set();
